@@ -1,0 +1,17 @@
+"""vmdash: the router and frame (page config, store, filters from the URL, navigation)."""
+
+import streamlit as st
+
+from vmdash import ui
+
+st.set_page_config(page_title="vmdash · video marketing results", page_icon=":material/movie:", layout="wide")
+
+store = ui.store()
+ui.ensure_data(store)
+ui.set_filters(ui.filter_bar(store))
+
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/upload.py", title="Upload & data", icon=":material/upload_file:", url_path="data"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,34 @@
+"""Upload & data: import exports with a preview first, then history with undo."""
+
+import streamlit as st
+
+from vmdash import model, ui
+
+store = ui.store()
+filters = ui.current_filters()
+ui.page_header("Upload & data", store, filters)
+
+files = st.file_uploader(
+    "Platform exports (CSV, XLSX or ZIP as downloaded)",
+    type=["csv", "tsv", "txt", "xlsx", "zip"],
+    accept_multiple_files=True,
+    key="uploads",
+    max_upload_size=ui.MAX_UPLOAD_MB,
+)
+left, right = st.columns(2)
+channel = left.selectbox(
+    "Channel for these files",
+    [None, *model.CHANNELS],
+    format_func=lambda c: "from the file / platform" if c is None else c,
+)
+objective = right.selectbox(
+    "Objective for these files",
+    [None, *model.OBJECTIVES],
+    format_func=lambda o: "from the file / campaign names" if o is None else o,
+)
+
+if files:
+    ui.upload_flow(store, files, channel, objective)
+
+st.subheader("Import history")
+ui.import_history(store)

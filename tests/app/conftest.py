@@ -1,0 +1,30 @@
+"""AppTest fixtures: the real app.py against a database on a temp path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from vmdash import demo
+from vmdash.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory) -> Path:
+    """A database holding the sample exports, shared by a module's app tests."""
+    path = tmp_path_factory.mktemp("app") / "vmdash.duckdb"
+    s = Store(path, idle_release_s=None)
+    demo.load_samples(s)
+    s.close()
+    return path
+
+
+@pytest.fixture
+def app(app_db, monkeypatch):
+    """A fresh AppTest of app.py on the sample database (not yet run)."""
+    monkeypatch.setenv("VMDASH_DB", str(app_db))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -1,0 +1,74 @@
+"""Every page runs from app.py with no exception, and shows the numbers the database holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from vmdash import metrics, queries
+from vmdash.filters import FilterState
+from vmdash.store import Store
+
+PAGES = ["pages/overview.py", "pages/upload.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(app, page):
+    app.run()
+    if page != PAGES[0]:
+        app.switch_page(page).run()
+    assert not app.exception, app.exception
+    assert app.title[0].value
+
+
+def test_fresh_machine_loads_the_samples_and_says_so(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("VMDASH_DB", str(tmp_path / "fresh.duckdb"))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert any("bundled sample data" in i.value for i in at.info)
+    assert len(at.metric) >= 10
+
+
+def _metric(app: AppTest, label: str) -> str:
+    return [m.value for m in app.metric if m.label == label][0]
+
+
+def test_overview_cards_match_the_database(app, app_db):
+    app.run()
+    s = Store(app_db, idle_release_s=None)
+    start, end = queries.date_span(s)
+    filters = FilterState(date_from=start, date_to=end, objectives=("awareness",))
+    want = queries.kpis(s, ("view_rate", "cpm"), filters)
+    s.close()
+    assert _metric(app, "View rate") == metrics.get("view_rate").format(want["view_rate"].value, "EUR")
+    assert _metric(app, "CPM") == metrics.get("cpm").format(want["cpm"].value, "EUR")
+
+
+def test_filters_from_the_url_drive_the_numbers(app, app_db):
+    app.query_params["platform"] = ["tiktok"]
+    app.query_params["objective"] = ["awareness"]
+    app.query_params["dates"] = ["2026-03-01", "2026-03-15"]
+    app.run()
+    assert not app.exception
+    assert app.multiselect(key="platform").value == ["tiktok"]
+    s = Store(app_db, idle_release_s=None)
+    filters = FilterState(
+        date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 15), platforms=("tiktok",), objectives=("awareness",)
+    )
+    want = queries.kpis(s, ("view_rate",), filters)["view_rate"]
+    s.close()
+    assert want.value is not None
+    assert _metric(app, "View rate") == metrics.get("view_rate").format(want.value)
+
+
+def test_no_matching_data_is_a_message_not_an_error(app):
+    app.query_params["platform"] = ["vimeo"]
+    app.query_params["objective"] = ["conversion"]
+    app.run()
+    assert not app.exception
+    assert any("No data matches these filters" in w.value for w in app.warning)

@@ -1,0 +1,117 @@
+"""The store: schema and migrations, transactions, threads, and a second process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from vmdash import queries
+from vmdash.store import SCHEMA_VERSION, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_new_database_is_migrated_to_the_current_schema(store):
+    assert store.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == str(SCHEMA_VERSION)
+    tables = {r[0] for r in store.rows("SELECT table_name FROM duckdb_tables()")}
+    assert {"facts", "retention", "imports", "objective_rules", "column_mappings", "meta"} <= tables
+    assert store.scalar("SELECT count(*) FROM objective_rules") > 0
+
+
+def test_reopening_does_not_migrate_twice(db_path):
+    a = Store(db_path, idle_release_s=0)
+    rules = a.scalar("SELECT count(*) FROM objective_rules")
+    a.close()
+    b = Store(db_path, idle_release_s=0)
+    assert b.scalar("SELECT count(*) FROM objective_rules") == rules
+    b.close()
+
+
+def test_transaction_rolls_back_on_error(store):
+    before = store.fingerprint()
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.execute("INSERT INTO objective_rules VALUES (999, 'x', 'awareness')")
+        raise RuntimeError("boom")
+    assert store.fingerprint() == before
+
+
+def test_fingerprint_sees_a_changed_value(store):
+    before = store.fingerprint()
+    with store.transaction() as tx:
+        tx.execute("UPDATE objective_rules SET token = 'changed' WHERE position = 0")
+    after = store.fingerprint()
+    assert after["objective_rules"][0] == before["objective_rules"][0]
+    assert after["objective_rules"][1] != before["objective_rules"][1]
+
+
+def test_many_threads_share_one_store_safely(sample_store):
+    expected = queries.summary(sample_store, "platform")
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            for _ in range(15):
+                got = queries.summary(sample_store, "platform")
+                assert got.equals(expected)
+        except BaseException as exc:  # collected and re-raised in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_idle_store_lets_go_of_the_file(db_path):
+    s = Store(db_path, idle_release_s=0.05)
+    s.scalar("SELECT 1")
+    assert s.is_open
+    deadline = time.monotonic() + 5
+    while s.is_open and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not s.is_open
+    s.close()
+
+
+def _cli(*args: str, env_db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "vmdash", *args, "--db", str(env_db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_imports_while_the_app_store_is_in_use(db_path, samples):
+    app_store = Store(db_path, idle_release_s=0.2)
+    app_store.scalar("SELECT 1")  # the "app" holds the file right now
+    result = _cli("import", str(samples / "tiktok_ads.csv"), env_db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert "TikTok Ads Manager" in result.stdout
+    assert app_store.scalar("SELECT count(*) FROM active_facts") == 124
+    app_store.close()
+
+
+def test_a_file_held_too_long_gives_a_one_line_busy_message(db_path, samples):
+    holder = Store(db_path, idle_release_s=None)
+    holder.scalar("SELECT 1")
+    try:
+        code = (
+            "from vmdash.store import Store; from vmdash.errors import DatabaseBusy\n"
+            f"s = Store({str(db_path)!r}, busy_timeout_s=0.5)\n"
+            "try:\n    s.scalar('SELECT 1')\nexcept DatabaseBusy as e:\n    print('BUSY', e)\n"
+        )
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert out.stdout.startswith("BUSY the database"), out.stderr
+        assert "in use by another vmdash process" in out.stdout
+        assert out.stdout.count("\n") == 1
+    finally:
+        holder.close()

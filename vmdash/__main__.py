@@ -1,0 +1,7 @@
+"""Entry point for `python -m vmdash`."""
+
+import sys
+
+from vmdash.cli import main
+
+sys.exit(main())

@@ -1,0 +1,146 @@
+"""python -m vmdash: import, summary, imports, undo and demo without the web app."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from vmdash import demo, model, queries
+from vmdash.errors import VmdashError
+from vmdash.ingest import Options, Upload, import_files, undo
+from vmdash.store import Store, default_db_path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also read by the docs test)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m vmdash", description="Video marketing results from platform exports."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", type=Path, default=None, help="database file (default: $VMDASH_DB, else data/vmdash.duckdb)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", parents=[common], help="detect, normalise and load export files in one transaction")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "--channel", choices=model.CHANNELS, help="channel for every row (default: from the file or the platform)"
+    )
+    p.add_argument(
+        "--objective",
+        choices=model.OBJECTIVES,
+        help="objective for every row (default: from the file or campaign names)",
+    )
+
+    p = sub.add_parser("summary", parents=[common], help="totals of every measure, overall or per group")
+    p.add_argument("--by", choices=model.GROUPINGS, help="group by this dimension")
+    p.add_argument("--json", action="store_true", help="print JSON: a list of objects with canonical names")
+
+    sub.add_parser("imports", parents=[common], help="list imports, newest first")
+
+    p = sub.add_parser("undo", parents=[common], help="remove one import's rows (and restore what it replaced)")
+    p.add_argument("import_id", type=int, metavar="IMPORT_ID")
+
+    p = sub.add_parser("demo", parents=[common], help="fill the database with the sample data, or N synthetic rows")
+    p.add_argument("--rows", type=int, default=None, metavar="N", help="load N synthetic rows instead of the samples")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    store = Store(args.db or default_db_path(), idle_release_s=None)
+    try:
+        return _COMMANDS[args.command](store, args)
+    except VmdashError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def _import(store: Store, args: argparse.Namespace) -> int:
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        print(f"error: {missing[0]}: no such file", file=sys.stderr)
+        return 1
+    options = Options(channel=args.channel, objective=args.objective)
+    reports = import_files(store, [Upload(f, f.name) for f in args.files], options)
+    for report in reports:
+        print(report.summary_line())
+    return 0
+
+
+def _summary(store: Store, args: argparse.Namespace) -> int:
+    frame = queries.summary(store, args.by)
+    if args.by == "import":
+        frame = frame.rename(columns={"import_id": "import"})
+    if args.json:
+        print(json.dumps(_records(frame), indent=2, ensure_ascii=False))
+    else:
+        print(_table(frame))
+    return 0
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    records = []
+    for row in frame.to_dict(orient="records"):
+        records.append({k: _plain(v) for k, v in row.items()})
+    return records
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else round(value, 6)
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _table(frame: pd.DataFrame) -> str:
+    shown = frame.T if len(frame) <= 12 else frame
+    with pd.option_context("display.max_rows", 200, "display.max_columns", 50, "display.width", 160):
+        return shown.to_string(na_rep="—")
+
+
+def _imports(store: Store, args: argparse.Namespace) -> int:
+    frame = queries.imports(store)
+    if frame.empty:
+        print("no imports yet; `python -m vmdash import FILE` or `python -m vmdash demo`")
+        return 0
+    for row in frame.itertuples():
+        print(
+            f"#{row.import_id:<4} {row.status:<7} {row.imported_at:%Y-%m-%d %H:%M}  {row.file_name}  "
+            f"[{row.source_format}, {row.locale}]  read {row.rows_read}, loaded {row.rows_loaded}, "
+            f"rejected {row.rows_rejected}, replaced {row.rows_replaced}"
+        )
+    return 0
+
+
+def _undo(store: Store, args: argparse.Namespace) -> int:
+    result = undo(store, args.import_id)
+    print(
+        f"import #{args.import_id} undone: {result['removed']} rows removed, {result['restored']} earlier rows restored"
+    )
+    return 0
+
+
+def _demo(store: Store, args: argparse.Namespace) -> int:
+    reports = demo.load_synthetic(store, args.rows) if args.rows else demo.load_samples(store)
+    for report in reports:
+        print(report.summary_line())
+    return 0
+
+
+_COMMANDS = {"import": _import, "summary": _summary, "imports": _imports, "undo": _undo, "demo": _demo}

@@ -1,0 +1,97 @@
+"""Filter state -> SQL WHERE fragment, bound parameters and a human sentence, together.
+
+Each filter is declared once in FILTERS; only its registry column name enters
+SQL text, every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, replace
+
+from vmdash import model
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A filter that keeps rows whose column is one of the chosen values."""
+
+    key: str  # FilterState field and URL parameter
+    column: str  # canonical column
+    label: str
+    allowed: tuple[str, ...] | None = None  # fixed vocabulary, or None when values come from data
+
+
+FILTERS: tuple[ListFilter, ...] = (
+    ListFilter("channels", "channel", "channel", model.CHANNELS),
+    ListFilter("platforms", "platform", "platform", model.PLATFORMS),
+    ListFilter("objectives", "objective", "objective", model.OBJECTIVES),
+    ListFilter("campaigns", "campaign", "campaign"),
+    ListFilter("videos", "video_id", "video"),
+)
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the user chose; empty tuples mean 'all'."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    channels: tuple[str, ...] = field(default=())
+    platforms: tuple[str, ...] = field(default=())
+    objectives: tuple[str, ...] = field(default=())
+    campaigns: tuple[str, ...] = field(default=())
+    videos: tuple[str, ...] = field(default=())
+
+    def where(self, prefix: str = "f_") -> tuple[str, dict[str, object]]:
+        """The WHERE fragment (without 'WHERE'; 'TRUE' when empty) and its parameters."""
+        clauses: list[str] = []
+        params: dict[str, object] = {}
+        # A row covers [date, date_end]; keep it when that span meets the chosen range.
+        if self.date_from is not None:
+            clauses.append(f'coalesce("date_end", "date") >= ${prefix}date_from')
+            params[f"{prefix}date_from"] = self.date_from
+        if self.date_to is not None:
+            clauses.append(f'"date" <= ${prefix}date_to')
+            params[f"{prefix}date_to"] = self.date_to
+        for flt in FILTERS:
+            values = getattr(self, flt.key)
+            if values:
+                name = f"{prefix}{flt.key}"
+                clauses.append(f'list_contains(${name}, "{flt.column}")')
+                params[name] = list(values)
+        return (" AND ".join(clauses) or "TRUE"), params
+
+    def sentence(self) -> str:
+        """The filters in words, for captions and exports."""
+        parts = []
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "the start"
+            end = self.date_to.isoformat() if self.date_to else "the latest data"
+            parts.append(f"{start} to {end}")
+        for flt in FILTERS:
+            values = getattr(self, flt.key)
+            if values:
+                shown = ", ".join(values[:3]) + (f" and {len(values) - 3} more" if len(values) > 3 else "")
+                parts.append(f"{flt.label} {shown}")
+        return "All data" if not parts else "Showing " + "; ".join(parts)
+
+    def narrowed(self, **changes: object) -> FilterState:
+        """The same filters with some fields set."""
+        return replace(self, **changes)
+
+    def without(self, *keys: str) -> FilterState:
+        """The same filters with some cleared (e.g. the video choice for a video list)."""
+        empty = {f.name: (None if f.name.startswith("date") else ()) for f in fields(self)}
+        return replace(self, **{k: empty[k] for k in keys})
+
+    def shifted_back(self) -> FilterState | None:
+        """The previous period of equal length, for period-over-period change."""
+        if self.date_from is None or self.date_to is None:
+            return None
+        length = (self.date_to - self.date_from).days + 1
+        return replace(
+            self,
+            date_from=self.date_from - dt.timedelta(days=length),
+            date_to=self.date_to - dt.timedelta(days=length),
+        )

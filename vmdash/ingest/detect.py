@@ -1,0 +1,136 @@
+"""Find the header row, the export format, the delimiter and the locale of a text file."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+
+from vmdash.errors import ImportRejected, UnknownFormat
+from vmdash.ingest import generic, google_ads, linkedin, meta, tiktok, vimeo, wistia, youtube
+from vmdash.ingest.spec import Format, HeaderMatch, match_headers
+
+FORMATS: tuple[Format, ...] = (
+    *youtube.FORMATS,
+    *meta.FORMATS,
+    *tiktok.FORMATS,
+    *linkedin.FORMATS,
+    *google_ads.FORMATS,
+    *vimeo.FORMATS,
+    *wistia.FORMATS,
+    *generic.FORMATS,
+)
+BY_NAME = {f.name: f for f in FORMATS}
+
+# Preambles are short (Google Ads 2 lines, LinkedIn about 5); look a little further.
+MAX_PREAMBLE_LINES = 30
+DELIMITERS = (",", ";", "\t")
+_DECIMAL_COMMA_CELL = re.compile(r"^-?\d+,\d{1,2}\s*%?$|^-?\d{1,3}([\u00a0\u202f ]\d{3})+(,\d+)?\s*%?$")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What a file was recognised as, and why."""
+
+    format: Format
+    header_line: int  # 0-based line index of the header in the decoded text
+    delimiter: str
+    headers: tuple[str, ...]
+    matches: dict[str, HeaderMatch]
+    language: str  # en | fr
+    decimal_comma: bool
+    encoding: str
+    currency: str | None
+
+    @property
+    def locale(self) -> str:
+        """'en' or 'fr'."""
+        return self.language
+
+    def reason(self) -> str:
+        """One sentence a person can check: format, locale and the evidence."""
+        shown = [m.header for m in self.matches.values() if m.language == self.language][:2]
+        if not shown:
+            shown = [m.header for m in self.matches.values()][:2]
+        language = {"en": "English", "fr": "French"}[self.language]
+        delimiter = {"\t": "tab", ",": "','", ";": "';'"}[self.delimiter]
+        decimal = "decimal comma" if self.decimal_comma else "decimal point"
+        quoted = ", ".join(f"'{h.strip()}'" for h in shown)
+        preamble = f", {self.header_line} preamble line(s) skipped" if self.header_line else ""
+        return (
+            f"{self.format.label}, {language}: headers {quoted}, {decimal}, {delimiter} delimiter, "
+            f"{self.encoding}{preamble}"
+        )
+
+
+def detect(file_name: str, lines: list[str], encoding: str) -> Detection:
+    """Recognise the export from its first lines; raise UnknownFormat with what was seen."""
+    if not any(line.strip() for line in lines):
+        raise ImportRejected(file_name, "the file is empty")
+    best: tuple[int, Detection] | None = None
+    for index, line in enumerate(lines[:MAX_PREAMBLE_LINES]):
+        if not line.strip():
+            continue
+        for delimiter in DELIMITERS:
+            if delimiter not in line:
+                continue
+            cells = next(csv.reader([line], delimiter=delimiter))
+            if len(cells) < 2:
+                continue
+            for fmt in FORMATS:
+                found = match_headers(fmt, cells)
+                if found is None:
+                    continue
+                score = len(found)
+                if best is None or score > best[0]:
+                    best = (score, _detection(fmt, index, delimiter, cells, found, lines, encoding))
+        if best is not None:
+            # The first line that matches anything is the header; later lines are data.
+            return best[1]
+    first = lines[0].strip()[:80] if lines else ""
+    raise UnknownFormat(
+        file_name,
+        "this is not an export vmdash recognises (no header row of YouTube, Meta, TikTok, LinkedIn, "
+        f"Google Ads, Vimeo or Wistia in the first {MAX_PREAMBLE_LINES} lines; first line: {first!r}). "
+        "Map its columns on the Upload page, or rename the headers to vmdash's canonical names.",
+    )
+
+
+def _detection(
+    fmt: Format,
+    index: int,
+    delimiter: str,
+    cells: list[str],
+    found: dict[str, HeaderMatch],
+    lines: list[str],
+    encoding: str,
+) -> Detection:
+    fr = sum(1 for m in found.values() if m.language == "fr")
+    en = sum(1 for m in found.values() if m.language == "en")
+    language = "fr" if fr > en else "en"
+    currency = next((m.currency for m in found.values() if m.currency), None)
+    return Detection(
+        format=fmt,
+        header_line=index,
+        delimiter=delimiter,
+        headers=tuple(cells),
+        matches=found,
+        language=language,
+        decimal_comma=_has_decimal_comma(lines[index + 1 : index + 200], delimiter),
+        encoding=encoding,
+        currency=currency,
+    )
+
+
+def _has_decimal_comma(sample: list[str], delimiter: str) -> bool:
+    # With ',' as delimiter a decimal comma only survives inside quotes ("45,2"); "45,905" is
+    # a thousands separator, so only one or two digits after the comma count.
+    votes = 0
+    for row in csv.reader(sample, delimiter=delimiter):
+        for cell in row:
+            cell = cell.strip()
+            if _DECIMAL_COMMA_CELL.match(cell):
+                if delimiter == "," and re.match(r"^-?\d{1,3}(,\d{3})+$", cell):
+                    continue
+                votes += 1
+    return votes > 0

@@ -1,0 +1,110 @@
+"""How a platform export is described: its header spellings, value kinds and derivations.
+
+Each platform module declares one `Format` per export layout. Detection, parsing
+and normalisation read these declarations; no platform logic lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Value kinds a raw cell can be parsed as (see sqlkit.parse_expr).
+KINDS = ("text", "int", "number", "pct", "duration", "hours", "date", "platform", "channel", "objective")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an export: where it goes and how its cells read."""
+
+    name: str  # canonical column, or a '_helper' used by a derivation
+    en: tuple[str, ...]  # English header spellings; '{cur}' stands for a currency code
+    fr: tuple[str, ...] = ()
+    kind: str = "number"
+    required: bool = False  # detection needs this header
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r} for {self.name}")
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export layout of one platform."""
+
+    name: str
+    label: str
+    fields: tuple[Field, ...]
+    platform: str | None = None  # constant platform; None when a 'platform' field gives it
+    target: str = "facts"  # facts | retention
+    # canonical column -> SQL expression over parsed field names (developer-written, never input)
+    derived: dict[str, str] = field(default_factory=dict)
+    # a regular expression on the first cell that marks a summary / totals row
+    summary_row: str = r"^(total|totaux|total:|total of|total de)\b"
+    objective_field: str | None = None  # a parsed field holding the platform's own objective
+    note: str = ""
+
+    @property
+    def required(self) -> tuple[Field, ...]:
+        """Fields whose headers must all be present for this format to match."""
+        return tuple(f for f in self.fields if f.required)
+
+
+def normalise_header(text: str) -> str:
+    """Fold a header for comparison: NFKC, no BOM, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", text).replace("\ufeff", "")
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", " ", text).strip().strip('"').strip().lower()
+
+
+_CUR = "{cur}"
+
+
+@functools.lru_cache(maxsize=4096)
+def header_pattern(spelling: str) -> re.Pattern[str]:
+    """A compiled matcher for one header spelling ('{cur}' captures a currency code)."""
+    folded = normalise_header(spelling)
+    if _CUR in folded:
+        before, after = folded.split(_CUR, 1)
+        return re.compile(re.escape(before) + r"(?P<cur>[a-z]{3})" + re.escape(after) + r"$")
+    return re.compile(re.escape(folded) + r"$")
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """Which field a header cell matched, in which language, and any currency it carried."""
+
+    column: int
+    header: str
+    field: Field
+    language: str
+    currency: str | None
+
+
+def match_headers(fmt: Format, headers: list[str]) -> dict[str, HeaderMatch] | None:
+    """Map a format's fields to header positions; None when a required field is missing."""
+    folded = [normalise_header(h) for h in headers]
+    found: dict[str, HeaderMatch] = {}
+    for fld in fmt.fields:
+        for language, spellings in (("en", fld.en), ("fr", fld.fr)):
+            hit = _find(spellings, folded)
+            if hit is not None:
+                col, cur = hit
+                found[fld.name] = HeaderMatch(col, headers[col], fld, language, cur)
+                break
+    if any(f.name not in found for f in fmt.required):
+        return None
+    return found
+
+
+def _find(spellings: tuple[str, ...], folded: list[str]) -> tuple[int, str | None] | None:
+    for spelling in spellings:
+        pattern = header_pattern(spelling)
+        for col, cell in enumerate(folded):
+            m = pattern.match(cell)
+            if m:
+                cur = m.groupdict().get("cur")
+                return col, cur.upper() if cur else None
+    return None

@@ -1,0 +1,269 @@
+"""The only module that talks to DuckDB: connections, schema, transactions, loads, queries.
+
+Connection design
+-----------------
+DuckDB lets one process hold a database file read-write, and while it does no
+other process can open the file at all. vmdash therefore never keeps the file
+open while idle: a `Store` opens a connection on first use, shares it between
+the threads of its process under a lock (a DuckDB connection must not run two
+queries at once, and each Streamlit session runs in its own thread), and closes
+it `idle_release_s` seconds after the last use. The command line can then
+import while the app is running: it retries while the app holds the file for a
+query, and says so in one line if the file stays locked past `busy_timeout_s`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from vmdash import model
+from vmdash.errors import DatabaseBusy, VmdashError
+
+SCHEMA_VERSION = 1
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_db_path() -> Path:
+    """`$VMDASH_DB`, else data/vmdash.duckdb beside the app."""
+    env = os.environ.get("VMDASH_DB")
+    return Path(env) if env else ROOT / "data" / "vmdash.duckdb"
+
+
+def _fact_table_sql() -> str:
+    cols = ",\n  ".join(f'"{c.name}" {c.sql_type}' for c in model.FACT_COLUMNS)
+    return "CREATE TABLE facts (\n  " + cols + ",\n  source_row INTEGER,\n  replaced_by INTEGER\n)"
+
+
+def _retention_table_sql() -> str:
+    cols = ",\n  ".join(f'"{c.name}" {c.sql_type}' for c in model.RETENTION_COLUMNS)
+    return "CREATE TABLE retention (\n  " + cols + ",\n  replaced_by INTEGER\n)"
+
+
+# Each entry moves the schema one version up; never edit a released entry, add one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        """CREATE TABLE imports (
+          import_id INTEGER PRIMARY KEY,
+          file_name VARCHAR NOT NULL,
+          content_hash VARCHAR NOT NULL,
+          source_format VARCHAR NOT NULL,
+          locale VARCHAR,
+          detection VARCHAR,
+          target VARCHAR NOT NULL,
+          rows_read INTEGER NOT NULL,
+          rows_loaded INTEGER NOT NULL,
+          rows_rejected INTEGER NOT NULL,
+          rows_replaced INTEGER NOT NULL,
+          replaced_imports VARCHAR,
+          imported_at TIMESTAMP NOT NULL,
+          status VARCHAR NOT NULL DEFAULT 'active',
+          undone_at TIMESTAMP
+        )""",
+        "CREATE SEQUENCE import_seq START 1",
+        _fact_table_sql(),
+        _retention_table_sql(),
+        "CREATE VIEW active_facts AS SELECT * FROM facts WHERE replaced_by IS NULL",
+        "CREATE VIEW active_retention AS SELECT * FROM retention WHERE replaced_by IS NULL",
+        """CREATE TABLE objective_rules (
+          position INTEGER PRIMARY KEY, token VARCHAR NOT NULL, objective VARCHAR NOT NULL
+        )""",
+        """CREATE TABLE column_mappings (
+          signature VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, mapping VARCHAR NOT NULL,
+          created_at TIMESTAMP NOT NULL
+        )""",
+    ),
+)
+
+
+class Store:
+    """One DuckDB database file, shared safely between threads of one process."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        idle_release_s: float | None = 1.0,
+        busy_timeout_s: float = 30.0,
+    ):
+        self.path = Path(path) if path is not None else default_db_path()
+        self.idle_release_s = idle_release_s
+        self.busy_timeout_s = busy_timeout_s
+        self._lock = threading.RLock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._depth = 0
+        self._timer: threading.Timer | None = None
+        self._migrated = False
+
+    # -- connections -------------------------------------------------------
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.busy_timeout_s
+        delay = 0.05
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(
+                        f"the database {self.path} is in use by another vmdash process "
+                        f"(the app or an import) and stayed locked for {self.busy_timeout_s:.0f} s; "
+                        "try again in a moment"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        # A stray Python variable must never be read as a table.
+        con.execute("SET python_enable_replacements = false")
+        if not self._migrated:
+            _migrate(con)
+            self._migrated = True
+        return con
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Hold the connection (opening it if needed) for the duration of the block."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._con is None:
+                self._con = self._open()
+            self._depth += 1
+            try:
+                yield self._con
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._schedule_release()
+
+    def _schedule_release(self) -> None:
+        if self.idle_release_s is None:
+            return
+        if self.idle_release_s <= 0:
+            self._release()
+            return
+        self._timer = threading.Timer(self.idle_release_s, self._release_if_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _release_if_idle(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                self._release()
+
+    def _release(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def close(self) -> None:
+        """Close the connection now; the next use opens it again."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._release()
+
+    @property
+    def is_open(self) -> bool:
+        """True while this process holds the database file."""
+        return self._con is not None
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One all-or-nothing write: commit on success, roll back on any exception."""
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    # -- reads -------------------------------------------------------------
+    def df(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pd.DataFrame:
+        """Run a read query with bound parameters and return a DataFrame."""
+        with self.connect() as con:
+            return con.execute(sql, params or {}).df()
+
+    def arrow(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pa.Table:
+        """Run a read query with bound parameters and return an Arrow table."""
+        with self.connect() as con:
+            return con.execute(sql, params or {}).to_arrow_table()
+
+    def rows(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> list[tuple]:
+        """Run a query with bound parameters and return its rows as tuples."""
+        with self.connect() as con:
+            return con.execute(sql, params or {}).fetchall()
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> Any:
+        """Run a query and return the first column of its first row (None when empty)."""
+        rows = self.rows(sql, params)
+        return rows[0][0] if rows else None
+
+    def fingerprint(self) -> dict[str, tuple[int, int]]:
+        """Row count and an order-independent content hash of every stored table."""
+        out = {}
+        with self.connect() as con:
+            tables = [
+                r[0]
+                for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()
+            ]
+            for table in tables:
+                count, digest = con.execute(
+                    f'SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM "{table}" AS t'
+                ).fetchone()
+                out[table] = (int(count), int(digest))
+        return out
+
+
+def register_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table | pd.DataFrame) -> None:
+    """Make an Arrow table or DataFrame queryable under `name` on this connection."""
+    con.register(name, table)
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    version = int(row[0]) if row else 0
+    if version > SCHEMA_VERSION:
+        raise VmdashError(
+            f"this database was written by a newer vmdash (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade vmdash to open it"
+        )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in MIGRATIONS[target - 1]:
+                if statement.startswith("CREATE TABLE IF NOT EXISTS meta"):
+                    continue
+                con.execute(statement)
+            if target == 1:
+                con.executemany(
+                    "INSERT INTO objective_rules VALUES (?, ?, ?)",
+                    [(i, token, obj) for i, (token, obj) in enumerate(model.DEFAULT_OBJECTIVE_RULES)],
+                )
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+def is_duckdb_error(exc: BaseException) -> bool:
+    """True for errors raised by DuckDB itself (so callers need not import duckdb)."""
+    return isinstance(exc, duckdb.Error)
