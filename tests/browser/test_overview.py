@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_app
 
@@ -25,6 +26,7 @@ def test_url_filters_reach_the_widgets(server, page):
     page.goto(f"{server.url}/?platform=tiktok&objective=awareness")
     wait_for_app(page)
     sidebar = page.locator("[data-testid='stSidebar']")
-    chips = [t.strip() for t in sidebar.locator("[data-tag]").all_inner_texts()]
-    assert chips == ["tiktok", "awareness"]
+    chips = sidebar.locator("[data-tag]")
+    expect(chips).to_have_count(2, timeout=30_000)
+    assert [t.strip() for t in chips.all_inner_texts()] == ["tiktok", "awareness"]
     assert page.locator("[data-testid='stException']").count() == 0
