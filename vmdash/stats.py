@@ -1,0 +1,168 @@
+"""Honest statistics for Test & learn: intervals, tests and sample sizes for rates.
+
+Built on statsmodels and scipy rather than hand-written formulas: Wilson intervals
+for one rate, Newcombe's interval for a difference of two, the score test (or
+Fisher's exact test when counts are small) for its p-value, and Poisson rates
+for cost per conversion.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+from scipy import stats as sps
+from statsmodels.stats import proportion as smp
+from statsmodels.stats import rates as smr
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share with its confidence interval (None when there is nothing to measure)."""
+
+    successes: float
+    trials: float
+    value: float | None
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Variant B against variant A on one rate."""
+
+    a: Rate
+    b: Rate
+    diff: float | None  # b - a, in share points (0.041 = +4.1 pts)
+    low: float | None
+    high: float | None
+    p_value: float | None
+    level: float
+    test: str
+    mde: float | None  # smallest difference this volume could detect (80 % power)
+    needed_per_variant: int | None  # trials per variant to detect the observed difference
+
+    @property
+    def significant(self) -> bool:
+        """True when the difference's interval excludes zero."""
+        return self.low is not None and self.high is not None and (self.low > 0 or self.high < 0)
+
+
+def rate(successes: float, trials: float, level: float = 0.95) -> Rate:
+    """A share with its Wilson interval, which stays inside 0-1 and honest at small counts."""
+    k, n = _counts(successes, trials)
+    if n == 0:
+        return Rate(k, n, None, None, None)
+    low, high = smp.proportion_confint(k, n, alpha=1 - level, method="wilson")
+    return Rate(k, n, k / n, float(low), float(high))
+
+
+def _counts(successes: float, trials: float) -> tuple[int, int]:
+    k, n = int(round(successes or 0)), int(round(trials or 0))
+    if k < 0 or n < 0:
+        raise ValueError("counts cannot be negative")
+    if k > n:
+        raise ValueError(f"{k} successes out of {n} trials is impossible")
+    return k, n
+
+
+def compare_rates(
+    a_successes: float, a_trials: float, b_successes: float, b_trials: float, level: float = 0.95
+) -> Comparison:
+    """B against A: difference with Newcombe's interval, a p-value, and what the volume can detect."""
+    a, b = rate(a_successes, a_trials, level), rate(b_successes, b_trials, level)
+    if a.value is None or b.value is None:
+        return Comparison(a, b, None, None, None, None, level, "none", None, None)
+    ka, na, kb, nb = int(a.successes), int(a.trials), int(b.successes), int(b.trials)
+    diff = b.value - a.value
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = smp.confint_proportions_2indep(kb, nb, ka, na, method="newcomb", compare="diff", alpha=1 - level)
+    p_value, test = _p_value(ka, na, kb, nb)
+    pooled = (ka + kb) / (na + nb)
+    mde = minimum_detectable_effect(pooled, min(na, nb), level=level)
+    needed = sample_size(abs(diff), a.value, level=level) if diff else None
+    return Comparison(a, b, diff, float(low), float(high), p_value, level, test, mde, needed)
+
+
+def _p_value(ka: int, na: int, kb: int, nb: int) -> tuple[float, str]:
+    if ka + kb == 0 or ka + kb == na + nb:
+        return 1.0, "identical"  # both all-or-nothing: no evidence of any difference
+    expected_small = min(na, nb) * min(ka + kb, na + nb - ka - kb) / (na + nb) < 5
+    if expected_small:
+        return float(sps.fisher_exact([[ka, na - ka], [kb, nb - kb]]).pvalue), "Fisher's exact test"
+    result = smp.test_proportions_2indep(kb, nb, ka, na, method="score", compare="diff", correction=False)
+    return float(result.pvalue), "score test"
+
+
+def minimum_detectable_effect(base: float, per_variant: float, power: float = 0.8, level: float = 0.95) -> float | None:
+    """Smallest absolute difference two variants of this size detect with this power."""
+    if per_variant <= 0 or not 0 < base < 1:
+        return None
+    z = sps.norm.ppf(1 - (1 - level) / 2) + sps.norm.ppf(power)
+    return float(z * math.sqrt(2 * base * (1 - base) / per_variant))
+
+
+def sample_size(diff: float, base: float, power: float = 0.8, level: float = 0.95) -> int | None:
+    """Trials per variant needed to detect an absolute difference `diff` from a base rate."""
+    if diff <= 0 or not 0 < base < 1 or not 0 < base + diff < 1:
+        return None
+    n = smp.samplesize_proportions_2indep_onetail(diff, base, power, ratio=1, alpha=1 - level)
+    return int(math.ceil(n))
+
+
+@dataclass(frozen=True)
+class CostComparison:
+    """Cost per result of B against A (e.g. CPA), from conversions as Poisson counts over spend."""
+
+    a_cost: float | None
+    b_cost: float | None
+    ratio: float | None  # b_cost / a_cost
+    low: float | None
+    high: float | None
+    p_value: float | None
+    level: float
+
+
+def compare_costs(
+    a_spend: float, a_results: float, b_spend: float, b_results: float, level: float = 0.95
+) -> CostComparison:
+    """Cost per result of B against A, with the interval of their ratio."""
+    a_cost = a_spend / a_results if a_results else None
+    b_cost = b_spend / b_results if b_results else None
+    if not (a_spend > 0 and b_spend > 0) or (a_results or 0) + (b_results or 0) == 0:
+        return CostComparison(a_cost, b_cost, None, None, None, None, level)
+    ka, kb = int(round(a_results)), int(round(b_results))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # Results per unit of spend: A over B is the cost ratio B over A.
+        low, high = smr.confint_poisson_2indep(
+            ka, a_spend, kb, b_spend, method="score", compare="ratio", alpha=1 - level
+        )
+        test = smr.test_poisson_2indep(ka, a_spend, kb, b_spend, method="score", compare="ratio")
+    ratio = (b_cost / a_cost) if a_cost and b_cost else None
+    p = float(test.pvalue) if test.pvalue is not None and not math.isnan(test.pvalue) else None
+    low_f = float(low) if not math.isnan(low) else None
+    high_f = float(high) if not math.isnan(high) and not math.isinf(high) else None
+    return CostComparison(a_cost, b_cost, ratio, low_f, high_f, p, level)
+
+
+def verdict(label: str, comparison: Comparison, names: tuple[str, str] = ("A", "B"), unit: str = "trials") -> str:
+    """One plain sentence: who wins on what, by how much, with the interval; or why nobody does yet."""
+    a, b = names
+    c = comparison
+    if c.diff is None:
+        missing = a if c.a.value is None else b
+        return f"{missing} has no {unit} yet: nothing to compare."
+    pct = int(round(c.level * 100))
+    span = f"{pct} % CI {c.low * 100:+.1f} to {c.high * 100:+.1f}"
+    if c.significant:
+        winner, loser = (b, a) if c.diff > 0 else (a, b)
+        return f"{winner} beats {loser} on {label}: {abs(c.diff) * 100:+.1f} pts, {span} (p = {c.p_value:.3g})."
+    more = ""
+    if c.needed_per_variant:
+        extra = max(c.needed_per_variant - int(min(c.a.trials, c.b.trials)), 0)
+        if extra:
+            more = f"; needs about {extra:,} more {unit} per variant to tell a {abs(c.diff) * 100:.1f}-pt difference"
+    return f"No clear winner on {label} yet: {c.diff * 100:+.1f} pts, {span} (p = {c.p_value:.2g}){more}."
