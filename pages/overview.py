@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import charts, metrics, model, queries, ui
+from vmdash import charts, metrics, queries, ui
 
 store = ui.store()
 filters = ui.current_filters()
@@ -13,12 +13,16 @@ present = queries.by_objective(store, filters)
 if present.empty:
     st.warning("No data matches these filters. Widen the dates or clear a filter in the sidebar.")
     st.stop()
+platforms = queries.platforms_present(store, filters)
+if filters.shifted_back() is None:
+    st.caption("Choose a date range in the sidebar to compare each KPI with the period before it.")
 
+shown: list[str] = []
 for objective in present["objective"]:
-    scoped = filters.narrowed(objectives=(objective,))
     st.subheader(objective.capitalize())
-    values = queries.kpis(store, metrics.BY_OBJECTIVE[objective], scoped)
+    values = queries.kpis(store, metrics.BY_OBJECTIVE[objective], filters.narrowed(objectives=(objective,)))
     ui.kpi_cards(values, currency, columns=len(values))
+    shown.extend(values)
 
 st.divider()
 left, right = st.columns([3, 1])
@@ -44,9 +48,19 @@ with left:
     if data.empty:
         st.info(f"{metric.label} is not reported by the platforms in this selection.")
     else:
-        ui.chart(charts.trend(data, metric, split, currency), len(data))
+        note = metrics.views_note(metric, platforms)
+        ui.chart(charts.trend(data, metric, split, currency, note=note), data, name="trend")
 
-focus = filters.objectives[0] if len(filters.objectives) == 1 else present["objective"].iloc[0]
+objectives = list(present["objective"])
+with right:
+    focus = st.selectbox(
+        "Rank videos for",
+        objectives,
+        index=0,
+        key="rank_for",
+        bind="query-params",
+        help="Objective whose main KPI ranks the videos.",
+    )
 primary = metrics.get(metrics.PRIMARY[focus])
 st.subheader(f"Best and worst videos on {primary.label} ({focus})")
 scope = filters.narrowed(objectives=(focus,))
@@ -56,5 +70,9 @@ for column, worst, title in zip(st.columns(2), (False, True), ("Top 5", "Bottom 
         if ranked.empty:
             st.info(f"No video in this selection reports {primary.label}.")
         else:
-            ui.chart(charts.ranked_bars(ranked, primary, title, currency), len(ranked))
-st.caption(model.PLATFORM_LABELS["meta"] + ": " + metrics.VIEW_DEFINITIONS["meta"])
+            ui.chart(
+                charts.ranked_bars(ranked, primary, title, currency),
+                ranked,
+                name=f"ranked_{'bottom' if worst else 'top'}",
+            )
+ui.definitions([*shown, metric.name, primary.name], platforms)

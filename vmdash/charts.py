@@ -36,7 +36,24 @@ OBJECTIVE_COLORS = {
     "loyalty": "#b279a2",
     "unassigned": "#9d9d9d",
 }
-_PALETTES = {"platform": PLATFORM_COLORS, "channel": CHANNEL_COLORS, "objective": OBJECTIVE_COLORS}
+FORMAT_COLORS = {"vertical": "#e45756", "square": "#72b7b2", "horizontal": "#4c78a8", "unknown": "#bab0ac"}
+# Short to long: a light-to-dark ramp, so the order of the buckets reads from the colour.
+LENGTH_COLORS = {
+    "≤ 15 s": "#c6dbef",
+    "15–60 s": "#9ecae1",
+    "1–3 min": "#6baed6",
+    "3–10 min": "#3182bd",
+    "> 10 min": "#08519c",
+    "unknown": "#bab0ac",
+}
+_PALETTES = {
+    "platform": PLATFORM_COLORS,
+    "channel": CHANNEL_COLORS,
+    "objective": OBJECTIVE_COLORS,
+    "format": FORMAT_COLORS,
+    "length": LENGTH_COLORS,
+}
+_SPLIT_TITLES = {"length": "Video length"}
 
 _AXIS_FORMAT = {"pct": ".1~%", "money": ",.2f", "seconds": ",.0f", "ratio": ".2f", "number": "~s"}
 _TOOLTIP_FORMAT = {"pct": ".1%", "money": ",.2f", "seconds": ",.1f", "ratio": ".2f", "number": ",.0f"}
@@ -51,7 +68,40 @@ def color_scale(split: str, present: list[str]) -> alt.Scale:
 
 def legend_label(split: str) -> str:
     """Legend title for a split."""
-    return split.capitalize()
+    return _SPLIT_TITLES.get(split, split.capitalize())
+
+
+def series_label(split: str, value: object) -> str:
+    """How a group is named on a chart: platforms by their product name, the rest as stored."""
+    if split == "platform":
+        return model.PLATFORM_LABELS.get(str(value), str(value))
+    return str(value)
+
+
+def _labelled_scale(split: str, present: list[str]) -> alt.Scale:
+    scale = color_scale(split, present)
+    return alt.Scale(domain=[series_label(split, v) for v in scale.domain], range=scale.range)
+
+
+def spec_rows(chart: alt.TopLevelMixin) -> int:
+    """How many data rows a chart sends to the browser (every dataset of its spec)."""
+    spec = chart.to_dict()
+    rows = sum(len(values) for values in spec.get("datasets", {}).values())
+
+    def inline(node: object) -> int:
+        if isinstance(node, dict):
+            data = node.get("data")
+            own = len(data["values"]) if isinstance(data, dict) and isinstance(data.get("values"), list) else 0
+            return own + sum(inline(v) for k, v in node.items() if k != "data")
+        if isinstance(node, list):
+            return sum(inline(v) for v in node)
+        return 0
+
+    return rows + inline(spec)
+
+
+def _subtitle(*parts: str) -> list[str]:
+    return [p for p in parts if p]
 
 
 def metric_axis_title(metric: metrics.Metric, currency: str | None = None) -> str:
@@ -61,32 +111,45 @@ def metric_axis_title(metric: metrics.Metric, currency: str | None = None) -> st
 
 
 def trend(
-    data: pd.DataFrame, metric: metrics.Metric, split: str = "platform", currency: str | None = None
-) -> alt.Chart:
-    """A KPI over time, one line per platform / channel / objective."""
+    data: pd.DataFrame,
+    metric: metrics.Metric,
+    split: str = "platform",
+    currency: str | None = None,
+    note: str = "",
+) -> alt.LayerChart:
+    """A KPI over time, one line per group; rows reported for a longer period drawn as a segment over it."""
     present = sorted(data[split].dropna().unique().tolist()) if not data.empty else []
-    labels = model.PLATFORM_LABELS if split == "platform" else {}
-    frame = data.assign(series=data[split].map(lambda v: labels.get(v, v)) if not data.empty else [])
-    scale = color_scale(split, present)
-    scale = alt.Scale(domain=[labels.get(v, v) for v in scale.domain], range=scale.range)
-    return (
-        alt.Chart(frame, title=alt.Title(f"{metric.label} over time", subtitle=metric.help()))
-        .mark_line(point=True, strokeWidth=2)
-        .encode(
-            x=alt.X("period:T", title="Period"),
-            y=alt.Y(
-                "value:Q", title=metric_axis_title(metric, currency), axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt])
-            ),
-            color=alt.Color("series:N", title=legend_label(split), scale=scale),
-            tooltip=[
-                alt.Tooltip("period:T", title="Period"),
-                alt.Tooltip("series:N", title=legend_label(split)),
-                alt.Tooltip("value:Q", title=metric.label, format=_TOOLTIP_FORMAT[metric.fmt]),
-                alt.Tooltip("volume:Q", title=f"{metric.denominator[0].replace('_', ' ')}", format=",.0f"),
-            ],
-        )
-        .properties(height=320)
+    frame = data.assign(series=data[split].map(lambda v: series_label(split, v)) if not data.empty else [])
+    scale = _labelled_scale(split, present)
+    y = alt.Y("value:Q", title=metric_axis_title(metric, currency), axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt]))
+    color = alt.Color("series:N", title=legend_label(split), scale=scale)
+    tooltip = [
+        alt.Tooltip("period:T", title="From"),
+        alt.Tooltip("period_end:T", title="To"),
+        alt.Tooltip("series:N", title=legend_label(split)),
+        alt.Tooltip("value:Q", title=metric.label, format=_TOOLTIP_FORMAT[metric.fmt]),
+        alt.Tooltip("volume:Q", title=f"{metric.denominator[0].replace('_', ' ')}", format=",.0f"),
+    ]
+    has_spans = not frame.empty and (frame["kind"] == "span").any()
+    span_note = (
+        "Flat segments: rows reported for a whole period (e.g. a month of Meta), one value over their span."
+        if has_spans
+        else ""
     )
+    base = alt.Chart(
+        frame, title=alt.Title(f"{metric.label} over time", subtitle=_subtitle(metric.help(), note, span_note))
+    )
+    points = (
+        base.transform_filter(alt.datum.kind == "point")
+        .mark_line(point=True, strokeWidth=2)
+        .encode(x=alt.X("period:T", title="Period"), y=y, color=color, tooltip=tooltip)
+    )
+    spans = (
+        base.transform_filter(alt.datum.kind == "span")
+        .mark_rule(strokeWidth=4, opacity=0.6, strokeCap="round")
+        .encode(x="period:T", x2="period_end:T", y=y, color=color, tooltip=tooltip)
+    )
+    return alt.layer(points, spans).properties(height=320)
 
 
 def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency: str | None = None) -> alt.Chart:
@@ -114,3 +177,239 @@ def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency
         )
         .properties(height=max(120, 28 * len(data)))
     )
+
+
+def _pct_axis(title: str) -> alt.Axis:
+    return alt.Axis(format=".0%", title=title)
+
+
+def retention(
+    curves: pd.DataFrame,
+    band: pd.DataFrame,
+    moments: pd.DataFrame,
+    unit: str = "pct",
+    note: str = "",
+    band_note: str = "",
+) -> alt.LayerChart:
+    """Retention curves (one line per video) over the typical band, with key moments marked.
+
+    `curves`: key, title, platform, position_pct, seconds, audience_ratio; `band`: x, median,
+    q1, q3, videos (already on the chosen unit); `moments`: key, title, x, audience_ratio,
+    kind, label. `unit` is 'pct' (of the video's length) or 'seconds'.
+    """
+    x_field = "position_pct" if unit == "pct" else "seconds"
+    x_title = "Position in the video (% of its length)" if unit == "pct" else "Position in the video (seconds)"
+    x_axis = alt.Axis(title=x_title, format=".0f")
+    curves = curves.assign(x=curves[x_field], video=curves["title"].astype(str))
+    videos = list(dict.fromkeys(curves["video"]))
+    palette = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6"]
+    color = alt.Color(
+        "video:N",
+        title="Video",
+        scale=alt.Scale(domain=videos, range=palette[: max(len(videos), 1)]),
+        legend=alt.Legend(orient="bottom", labelLimit=320),
+    )
+    y = alt.Y("audience_ratio:Q", axis=_pct_axis("Audience still watching (% of starts)"))
+    layers = []
+    if not band.empty:
+        band_base = alt.Chart(band.assign(label="Typical (middle half)"))
+        layers.append(
+            band_base.mark_area(opacity=0.25, color="#9d9d9d").encode(
+                x=alt.X("x:Q", axis=x_axis),
+                y=alt.Y("q1:Q", axis=_pct_axis("Audience still watching (% of starts)")),
+                y2="q3:Q",
+                tooltip=[
+                    alt.Tooltip("x:Q", title=x_title, format=".1f"),
+                    alt.Tooltip("median:Q", title="Typical (median)", format=".1%"),
+                    alt.Tooltip("q1:Q", title="Lower quartile", format=".1%"),
+                    alt.Tooltip("q3:Q", title="Upper quartile", format=".1%"),
+                    alt.Tooltip("videos:Q", title="Videos compared"),
+                ],
+            )
+        )
+        layers.append(band_base.mark_line(color="#6f6f6f", strokeDash=[4, 3]).encode(x="x:Q", y="median:Q"))
+    layers.append(
+        alt.Chart(curves)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("x:Q", axis=x_axis),
+            y=y,
+            color=color,
+            tooltip=[
+                alt.Tooltip("video:N", title="Video"),
+                alt.Tooltip("platform:N", title="Platform"),
+                alt.Tooltip("position_pct:Q", title="Position (% of length)", format=".1f"),
+                alt.Tooltip("seconds:Q", title="Position (s)", format=".0f"),
+                alt.Tooltip("audience_ratio:Q", title="Still watching", format=".1%"),
+            ],
+        )
+    )
+    if not moments.empty:
+        marks = alt.Chart(moments.assign(video=moments["title"].astype(str)))
+        shape = alt.Shape(
+            "kind:N",
+            title="Key moment",
+            scale=alt.Scale(domain=["intro", "drop", "spike"], range=["circle", "triangle-down", "triangle-up"]),
+        )
+        layers.append(
+            marks.mark_point(size=140, filled=True, stroke="white", strokeWidth=1).encode(
+                x="x:Q",
+                y="audience_ratio:Q",
+                color=color,
+                shape=shape,
+                tooltip=[alt.Tooltip("video:N", title="Video"), alt.Tooltip("label:N", title="Key moment")],
+            )
+        )
+        if len(videos) == 1:
+            layers.append(
+                marks.mark_text(align="left", dx=8, dy=-10, fontSize=11, color="#333").encode(
+                    x="x:Q", y="audience_ratio:Q", text="label:N"
+                )
+            )
+    return alt.layer(*layers).properties(
+        height=380, title=alt.Title("Audience retention", subtitle=_subtitle(band_note, note))
+    )
+
+
+def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart:
+    """Share of the base still watching at each quartile step, one line per group."""
+    present = sorted(data["group"].dropna().unique().tolist()) if not data.empty else []
+    frame = data.assign(series=data["group"].map(lambda v: series_label(split, v)))
+    steps = list(dict.fromkeys(frame.sort_values("order")["step"]))
+    base_label = steps[0] if steps else "Starts"
+    return (
+        alt.Chart(
+            frame.dropna(subset=["rate"]),
+            title=alt.Title(
+                f"Quartile funnel by {legend_label(split).lower()}",
+                subtitle=_subtitle(f"Share of {base_label.lower()} still watching at each point of the video.", note),
+            ),
+        )
+        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True), strokeWidth=2.5)
+        .encode(
+            x=alt.X("step:O", sort=steps, title="Point reached in the video", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("rate:Q", axis=_pct_axis(f"Still watching (% of {base_label.lower()})")),
+            color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
+            tooltip=[
+                alt.Tooltip("series:N", title=legend_label(split)),
+                alt.Tooltip("step:N", title="Point reached"),
+                alt.Tooltip("rate:Q", title=f"Share of {base_label.lower()}", format=".1%"),
+                alt.Tooltip("plays:Q", title="Plays", format=",.0f"),
+                alt.Tooltip("coverage:Q", title="Coverage (base reporting this step)", format=".0%"),
+            ],
+        )
+        .properties(height=340)
+    )
+
+
+def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart:
+    """Completion rate against video length, one dot per video sized by its starts."""
+    present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []
+    frame = data.assign(series=data["platform"].map(lambda v: series_label("platform", v)))
+    edges = pd.DataFrame({"edge": [upper for upper, _ in model.LENGTH_BUCKETS if upper != float("inf")]}).assign(
+        label=lambda d: d["edge"].map(lambda e: f"{e:.0f} s" if e < 60 else f"{e / 60:.0f} min")
+    )
+    x_scale = alt.Scale(type="log", domain=[3, max(1200.0, float(frame["duration_s"].max() or 0) * 1.2)])
+    rules = alt.Chart(edges).mark_rule(color="#bbbbbb", strokeDash=[3, 3]).encode(x=alt.X("edge:Q", scale=x_scale))
+    labels = (
+        alt.Chart(edges)
+        .mark_text(align="left", dx=3, dy=-4, color="#888888", fontSize=10)
+        .encode(x=alt.X("edge:Q", scale=x_scale), y=alt.value(8), text="label:N")
+    )
+    dots = (
+        alt.Chart(frame)
+        .mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X("duration_s:Q", title="Video length (seconds, log scale)", scale=x_scale),
+            y=alt.Y("completion_rate:Q", axis=_pct_axis("Completion rate (% of starts)")),
+            size=alt.Size("starts:Q", title="Starts", scale=alt.Scale(range=[30, 600]), legend=alt.Legend(format="~s")),
+            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present)),
+            tooltip=[
+                alt.Tooltip("video:N", title="Video"),
+                alt.Tooltip("series:N", title="Platform"),
+                alt.Tooltip("duration_s:Q", title="Length (s)", format=",.0f"),
+                alt.Tooltip("completion_rate:Q", title="Completion rate", format=".1%"),
+                alt.Tooltip("starts:Q", title="Starts", format=",.0f"),
+            ],
+        )
+    )
+    return alt.layer(rules, labels, dots).properties(
+        height=340,
+        title=alt.Title(
+            "Completion rate against video length",
+            subtitle=_subtitle(metrics.get("completion_rate").help(), note),
+        ),
+    )
+
+
+def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerChart:
+    """Step conversion rates per group, the weakest step of each group outlined and labelled."""
+    present = sorted(data["group"].dropna().unique().tolist()) if not data.empty else []
+    frame = data.dropna(subset=["rate"]).assign(
+        series=lambda d: d["group"].map(lambda v: series_label(split, v)),
+        flag=lambda d: d["weakest"].map(lambda w: "weakest" if w else ""),
+    )
+    steps = list(dict.fromkeys(data.sort_values("order")["step"]))
+    x = alt.X("step:N", sort=steps, title="Funnel step", axis=alt.Axis(labelAngle=0, labelLimit=220))
+    offset = alt.XOffset("series:N", sort=[series_label(split, v) for v in present])
+    y = alt.Y("rate:Q", axis=_pct_axis("Step conversion rate"))
+    base = alt.Chart(frame)
+    bars = base.mark_bar().encode(
+        x=x,
+        xOffset=offset,
+        y=y,
+        color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
+        stroke=alt.condition(alt.datum.weakest, alt.value("#000000"), alt.value(None)),
+        strokeWidth=alt.condition(alt.datum.weakest, alt.value(2), alt.value(0)),
+        tooltip=[
+            alt.Tooltip("series:N", title=legend_label(split)),
+            alt.Tooltip("step:N", title="Step"),
+            alt.Tooltip("rate:Q", title="Step conversion", format=".2%"),
+            alt.Tooltip("index:Q", title="Against the whole selection", format=".2f"),
+            alt.Tooltip("coverage:Q", title="Coverage", format=".0%"),
+            alt.Tooltip("flag:N", title="Flag"),
+        ],
+    )
+    flags = (
+        base.transform_filter(alt.datum.weakest)
+        .mark_text(dy=-8, fontSize=11, fontWeight="bold", color="#000000")
+        .encode(x=x, xOffset=offset, y=y, text=alt.value("▼ weakest"))
+    )
+    return alt.layer(bars, flags).properties(
+        height=340,
+        title=alt.Title(
+            "Step conversion rates",
+            subtitle=_subtitle(
+                "Each step over the previous one. Outlined: the group's weakest step, "
+                "furthest below the same step for the whole selection.",
+                note,
+            ),
+        ),
+    )
+
+
+def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.HConcatChart:
+    """Cost per step (CPM, CPV, CPC, CPA) per group, one small chart per cost with its own scale."""
+    present = sorted(data["group"].dropna().unique().tolist()) if not data.empty else []
+    frame = data.dropna(subset=["value"]).assign(series=lambda d: d["group"].map(lambda v: series_label(split, v)))
+    charts = []
+    for name in dict.fromkeys(data["kpi"]):
+        m = metrics.get(name)
+        charts.append(
+            alt.Chart(frame[frame["kpi"] == name], title=alt.Title(m.label, subtitle=m.definition))
+            .mark_bar()
+            .encode(
+                x=alt.X(
+                    "series:N", title=None, sort=[series_label(split, v) for v in present], axis=alt.Axis(labelAngle=0)
+                ),
+                y=alt.Y("value:Q", title=metric_axis_title(m, currency), axis=alt.Axis(format=_AXIS_FORMAT[m.fmt])),
+                color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
+                tooltip=[
+                    alt.Tooltip("series:N", title=legend_label(split)),
+                    alt.Tooltip("value:Q", title=m.label, format=_TOOLTIP_FORMAT[m.fmt]),
+                    alt.Tooltip("coverage:Q", title="Coverage", format=".0%"),
+                ],
+            )
+            .properties(width=170, height=220)
+        )
+    return alt.hconcat(*charts)

@@ -20,14 +20,23 @@ class ListFilter:
     column: str  # canonical column
     label: str
     allowed: tuple[str, ...] | None = None  # fixed vocabulary, or None when values come from data
+    sql: str = ""  # the SQL expression compared, when it is not the plain column
 
+    @property
+    def expr(self) -> str:
+        """The SQL expression the chosen values are compared with."""
+        return self.sql or f'"{self.column}"'
+
+
+# Ad platforms (Meta, TikTok) export no video id: the ad name is the creative, so it stands in.
+VIDEO_KEY_SQL = 'coalesce("video_id", "ad")'
 
 FILTERS: tuple[ListFilter, ...] = (
     ListFilter("channels", "channel", "channel", model.CHANNELS),
     ListFilter("platforms", "platform", "platform", model.PLATFORMS),
     ListFilter("objectives", "objective", "objective", model.OBJECTIVES),
     ListFilter("campaigns", "campaign", "campaign"),
-    ListFilter("videos", "video_id", "video"),
+    ListFilter("videos", "video_id", "video", sql=VIDEO_KEY_SQL),
 )
 
 
@@ -58,7 +67,7 @@ class FilterState:
             values = getattr(self, flt.key)
             if values:
                 name = f"{prefix}{flt.key}"
-                clauses.append(f'list_contains(${name}, "{flt.column}")')
+                clauses.append(f"list_contains(${name}, {flt.expr})")
                 params[name] = list(values)
         return (" AND ".join(clauses) or "TRUE"), params
 
@@ -75,6 +84,11 @@ class FilterState:
                 shown = ", ".join(values[:3]) + (f" and {len(values) - 3} more" if len(values) > 3 else "")
                 parts.append(f"{flt.label} {shown}")
         return "All data" if not parts else "Showing " + "; ".join(parts)
+
+    @property
+    def has_dates(self) -> bool:
+        """True when a date range narrows the rows (undated lifetime rows are then left out)."""
+        return self.date_from is not None or self.date_to is not None
 
     def narrowed(self, **changes: object) -> FilterState:
         """The same filters with some fields set."""

@@ -66,6 +66,10 @@ class Metric:
         den = " * ".join(_quote(c) for c in self.denominator)
         return num, den
 
+    def reported_sql(self) -> str:
+        """The condition for a row to count: it reports every column the metric reads."""
+        return self._reported()
+
     def _reported(self) -> str:
         return " AND ".join(f"{_quote(c)} IS NOT NULL" for c in self.measures)
 
@@ -157,6 +161,17 @@ METRICS: tuple[Metric, ...] = (
         "Plays that reached 75 % of the video, per play started.",
     ),
     Metric(
+        "p95_rate",
+        "Reached 95 %",
+        "plays_p95",
+        ("video_starts",),
+        "pct",
+        "awareness",
+        True,
+        "Plays that reached 95 % of the video, per play started.",
+        "Google Ads does not report 95 %.",
+    ),
+    Metric(
         "completion_rate",
         "Completion rate",
         "plays_p100",
@@ -176,6 +191,46 @@ METRICS: tuple[Metric, ...] = (
         "awareness",
         True,
         "Plays watched to the end per impression; comparable across every ad platform.",
+    ),
+    Metric(
+        "p25_per_impression",
+        "Reached 25 % per impression",
+        "plays_p25",
+        ("impressions",),
+        "pct",
+        "awareness",
+        True,
+        "Plays that reached 25 % per impression; comparable where a platform reports no starts (Meta).",
+    ),
+    Metric(
+        "p50_per_impression",
+        "Reached 50 % per impression",
+        "plays_p50",
+        ("impressions",),
+        "pct",
+        "awareness",
+        True,
+        "Plays that reached half the video per impression; comparable where a platform reports no starts (Meta).",
+    ),
+    Metric(
+        "p75_per_impression",
+        "Reached 75 % per impression",
+        "plays_p75",
+        ("impressions",),
+        "pct",
+        "awareness",
+        True,
+        "Plays that reached 75 % per impression; comparable where a platform reports no starts (Meta).",
+    ),
+    Metric(
+        "p95_per_impression",
+        "Reached 95 % per impression",
+        "plays_p95",
+        ("impressions",),
+        "pct",
+        "awareness",
+        True,
+        "Plays that reached 95 % per impression; comparable where a platform reports no starts (Meta).",
     ),
     Metric(
         "avg_view_duration",
@@ -198,6 +253,28 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Watch time as a share of the video's length, per view.",
         "Needs the video's duration (YouTube, Vimeo, Wistia).",
+    ),
+    Metric(
+        "engaged_view_rate",
+        "Engaged-view rate",
+        "plays_p50",
+        ("views",),
+        "pct",
+        "acquisition",
+        True,
+        "Plays that reached half the video (engaged views) per view.",
+        "Google Ads counts quartiles on impressions and TrueView views only from 30 s, so it can exceed 100 %; "
+        "Meta views are 3-second plays.",
+    ),
+    Metric(
+        "clicks_per_engaged_view",
+        "Clicks per engaged view",
+        "clicks",
+        ("plays_p50",),
+        "pct",
+        "acquisition",
+        True,
+        "Clicks to the destination per engaged view (a play that reached half the video).",
     ),
     Metric(
         "ctr",
@@ -276,6 +353,66 @@ BY_OBJECTIVE = {
     "loyalty": ("avg_pct_viewed", "completion_rate", "avg_view_duration"),
     "unassigned": ("view_rate", "ctr", "completion_rate"),
 }
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a funnel: the measure counted, its label, and the KPIs that judge it."""
+
+    measure: str
+    label: str
+    rate: str | None  # the KPI from the previous step to this one
+    cost: str | None = None  # the KPI of spend per unit of this step
+
+
+# The quartile funnel of the Completion page: every step as a share of plays started.
+QUARTILE_STEPS: tuple[Step, ...] = (
+    Step("video_starts", "Starts", None),
+    Step("plays_p25", "25 %", "p25_rate"),
+    Step("plays_p50", "50 %", "p50_rate"),
+    Step("plays_p75", "75 %", "p75_rate"),
+    Step("plays_p95", "95 %", "p95_rate"),
+    Step("plays_p100", "100 %", "completion_rate"),
+)
+# The same funnel as a share of impressions, for platforms that report no starts (Meta).
+QUARTILE_STEPS_PER_IMPRESSION: tuple[Step, ...] = (
+    Step("impressions", "Impressions", None),
+    Step("plays_p25", "25 %", "p25_per_impression"),
+    Step("plays_p50", "50 %", "p50_per_impression"),
+    Step("plays_p75", "75 %", "p75_per_impression"),
+    Step("plays_p95", "95 %", "p95_per_impression"),
+    Step("plays_p100", "100 %", "completions_per_impression"),
+)
+
+# The marketing funnel of the Funnel impact page; each rate is this step over the previous one.
+FUNNEL_STEPS: tuple[Step, ...] = (
+    Step("impressions", "Impressions", None, "cpm"),
+    Step("views", "Views", "view_rate", "cpv"),
+    Step("plays_p50", "Engaged views (≥ 50 %)", "engaged_view_rate"),
+    Step("clicks", "Clicks", "clicks_per_engaged_view", "cpc"),
+    Step("conversions", "Conversions", "conversion_rate", "cpa"),
+)
+
+
+def view_definitions(platforms: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """What each of these platforms counts as a view, keyed by platform."""
+    return {p: VIEW_DEFINITIONS[p] for p in platforms if p in VIEW_DEFINITIONS}
+
+
+def mixed_views_note(platforms: list[str] | tuple[str, ...]) -> str:
+    """A one-line warning when the platforms shown count a 'view' differently; '' when they agree."""
+    defs = view_definitions(sorted(set(platforms)))
+    if len(set(defs.values())) <= 1:
+        return ""
+    names = ", ".join(model.PLATFORM_LABELS.get(p, p) for p in defs)
+    return f"Mixes platforms whose 'view' differs ({names}): see Definitions."
+
+
+def views_note(metric: Metric, platforms: list[str] | tuple[str, ...]) -> str:
+    """The mixed-view warning for a KPI that reads views or short plays; '' for the others."""
+    if not {"views", "views_3s"} & set(metric.measures):
+        return ""
+    return mixed_views_note(platforms)
 
 
 def get(name: str) -> Metric:

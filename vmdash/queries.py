@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from vmdash import metrics, model
+from vmdash import metrics, model, retention
 from vmdash.errors import InvalidChoice
-from vmdash.filters import FilterState
+from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.store import Store
 
 MAX_CHART_POINTS = 5000
@@ -111,7 +112,12 @@ def pick_grain(start: dt.date | None, end: dt.date | None, series: int = 1) -> s
 def trend(
     store: Store, metric_name: str, filters: FilterState = FilterState(), split: str = "platform"
 ) -> pd.DataFrame:
-    """A KPI over time per platform (or channel / objective), bucketed to stay under 5,000 points."""
+    """A KPI over time per platform (or channel / objective), bucketed to stay under 5,000 points.
+
+    Rows that fit in one bucket of the chosen grain become points (`kind` 'point'); rows
+    reported for a longer period (a month of Meta at day grain) are not pretended daily: they
+    come back as one value over their whole span (`kind` 'span', from `period` to `period_end`).
+    """
     metric = metrics.get(metric_name)
     if split not in ("platform", "channel", "objective"):
         raise InvalidChoice("split", split, ("platform", "channel", "objective"))
@@ -119,12 +125,23 @@ def trend(
     grain = pick_grain(start, end, series=len(model.PLATFORMS))
     where, params = filters.where()
     params["grain"] = grain
-    # Period rows (a month of Meta, say) sit at their start date: a trend is only as fine as its data.
+    volume = f'sum("{metric.denominator[0]}") FILTER (WHERE {metric.reported_sql()})'
     return store.df(
-        f'SELECT date_trunc($grain, "date")::DATE AS period, "{split}", {metric.sql()} AS value, '
-        f'sum("{metric.denominator[0]}") AS volume '
-        f'FROM active_facts WHERE {where} AND "date" IS NOT NULL GROUP BY ALL '
-        f"HAVING value IS NOT NULL ORDER BY period LIMIT {MAX_CHART_POINTS}",
+        f"""WITH rows AS (
+                SELECT *, date_trunc($grain, "date")::DATE AS b0,
+                       date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
+                FROM active_facts WHERE {where} AND "date" IS NOT NULL
+            ), points AS (
+                SELECT 'point' AS kind, b0 AS period, b0 AS period_end, "{split}",
+                       {metric.sql()} AS value, {volume} AS volume
+                FROM rows WHERE b0 = b1 GROUP BY ALL
+            ), spans AS (
+                SELECT 'span' AS kind, "date"::DATE AS period, "date_end"::DATE AS period_end, "{split}",
+                       {metric.sql()} AS value, {volume} AS volume
+                FROM rows WHERE b0 <> b1 GROUP BY ALL
+            )
+            SELECT * FROM (SELECT * FROM points UNION ALL SELECT * FROM spans)
+            WHERE value IS NOT NULL ORDER BY kind, "{split}", period LIMIT {MAX_CHART_POINTS}""",
         params,
     )
 
@@ -226,3 +243,496 @@ def currency(store: Store, filters: FilterState = FilterState()) -> str | None:
         f"SELECT DISTINCT currency FROM active_facts WHERE {where} AND currency IS NOT NULL LIMIT 2", params
     )
     return rows[0][0] if len(rows) == 1 else None
+
+
+def undated_rows(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Rows without a date (lifetime totals such as Vimeo and Wistia) per platform: a date range leaves them out."""
+    where, params = filters.without("date_from", "date_to").where()
+    return store.df(
+        f'SELECT platform, count(*) AS rows FROM active_facts WHERE {where} AND "date" IS NULL GROUP BY ALL ORDER BY 1',
+        params,
+    )
+
+
+def platforms_present(store: Store, filters: FilterState = FilterState()) -> list[str]:
+    """The platforms the filtered rows come from, in canonical order."""
+    present = set(choices(store, "platform", filters))
+    return [p for p in model.PLATFORMS if p in present]
+
+
+def video_choices(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Every video (or ad, where the platform gives no video id) with a label, for the video filter."""
+    where, params = filters.where()
+    return store.df(
+        f"""SELECT {VIDEO_KEY_SQL} AS key,
+                   coalesce(any_value("video_title"), {VIDEO_KEY_SQL}) AS title,
+                   string_agg(DISTINCT "platform", ', ' ORDER BY "platform") AS platforms
+            FROM active_facts WHERE {where} AND {VIDEO_KEY_SQL} IS NOT NULL
+            GROUP BY 1 ORDER BY 2, 1 LIMIT 2000""",
+        params,
+    )
+
+
+# -- derived dimensions: format and length ------------------------------------------------
+
+# Aspect-ratio tokens teams put in ad and video names ("UGC_9x16_15s"); the first match wins.
+# YouTube Shorts and Reels are vertical by definition.
+FORMAT_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("vertical", r"(^|[^0-9])(9x16|9:16|4x5|4:5|2x3)([^0-9]|$)|(^|[^a-z])(shorts?|reels?)([^a-z]|$)"),
+    ("square", r"(^|[^0-9])(1x1|1:1)([^0-9]|$)"),
+    ("horizontal", r"(^|[^0-9])(16x9|16:9)([^0-9]|$)"),
+)
+FORMATS: tuple[str, ...] = (*(name for name, _ in FORMAT_PATTERNS), "unknown")
+# A length token in an ad name ("Bumper 6s", "Demo_Serum_1x1_30s") when the export gives no duration.
+DURATION_TOKEN = r"(^|[^0-9a-z])([0-9]{1,4})s([^0-9a-z]|$)"
+LENGTH_LABELS: tuple[str, ...] = (*(label for _, label in model.LENGTH_BUCKETS), "unknown")
+
+_NAMES_SQL = """lower(concat_ws(' ', "ad", "video_title", "ad_set", "campaign"))"""
+
+
+def duration_sql(params: dict[str, object]) -> str:
+    """The video's length in seconds: the export's, else a length token in its names (binds its pattern)."""
+    params["dur_re"] = DURATION_TOKEN
+    return f"""coalesce("video_duration_s", TRY_CAST(nullif(regexp_extract({_NAMES_SQL}, $dur_re, 2), '') AS DOUBLE))"""
+
+
+def format_sql(params: dict[str, object]) -> str:
+    """The video's format (vertical / square / horizontal / unknown) from tokens in its names."""
+    whens = []
+    for i, (name, pattern) in enumerate(FORMAT_PATTERNS):
+        params[f"fmt_re{i}"] = pattern
+        params[f"fmt_name{i}"] = name
+        whens.append(f"WHEN regexp_matches({_NAMES_SQL}, $fmt_re{i}) THEN $fmt_name{i}")
+    return f"(CASE {' '.join(whens)} ELSE 'unknown' END)"
+
+
+def length_bucket_sql(duration: str, params: dict[str, object]) -> str:
+    """The length bucket (model.LENGTH_BUCKETS) of a duration expression, 'unknown' when NULL."""
+    whens = [f"WHEN ({duration}) IS NULL THEN 'unknown'"]
+    for i, (upper, label) in enumerate(model.LENGTH_BUCKETS):
+        params[f"len_label{i}"] = label
+        if upper == float("inf"):
+            whens.append(f"ELSE $len_label{i}")
+        else:
+            params[f"len_upper{i}"] = float(upper)
+            whens.append(f"WHEN ({duration}) <= $len_upper{i} THEN $len_label{i}")
+    return f"(CASE {' '.join(whens)} END)"
+
+
+COMPLETION_SPLITS: tuple[str, ...] = ("channel", "platform", "format", "length")
+_SPLIT_ORDER = {
+    "channel": model.CHANNELS,
+    "platform": model.PLATFORMS,
+    "objective": model.OBJECTIVES,
+    "format": FORMATS,
+    "length": LENGTH_LABELS,
+}
+
+
+def _split_sql(by: str, params: dict[str, object]) -> str:
+    if by in ("channel", "platform", "objective"):
+        return f'"{by}"'
+    if by == "format":
+        return format_sql(params)
+    if by == "length":
+        return length_bucket_sql(duration_sql(params), params)
+    raise InvalidChoice("split", by, (*COMPLETION_SPLITS, "objective"))
+
+
+def _in_order(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    order = {v: i for i, v in enumerate(_SPLIT_ORDER[by])}
+    return frame.sort_values("group", key=lambda s: s.map(lambda v: order.get(v, len(order)))).reset_index(drop=True)
+
+
+# -- completion ------------------------------------------------------------------------------
+
+
+QUARTILE_BASES = {"video_starts": metrics.QUARTILE_STEPS, "impressions": metrics.QUARTILE_STEPS_PER_IMPRESSION}
+
+
+def quartile_funnel(
+    store: Store, filters: FilterState = FilterState(), by: str = "platform", base: str = "video_starts"
+) -> pd.DataFrame:
+    """Starts (or impressions) -> 25 -> 50 -> 75 -> 95 -> 100 % per group, each step a share of the base.
+
+    Tidy: one row per group and step. Each step only counts rows reporting both the step and
+    the base, so a platform without 95 % (Google Ads) shows that step as not reported, with
+    the coverage of the rest; a group with no base at all is left out.
+    """
+    if base not in QUARTILE_BASES:
+        raise InvalidChoice("base", base, tuple(QUARTILE_BASES))
+    where, params = filters.where()
+    group = _split_sql(by, params)
+    first, *steps = QUARTILE_BASES[base]
+    parts = [f'sum("{first.measure}") AS starts']
+    for i, step in enumerate(steps):
+        m = metrics.get(step.rate)
+        parts.append(
+            f'{m.sql()} AS rate{i}, {m.coverage_sql()} AS coverage{i}, sum("{step.measure}") FILTER (WHERE {m.reported_sql()}) AS plays{i}'
+        )
+    wide = store.df(
+        f'SELECT {group} AS "group", {", ".join(parts)} FROM active_facts WHERE {where} GROUP BY 1 HAVING starts > 0',
+        params,
+    )
+    rows = []
+    for rec in wide.to_dict("records"):
+        rows.append(
+            {
+                "group": rec["group"],
+                "step": first.label,
+                "order": 0,
+                "rate": 1.0,
+                "coverage": 1.0,
+                "plays": rec["starts"],
+            }
+        )
+        for i, step in enumerate(steps, start=1):
+            rows.append(
+                {
+                    "group": rec["group"],
+                    "step": step.label,
+                    "order": i,
+                    "rate": _none(rec[f"rate{i - 1}"]),
+                    "coverage": _none(rec[f"coverage{i - 1}"]),
+                    "plays": _none(rec[f"plays{i - 1}"]),
+                }
+            )
+    columns = ["group", "step", "order", "rate", "coverage", "plays"]
+    out = pd.DataFrame(rows, columns=columns)
+    if out.empty:
+        return out
+    return _in_order(out, by).sort_values(["group", "order"], kind="stable").reset_index(drop=True)
+
+
+def completion_by_length(store: Store, filters: FilterState = FilterState(), limit: int = 2000) -> pd.DataFrame:
+    """Completion rate and length per video (the most-started `limit`), with how many videos qualified."""
+    where, params = filters.where()
+    duration = duration_sql(params)
+    m = metrics.get("completion_rate")
+    params["limit"] = int(limit)
+    return store.df(
+        f"""SELECT {VIDEO_KEY_SQL} AS key, coalesce(any_value("video_title"), {VIDEO_KEY_SQL}) AS video,
+                   "platform", max({duration}) AS duration_s, {m.sql()} AS completion_rate,
+                   sum("video_starts") FILTER (WHERE {m.reported_sql()}) AS starts,
+                   count(*) OVER () AS videos_total
+            FROM active_facts WHERE {where} AND {VIDEO_KEY_SQL} IS NOT NULL
+            GROUP BY {VIDEO_KEY_SQL}, "platform"
+            HAVING completion_rate IS NOT NULL AND duration_s IS NOT NULL
+            ORDER BY starts DESC, key LIMIT $limit""",
+        params,
+    )
+
+
+# -- funnel impact -------------------------------------------------------------------------
+
+FUNNEL_SPLITS: tuple[str, ...] = ("channel", "objective", "platform")
+_FUNNEL_KPIS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [s.rate for s in metrics.FUNNEL_STEPS if s.rate] + [s.cost for s in metrics.FUNNEL_STEPS if s.cost] + ["roas"]
+    )
+)
+
+
+def funnel(store: Store, filters: FilterState = FilterState(), by: str = "channel") -> pd.DataFrame:
+    """Impressions -> views -> engaged views -> clicks -> conversions per group, plus an 'All' row.
+
+    Columns: group, is_total, each step's sum (NULL: not reported), each KPI and its coverage.
+    """
+    if by not in FUNNEL_SPLITS:
+        raise InvalidChoice("split", by, FUNNEL_SPLITS)
+    where, params = filters.where()
+    sums = ", ".join(f'sum("{s.measure}") AS "{s.measure}"' for s in metrics.FUNNEL_STEPS)
+    kpi = ", ".join(
+        f'{metrics.get(n).sql()} AS "{n}", {metrics.get(n).coverage_sql()} AS "{n}__coverage"' for n in _FUNNEL_KPIS
+    )
+    frame = store.df(
+        f"""SELECT "{by}" AS "group", grouping("{by}") = 1 AS is_total, count(*) AS rows, {sums}, {kpi},
+                   sum("conversion_value") AS conversion_value, sum("spend") AS spend
+            FROM active_facts WHERE {where} GROUP BY GROUPING SETS (("{by}"), ())""",
+        params,
+    )
+    if frame.empty or frame["rows"].fillna(0).sum() == 0:
+        return frame.iloc[0:0]
+    frame.loc[frame["is_total"], "group"] = "All"
+    totals = frame[frame["is_total"]]
+    groups = _in_order(frame[~frame["is_total"]], by)
+    return pd.concat([groups, totals], ignore_index=True)
+
+
+def funnel_steps(frame: pd.DataFrame) -> pd.DataFrame:
+    """The funnel's step rates in tidy form, each judged against the same step for the whole selection.
+
+    `index` is the group's rate over the 'All' rate; the weakest step of a group is the one
+    furthest below the selection (flagged only when there are at least two groups to compare).
+    """
+    rows = []
+    if frame.empty:
+        return pd.DataFrame(columns=["group", "step", "order", "kpi", "rate", "coverage", "index", "weakest"])
+    total = frame[frame["is_total"]].iloc[0]
+    groups = frame[~frame["is_total"]]
+    steps = [s for s in metrics.FUNNEL_STEPS if s.rate]
+    previous = {s.rate: metrics.FUNNEL_STEPS[i].label for i, s in enumerate(metrics.FUNNEL_STEPS[1:])}
+    for _, rec in groups.iterrows():
+        entries = []
+        for order, step in enumerate(steps, start=1):
+            rate = _none(rec[step.rate])
+            base = _none(total[step.rate])
+            index = rate / base if rate is not None and base else None
+            entries.append(
+                {
+                    "group": rec["group"],
+                    "step": f"{previous[step.rate]} → {step.label}",
+                    "order": order,
+                    "kpi": step.rate,
+                    "rate": rate,
+                    "coverage": _none(rec[f"{step.rate}__coverage"]),
+                    "index": index,
+                    "weakest": False,
+                }
+            )
+        judged = [e for e in entries if e["index"] is not None]
+        if len(groups) >= 2 and judged:
+            worst = min(judged, key=lambda e: e["index"])
+            if worst["index"] < 1:
+                worst["weakest"] = True
+        rows.extend(entries)
+    return pd.DataFrame(rows)
+
+
+def funnel_costs(frame: pd.DataFrame) -> pd.DataFrame:
+    """The funnel's cost per step (CPM, CPV, CPC, CPA) per group in tidy form, without the 'All' row."""
+    names = [s.cost for s in metrics.FUNNEL_STEPS if s.cost]
+    rows = [
+        {"group": rec["group"], "kpi": n, "value": _none(rec[n]), "coverage": _none(rec[f"{n}__coverage"])}
+        for _, rec in frame[~frame["is_total"]].iterrows()
+        for n in names
+    ]
+    return pd.DataFrame(rows, columns=["group", "kpi", "value", "coverage"])
+
+
+# -- retention -------------------------------------------------------------------------------
+
+# A typical band needs at least this many videos to say anything about "typical".
+MIN_BAND_VIDEOS = 3
+# Curves are binned to this share of the video so an overlay stays far below the point limit.
+CURVE_STEP_PCT = 0.25
+BAND_STEP_PCT = 2.0
+MAX_OVERLAY = 8
+
+
+def _retention_videos_sql(params: dict[str, object]) -> str:
+    # A YouTube Studio retention export names its video only by title (from the ZIP's name):
+    # match it to the fact rows by id or by title to learn its id and length.
+    bucket = length_bucket_sql("duration_s", params)
+    return f"""rv AS (
+        SELECT *, {bucket} AS length_bucket FROM (
+            SELECT r.video_id AS key, r.platform,
+                   coalesce(any_value(f.video_id), r.video_id) AS video_id,
+                   coalesce(any_value(f.video_title), any_value(r.video_title), r.video_id) AS title,
+                   max(f.duration_s) AS duration_s, any_value(r.points) AS points
+            FROM (SELECT video_id, platform, any_value(video_title) AS video_title, count(*) AS points
+                  FROM active_retention GROUP BY ALL) AS r
+            LEFT JOIN (SELECT video_id, platform, any_value(video_title) AS video_title,
+                              max(video_duration_s) AS duration_s
+                       FROM active_facts WHERE video_id IS NOT NULL GROUP BY ALL) AS f
+              ON f.platform = r.platform AND (f.video_id = r.video_id OR f.video_title = r.video_id)
+            GROUP BY r.video_id, r.platform
+        )
+    )"""
+
+
+def _retention_scope(filters: FilterState, params: dict[str, object]) -> str:
+    # Retention points carry only a video and a platform: those filters apply directly; the
+    # others (channel, objective, campaign, dates) keep the videos whose fact rows match.
+    clauses = []
+    if filters.platforms:
+        params["r_platforms"] = list(filters.platforms)
+        clauses.append("list_contains($r_platforms, rv.platform)")
+    if filters.videos:
+        params["r_videos"] = list(filters.videos)
+        clauses.append("(list_contains($r_videos, rv.video_id) OR list_contains($r_videos, rv.key))")
+    rest = filters.without("platforms", "videos")
+    if rest != FilterState():
+        where, more = rest.where(prefix="rf_")
+        params.update(more)
+        clauses.append(f"rv.video_id IN (SELECT {VIDEO_KEY_SQL} FROM active_facts WHERE {where})")
+    return " AND ".join(clauses) or "TRUE"
+
+
+def retention_videos(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Videos with retention points under these filters: key, platform, title, duration, length bucket."""
+    params: dict[str, object] = {}
+    cte = _retention_videos_sql(params)
+    scope = _retention_scope(filters, params)
+    return store.df(
+        f"""WITH {cte} SELECT key, platform, video_id, title, duration_s, length_bucket, points
+            FROM rv WHERE {scope} ORDER BY title, key LIMIT 2000""",
+        params,
+    )
+
+
+def retention_curves(store: Store, keys: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """The retention curves of these videos (retention keys), binned to CURVE_STEP_PCT of their length."""
+    params: dict[str, object] = {"keys": list(keys)[:MAX_OVERLAY], "step": CURVE_STEP_PCT}
+    cte = _retention_videos_sql(params)
+    return store.df(
+        f"""WITH {cte}
+            SELECT r.video_id AS key, rv.title, r.platform, rv.duration_s,
+                   round(r.position_pct / $step) * $step AS position_pct,
+                   avg(r.audience_ratio) AS audience_ratio, avg(r.relative_ratio) AS relative_ratio
+            FROM active_retention AS r JOIN rv ON rv.key = r.video_id AND rv.platform = r.platform
+            WHERE list_contains($keys, r.video_id)
+            GROUP BY ALL ORDER BY key, position_pct""",
+        params,
+    ).assign(seconds=lambda d: d["position_pct"] / 100 * d["duration_s"])
+
+
+def typical_band(
+    store: Store, platform: str, length_bucket: str | None = None, filters: FilterState = FilterState()
+) -> pd.DataFrame:
+    """Median and interquartile range of the retention of a platform's videos (optionally one length bucket).
+
+    Each video is first averaged into BAND_STEP_PCT-wide bins of its length, so a video with
+    many points weighs as much as one with few; `videos` says how many curves each bin holds.
+    """
+    params: dict[str, object] = {"platform": platform, "step": BAND_STEP_PCT}
+    cte = _retention_videos_sql(params)
+    scope = _retention_scope(filters.without("platforms", "videos"), params)
+    bucket = ""
+    if length_bucket is not None:
+        params["bucket"] = length_bucket
+        bucket = "AND rv.length_bucket = $bucket"
+    return store.df(
+        f"""WITH {cte}, per_video AS (
+                SELECT r.video_id, round(r.position_pct / $step) * $step AS position_pct,
+                       avg(r.audience_ratio) AS ratio
+                FROM active_retention AS r JOIN rv ON rv.key = r.video_id AND rv.platform = r.platform
+                WHERE rv.platform = $platform {bucket} AND {scope}
+                GROUP BY ALL
+            )
+            SELECT position_pct, quantile_cont(ratio, 0.5) AS median, quantile_cont(ratio, 0.25) AS q1,
+                   quantile_cont(ratio, 0.75) AS q3, count(*) AS videos
+            FROM per_video GROUP BY position_pct ORDER BY position_pct""",
+        params,
+    )
+
+
+def band_for(store: Store, video: pd.Series, filters: FilterState = FilterState()) -> tuple[pd.DataFrame, str]:
+    """The typical band to draw beside a video: same platform and length bucket, else same platform.
+
+    Returns the band (empty when fewer than MIN_BAND_VIDEOS videos compare) and a sentence saying what it is.
+    """
+    label = model.PLATFORM_LABELS.get(video["platform"], video["platform"])
+    peers = retention_videos(store, filters.without("platforms", "videos").narrowed(platforms=(video["platform"],)))
+    same_bucket = peers[peers["length_bucket"] == video["length_bucket"]]
+    if video["length_bucket"] != "unknown" and len(same_bucket) >= MIN_BAND_VIDEOS:
+        band = typical_band(store, video["platform"], video["length_bucket"], filters)
+        return (
+            band,
+            f"Typical: median and middle half of your {len(same_bucket)} {label} videos of {video['length_bucket']}.",
+        )
+    if len(peers) >= MIN_BAND_VIDEOS:
+        band = typical_band(store, video["platform"], None, filters)
+        return band, (
+            f"Typical: median and middle half of your {len(peers)} {label} videos of every length "
+            f"(fewer than {MIN_BAND_VIDEOS} of {video['length_bucket']})."
+        )
+    return pd.DataFrame(columns=["position_pct", "median", "q1", "q3", "videos"]), (
+        f"No typical band: {len(peers)} {label} video(s) with retention data; it takes {MIN_BAND_VIDEOS}."
+    )
+
+
+@dataclass(frozen=True)
+class RetentionView:
+    """Everything the Retention page draws for a choice of videos, each part a small tidy frame."""
+
+    curves: pd.DataFrame
+    band: pd.DataFrame
+    band_note: str
+    moments: pd.DataFrame
+    hooks: pd.DataFrame
+    unit: str
+
+
+def retention_view(
+    store: Store, keys: list[str] | tuple[str, ...], filters: FilterState = FilterState(), unit: str = "pct"
+) -> RetentionView:
+    """Curves, typical band, key moments and hook retention for up to MAX_OVERLAY videos (retention keys).
+
+    `unit` 'seconds' needs every chosen video's length; otherwise positions stay in % of length.
+    The band is drawn when the videos share a platform and length bucket (and, in seconds, for one video).
+    """
+    chosen = retention_videos(store, filters)
+    chosen = chosen[chosen["key"].isin(list(keys)[:MAX_OVERLAY])]
+    curves = retention_curves(store, list(chosen["key"]))
+    if unit == "seconds" and (chosen.empty or chosen["duration_s"].isna().any()):
+        unit = "pct"
+    x_field = "position_pct" if unit == "pct" else "seconds"
+    curves = curves.assign(x=curves[x_field])
+    band = pd.DataFrame(columns=["x", "position_pct", "median", "q1", "q3", "videos"])
+    band_note = "No typical band: it compares videos of one platform and length bucket; choose videos that share them."
+    groups = chosen[["platform", "length_bucket"]].drop_duplicates()
+    if len(groups) == 1 and not (unit == "seconds" and len(chosen) > 1):
+        first = chosen.iloc[0]
+        raw, band_note = band_for(store, first, filters)
+        factor = 1.0 if unit == "pct" else float(first["duration_s"]) / 100
+        band = raw.assign(x=raw["position_pct"] * factor)
+    moment_rows, hook_rows = [], []
+    for video in chosen.itertuples():
+        curve = curves[curves["key"] == video.key]
+        duration = None if pd.isna(video.duration_s) else float(video.duration_s)
+        pos, ratio = curve["position_pct"].to_numpy(), curve["audience_ratio"].to_numpy()
+        found = retention.key_moments(pos, ratio, duration)
+        for m in found:
+            at = m.end_pct if m.kind in ("intro", "spike") else m.start_pct
+            x = at if unit == "pct" else at / 100 * (duration or 0)
+            moment_rows.append(
+                {
+                    "key": video.key,
+                    "title": video.title,
+                    "kind": m.kind,
+                    "x": x,
+                    "audience_ratio": float(np.interp(at, pos, ratio)) if len(pos) else None,
+                    "change": m.change,
+                    "label": m.label,
+                }
+            )
+        hooks = retention.hook_retention(pos, ratio, duration)
+        intro = next((m for m in found if m.kind == "intro"), None)
+        hook_rows.append(
+            {
+                "video": video.title,
+                "platform": model.PLATFORM_LABELS.get(video.platform, video.platform),
+                "length_s": duration,
+                "length_bucket": video.length_bucket,
+                "hook_3s": hooks[3.0],
+                "hook_30s": hooks[30.0],
+                "intro_drop": intro.change if intro else None,
+                "intro_until": retention.position(intro.end_pct, duration) if intro else None,
+                "end_ratio": float(ratio[-1]) if len(ratio) else None,
+            }
+        )
+    moment_columns = ["key", "title", "kind", "x", "audience_ratio", "change", "label"]
+    return RetentionView(
+        curves, band, band_note, pd.DataFrame(moment_rows, columns=moment_columns), pd.DataFrame(hook_rows), unit
+    )
+
+
+def funnel_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per group: every step's volume, step rate, cost and ROAS, and the weakest step, unformatted."""
+    if frame.empty:
+        return frame
+    steps = funnel_steps(frame)
+    weakest = steps[steps["weakest"]].set_index("group")["step"]
+    columns = {"group": "group"}
+    for step in metrics.FUNNEL_STEPS:
+        columns[step.measure] = step.label
+        if step.rate:
+            columns[step.rate] = metrics.get(step.rate).label
+    for step in metrics.FUNNEL_STEPS:
+        if step.cost:
+            columns[step.cost] = metrics.get(step.cost).label
+    columns["roas"] = metrics.get("roas").label
+    out = frame[list(columns)].rename(columns=columns)
+    out["Weakest step"] = frame["group"].map(weakest).fillna("").to_numpy()
+    return out

@@ -11,7 +11,7 @@ from vmdash import metrics, queries
 from vmdash.filters import FilterState
 from vmdash.store import Store
 
-PAGES = ["pages/overview.py", "pages/upload.py"]
+PAGES = ["pages/overview.py", "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/upload.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)

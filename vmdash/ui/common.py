@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from vmdash import demo, model, queries
+from vmdash import charts, demo, metrics, model, queries
 from vmdash.filters import FilterState
 from vmdash.ingest.pipeline import file_hash
 from vmdash.queries import KpiValue
@@ -80,7 +80,19 @@ def filter_bar(s: Store) -> FilterState:
         platforms = st.multiselect("Platform", model.PLATFORMS, key="platform", bind="query-params")
         objectives = st.multiselect("Objective", model.OBJECTIVES, key="objective", bind="query-params")
         campaigns = st.multiselect("Campaign", queries.choices(s, "campaign"), key="campaign", bind="query-params")
+        labels = video_labels(s)
+        videos = st.multiselect(
+            "Video",
+            list(labels),
+            format_func=labels.get,
+            key="video",
+            bind="query-params",
+            help="A video, or an ad where the platform exports no video id (Meta, TikTok).",
+        )
     date_from, date_to = _date_range(dates)
+    if (date_from, date_to) == span:
+        # The whole span means "all dates": rows without dates (lifetime totals) stay in.
+        date_from = date_to = None
     return FilterState(
         date_from=date_from,
         date_to=date_to,
@@ -88,7 +100,19 @@ def filter_bar(s: Store) -> FilterState:
         platforms=tuple(platforms),
         objectives=tuple(objectives),
         campaigns=tuple(campaigns),
+        videos=tuple(videos),
     )
+
+
+def video_labels(s: Store) -> dict[str, str]:
+    """Video keys and the label the filter shows (and puts in the URL): title and platform."""
+    frame = queries.video_choices(s)
+    labels = {r.key: f"{r.title} · {r.platforms}" for r in frame.itertuples()}
+    seen: dict[str, int] = {}
+    for label in labels.values():
+        seen[label] = seen.get(label, 0) + 1
+    # Two creatives with one title on one platform: the key tells them apart.
+    return {k: (f"{v} · {k}" if seen[v] > 1 else v) for k, v in labels.items()}
 
 
 def _date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
@@ -125,11 +149,48 @@ def kpi_cards(values: dict[str, KpiValue], currency: str | None = None, columns:
             )
 
 
-def chart(spec: alt.TopLevelMixin, data_rows: int) -> None:
-    """Show an Altair chart (its data already aggregated in DuckDB, bounded to 5,000 rows)."""
-    if data_rows > queries.MAX_CHART_POINTS:
-        raise ValueError(f"chart data has {data_rows} rows; aggregate it to at most {queries.MAX_CHART_POINTS}")
-    st.altair_chart(spec, width="stretch")
+def chart(spec: alt.TopLevelMixin, data: pd.DataFrame, name: str) -> None:
+    """Show a chart built from `data` (a tidy frame aggregated in DuckDB); every chart goes through here.
+
+    Refuses a chart that would send more than queries.MAX_CHART_POINTS rows to the browser.
+    `name` identifies the chart (its key, and later its export file names).
+    """
+    rows = charts.spec_rows(spec)
+    if rows > queries.MAX_CHART_POINTS or len(data) > queries.MAX_CHART_POINTS:
+        raise ValueError(
+            f"chart {name!r} would send {max(rows, len(data))} rows; aggregate it to at most {queries.MAX_CHART_POINTS}"
+        )
+    st.altair_chart(spec, width="stretch", key=f"chart_{name}")
+
+
+def definitions(metric_names: list[str] | tuple[str, ...], platforms: list[str] | tuple[str, ...]) -> None:
+    """An expander with the definition of every KPI shown and what each platform shown counts as a view."""
+    with st.expander("Definitions", icon=":material/menu_book:"):
+        lines = []
+        for name in dict.fromkeys(metric_names):
+            m = metrics.get(name)
+            den = " × ".join(m.denominator)
+            lines.append(f"- **{m.label}** — {safe_text(m.help())} *(sum of {m.numerator} / sum of {den})*")
+        st.markdown("\n".join(lines))
+        views = metrics.view_definitions(platforms)
+        if views:
+            st.markdown("**What counts as a view**")
+            st.markdown(
+                "\n".join(f"- **{model.PLATFORM_LABELS.get(p, p)}**: {safe_text(text)}" for p, text in views.items())
+            )
+        st.caption(
+            "Every rate is a ratio of sums over the rows that report both of its sides; a platform that does not "
+            "report a measure shows “not reported” and is left out, never counted as 0."
+        )
+
+
+def formatted(frame: pd.DataFrame, formats: dict[str, str], currency: str | None = None) -> pd.DataFrame:
+    """A copy of the frame with these columns rendered for people; missing values read 'not reported'."""
+    out = frame.copy()
+    for column, fmt in formats.items():
+        if column in out.columns:
+            out[column] = [metrics.format_value(None if pd.isna(v) else float(v), fmt, currency) for v in out[column]]
+    return out
 
 
 def safe_text(value: object) -> str:
@@ -159,3 +220,11 @@ def page_header(title: str, s: Store, filters: FilterState) -> None:
     latest = queries.latest_import(s)
     as_of = f" · data as of import #{latest[0]}, {latest[1]:%Y-%m-%d %H:%M}" if latest else ""
     st.caption(safe_text(filters.sentence()) + as_of)
+    if filters.has_dates:
+        undated = queries.undated_rows(s, filters)
+        if not undated.empty:
+            names = ", ".join(model.PLATFORM_LABELS.get(p, p) for p in undated["platform"])
+            st.caption(
+                f"{names}: {int(undated['rows'].sum())} rows of lifetime totals carry no dates and are left out "
+                "while a date range is chosen; select the whole date span to include them."
+            )

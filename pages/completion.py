@@ -1,0 +1,63 @@
+"""Completion: the quartile funnel by channel, platform, format and length, and completion against length."""
+
+import streamlit as st
+
+from vmdash import charts, metrics, queries, ui
+
+store = ui.store()
+filters = ui.current_filters()
+ui.page_header("Completion", store, filters)
+
+left, right = st.columns(2)
+by = left.segmented_control(
+    "Compare by",
+    list(queries.COMPLETION_SPLITS),
+    format_func={"channel": "Channel", "platform": "Platform", "format": "Format", "length": "Length"}.get,
+    default="platform",
+    key="by",
+    bind="query-params",
+    required=True,
+)
+base = right.segmented_control(
+    "Share of",
+    list(queries.QUARTILE_BASES),
+    format_func={"video_starts": "plays started", "impressions": "impressions"}.get,
+    default="video_starts",
+    key="base",
+    bind="query-params",
+    required=True,
+    help="Meta reports no starts: compare per impression to include it.",
+)
+
+funnel = queries.quartile_funnel(store, filters, by, base)
+if funnel.empty:
+    st.warning(f"No row in this selection reports {'plays started' if base == 'video_starts' else 'impressions'}.")
+    st.stop()
+platforms = queries.platforms_present(store, filters)
+step_kpis = [s.rate for s in queries.QUARTILE_BASES[base] if s.rate]
+ui.chart(charts.quartile_funnel(funnel, by, note=metrics.get(step_kpis[-1]).caveat), funnel, name="quartile_funnel")
+table = funnel.pivot(index="group", columns="step", values="rate").reindex(
+    index=list(dict.fromkeys(funnel["group"])), columns=list(dict.fromkeys(funnel.sort_values("order")["step"]))
+)
+ui.frame(
+    ui.formatted(table.reset_index(), {c: "pct" for c in table.columns}).rename(
+        columns={"group": charts.legend_label(by)}
+    )
+)
+if by == "format":
+    st.caption(
+        "Format comes from tokens in ad and video names: 9x16, 4x5 and Shorts are vertical, 1x1 square, 16x9 horizontal."
+    )
+if by == "length":
+    st.caption("Length is the export's duration, else a length token in the ad or campaign name (e.g. “Bumper 6s”).")
+
+st.subheader("Completion rate against video length")
+videos = queries.completion_by_length(store, filters)
+if videos.empty:
+    st.info("No video in this selection reports both its starts and its completions with a known length.")
+else:
+    ui.chart(charts.completion_vs_length(videos), videos, name="completion_vs_length")
+    total = int(videos["videos_total"].iloc[0])
+    shown = f"the {len(videos)} most-started of {total} videos" if total > len(videos) else f"{total} videos"
+    st.caption(f"Showing {shown} that report starts, completions and a length.")
+ui.definitions([*step_kpis, "completion_rate"], platforms)

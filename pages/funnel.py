@@ -1,0 +1,59 @@
+"""Funnel impact: impressions -> views -> engaged views -> clicks -> conversions, with cost per step."""
+
+import streamlit as st
+
+from vmdash import charts, metrics, queries, ui
+
+store = ui.store()
+filters = ui.current_filters()
+ui.page_header("Funnel impact", store, filters)
+currency = queries.currency(store, filters)
+
+by = st.segmented_control(
+    "Compare by",
+    list(queries.FUNNEL_SPLITS),
+    format_func=str.capitalize,
+    default="channel",
+    key="funnel_by",
+    bind="query-params",
+    required=True,
+)
+frame = queries.funnel(store, filters, by)
+if frame.empty:
+    st.warning("No data matches these filters. Widen the dates or clear a filter in the sidebar.")
+    st.stop()
+platforms = queries.platforms_present(store, filters)
+steps = queries.funnel_steps(frame)
+
+table = queries.funnel_table(frame)
+formats = {s.label: "number" for s in metrics.FUNNEL_STEPS}
+formats |= {metrics.get(s.rate).label: "pct" for s in metrics.FUNNEL_STEPS if s.rate}
+formats |= {metrics.get(s.cost).label: "money" for s in metrics.FUNNEL_STEPS if s.cost}
+formats[metrics.get("roas").label] = "ratio"
+ui.frame(ui.formatted(table, formats, currency).rename(columns={"group": by.capitalize()}))
+for rec in steps[steps["weakest"]].itertuples():
+    st.markdown(
+        f"**{ui.safe_text(charts.series_label(by, rec.group))}**: weakest step **{rec.step}** "
+        f"({metrics.format_value(rec.rate, 'pct')}, {rec.index:.2f}× the same step for the whole selection)."
+    )
+
+left, right = st.columns([3, 2])
+with left:
+    note = metrics.mixed_views_note(platforms)
+    ui.chart(charts.funnel_rates(steps, by, note=note), steps, name="funnel_rates")
+with right:
+    costs = queries.funnel_costs(frame)
+    if costs["value"].notna().any():
+        ui.chart(charts.funnel_costs(costs, by, currency), costs, name="funnel_costs")
+    else:
+        st.info("No platform in this selection reports spend.")
+roas = frame[frame["is_total"]].iloc[0]
+if roas["roas"] == roas["roas"]:
+    st.caption(
+        f"ROAS over the selection: {metrics.get('roas').format(roas['roas'])}, from the "
+        f"{roas['roas__coverage']:.0%} of spend whose platform reports conversion value."
+    )
+ui.definitions(
+    [s.rate for s in metrics.FUNNEL_STEPS if s.rate] + [s.cost for s in metrics.FUNNEL_STEPS if s.cost] + ["roas"],
+    platforms,
+)

@@ -1,0 +1,90 @@
+"""Retention: audience curves for one video or several, the typical band, key moments and hook retention."""
+
+import streamlit as st
+
+from vmdash import charts, metrics, queries, ui
+
+store = ui.store()
+filters = ui.current_filters()
+ui.page_header("Retention", store, filters)
+
+videos = queries.retention_videos(store, filters)
+if videos.empty:
+    st.warning(
+        "No retention curve matches these filters. Import a retention export (YouTube Studio audience "
+        "retention, YouTube Analytics API, Wistia engagement) on **Upload & data**, or clear a filter."
+    )
+    st.stop()
+
+labels = {r.key: f"{r.title} · {r.platform}" for r in videos.itertuples()}
+left, right = st.columns([3, 1])
+with right:
+    chosen = st.multiselect(
+        "Videos",
+        list(labels),
+        default=list(labels)[:1],
+        format_func=labels.get,
+        max_selections=queries.MAX_OVERLAY,
+        key="curves",
+        bind="query-params",
+        help="Pick several to overlay their curves.",
+    )
+    unit = st.segmented_control(
+        "Position in",
+        ["pct", "seconds"],
+        format_func={"pct": "% of length", "seconds": "seconds"}.get,
+        default="pct",
+        key="unit",
+        bind="query-params",
+        required=True,
+    )
+if not chosen:
+    st.info("Choose at least one video.")
+    st.stop()
+
+view = queries.retention_view(store, chosen, filters, unit)
+with left:
+    if view.unit != unit:
+        st.caption("Some chosen videos have no known length: positions stay in % of length.")
+    spec = charts.retention(
+        view.curves,
+        view.band,
+        view.moments,
+        view.unit,
+        note=metrics.mixed_views_note(list(view.curves["platform"])),
+        band_note=view.band_note,
+    )
+    ui.chart(spec, view.curves, name="retention")
+
+st.subheader("Hook and key moments")
+ui.frame(
+    ui.formatted(
+        view.hooks,
+        {"hook_3s": "pct", "hook_30s": "pct", "intro_drop": "pct", "end_ratio": "pct", "length_s": "seconds"},
+    ),
+    column_config={
+        "video": "Video",
+        "platform": "Platform",
+        "length_s": "Length",
+        "length_bucket": "Length bucket",
+        "hook_3s": st.column_config.TextColumn(
+            "Still watching at 3 s", help="Share of starting viewers still watching 3 seconds in."
+        ),
+        "hook_30s": st.column_config.TextColumn(
+            "Still watching at 30 s", help="Share of starting viewers still watching 30 seconds in."
+        ),
+        "intro_drop": st.column_config.TextColumn(
+            "Intro drop", help="Audience lost in the intro: the first 30 s, at most the first 10 % of the video."
+        ),
+        "intro_until": "Intro ends at",
+        "end_ratio": "Still watching at the end",
+    },
+)
+for title, group in view.moments.groupby("title", sort=False):
+    st.markdown(f"**{ui.safe_text(title)}**")
+    st.markdown("\n".join(f"- {ui.safe_text(label)}" for label in group["label"]))
+st.caption(
+    "Retention is each platform's own curve: YouTube counts rewatches (above 100 %), Wistia gives the share "
+    "watching each second. Curves cover the period of their export, not the dates chosen in the sidebar."
+)
+ui.definitions([], list(videos["platform"].unique()))

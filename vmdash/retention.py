@@ -1,0 +1,185 @@
+"""Reading a retention curve: the intro drop, the steepest drops, the spikes and hook retention.
+
+Pure functions over one curve (positions in % of the video's length, audience ratios where
+1.0 is everyone who started); no data access. Curves arrive already binned by
+`queries.retention_curves`, so they hold at most a few hundred points.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# The intro is the first 30 seconds, but never more than the first 10 % of the video: on a
+# 40-second Short, 30 s would be the whole video. Without a known length, the first 10 %.
+INTRO_SECONDS = 30.0
+INTRO_MAX_PCT = 10.0
+# A step of the curve is steep when it loses at least this many times the curve's typical
+# loss per 1 % of the video, and at least STEEP_MIN_EXTRA more than it (1 point per 1 %).
+STEEP_FACTOR = 2.5
+STEEP_MIN_EXTRA = 0.01
+# A drop or spike must move the audience by at least this much (in ratio units: 0.02 = 2 points).
+MIN_DROP = 0.02
+MIN_SPIKE = 0.01
+MAX_MOMENTS = 3
+HOOK_SECONDS: tuple[float, ...] = (3.0, 30.0)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One key moment of a curve: from `start_pct` to `end_pct`, the audience moved by `change`."""
+
+    kind: str  # intro | drop | spike
+    start_pct: float
+    end_pct: float
+    change: float  # ratio units, negative for a loss
+    duration_s: float | None = None
+
+    @property
+    def start_s(self) -> float | None:
+        """Where the moment starts, in seconds (None when the video's length is unknown)."""
+        return None if self.duration_s is None else self.start_pct / 100 * self.duration_s
+
+    @property
+    def end_s(self) -> float | None:
+        """Where the moment ends, in seconds (None when the video's length is unknown)."""
+        return None if self.duration_s is None else self.end_pct / 100 * self.duration_s
+
+    @property
+    def label(self) -> str:
+        """The moment in words, e.g. 'Intro drop: −36 pts in the first 0:30'."""
+        pts = self.change * 100
+        points = (f"{pts:+.0f}" if abs(pts) >= 10 else f"{pts:+.1f}").replace("-", "−") + " pts"
+        if self.kind == "intro":
+            return f"Intro drop: {points} in the first {position(self.end_pct, self.duration_s)}"
+        where = f"{position(self.start_pct, self.duration_s)}–{position(self.end_pct, self.duration_s)}"
+        name = "Steep drop" if self.kind == "drop" else "Spike (rewatches)"
+        return f"{name}: {points} at {where}"
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss (or h:mm:ss)."""
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def position(pct: float, duration_s: float | None) -> str:
+    """A position as a time when the length is known ('1:24'), else as a share ('12 %')."""
+    if duration_s is None or _missing(duration_s):
+        return f"{pct:.0f} %"
+    return clock(pct / 100 * duration_s)
+
+
+def intro_end_pct(duration_s: float | None) -> float:
+    """Where the intro ends, in % of the video."""
+    if duration_s is None or _missing(duration_s) or duration_s <= 0:
+        return INTRO_MAX_PCT
+    return min(INTRO_SECONDS / duration_s * 100, INTRO_MAX_PCT)
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _grid(positions: Sequence[float], ratios: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    # Curves come at 1 %, 1/75th or per-second spacing: compare them on one 1 % grid.
+    pos = np.asarray(positions, dtype=float)
+    val = np.asarray(ratios, dtype=float)
+    keep = ~(np.isnan(pos) | np.isnan(val))
+    pos, val = pos[keep], val[keep]
+    order = np.argsort(pos)
+    pos, val = pos[order], val[order]
+    if len(pos) < 2:
+        return pos, val
+    grid = np.arange(math.ceil(pos[0]), math.floor(pos[-1]) + 1, 1.0)
+    return grid, np.interp(grid, pos, val)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) indices of each run of True in mask."""
+    runs, start = [], None
+    for i, flag in enumerate(mask):
+        if flag and start is None:
+            start = i
+        if not flag and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    if start is not None:
+        runs.append((start, len(mask) - 1))
+    return runs
+
+
+def intro_drop(positions: Sequence[float], ratios: Sequence[float], duration_s: float | None = None) -> Moment | None:
+    """The audience lost between the first point and the end of the intro."""
+    grid, values = _grid(positions, ratios)
+    if len(grid) < 2:
+        return None
+    end = max(intro_end_pct(duration_s), grid[0])
+    at_end = float(np.interp(end, grid, values))
+    return Moment("intro", float(grid[0]), float(end), at_end - float(values[0]), _length(duration_s))
+
+
+def steep_drops(positions: Sequence[float], ratios: Sequence[float], duration_s: float | None = None) -> list[Moment]:
+    """After the intro, the stretches where the curve falls much faster than it usually does, steepest first."""
+    grid, values = _grid(positions, ratios)
+    if len(grid) < 3:
+        return []
+    loss = -np.diff(values)  # loss over each 1 % step
+    body = grid[:-1] >= intro_end_pct(duration_s)
+    if not body.any():
+        return []
+    typical = max(float(np.median(loss[body])), 0.0)
+    threshold = max(STEEP_FACTOR * typical, typical + STEEP_MIN_EXTRA)
+    moments = []
+    for first, last in _runs(body & (loss >= threshold)):
+        change = float(values[last + 1] - values[first])
+        if -change >= MIN_DROP:
+            moments.append(Moment("drop", float(grid[first]), float(grid[last + 1]), change, _length(duration_s)))
+    return sorted(moments, key=lambda m: m.change)[:MAX_MOMENTS]
+
+
+def spikes(positions: Sequence[float], ratios: Sequence[float], duration_s: float | None = None) -> list[Moment]:
+    """Where the audience rises again (people skipping back to rewatch), largest rise first."""
+    grid, values = _grid(positions, ratios)
+    if len(grid) < 3:
+        return []
+    moments = []
+    for first, last in _runs(np.diff(values) > 0):
+        change = float(values[last + 1] - values[first])
+        if change >= MIN_SPIKE:
+            moments.append(Moment("spike", float(grid[first]), float(grid[last + 1]), change, _length(duration_s)))
+    return sorted(moments, key=lambda m: -m.change)[:MAX_MOMENTS]
+
+
+def key_moments(positions: Sequence[float], ratios: Sequence[float], duration_s: float | None = None) -> list[Moment]:
+    """The intro drop, then the steepest drops, then the spikes of one curve."""
+    intro = intro_drop(positions, ratios, duration_s)
+    return (
+        ([intro] if intro else []) + steep_drops(positions, ratios, duration_s) + spikes(positions, ratios, duration_s)
+    )
+
+
+def hook_retention(
+    positions: Sequence[float],
+    ratios: Sequence[float],
+    duration_s: float | None,
+    seconds: Sequence[float] = HOOK_SECONDS,
+) -> dict[float, float | None]:
+    """Share still watching at each of these seconds; None when the length is unknown or the video is shorter."""
+    out: dict[float, float | None] = {}
+    grid, values = _grid(positions, ratios)
+    for s in seconds:
+        if _missing(duration_s) or not duration_s or s > duration_s or len(grid) < 2:
+            out[s] = None
+            continue
+        out[s] = float(np.interp(s / duration_s * 100, grid, values))
+    return out
+
+
+def _length(duration_s: float | None) -> float | None:
+    return None if _missing(duration_s) or not duration_s else float(duration_s)
