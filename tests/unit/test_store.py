@@ -115,3 +115,48 @@ def test_a_file_held_too_long_gives_a_one_line_busy_message(db_path, samples):
         assert out.stdout.count("\n") == 1
     finally:
         holder.close()
+
+
+def _unclean_reopen(s: Store) -> Store:
+    s.close()
+    Path(f"{s.path}.wal").write_bytes(b"")  # what an unclean stop leaves beside the file
+    return Store(s.path, idle_release_s=None)
+
+
+def test_rows_an_interrupted_import_left_are_removed_on_open(db_path, tmp_path):
+    from vmdash import demo
+    from vmdash.ingest.pipeline import Upload, import_files
+
+    export = demo.write_synthetic_csv(tmp_path / "first.csv", rows=300, seed=3)
+    s = Store(db_path, idle_release_s=None)
+    import_files(s, [Upload(export, export.name)])
+    before = s.fingerprint()
+    with s.transaction() as tx:
+        # What a replayed, never-committed import of the same rows leaves: its rows, the
+        # rows it replaced marked, but no imports row (written last, it never made it).
+        tx.execute("INSERT INTO facts SELECT * REPLACE (999 AS import_id, NULL AS replaced_by) FROM facts")
+        tx.execute("UPDATE facts SET replaced_by = 999 WHERE import_id <> 999")
+    s = _unclean_reopen(s)
+    assert s.fingerprint() == before
+    s.close()
+
+
+def test_an_interrupted_undo_is_finished_on_open(db_path, tmp_path):
+    from vmdash import demo
+    from vmdash.ingest.pipeline import Upload, import_files
+
+    first = demo.write_synthetic_csv(tmp_path / "first.csv", rows=300, seed=3)
+    second = tmp_path / "second.csv"
+    second.write_text(first.read_text(encoding="utf-8").replace(",", " ,", 1), encoding="utf-8")
+    s = Store(db_path, idle_release_s=None)
+    import_files(s, [Upload(first, first.name)])
+    before = s.fingerprint()
+    (report,) = import_files(s, [Upload(second, second.name)])
+    assert report.rows_replaced == 300
+    # The undo got as far as its first statement.
+    s.scalar("UPDATE imports SET status = 'undone' WHERE import_id = $id", {"id": report.import_id})
+    s = _unclean_reopen(s)
+    fp = s.fingerprint()
+    assert fp["facts"] == before["facts"]
+    assert s.scalar("SELECT count(*) FROM active_facts") == 300
+    s.close()

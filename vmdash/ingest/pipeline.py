@@ -22,7 +22,7 @@ from vmdash.errors import ImportRejected, InvalidChoice
 from vmdash.ingest import guard, sqlkit
 from vmdash.ingest.detect import Detection, detect
 from vmdash.ingest.spec import Field, Format
-from vmdash.store import Store, is_duckdb_error
+from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile
 
 # A file with more unreadable rows than this share is refused whole.
 MAX_REJECTED_SHARE = 0.05
@@ -498,15 +498,6 @@ _FACT_NAMES = [c.name for c in model.FACT_COLUMNS if c.name != "import_id"]
 _RETENTION_NAMES = [c.name for c in model.RETENTION_COLUMNS if c.name != "import_id"]
 
 
-def _overlap(a: str, b: str) -> str:
-    keys = " AND ".join(f'{a}."{k}" IS NOT DISTINCT FROM {b}."{k}"' for k in model.NATURAL_KEY)
-    dates = (
-        f'({a}."date" IS NULL OR {b}."date" IS NULL OR '
-        f'({a}."date" <= coalesce({b}."date_end", {b}."date") AND {b}."date" <= coalesce({a}."date_end", {a}."date")))'
-    )
-    return f"{keys} AND {dates}"
-
-
 def _load(tx: Any, report: ImportReport, options: Options) -> None:
     import_id = int(tx.execute("SELECT nextval('import_seq')").fetchone()[0])
     report.import_id = import_id
@@ -518,7 +509,7 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
         if part.target == "facts":
             victims = (
                 f"facts.replaced_by IS NULL AND facts.import_id <> $id AND EXISTS "
-                f"(SELECT 1 FROM {good} AS s WHERE {_overlap('s', 'facts')})"
+                f"(SELECT 1 FROM {good} AS s WHERE {overlap_sql('facts', 's', 'facts')})"
             )
             cols = ", ".join(f'"{c}"' for c in _FACT_NAMES)
             insert = f"INSERT INTO facts ({cols}, import_id, source_row) SELECT {cols}, $id, _row FROM {good}"
@@ -526,7 +517,7 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
         else:
             victims = (
                 f"retention.replaced_by IS NULL AND retention.import_id <> $id AND EXISTS "
-                f"(SELECT 1 FROM {good} AS s WHERE s.platform = retention.platform AND s.video_id = retention.video_id)"
+                f"(SELECT 1 FROM {good} AS s WHERE {overlap_sql('retention', 's', 'retention')})"
             )
             cols = ", ".join(f'"{c}"' for c in _RETENTION_NAMES)
             insert = f"INSERT INTO retention ({cols}, import_id) SELECT {cols}, $id FROM {good}"
@@ -587,29 +578,9 @@ def undo(store: Store, import_id: int) -> dict[str, int]:
             raise NotFound(f"there is no import #{import_id}; `python -m vmdash imports` lists them")
         if row[0] != "active":
             raise NotFound(f"import #{import_id} was already undone")
-        removed = 0
-        restored = 0
-        for table in ("facts", "retention"):
-            removed += int(tx.execute(f"DELETE FROM {table} WHERE import_id = $id", {"id": import_id}).fetchone()[0])
-            # Mark the rows coming back (-id) so only they are checked against later imports.
-            restored += int(
-                tx.execute(
-                    f"UPDATE {table} SET replaced_by = -$id WHERE replaced_by = $id", {"id": import_id}
-                ).fetchone()[0]
-            )
-        # A restored row may overlap a later import that is still active: that one wins again.
-        later = "FROM facts AS l WHERE l.replaced_by IS NULL AND l.import_id > facts.import_id AND " + _overlap(
-            "l", "facts"
-        )
-        tx.execute(
-            f"UPDATE facts SET replaced_by = (SELECT max(l.import_id) {later}) "
-            f"WHERE replaced_by = -$id AND EXISTS (SELECT 1 {later})",
-            {"id": import_id},
-        )
-        for table in ("facts", "retention"):
-            tx.execute(f"UPDATE {table} SET replaced_by = NULL WHERE replaced_by = -$id", {"id": import_id})
+        # The status goes first: were the process killed mid-way, recovery finishes the undo.
         tx.execute(
             "UPDATE imports SET status = 'undone', undone_at = now()::TIMESTAMP WHERE import_id = $id",
             {"id": import_id},
         )
-        return {"removed": removed, "restored": restored}
+        return reconcile(tx)
