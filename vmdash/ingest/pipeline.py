@@ -175,8 +175,8 @@ def preview(
             _mark_duplicates(con, [report])
             frames = [
                 con.execute(
-                    f"SELECT * EXCLUDE (_summary, _bad) FROM {p.table} "
-                    "WHERE NOT _summary AND len(_bad) = 0 ORDER BY _row LIMIT $n",
+                    f"SELECT rowid + 1 AS _row, * EXCLUDE (_summary, _bad) FROM {p.table} "
+                    "WHERE NOT _summary AND len(_bad) = 0 ORDER BY rowid LIMIT $n",
                     {"n": rows},
                 ).df()
                 for p in report.parts
@@ -244,7 +244,7 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart:
     ).fetchone()
     rows_read, summary_rows, loadable = (int(v) for v in counts)
     bad_rows = con.execute(
-        f"SELECT _row, _bad FROM {table} WHERE NOT _summary AND len(_bad) > 0 ORDER BY _row LIMIT $n",
+        f"SELECT rowid + 1, _bad FROM {table} WHERE NOT _summary AND len(_bad) > 0 ORDER BY rowid LIMIT $n",
         {"n": MAX_REJECTIONS_SHOWN},
     ).fetchall()
     bad_count = rows_read - summary_rows - loadable
@@ -356,29 +356,39 @@ def _staging_sql(
         "summary_pattern": fmt.summary_row,
     }
     parse_opts = {"decimal_comma": detection.decimal_comma, "day_first": detection.language == "fr"}
+    # Each cell is worked on once: text columns are trimmed in one step and cleaned in the
+    # next; numbers and dates cast straight from the raw cell and only fall back to the
+    # locale-aware cleanup when that fails. Failures are then read off the parsed values.
+    text_columns = sorted({0} | {detection.matches[f.name].column for f in fields if f.kind in sqlkit.TEXT_KINDS})
+    trimmed_cols = "".join(f", {sqlkit.trimmed(sqlkit.col(j))} AS t{j}" for j in text_columns)
     parsed_cols = []
     bad_checks = []
     for index, fld in enumerate(fields):
-        raw = sqlkit.col(detection.matches[fld.name].column)
-        expr = sqlkit.parse_expr(fld, raw, **parse_opts)
-        parsed_cols.append(f"{expr} AS {fld.name}")
-        failed = f"({expr}) IS NULL" if fld.required else sqlkit.failed_expr(raw, expr)
+        column = detection.matches[fld.name].column
+        raw_cell, text = sqlkit.col(column), sqlkit.clean(f"t{column}")
+        parsed_cols.append(f"{sqlkit.parse_expr(fld, raw_cell, text, **parse_opts)} AS {fld.name}")
+        failed = f"{fld.name} IS NULL" if fld.required else sqlkit.failed_expr(raw_cell, fld.name)
         bad_checks.append(f"CASE WHEN {failed} THEN {index} END")
     present = {f.name for f in fields}
     for fld in fmt.fields:
         if fld.name not in present:
             parsed_cols.append(f"CAST(NULL AS {_sql_type(fld)}) AS {fld.name}")
-    first_cell = sqlkit.clean(sqlkit.col(0))
-    summary = f"coalesce(regexp_matches(lower({first_cell}), $summary_pattern), false)"
+    summary = "coalesce(regexp_matches(lower(t0), $summary_pattern), false)"
     bad = f"list_filter([{', '.join(bad_checks) or 'NULL'}], lambda x: x IS NOT NULL)"
-    parsed = f"SELECT _row, {', '.join(parsed_cols)}, {summary} AS _summary, {bad} AS _bad FROM raw"
+    # No row number here: a window over the whole file would serialise the read. The staging
+    # table keeps the file's order, so its rowid + 1 is the data row's number.
     raw = (
-        "SELECT row_number() OVER () AS _row, * FROM read_csv($path, skip = $skip, header = false, "
+        "SELECT * FROM read_csv($path, skip = $skip, header = false, "
         "all_varchar = true, delim = $delim, quote = '\"', escape = '\"', names = $names, "
         "store_rejects = true, null_padding = false)"
     )
+    stages = (
+        f"raw AS ({raw}), trimmed AS (SELECT *{trimmed_cols} FROM raw), "
+        f"typed AS (SELECT *, {', '.join(parsed_cols)} FROM trimmed), "
+        f"parsed AS (SELECT *, {summary} AS _summary, {bad} AS _bad FROM typed)"
+    )
     out_cols = _output_columns(fmt, present, context, options, detection, params)
-    select = f"WITH raw AS ({raw}), parsed AS ({parsed}) SELECT _row, _summary, _bad, {', '.join(out_cols)} FROM parsed"
+    select = f"WITH {stages} SELECT _summary, _bad, {', '.join(out_cols)} FROM parsed"
     return select, params
 
 
@@ -505,7 +515,7 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
     replaced_ids: set[int] = set()
     replaced = 0
     for part in report.parts:
-        good = f"(SELECT * FROM {part.table} WHERE NOT _summary AND len(_bad) = 0)"
+        good = f"(SELECT rowid + 1 AS _row, * FROM {part.table} WHERE NOT _summary AND len(_bad) = 0)"
         if part.target == "facts":
             victims = (
                 f"facts.replaced_by IS NULL AND facts.import_id <> $id AND EXISTS "

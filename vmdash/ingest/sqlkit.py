@@ -10,9 +10,14 @@ from __future__ import annotations
 from vmdash import model
 from vmdash.ingest.spec import Field
 
-_SPACE = r"[\s\x{00a0}\x{202f}]"
+# Whitespace a cell may be padded with, including the no-break and narrow no-break spaces
+# French exports use as thousands separators.
+_PAD = " \t\r\n\u00a0\u202f"
+_PADDED = r"^[\s\x{00a0}\x{202f}]|[\s\x{00a0}\x{202f}]$"
 # '--', '<5' and blank mean "unknown": NULL, never 0 or 5.
-_NA = r"^(--|-|—|n/a|na|null|none|<\s*5|< ?5)$"
+_NA_TOKENS = ("--", "-", "—", "n/a", "na", "null", "none", "<5", "< 5")
+# Removed before reading a number: spaces of every kind, units and an explicit plus sign.
+_NUMBER_NOISE = (" ", "\u00a0", "\u202f", "\t", "%", "€", "$", "£", "+")
 
 _FRENCH_MONTHS = (
     ("janvier|janv\\.?", "january"),
@@ -60,15 +65,28 @@ def col(index: int) -> str:
     return f"c{int(index)}"
 
 
-def clean(raw: str) -> str:
-    """Trimmed cell text, NULL for blank or 'unknown' markers."""
-    trimmed = f"regexp_replace({raw}, '^{_SPACE}+|{_SPACE}+$', '', 'g')"
-    return f"nullif(regexp_replace({trimmed}, '{_NA}', '', 'i'), '')"
+def trimmed(raw: str) -> str:
+    """The cell without the padding around it (trimming only the cells that have some is faster)."""
+    return f"CASE WHEN regexp_matches({raw}, '{_PADDED}') THEN trim({raw}, '{_PAD}') ELSE {raw} END"
 
 
-def number(text: str, decimal_comma: bool) -> str:
-    """A cleaned cell as DOUBLE, reading thousands separators and the locale's decimal mark."""
-    stripped = f"regexp_replace({text}, '{_SPACE}|%|€|\\$|£|\\+', '', 'g')"
+def clean(text: str) -> str:
+    """A trimmed cell, NULL for blank or 'unknown' markers (tokens are short: longer text skips the lookup)."""
+    tokens = ", ".join(f"'{t}'" for t in _NA_TOKENS)
+    return (
+        f"CASE WHEN length({text}) > 4 THEN {text} "
+        f"WHEN list_contains([{tokens}], lower({text})) THEN NULL ELSE nullif({text}, '') END"
+    )
+
+
+def number(raw: str, decimal_comma: bool) -> str:
+    """A raw cell as DOUBLE, reading thousands separators and the locale's decimal mark.
+
+    Most cells are plain numbers: they cast directly, and only the rest pay for the cleanup.
+    """
+    stripped = raw
+    for noise in _NUMBER_NOISE:
+        stripped = f"replace({stripped}, '{noise}', '')"
     if decimal_comma:
         # '1.234,5' (dot thousands) and '1234,5' both read 1234.5; '1234.5' (an Excel cell) stays.
         body = (
@@ -77,7 +95,7 @@ def number(text: str, decimal_comma: bool) -> str:
         )
     else:
         body = f"replace({stripped}, ',', '')"
-    return f"TRY_CAST({body} AS DOUBLE)"
+    return f"coalesce(TRY_CAST({raw} AS DOUBLE), TRY_CAST({body} AS DOUBLE))"
 
 
 def duration(text: str, decimal_comma: bool) -> str:
@@ -87,14 +105,17 @@ def duration(text: str, decimal_comma: bool) -> str:
     return f"CASE WHEN contains({text}, ':') THEN {hms} ELSE {number(text, decimal_comma)} END"
 
 
-def date(text: str, day_first: bool) -> str:
-    """A date cell in any of the usual English or French spellings, as DATE."""
-    folded = f"regexp_replace(lower({text}), '\\b1er\\b', '1')"
+def date(raw: str, day_first: bool) -> str:
+    """A raw date cell in any of the usual English or French spellings, as DATE.
+
+    ISO dates cast directly; only other spellings go through month-name folding and the formats.
+    """
+    folded = f"regexp_replace(lower({trimmed(raw)}), '\\b1er\\b', '1')"
     for pattern, english in _FRENCH_MONTHS:
         folded = f"regexp_replace({folded}, '\\b({pattern})', '{english}')"
     formats = _DATE_FORMATS_DAY_FIRST if day_first else _DATE_FORMATS_MONTH_FIRST
     listed = ", ".join(f"'{f}'" for f in formats)
-    return f"CAST(try_strptime({folded}, [{listed}]) AS DATE)"
+    return f"coalesce(TRY_CAST({raw} AS DATE), CAST(try_strptime({folded}, [{listed}]) AS DATE))"
 
 
 _VOCABULARY = {"platform": model.PLATFORMS, "channel": model.CHANNELS, "objective": model.OBJECTIVES}
@@ -107,27 +128,33 @@ def choice(text: str, kind: str) -> str:
     return f"CASE WHEN {lowered} IN ({names}) THEN {lowered} END"
 
 
-def parse_expr(fld: Field, raw: str, *, decimal_comma: bool, day_first: bool) -> str:
-    """The SQL expression turning a raw cell into the field's typed value."""
-    text = clean(raw)
+# Kinds read from the trimmed text; the others parse the raw cell, trimming only when needed.
+TEXT_KINDS = frozenset({"text", "duration", *_VOCABULARY})
+
+
+def parse_expr(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_first: bool) -> str:
+    """The SQL turning a cell into the field's typed value: `raw` is the cell, `text` its cleaned text.
+
+    `text` (see `clean`) is only read for TEXT_KINDS.
+    """
     kind = fld.kind
     if kind == "text":
         return text
     if kind in _VOCABULARY:
         return choice(text, kind)
-    if kind == "date":
-        return date(text, day_first)
     if kind == "duration":
         return duration(text, decimal_comma)
+    if kind == "date":
+        return date(raw, day_first)
     if kind == "hours":
-        return f"({number(text, decimal_comma)} * 3600.0)"
+        return f"({number(raw, decimal_comma)} * 3600.0)"
     if kind == "pct":
-        return f"({number(text, decimal_comma)} / 100.0)"
+        return f"({number(raw, decimal_comma)} / 100.0)"
     if kind == "int":
-        return f"CAST(round({number(text, decimal_comma)}) AS BIGINT)"
-    return number(text, decimal_comma)
+        return f"CAST(round({number(raw, decimal_comma)}) AS BIGINT)"
+    return number(raw, decimal_comma)
 
 
 def failed_expr(raw: str, parsed: str) -> str:
-    """TRUE when a cell held something that did not parse."""
-    return f"({clean(raw)} IS NOT NULL AND ({parsed}) IS NULL)"
+    """TRUE when a cell held something (not blank, not an 'unknown' marker) that did not parse."""
+    return f"(CASE WHEN {parsed} IS NOT NULL OR {raw} IS NULL THEN false ELSE {clean(trimmed(raw))} IS NOT NULL END)"
