@@ -12,22 +12,22 @@ left, right = st.columns(2)
 by = left.segmented_control(
     "Compare by",
     list(queries.COMPLETION_SPLITS),
-    format_func={"channel": "Channel", "platform": "Platform", "format": "Format", "length": "Length"}.get,
     default="platform",
     key="by",
     bind="query-params",
     required=True,
 )
-base = right.segmented_control(
+bases = {"plays started": "video_starts", "impressions": "impressions"}
+base_label = right.segmented_control(
     "Share of",
-    list(queries.QUARTILE_BASES),
-    format_func={"video_starts": "plays started", "impressions": "impressions"}.get,
-    default="video_starts",
+    list(bases),
+    default="plays started",
     key="base",
     bind="query-params",
     required=True,
     help="Meta reports no starts: compare per impression to include it.",
 )
+base = bases[base_label]
 
 funnel = queries.quartile_funnel(store, filters, by, base)
 if funnel.empty:

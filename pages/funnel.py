@@ -12,7 +12,6 @@ currency = queries.currency(store, filters)
 by = st.segmented_control(
     "Compare by",
     list(queries.FUNNEL_SPLITS),
-    format_func=str.capitalize,
     default="channel",
     key="funnel_by",
     bind="query-params",

@@ -27,13 +27,9 @@ for objective in present["objective"]:
 st.divider()
 left, right = st.columns([3, 1])
 with right:
-    metric_name = st.selectbox(
-        "KPI",
-        [m.name for m in metrics.METRICS],
-        format_func=lambda n: metrics.get(n).label,
-        key="kpi",
-        bind="query-params",
-    )
+    # Bound widgets show their options as they are: the URL then carries those readable words.
+    by_label = {m.label: m.name for m in metrics.METRICS}
+    metric_name = by_label[st.selectbox("KPI", list(by_label), key="kpi", bind="query-params")]
     split = st.segmented_control(
         "Split by",
         ["platform", "channel", "objective"],

@@ -16,28 +16,29 @@ if videos.empty:
     )
     st.stop()
 
-labels = {r.key: f"{r.title} · {r.platform}" for r in videos.itertuples()}
+keys = ui.unique_labels({r.key: f"{r.title} · {r.platform}" for r in videos.itertuples()})
 left, right = st.columns([3, 1])
 with right:
-    chosen = st.multiselect(
+    # The labels are the options, so a shared link names videos readably.
+    chosen_labels = st.multiselect(
         "Videos",
-        list(labels),
-        default=list(labels)[:1],
-        format_func=labels.get,
+        list(keys),
+        default=list(keys)[:1],
         max_selections=queries.MAX_OVERLAY,
         key="curves",
         bind="query-params",
         help="Pick several to overlay their curves.",
     )
-    unit = st.segmented_control(
+    unit_label = st.segmented_control(
         "Position in",
-        ["pct", "seconds"],
-        format_func={"pct": "% of length", "seconds": "seconds"}.get,
-        default="pct",
+        ["percent", "seconds"],
+        default="percent",
         key="unit",
         bind="query-params",
         required=True,
     )
+chosen = [keys[label] for label in chosen_labels]
+unit = "pct" if unit_label == "percent" else "seconds"
 if not chosen:
     st.info("Choose at least one video.")
     st.stop()

@@ -1,79 +1,74 @@
-"""Shared links: check the view state a URL carries, and say what was dropped.
+"""Shared links: say what a link asked for that the view could not use.
 
-Streamlit binds the filter widgets to the query string itself and silently drops
-values it cannot use; a stakeholder opening an old or edited link deserves to
-know. `audit` compares the raw query parameters with what the app accepts and
-returns one short, inert note per dropped value.
+The whole view lives in the query string: every filter and page control is a
+widget bound to a short parameter (`platform=tiktok&dates=2026-03-01&...`).
+Streamlit drops, silently, any value its widget cannot take (an unknown channel,
+a video that was undone, a malformed date). A stakeholder opening an old or
+edited link deserves to know, so the app keeps the query string as it arrived
+and, once the page has run, compares it with what the widgets kept: every value
+that vanished gets one short, inert note.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
 
 MAX_SHOWN = 40
 
-
-@dataclass(frozen=True)
-class Param:
-    """What one URL parameter may hold."""
-
-    key: str
-    label: str
-    allowed: Callable[[], Collection[str]] | None = None  # None: any text
-    kind: str = "choice"  # choice | dates | flag
-    multi: bool = True
+# Every URL parameter the app reads, with the words a note uses for it.
+PARAMS: dict[str, str] = {
+    "dates": "dates",
+    "channel": "channel",
+    "platform": "platform",
+    "objective": "objective",
+    "campaign": "campaign",
+    "video": "video",
+    "kpi": "KPI",
+    "split": "split",
+    "rank_for": "ranking objective",
+    "curves": "retention video",
+    "unit": "position unit",
+    "by": "comparison",
+    "base": "quartile base",
+    "funnel_by": "funnel comparison",
+}
+# Parameters Streamlit itself reads.
+STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
 
 
 def shown(value: str) -> str:
     """A value cut short and stripped of markup characters, safe to show in a note."""
     text = value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "…"
-    return "".join(ch for ch in text if ch.isprintable() and ch not in "<>`*[]()#|\\")
+    return "".join(ch for ch in text if ch.isprintable() and ch not in "<>`*[]()#|\\$~")
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def audit(raw: Mapping[str, str | Sequence[str]], params: Sequence[Param], ignore: Collection[str] = ()) -> list[str]:
-    """One note per URL value the app cannot use (unknown key, unknown value, malformed date)."""
-    known = {p.key: p for p in params}
+def dropped(
+    asked: Mapping[str, str | Sequence[str]],
+    kept: Mapping[str, str | Sequence[str]],
+    params: Mapping[str, str] = PARAMS,
+    ignore: Collection[str] = STREAMLIT_PARAMS,
+) -> list[str]:
+    """One note per value of the link as opened (`asked`) that the view did not keep (`kept`)."""
     notes: list[str] = []
-    for key, value in raw.items():
+    for key, value in asked.items():
         if key in ignore:
             continue
-        values = _as_list(value)
-        if key not in known:
-            notes.append(f"The link's parameter “{shown(key)}” is not used by this page and was ignored.")
+        if key not in params:
+            notes.append(f"The link's parameter “{shown(key)}” is not used by vmdash and was ignored.")
             continue
-        param = known[key]
-        if param.kind == "dates":
-            notes.extend(_audit_dates(param, values))
+        still = set(_as_list(kept.get(key, [])))
+        lost = [v for v in dict.fromkeys(_as_list(value)) if v and v not in still]
+        if key == "dates" and lost:
+            values = ", ".join(f"“{shown(v)}”" for v in _as_list(value))
+            notes.append(f"The link's dates {values} are not a valid range (YYYY-MM-DD); all dates are shown.")
             continue
-        if not param.multi and len(values) > 1:
-            notes.append(f"The link gives several values for {param.label}; only one is used.")
-        if param.allowed is None:
-            continue
-        allowed = set(param.allowed())
-        for v in values:
-            if v and v not in allowed:
-                notes.append(
-                    f"The link asks for {param.label} “{shown(v)}”, which does not exist "
-                    "anymore or was mistyped; it was dropped."
-                )
+        for v in lost:
+            notes.append(
+                f"The link asks for {params[key]} “{shown(v)}”, which does not exist anymore "
+                "or is not valid here; it was dropped."
+            )
     return notes
-
-
-def _audit_dates(param: Param, values: list[str]) -> list[str]:
-    parts = [p for v in values for p in v.split(",") if p]
-    if len(parts) > 2:
-        return [
-            f"The link gives {len(parts)} dates for {param.label}; a start and an end are expected, so it was dropped."
-        ]
-    for part in parts:
-        try:
-            dt.date.fromisoformat(part)
-        except ValueError:
-            return [f"The link's {param.label} “{shown(part)}” is not a date (YYYY-MM-DD); it was dropped."]
-    return []

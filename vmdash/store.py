@@ -29,7 +29,7 @@ import pyarrow as pa
 from vmdash import model
 from vmdash.errors import DatabaseBusy, VmdashError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -81,6 +81,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE column_mappings (
           signature VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, mapping VARCHAR NOT NULL,
           created_at TIMESTAMP NOT NULL
+        )""",
+    ),
+    # 2: named saved views (a name and the link that reproduces the view).
+    (
+        """CREATE TABLE saved_views (
+          name VARCHAR PRIMARY KEY, link VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, created_by VARCHAR
         )""",
     ),
 )

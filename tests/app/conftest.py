@@ -28,3 +28,15 @@ def app(app_db, monkeypatch):
     """A fresh AppTest of app.py on the sample database (not yet run)."""
     monkeypatch.setenv("VMDASH_DB", str(app_db))
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+ANALYST_KEY = "test-analyst-key-4f1c"
+
+
+@pytest.fixture
+def analyst_app(app, monkeypatch):
+    """The app on a server with an analyst key, signed in through the sidebar (run once)."""
+    monkeypatch.setenv("VMDASH_ANALYST_KEY", ANALYST_KEY)
+    app.run()
+    app.text_input(key="_analyst_key").input(ANALYST_KEY).run()
+    return app

@@ -15,8 +15,8 @@ PAGES = ["pages/overview.py", "pages/retention.py", "pages/completion.py", "page
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_without_exception(app, page):
-    app.run()
+def test_every_page_runs_without_exception(analyst_app, page):
+    app = analyst_app
     if page != PAGES[0]:
         app.switch_page(page).run()
     assert not app.exception, app.exception

@@ -3,6 +3,7 @@
 Pages call these and vmdash's query functions, and hold no SQL.
 """
 
+from vmdash.ui.access import access_panel, require_analyst, role
 from vmdash.ui.common import (
     chart,
     current_filters,
@@ -17,11 +18,14 @@ from vmdash.ui.common import (
     sample_note,
     set_filters,
     store,
+    unique_labels,
 )
+from vmdash.ui.sharing import link_notes, remember_link, share_panel
 from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, upload_flow
 
 __all__ = [
     "MAX_UPLOAD_MB",
+    "access_panel",
     "chart",
     "current_filters",
     "definitions",
@@ -31,10 +35,16 @@ __all__ = [
     "frame",
     "import_history",
     "kpi_cards",
+    "link_notes",
     "page_header",
+    "remember_link",
+    "require_analyst",
+    "role",
     "safe_text",
     "sample_note",
     "set_filters",
+    "share_panel",
     "store",
+    "unique_labels",
     "upload_flow",
 ]

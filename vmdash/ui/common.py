@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from vmdash import charts, demo, metrics, model, queries
+from vmdash import charts, demo, export, metrics, model, queries
 from vmdash.filters import FilterState
 from vmdash.ingest.pipeline import file_hash
 from vmdash.queries import KpiValue
@@ -80,11 +80,11 @@ def filter_bar(s: Store) -> FilterState:
         platforms = st.multiselect("Platform", model.PLATFORMS, key="platform", bind="query-params")
         objectives = st.multiselect("Objective", model.OBJECTIVES, key="objective", bind="query-params")
         campaigns = st.multiselect("Campaign", queries.choices(s, "campaign"), key="campaign", bind="query-params")
-        labels = video_labels(s)
-        videos = st.multiselect(
+        # Bound widgets show their options as they are, so the URL carries these readable labels.
+        keys = unique_labels(video_labels(s))
+        chosen_videos = st.multiselect(
             "Video",
-            list(labels),
-            format_func=labels.get,
+            list(keys),
             key="video",
             bind="query-params",
             help="A video, or an ad where the platform exports no video id (Meta, TikTok).",
@@ -100,19 +100,22 @@ def filter_bar(s: Store) -> FilterState:
         platforms=tuple(platforms),
         objectives=tuple(objectives),
         campaigns=tuple(campaigns),
-        videos=tuple(videos),
+        videos=tuple(keys[label] for label in chosen_videos),
     )
 
 
 def video_labels(s: Store) -> dict[str, str]:
     """Video keys and the label the filter shows (and puts in the URL): title and platform."""
     frame = queries.video_choices(s)
-    labels = {r.key: f"{r.title} · {r.platforms}" for r in frame.itertuples()}
+    return {r.key: f"{r.title} · {r.platforms}" for r in frame.itertuples()}
+
+
+def unique_labels(labels: dict[str, str]) -> dict[str, str]:
+    """Label -> key, each label unique: two creatives with one title on one platform get their key appended."""
     seen: dict[str, int] = {}
     for label in labels.values():
         seen[label] = seen.get(label, 0) + 1
-    # Two creatives with one title on one platform: the key tells them apart.
-    return {k: (f"{v} · {k}" if seen[v] > 1 else v) for k, v in labels.items()}
+    return {(f"{v} · {k}" if seen[v] > 1 else v): k for k, v in labels.items()}
 
 
 def _date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
@@ -161,6 +164,21 @@ def chart(spec: alt.TopLevelMixin, data: pd.DataFrame, name: str) -> None:
             f"chart {name!r} would send {max(rows, len(data))} rows; aggregate it to at most {queries.MAX_CHART_POINTS}"
         )
     st.altair_chart(spec, width="stretch", key=f"chart_{name}")
+    _export_buttons(spec, data, name)
+
+
+def _export_buttons(spec: alt.TopLevelMixin, data: pd.DataFrame, name: str) -> None:
+    # Files are rendered only when asked for (a callable), so a rerun does not pay for them.
+    stem = export.file_stem(name)
+    with st.popover("Export", icon=":material/download:"):
+        for label, fmt, mime, render in (
+            ("PNG image", "png", "image/png", lambda: export.png_bytes(spec)),
+            ("SVG image", "svg", "image/svg+xml", lambda: export.svg_bytes(spec)),
+            ("Data (CSV)", "csv", "text/csv", lambda: export.csv_bytes(data)),
+        ):
+            st.download_button(
+                label, render, file_name=f"{stem}.{fmt}", mime=mime, key=f"export_{name}_{fmt}", on_click="ignore"
+            )
 
 
 def definitions(metric_names: list[str] | tuple[str, ...], platforms: list[str] | tuple[str, ...]) -> None:

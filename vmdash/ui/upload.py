@@ -13,6 +13,7 @@ from vmdash.errors import VmdashError
 from vmdash.ingest import Options, Upload, import_files, preview, undo
 from vmdash.ingest.pipeline import Rejection, file_hash
 from vmdash.store import Store
+from vmdash.ui.access import require_analyst
 from vmdash.ui.common import frame
 
 MAX_UPLOAD_MB = 1024
@@ -58,6 +59,7 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
             return
         if st.button(f"Import {len(ready)} file(s)", type="primary"):
             try:
+                require_analyst("import files")
                 with st.spinner("Importing…"):
                     reports = import_files(s, ready, options)
             except VmdashError as exc:
@@ -88,6 +90,7 @@ def import_history(s: Store) -> None:
     )
     if button.button("Undo", key="undo_button"):
         try:
+            require_analyst("undo imports")
             result = undo(s, int(chosen))
         except VmdashError as exc:
             st.error(str(exc))

@@ -1,0 +1,84 @@
+"""Shared links and saved views: the link as opened, what it lost, the link to copy, named views."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vmdash import queries, roles, share, views
+from vmdash.errors import VmdashError
+from vmdash.store import Store
+from vmdash.ui.access import role
+
+_OPENED = "_link_as_opened"
+
+
+def _current_params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _widget_values(key: str) -> list[str]:
+    value = st.session_state.get(key) if key in share.PARAMS else None
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [item.isoformat() if hasattr(item, "isoformat") else str(item) for item in items]
+
+
+def remember_link() -> None:
+    """Keep the query string as the session first opened it, before any widget reads it."""
+    if _OPENED not in st.session_state:
+        st.session_state[_OPENED] = _current_params()
+
+
+def link_notes(box: st.delta_generator.DeltaGenerator) -> None:
+    """Say, once per opened link, which of its values the view could not use."""
+    asked = st.session_state.get(_OPENED)
+    if not asked:
+        return
+    # A widget on this page says what it took; other keys keep whatever stayed in the URL.
+    current = _current_params()
+    kept = {key: (_widget_values(key) if key in st.session_state else current.get(key, [])) for key in asked}
+    notes = share.dropped(asked, kept)
+    st.session_state[_OPENED] = {}
+    st.session_state["_link_notes"] = notes
+    for note in notes:
+        box.warning(note, icon=":material/link_off:")
+
+
+def _relative_link(page_path: str) -> str:
+    return views.link_for(page_path, {k: v for k, v in _current_params().items() if k not in share.STREAMLIT_PARAMS})
+
+
+def share_panel(s: Store, page_path: str) -> None:
+    """The sidebar's Share section: this view's link to copy, saved views, and (analysts) saving one."""
+    link = _relative_link(page_path)
+    base = st.context.url or ""
+    # st.context.url ends with the current page's path; the link carries its own.
+    root = base[: -len(page_path)] if page_path and base.endswith(page_path) else base.rstrip("/") + "/"
+    with st.sidebar:
+        st.subheader("Share")
+        latest = queries.latest_import(s)
+        with st.popover("Copy link", icon=":material/link:", width="stretch"):
+            st.caption("Anyone opening this link sees this page with these filters and settings.")
+            st.code(root + link, language=None, wrap_lines=True)
+            if latest:
+                st.caption(f"Data as of import #{latest[0]}, {latest[1]:%Y-%m-%d %H:%M}.")
+        saved = views.saved_views(s)
+        if saved:
+            st.markdown("**Saved views**")
+            st.markdown("\n".join(f"- [{share.shown(v.name)}](./{v.link})" for v in saved))
+        if role() == roles.ANALYST:
+            with st.expander("Save this view", icon=":material/bookmark_add:"):
+                name = st.text_input("Name", max_chars=views.MAX_NAME, key="_view_name")
+                if st.button("Save view", key="_save_view"):
+                    try:
+                        saved_view = views.save_view(s, role(), name, link)
+                    except VmdashError as exc:
+                        st.error(str(exc))
+                    else:
+                        st.success(f"Saved “{share.shown(saved_view.name)}”.")
+                if saved:
+                    gone = st.selectbox("Delete a saved view", [v.name for v in saved], index=None, key="_view_del")
+                    if gone and st.button("Delete", key="_delete_view"):
+                        views.delete_view(s, role(), gone)
+                        st.rerun()
