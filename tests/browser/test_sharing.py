@@ -1,0 +1,124 @@
+"""Shared links and roles in a real browser: round trip, viewer lock-out, analyst upload."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import start_server, wait_for_app
+from vmdash import demo
+from vmdash.store import Store
+
+pytestmark = pytest.mark.browser
+KEY = "browser-analyst-key-93d2"
+
+
+@pytest.fixture(scope="module")
+def analyst_server(tmp_path_factory):
+    """The app on the sample data, on a server with an analyst key."""
+    db = tmp_path_factory.mktemp("sharing") / "vmdash.duckdb"
+    s = Store(db, idle_release_s=None)
+    demo.load_samples(s)
+    s.close()
+    srv = start_server(db, {"VMDASH_ANALYST_KEY": KEY})
+    yield srv
+    srv.process.terminate()
+    srv.process.wait(timeout=20)
+
+
+def _metrics(page) -> dict[str, str]:
+    cards = page.locator("[data-testid='stMetric']")
+    out = {}
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        label = card.locator("[data-testid='stMetricLabel']").inner_text().strip()
+        out[label] = card.locator("[data-testid='stMetricValue']").inner_text().strip()
+    return out
+
+
+def _chips(page) -> list[str]:
+    return [t.strip() for t in page.locator("[data-testid='stSidebar'] [data-tag]").all_inner_texts()]
+
+
+def _settle(page) -> None:
+    page.wait_for_timeout(400)
+    wait_for_app(page)
+
+
+def _choose(page, label: str, option: str) -> None:
+    _settle(page)
+    page.locator("[data-testid='stSidebar']").get_by_role("combobox", name=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_a_copied_link_reopens_the_same_view_in_a_fresh_browser(analyst_server, browser):
+    first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = first.new_page()
+    page.goto(analyst_server.url)
+    wait_for_app(page)
+    _choose(page, "Platform", "tiktok")
+    expect(page.locator("[data-testid='stSidebar'] [data-tag]")).to_have_count(1, timeout=30_000)
+    _choose(page, "Objective", "awareness")
+    expect(page.locator("[data-testid='stSidebar'] [data-tag]")).to_have_count(2, timeout=30_000)
+    _settle(page)
+    numbers = _metrics(page)
+    chips = _chips(page)
+    page.get_by_role("button", name="Copy link").click()
+    link = page.locator("[data-testid='stPopoverBody'] code").inner_text().strip()
+    assert link.startswith(analyst_server.url) and "platform=tiktok" in link and "objective=awareness" in link
+    first.close()
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = fresh.new_page()
+    other.goto(link)
+    wait_for_app(other)
+    expect(other.locator("[data-testid='stSidebar'] [data-tag]")).to_have_count(2, timeout=30_000)
+    assert _chips(other) == chips
+    assert _metrics(other) == numbers
+    assert other.locator("[data-testid='stException']").count() == 0
+    fresh.close()
+
+
+def test_a_stale_link_value_is_dropped_with_a_note_and_stays_inert(analyst_server, page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{analyst_server.url}/retention?unit=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&platform=myspace")
+    page.get_by_text("it was dropped").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    notes = page.locator("[data-testid='stAlert']").all_inner_texts()
+    text = "\n".join(notes)
+    assert "position unit" in text and "myspace" in text
+    assert page.locator("img[src='x']").count() == 0
+    assert dialogs == []
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_viewer_cannot_reach_the_upload_page(analyst_server, page):
+    page.goto(f"{analyst_server.url}/data")
+    wait_for_app(page)
+    assert page.locator("[data-testid='stFileUploader']").count() == 0
+    assert page.get_by_role("link", name="Upload & data").count() == 0
+    assert page.get_by_role("heading", name="Upload & data").count() == 0
+
+
+def test_an_analyst_imports_a_file_through_the_upload_widget(analyst_server, page, tmp_path):
+    export = demo.write_synthetic_csv(tmp_path / "campaign_export.csv", rows=40, seed=99)
+    page.goto(analyst_server.url)
+    wait_for_app(page)
+    page.get_by_text("Analyst sign-in").click()
+    key_box = page.locator("input[type='password']")
+    key_box.fill(KEY)
+    key_box.press("Enter")
+    page.get_by_role("link", name="Upload & data").click()
+    page.get_by_role("heading", name="Upload & data").wait_for(timeout=60_000)
+    assert KEY not in page.content() and KEY not in page.url
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(export))
+    button = page.get_by_role("button", name="Import 1 file(s)")
+    button.wait_for(timeout=60_000)
+    button.click()
+    page.get_by_text("These files are imported").or_(page.get_by_text("rows loaded")).first.wait_for(timeout=60_000)
+    s = Store(analyst_server.db, idle_release_s=0)
+    names = [r[0] for r in s.rows("SELECT file_name FROM imports WHERE status = 'active'")]
+    s.close()
+    assert "campaign_export.csv" in names
