@@ -35,3 +35,6 @@ if files:
 
 st.subheader("Import history")
 ui.import_history(store)
+
+with st.expander("Objective rules", icon=":material/sell:"):
+    ui.objective_rules_editor(store)

@@ -63,8 +63,11 @@ class Detection:
         )
 
 
-def detect(file_name: str, lines: list[str], encoding: str) -> Detection:
-    """Recognise the export from its first lines; raise UnknownFormat with what was seen."""
+def detect(file_name: str, lines: list[str], encoding: str, saved: tuple[Format, ...] = ()) -> Detection:
+    """Recognise the export from its first lines; raise UnknownFormat with what was seen.
+
+    `saved` are the formats of column mappings analysts saved; they are tried with the built-in ones.
+    """
     if not any(line.strip() for line in lines):
         raise ImportRejected(file_name, "the file is empty")
     best: tuple[int, Detection] | None = None
@@ -77,7 +80,7 @@ def detect(file_name: str, lines: list[str], encoding: str) -> Detection:
             cells = next(csv.reader([line], delimiter=delimiter))
             if len(cells) < 2:
                 continue
-            for fmt in FORMATS:
+            for fmt in (*saved, *FORMATS):
                 found = match_headers(fmt, cells)
                 if found is None:
                     continue

@@ -14,10 +14,18 @@ def _field(column: model.Column) -> Field:
     return Field(column.name, (column.name,), (), kind, required=column.name == "platform")
 
 
+_FIELDS = {c.name: _field(c) for c in model.FACT_COLUMNS if c.name != "import_id"}
+
+
+def canonical_field(name: str) -> Field:
+    """The field reading canonical column `name` (its kind decides how cells parse)."""
+    return _FIELDS[name]
+
+
 CANONICAL = Format(
     name="canonical_csv",
     label="vmdash canonical CSV",
-    fields=tuple(_field(c) for c in model.FACT_COLUMNS if c.name != "import_id"),
+    fields=tuple(_FIELDS.values()),
     derived={"date_end": "coalesce(date_end, date)"},
 )
 

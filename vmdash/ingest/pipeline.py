@@ -10,7 +10,7 @@ import hashlib
 import itertools
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import pandas as pd
 
 from vmdash import model
 from vmdash.errors import ImportRejected, InvalidChoice
-from vmdash.ingest import guard, sqlkit
+from vmdash.ingest import guard, mapping, sqlkit
 from vmdash.ingest.detect import Detection, detect
 from vmdash.ingest.spec import Field, Format
 from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile
@@ -40,6 +40,36 @@ class Rejection:
     reason: str
 
 
+# Numbers that cannot be true, flagged at import (shown with their rows) and loaded as they
+# are: the export is the record, and a person decides. (check, SQL over staged columns)
+QUALITY_CHECKS: tuple[tuple[str, str], ...] = (
+    (
+        "quartile plays increase (25 % ≥ 50 % ≥ 75 % ≥ 95 % ≥ 100 % expected)",
+        "plays_p50 > plays_p25 OR plays_p75 > plays_p50 OR plays_p95 > plays_p75 "
+        "OR plays_p100 > coalesce(plays_p95, plays_p75)",
+    ),
+    ("more plays reached 25 % than started", "plays_p25 > video_starts"),
+    ("more views than impressions", "platform <> 'youtube' AND views > impressions"),
+    ("more clicks than impressions", "clicks > impressions"),
+    ("negative spend", "spend < 0"),
+    (
+        "a negative count",
+        "least(impressions, reach, video_starts, views, views_3s, plays_p25, plays_p50, "
+        "plays_p75, plays_p95, plays_p100, clicks, conversions) < 0",
+    ),
+)
+MAX_FLAGS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Rows of a staged file whose numbers look impossible: loaded, but worth a look."""
+
+    check: str
+    count: int
+    rows: tuple[int, ...]  # the first few data rows concerned (1-based)
+
+
 @dataclass
 class StagedPart:
     """One table of a file, parsed into a temporary table, not yet stored."""
@@ -52,6 +82,7 @@ class StagedPart:
     loadable: int
     rejected: int
     rejections: list[Rejection]
+    flags: list[Flag] = field(default_factory=list)
 
     @property
     def target(self) -> str:
@@ -114,6 +145,9 @@ class ImportReport:
         if self.rows_rejected:
             first = next(r for p in self.parts for r in p.rejections)
             bits.append(f"{self.rows_rejected} rejected (first: row {first.row}, {first.reason})")
+        for flag in (f for p in self.parts for f in p.flags):
+            rows = ", ".join(str(r) for r in flag.rows[:5])
+            bits.append(f"check: {flag.count} row(s) with {flag.check} (rows {rows})")
         if self.rows_replaced:
             bits.append(
                 f"{self.rows_replaced} earlier rows replaced (from import "
@@ -145,17 +179,28 @@ class Options:
             raise InvalidChoice("objective", self.objective, model.OBJECTIVES)
 
 
-def import_files(store: Store, uploads: Iterable[Upload], options: Options = Options()) -> list[ImportReport]:
-    """Import every file or none: stage and validate all, then load all in one transaction."""
+def import_files(
+    store: Store,
+    uploads: Iterable[Upload],
+    options: Options = Options(),
+    progress: Callable[[float, str], None] | None = None,
+) -> list[ImportReport]:
+    """Import every file or none: stage and validate all, then load all in one transaction.
+
+    `progress(share_done, step)` is told before each step (reading each file, then writing).
+    """
     uploads = list(uploads)
+    tell = progress or (lambda done, step: None)
     with tempfile.TemporaryDirectory(prefix="vmdash-") as tmp, store.connect() as con:
         reports: list[ImportReport] = []
         try:
             for n, upload in enumerate(uploads):
+                tell(n / (len(uploads) + 1), f"Reading {upload.name} ({n + 1} of {len(uploads)})")
                 workdir = Path(tmp) / str(n)
                 workdir.mkdir()
                 reports.append(_stage_upload(con, upload, workdir, options))
             _mark_duplicates(con, reports)
+            tell(len(uploads) / (len(uploads) + 1), "Writing to the database")
             with store.transaction() as tx:
                 for report in reports:
                     if report.duplicate_of is None:
@@ -224,7 +269,8 @@ def _explain(exc: Exception) -> str:
 
 def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart:
     lines = guard.head_lines(part.path)
-    detection = detect(part.display_name, lines, part.encoding)
+    saved = mapping.saved(con.execute("SELECT name, mapping FROM column_mappings ORDER BY created_at").fetchall())
+    detection = detect(part.display_name, lines, part.encoding, saved)
     fmt = detection.format
     context = _context(con, part, detection)
     table = f"stage_{next(_counter)}"
@@ -266,6 +312,8 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart:
         rejected,
         rejections[:MAX_REJECTIONS_SHOWN],
     )
+    if fmt.target == "facts":
+        staged.flags = _quality_flags(con, table)
     if loadable == 0:
         con.execute(f"DROP TABLE {table}")
         why = f" (first problem: row {rejections[0].row}, {rejections[0].reason})" if rejections else ""
@@ -279,6 +327,20 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart:
             "nothing was imported",
         )
     return staged
+
+
+def _quality_flags(con: Any, table: str) -> list[Flag]:
+    checks = ", ".join(
+        f"count(*) FILTER (WHERE {sql}), (list(rowid + 1 ORDER BY rowid) FILTER (WHERE {sql}))[1:{MAX_FLAGS_SHOWN}]"
+        for _, sql in QUALITY_CHECKS
+    )
+    row = con.execute(f"SELECT {checks} FROM {table} WHERE NOT _summary AND len(_bad) = 0").fetchone()
+    flags = []
+    for i, (check, _) in enumerate(QUALITY_CHECKS):
+        count, rows = row[2 * i], row[2 * i + 1]
+        if count:
+            flags.append(Flag(check, int(count), tuple(int(r) for r in rows or ())))
+    return flags
 
 
 def _present_fields(detection: Detection) -> list[Field]:

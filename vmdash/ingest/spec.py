@@ -44,6 +44,7 @@ class Format:
     # a regular expression on the first cell that marks a summary / totals row
     summary_row: str = r"^(total|totaux|total:|total of|total de)\b"
     objective_field: str | None = None  # a parsed field holding the platform's own objective
+    match_all: bool = False  # every field's header must be present (a saved mapping), not only required ones
     note: str = ""
 
     @property
@@ -94,7 +95,8 @@ def match_headers(fmt: Format, headers: list[str]) -> dict[str, HeaderMatch] | N
                 col, cur = hit
                 found[fld.name] = HeaderMatch(col, headers[col], fld, language, cur)
                 break
-    if any(f.name not in found for f in fmt.required):
+    needed = fmt.fields if fmt.match_all else fmt.required
+    if any(f.name not in found for f in needed):
         return None
     return found
 

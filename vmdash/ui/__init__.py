@@ -21,7 +21,7 @@ from vmdash.ui.common import (
     unique_labels,
 )
 from vmdash.ui.sharing import link_notes, remember_link, share_panel
-from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, upload_flow
+from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, objective_rules_editor, upload_flow
 
 __all__ = [
     "MAX_UPLOAD_MB",
@@ -36,6 +36,7 @@ __all__ = [
     "import_history",
     "kpi_cards",
     "link_notes",
+    "objective_rules_editor",
     "page_header",
     "remember_link",
     "require_analyst",

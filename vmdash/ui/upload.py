@@ -8,12 +8,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from vmdash import queries
-from vmdash.errors import VmdashError
-from vmdash.ingest import Options, Upload, import_files, preview, undo
-from vmdash.ingest.pipeline import Rejection, file_hash
+from vmdash import model, queries
+from vmdash.errors import UnknownFormat, VmdashError
+from vmdash.ingest import Options, Upload, guard, import_files, mapping, preview, rules, undo
+from vmdash.ingest.pipeline import Flag, Rejection, file_hash
+from vmdash.ingest.spec import normalise_header
 from vmdash.store import Store
-from vmdash.ui.access import require_analyst
+from vmdash.ui.access import require_analyst, role
 from vmdash.ui.common import frame
 
 MAX_UPLOAD_MB = 1024
@@ -36,6 +37,10 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
             with st.expander(f"{upload.name}", expanded=True):
                 try:
                     report, frames = preview(s, upload, options)
+                except UnknownFormat as exc:
+                    st.error(str(exc), icon=":material/error:")
+                    _mapping_editor(s, upload, Path(tmp))
+                    continue
                 except VmdashError as exc:
                     st.error(str(exc), icon=":material/error:")
                     continue
@@ -50,6 +55,13 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                     frame(df)
                     if part.rejections:
                         frame(_rejections(part.rejections))
+                    if part.flags:
+                        st.warning(
+                            "Some numbers look impossible. They are loaded as the export gives them; "
+                            "check these rows in the platform before trusting the totals.",
+                            icon=":material/rule:",
+                        )
+                        frame(_flags(part.flags))
                 ready.append(upload)
         if not ready:
             return
@@ -58,16 +70,100 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
             st.success("These files are imported.")
             return
         if st.button(f"Import {len(ready)} file(s)", type="primary"):
+            bar = st.progress(0.0, text="Importing…")
             try:
                 require_analyst("import files")
-                with st.spinner("Importing…"):
-                    reports = import_files(s, ready, options)
+                reports = import_files(s, ready, options, progress=lambda done, step: bar.progress(done, text=step))
             except VmdashError as exc:
+                bar.empty()
                 st.error(f"Nothing was imported: {exc}", icon=":material/error:")
                 return
+            bar.empty()
             st.session_state["last_import_key"] = key
             for report in reports:
                 st.success(report.summary_line())
+
+
+def _flags(flags: list[Flag]) -> pd.DataFrame:
+    return pd.DataFrame([{"check": f.check, "rows": f.count, "first rows": ", ".join(map(str, f.rows))} for f in flags])
+
+
+def _guess(field: str, headers: list[str]) -> str | None:
+    wanted = {field, field.replace("_", " ")}
+    return next((h for h in headers if normalise_header(h) in wanted), None)
+
+
+def _mapping_editor(s: Store, upload: Upload, workdir: Path) -> None:
+    """Map the columns of a file no format recognised; saved for the next file with these headers."""
+    try:
+        parts = guard.expand(upload.path, upload.name, workdir / "mapping")
+    except VmdashError:
+        return
+    if len(parts) != 1:
+        st.info("Map the files of a ZIP one by one: upload the file whose layout is unknown on its own.")
+        return
+    _, headers = mapping.header_row(guard.head_lines(parts[0].path))
+    if len(headers) < 2:
+        return
+    st.markdown("**Map its columns.** vmdash keeps the mapping and recognises the next file with these headers.")
+    none = "— not in this file —"
+    table = pd.DataFrame(
+        {
+            "vmdash field": list(mapping.MAPPABLE),
+            "column in the file": [_guess(f, headers) or none for f in mapping.MAPPABLE],
+        }
+    )
+    key = file_hash(upload.path)[:12]
+    edited = st.data_editor(
+        table,
+        hide_index=True,
+        width="stretch",
+        key=f"mapping_{key}",
+        column_config={
+            "vmdash field": st.column_config.TextColumn(disabled=True, help="See README: Data model."),
+            "column in the file": st.column_config.SelectboxColumn(options=[none, *headers], required=True),
+        },
+    )
+    left, right = st.columns(2)
+    platform = left.selectbox("Platform of these files", model.PLATFORMS, key=f"mapping_platform_{key}")
+    name = right.text_input("Mapping name", value=Path(upload.name).stem[:80], key=f"mapping_name_{key}")
+    if st.button("Save mapping and preview again", key=f"mapping_save_{key}", type="primary"):
+        columns = {f: h for f, h in zip(edited["vmdash field"], edited["column in the file"], strict=True) if h != none}
+        try:
+            require_analyst("save column mappings")
+            mapping.save(s, role(), headers, mapping.ColumnMapping(name, platform, columns))
+        except VmdashError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        st.rerun()
+
+
+def objective_rules_editor(s: Store) -> None:
+    """The campaign-name tokens that assign objectives, editable by analysts."""
+    current = pd.DataFrame(rules.objective_rules(s), columns=["token", "objective"])
+    st.caption(
+        "When an export has no objective of its own, the first token found in the campaign name (any case) "
+        "decides it; otherwise the row is unassigned. Changes apply to the next imports."
+    )
+    edited = st.data_editor(
+        current,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key="objective_rules",
+        column_config={
+            "token": st.column_config.TextColumn("Token in the campaign name", max_chars=rules.MAX_TOKEN),
+            "objective": st.column_config.SelectboxColumn("Objective", options=list(model.OBJECTIVES[:4])),
+        },
+    )
+    if st.button("Save rules", key="save_objective_rules"):
+        try:
+            require_analyst("edit objective rules")
+            saved = rules.save_objective_rules(s, role(), list(edited.itertuples(index=False, name=None)))
+        except VmdashError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        st.success(f"{len(saved)} rule(s) saved.")
 
 
 def _rejections(rejections: list[Rejection]) -> pd.DataFrame:
