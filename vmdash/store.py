@@ -118,21 +118,30 @@ class Store:
         unclean = Path(f"{self.path}.wal").exists()
         deadline = time.monotonic() + self.busy_timeout_s
         delay = 0.05
-        while True:
-            try:
-                con = duckdb.connect(str(self.path))
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise
-                if time.monotonic() >= deadline:
-                    raise DatabaseBusy(
-                        f"the database {self.path} is in use by another vmdash process "
-                        f"(the app or an import) and stayed locked for {self.busy_timeout_s:.0f} s; "
-                        "try again in a moment"
-                    ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
+        waiting = False
+        try:
+            while True:
+                try:
+                    con = duckdb.connect(str(self.path))
+                    break
+                except duckdb.IOException as exc:
+                    if "lock" not in str(exc).lower():
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise DatabaseBusy(
+                            f"the database {self.path} is in use by another vmdash process "
+                            f"(the app or an import) and stayed locked for {self.busy_timeout_s:.0f} s; "
+                            "try again in a moment"
+                        ) from None
+                    if not waiting:
+                        # Ask the holder to let go at its next idle moment (see connect()).
+                        self._request.touch()
+                        waiting = True
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
+        finally:
+            if waiting:
+                self._request.unlink(missing_ok=True)
         # A stray Python variable must never be read as a table.
         con.execute("SET python_enable_replacements = false")
         if not self._migrated:
@@ -142,6 +151,26 @@ class Store:
             _recover(con)
         return con
 
+    @property
+    def _request(self) -> Path:
+        # Beside the database: present while another process waits for the file.
+        return Path(f"{self.path}.waiting")
+
+    def _yield_to_waiting_process(self) -> None:
+        # A busy app is never idle for a whole second, so without this a command-line import
+        # could wait forever. Between two uses (depth 0), if another process asked, let go
+        # and give it a moment to take the file before competing for it again.
+        try:
+            asked = time.time() - self._request.stat().st_mtime < self.busy_timeout_s + 5
+        except FileNotFoundError:
+            return
+        if not asked:
+            return
+        self._release()
+        deadline = time.monotonic() + 5
+        while self._request.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Hold the connection (opening it if needed) for the duration of the block."""
@@ -149,6 +178,8 @@ class Store:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
+            if self._con is not None and self._depth == 0:
+                self._yield_to_waiting_process()
             if self._con is None:
                 self._con = self._open()
             self._depth += 1

@@ -100,6 +100,29 @@ def test_cli_imports_while_the_app_store_is_in_use(db_path, samples):
     app_store.close()
 
 
+def test_cli_imports_while_a_busy_app_never_goes_idle(db_path, samples):
+    app_store = Store(db_path, idle_release_s=1.0)
+    app_store.scalar("SELECT 1")
+    stop = threading.Event()
+    answers: list[int] = []
+
+    def sessions() -> None:  # the app answering pages without a pause
+        while not stop.is_set():
+            answers.append(app_store.scalar("SELECT count(*) FROM active_facts"))
+
+    worker = threading.Thread(target=sessions)
+    worker.start()
+    try:
+        result = _cli("import", str(samples / "tiktok_ads.csv"), env_db=db_path)
+    finally:
+        stop.set()
+        worker.join()
+    assert result.returncode == 0, result.stderr
+    assert app_store.scalar("SELECT count(*) FROM active_facts") == 124
+    assert set(answers) <= {0, 124} and len(answers) > 10
+    app_store.close()
+
+
 def test_a_file_held_too_long_gives_a_one_line_busy_message(db_path, samples):
     holder = Store(db_path, idle_release_s=None)
     holder.scalar("SELECT 1")
