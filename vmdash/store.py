@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -256,17 +256,26 @@ class Store:
         rows = self.rows(sql, params)
         return rows[0][0] if rows else None
 
-    def fingerprint(self) -> dict[str, tuple[int, int]]:
-        """Row count and an order-independent content hash of every stored table."""
+    def fingerprint(self, ignore: Collection[str] = ()) -> dict[str, tuple[int, int]]:
+        """Row count and an order-independent content hash of every stored table.
+
+        Columns named in `ignore` (say, the time an import ran) are left out of the hash.
+        """
         out = {}
         with self.connect() as con:
-            tables = [
-                r[0]
-                for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()
-            ]
-            for table in tables:
+            columns: dict[str, list[str]] = {}
+            for table, column in con.execute(
+                "SELECT c.table_name, c.column_name FROM duckdb_columns() AS c JOIN duckdb_tables() AS t "
+                "USING (database_oid, schema_oid, table_oid) WHERE NOT t.temporary "
+                "ORDER BY c.table_name, c.column_index"
+            ).fetchall():
+                columns.setdefault(table, [])
+                if column not in ignore:
+                    columns[table].append(column)
+            for table, kept in columns.items():
+                row = "row(" + ", ".join(f'"{c}"' for c in kept) + ")" if kept else "NULL"
                 count, digest = con.execute(
-                    f'SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM "{table}" AS t'
+                    f'SELECT count(*), coalesce(bit_xor(hash({row})), 0) FROM "{table}"'
                 ).fetchone()
                 out[table] = (int(count), int(digest))
         return out

@@ -125,7 +125,9 @@ def choice(text: str, kind: str) -> str:
     """A cell as one of the canonical names of its vocabulary, NULL when it is not one."""
     names = ", ".join(f"'{p}'" for p in _VOCABULARY[kind])
     lowered = f"replace(lower({text}), ' ', '_')"
-    return f"CASE WHEN {lowered} IN ({names}) THEN {lowered} END"
+    # Not `IN (...)`: DuckDB plans a long IN list as a hash join, which reorders rows, and the
+    # staging table's rowid must stay the file's row number.
+    return f"CASE WHEN list_contains([{names}], {lowered}) THEN {lowered} END"
 
 
 # Kinds read from the trimmed text; the others parse the raw cell, trimming only when needed.
