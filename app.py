@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import roles, ui
+from vmdash import queries, roles, ui
 
 st.set_page_config(page_title="vmdash · video marketing results", page_icon=":material/movie:", layout="wide")
 
@@ -23,9 +23,14 @@ if role == roles.ANALYST:
     pages.append(st.Page("pages/upload.py", title="Upload & data", icon=":material/upload_file:", url_path="data"))
 notes = st.container()
 page = st.navigation(pages)
+version = queries.data_version(store)
 try:
     page.run()
 finally:
     # Also when a page stops early (st.stop on "no data"): the link notes and Share still show.
     ui.link_notes(notes)
     ui.share_panel(store, page.url_path)
+# An import or undo landed while this page was being drawn: draw it again, so no page
+# ever shows numbers from before and after the same import side by side.
+if queries.data_version(store) != version:
+    st.rerun()

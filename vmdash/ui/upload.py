@@ -67,6 +67,9 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
             return
         key = "imported:" + ",".join(sorted(file_hash(u.path) for u in ready))
         if st.session_state.get("last_import_key") == key:
+            # Shown from session state: the page is redrawn once the import lands.
+            for line in st.session_state.get("last_import_lines", []):
+                st.success(line)
             st.success("These files are imported.")
             return
         if st.button(f"Import {len(ready)} file(s)", type="primary"):
@@ -80,8 +83,9 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                 return
             bar.empty()
             st.session_state["last_import_key"] = key
-            for report in reports:
-                st.success(report.summary_line())
+            st.session_state["last_import_lines"] = [report.summary_line() for report in reports]
+            for line in st.session_state["last_import_lines"]:
+                st.success(line)
 
 
 def _flags(flags: list[Flag]) -> pd.DataFrame:

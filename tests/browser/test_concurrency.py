@@ -1,0 +1,127 @@
+"""Twenty sessions read while imports land and are undone: no error, never half an import.
+
+A real server, twenty browser contexts switching pages and filters, and the
+command line importing and undoing files against the same database at the same
+time. Every Overview a session sees must match exactly one state of the data
+(before or after each import), recognised by its 'data as of import #N' line.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.browser.conftest import ROOT, start_server, wait_for_app
+from vmdash import demo
+from vmdash.ingest import Upload, import_files
+from vmdash.store import Store
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+SESSIONS = 20
+ROUNDS = 2
+PAGES = ["", "?platform=tiktok", "?objective=awareness", "retention", "completion?by=length", "funnel"]
+
+
+def _overview_numbers(db: Path, monkeypatch) -> dict[str, str]:
+    monkeypatch.setenv("VMDASH_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    return {m.label: m.value for m in at.metric}
+
+
+def _shown(page) -> tuple[int, dict[str, str]]:
+    caption = page.get_by_text(re.compile(r"data as of import #\d+")).first.inner_text()
+    latest = int(re.search(r"import #(\d+)", caption).group(1))
+    cards = page.locator("[data-testid='stMetric']")
+    numbers = {}
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        numbers[card.locator("[data-testid='stMetricLabel']").inner_text().strip()] = (
+            card.locator("[data-testid='stMetricValue']").inner_text().strip()
+        )
+    return latest, numbers
+
+
+def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
+    base = tmp_path / "base.duckdb"
+    s = Store(base, idle_release_s=None)
+    demo.load_samples(s)
+    first_id = int(s.scalar("SELECT max(import_id) FROM imports")) + 1
+    s.close()
+    files = [demo.write_synthetic_csv(tmp_path / f"batch_{i}.csv", rows=400, seed=40 + i) for i in range(3)]
+
+    # What the Overview shows in each state: before any import, and with each file imported.
+    expected = {first_id - 1: _overview_numbers(base, monkeypatch)}
+    for i, f in enumerate(files):
+        ref = tmp_path / f"ref_{i}.duckdb"
+        shutil.copy(base, ref)
+        rs = Store(ref, idle_release_s=None)
+        import_files(rs, [Upload(f, f.name)])
+        rs.close()
+        # The live run imports them one after the other, each undone before the next.
+        expected[first_id + i] = _overview_numbers(ref, monkeypatch)
+    assert len({tuple(sorted(v.items())) for v in expected.values()}) == len(expected)
+
+    db = tmp_path / "live.duckdb"
+    shutil.copy(base, db)
+    server = start_server(db)
+    failures: list[str] = []
+
+    def analyst() -> None:
+        for i, f in enumerate(files):
+            for args in (["import", str(f)], ["undo", str(first_id + i)]):
+                done = subprocess.run(
+                    [sys.executable, "-m", "vmdash", *args, "--db", str(db)],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    timeout=120,
+                )
+                if done.returncode != 0:
+                    failures.append(f"{' '.join(args[:1])}: {done.stderr.strip()}")
+
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(SESSIONS)]
+    pages = [c.new_page() for c in contexts]
+    seen: list[tuple[int, dict[str, str]]] = []
+    errors = 0
+    writer = threading.Thread(target=analyst)
+    try:
+        writer.start()
+        for round_no in range(ROUNDS):
+            targets = [PAGES[(n + round_no) % len(PAGES)] for n in range(SESSIONS)]
+            for page, target in zip(pages, targets, strict=True):
+                page.goto(f"{server.url}/{target}", wait_until="commit")
+            for page, target in zip(pages, targets, strict=True):
+                page.wait_for_selector("[data-testid='stApp']", timeout=120_000)
+                page.wait_for_function(
+                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector('h1')",
+                    timeout=120_000,
+                )
+                errors += page.locator("[data-testid='stException']").count()
+                if target == "":
+                    wait_for_app(page)
+                    seen.append(_shown(page))
+        writer.join(timeout=300)
+    finally:
+        for c in contexts:
+            c.close()
+        server.process.terminate()
+        server.process.wait(timeout=20)
+
+    assert failures == [], failures
+    assert errors == 0
+    assert seen, "no Overview was read"
+    for latest, numbers in seen:
+        assert latest in expected, f"unexpected import #{latest}"
+        assert numbers == expected[latest], f"a page mixed states at import #{latest}"
+    final = Store(db, idle_release_s=None)
+    assert final.scalar("SELECT count(*) FROM imports WHERE status = 'active'") == first_id - 1
+    final.close()
