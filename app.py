@@ -17,6 +17,7 @@ pages = [
     st.Page("pages/retention.py", title="Retention", icon=":material/show_chart:", url_path="retention"),
     st.Page("pages/completion.py", title="Completion", icon=":material/hourglass_bottom:", url_path="completion"),
     st.Page("pages/funnel.py", title="Funnel impact", icon=":material/filter_alt:", url_path="funnel"),
+    st.Page("pages/test_learn.py", title="Test & learn", icon=":material/science:", url_path="test-learn"),
 ]
 # Viewers are not offered the page at all; its writes also check the role on the server.
 if role == roles.ANALYST:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import charts, metrics, queries, ui
+from vmdash import charts, looplog, metrics, queries, ui
 
 store = ui.store()
 filters = ui.current_filters()
@@ -45,7 +45,8 @@ with left:
         st.info(f"{metric.label} is not reported by the platforms in this selection.")
     else:
         note = metrics.views_note(metric, platforms)
-        ui.chart(charts.trend(data, metric, split, currency, note=note), data, name="trend")
+        marks = looplog.annotations(store, filters)
+        ui.chart(charts.trend(data, metric, split, currency, note=note, annotations=marks), data, name="trend")
 
 objectives = list(present["objective"])
 with right:

@@ -116,8 +116,12 @@ def trend(
     split: str = "platform",
     currency: str | None = None,
     note: str = "",
+    annotations: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
-    """A KPI over time, one line per group; rows reported for a longer period drawn as a segment over it."""
+    """A KPI over time, one line per group; rows reported for a longer period drawn as a segment over it.
+
+    `annotations` (date, label, stage, note, subjects, status): loop-log entries marked as dashed rules.
+    """
     present = sorted(data[split].dropna().unique().tolist()) if not data.empty else []
     frame = data.assign(series=data[split].map(lambda v: series_label(split, v)) if not data.empty else [])
     scale = _labelled_scale(split, present)
@@ -149,7 +153,32 @@ def trend(
         .mark_rule(strokeWidth=4, opacity=0.6, strokeCap="round")
         .encode(x="period:T", x2="period_end:T", y=y, color=color, tooltip=tooltip)
     )
-    return alt.layer(points, spans).properties(height=320)
+    return alt.layer(points, spans, *annotation_layers(annotations)).properties(height=320)
+
+
+def annotation_layers(annotations: pd.DataFrame | None) -> list[alt.Chart]:
+    """Loop-log entries as dashed vertical rules labelled at the top, to layer over a time chart."""
+    if annotations is None or annotations.empty:
+        return []
+    frame = annotations.assign(date=pd.to_datetime(annotations["date"])).sort_values("date", kind="stable")
+    # Two rows of labels, alternating, so entries a few days apart stay readable.
+    frame["row"] = [i % 2 for i in range(len(frame))]
+    base = alt.Chart(frame)
+    tooltip = [
+        alt.Tooltip("date:T", title="Date"),
+        alt.Tooltip("stage:N", title="Loop log"),
+        alt.Tooltip("note:N", title="Note"),
+        alt.Tooltip("subjects:N", title="About"),
+        alt.Tooltip("status:N", title="Status"),
+    ]
+    rules = base.mark_rule(color="#555555", strokeDash=[5, 4], strokeWidth=1.5).encode(x="date:T", tooltip=tooltip)
+    labels = [
+        base.transform_filter(alt.datum.row == row)
+        .mark_text(align="left", baseline="top", dx=4, dy=2 + 14 * row, fontSize=11, color="#333333")
+        .encode(x="date:T", y=alt.value(0), text="label:N", tooltip=tooltip)
+        for row in (0, 1)
+    ]
+    return [rules, *labels]
 
 
 def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency: str | None = None) -> alt.Chart:
@@ -413,3 +442,138 @@ def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) ->
             .properties(width=170, height=220)
         )
     return alt.hconcat(*charts)
+
+
+# -- test & learn --------------------------------------------------------------------------------
+
+# Variants are not platforms: a categorical palette in pick order, the baseline first.
+VARIANT_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#9d755d")
+
+
+def _variant_scale(labels: list[str]) -> alt.Scale:
+    return alt.Scale(domain=labels, range=list(VARIANT_COLORS[: max(len(labels), 1)]))
+
+
+def variant_intervals(
+    data: pd.DataFrame, metric: metrics.Metric, currency: str | None = None, level: float = 0.95, note: str = ""
+) -> alt.LayerChart:
+    """Each variant's KPI as a dot with its confidence interval as a bar, baseline first."""
+    frame = data.dropna(subset=["value"]).assign(label=lambda d: d["label"].astype(str))
+    labels = list(dict.fromkeys(data["label"].astype(str)))
+    fmt = _TOOLTIP_FORMAT[metric.fmt]
+    # Not from zero: the intervals are what is compared, and they can be narrow.
+    scale = alt.Scale(zero=False, nice=True)
+    axis = alt.Axis(format=_AXIS_FORMAT[metric.fmt], tickCount=6)
+    x = alt.X("value:Q", title=metric_axis_title(metric, currency), axis=axis, scale=scale)
+    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=280))
+    color = alt.Color("label:N", scale=_variant_scale(labels), legend=None)
+    tooltip = [
+        alt.Tooltip("label:N", title="Variant"),
+        alt.Tooltip("value:Q", title=metric.label, format=fmt),
+        alt.Tooltip("low:Q", title="Interval from", format=fmt),
+        alt.Tooltip("high:Q", title="Interval to", format=fmt),
+        alt.Tooltip("trials:Q", title=metric.denominator[0].replace("_", " "), format=",.0f"),
+    ]
+    base = alt.Chart(frame)
+    bars = base.mark_rule(strokeWidth=6, opacity=0.45, strokeCap="round").encode(
+        x=alt.X("low:Q", title=metric_axis_title(metric, currency), axis=axis, scale=scale),
+        x2="high:Q",
+        y=y,
+        color=color,
+        tooltip=tooltip,
+    )
+    dots = base.mark_point(filled=True, size=160, opacity=1).encode(x=x, y=y, color=color, tooltip=tooltip)
+    values = base.mark_text(align="left", dx=10, dy=-12, fontSize=12, color="#222222").encode(
+        x=x, y=y, text=alt.Text("value:Q", format=fmt)
+    )
+    title = alt.Title(
+        f"{metric.label} by variant",
+        subtitle=_subtitle(f"Dot: each variant's value; bar: its {level * 100:.3g} % confidence interval.", note),
+    )
+    # In the app the height includes title and axis: room for them, then a row per variant.
+    return alt.layer(bars, dots, values).properties(height=130 + 56 * len(labels), title=title)
+
+
+def variant_trend(
+    data: pd.DataFrame,
+    metric: metrics.Metric,
+    labels: list[str],
+    currency: str | None = None,
+    annotations: pd.DataFrame | None = None,
+) -> alt.LayerChart:
+    """The KPI per variant over time (`data`: label, period, value, volume, grain), loop-log entries marked."""
+    grain = str(data["grain"].iloc[0]) if not data.empty else "day"
+    fmt = _TOOLTIP_FORMAT[metric.fmt]
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("period:T", title=f"Period ({grain})"),
+            y=alt.Y(
+                "value:Q", title=metric_axis_title(metric, currency), axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt])
+            ),
+            color=alt.Color(
+                "label:N", title="Variant", scale=_variant_scale(labels), legend=alt.Legend(orient="bottom")
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Variant"),
+                alt.Tooltip("period:T", title="Period"),
+                alt.Tooltip("value:Q", title=metric.label, format=fmt),
+                alt.Tooltip("volume:Q", title=metric.denominator[0].replace("_", " "), format=",.0f"),
+            ],
+        )
+    )
+    title = alt.Title(
+        f"{metric.label} over time by variant",
+        subtitle="Rows reported for a longer period than one point (a month of Meta) are left out; dashed: loop log.",
+    )
+    return alt.layer(line, *annotation_layers(annotations)).properties(height=300, title=title)
+
+
+def benchmark_index(data: pd.DataFrame, note: str = "") -> alt.LayerChart:
+    """Videos' benchmark index (100 = the median of their platform, objective and length bucket), as bars."""
+    present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []
+    frame = data.assign(
+        series=data["platform"].map(lambda v: series_label("platform", v)),
+        name=data["title"].astype(str) + " · " + data["platform"].map(lambda v: series_label("platform", v)),
+        kpi_label=data["kpi"].map(lambda k: metrics.get(k).label),
+    )
+    frame["name"] = frame["name"] + " · " + frame["objective"].astype(str)
+    frame["typical"] = 100.0
+    # A ratio: on a log scale half as good and twice as good lie equally far from 100.
+    scale = alt.Scale(
+        type="log", domain=[min(50.0, float(frame["index"].min()) * 0.9), max(200.0, float(frame["index"].max()) * 1.1)]
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("index:Q", title="Index (100 = typical; above = better; log scale)", scale=scale),
+            x2="typical:Q",
+            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present)),
+            tooltip=[
+                alt.Tooltip("title:N", title="Video"),
+                alt.Tooltip("series:N", title="Platform"),
+                alt.Tooltip("objective:N", title="Objective"),
+                alt.Tooltip("length_bucket:N", title="Length"),
+                alt.Tooltip("kpi_label:N", title="KPI"),
+                alt.Tooltip("index:Q", title="Index", format=".0f"),
+                alt.Tooltip("peers:Q", title="Videos in the group"),
+            ],
+        )
+    )
+    typical = (
+        alt.Chart(pd.DataFrame({"x": [100]}))
+        .mark_rule(color="#333333", strokeDash=[4, 3])
+        .encode(x=alt.X("x:Q", scale=scale))
+    )
+    return alt.layer(bars, typical).properties(
+        height=120 + 22 * len(frame),
+        title=alt.Title(
+            "Against the team's typical video",
+            subtitle=_subtitle(
+                "Each video's objective KPI over the median of its platform, objective and length bucket.", note
+            ),
+        ),
+    )

@@ -734,5 +734,5 @@ def funnel_table(frame: pd.DataFrame) -> pd.DataFrame:
             columns[step.cost] = metrics.get(step.cost).label
     columns["roas"] = metrics.get("roas").label
     out = frame[list(columns)].rename(columns=columns)
-    out["Weakest step"] = frame["group"].map(weakest).fillna("").to_numpy()
+    out["Weakest step"] = [weakest.get(g, "") for g in frame["group"]]
     return out

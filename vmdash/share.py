@@ -31,6 +31,12 @@ PARAMS: dict[str, str] = {
     "by": "comparison",
     "base": "quartile base",
     "funnel_by": "funnel comparison",
+    "test_by": "variant kind",
+    "test_kpi": "test KPI",
+    "test_videos": "variant video",
+    "test_campaigns": "variant campaign",
+    "test_tokens": "variant name token",
+    "cohort_measure": "lifecycle measure",
 }
 # Parameters Streamlit itself reads.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})

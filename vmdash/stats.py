@@ -12,6 +12,7 @@ import math
 import warnings
 from dataclasses import dataclass
 
+from scipy import optimize as spo
 from scipy import stats as sps
 from statsmodels.stats import proportion as smp
 from statsmodels.stats import rates as smr
@@ -123,6 +124,14 @@ class CostComparison:
     high: float | None
     p_value: float | None
     level: float
+    mde: float | None = None  # smallest relative cost difference this spend could detect (80 % power)
+    needed_spend_per_variant: float | None = None  # spend per variant to detect the observed difference
+    spent_per_variant: float | None = None  # the smaller variant's spend so far
+
+    @property
+    def significant(self) -> bool:
+        """True when the ratio's interval excludes 1."""
+        return self.low is not None and self.high is not None and (self.low > 1 or self.high < 1)
 
 
 def compare_costs(
@@ -145,7 +154,79 @@ def compare_costs(
     p = float(test.pvalue) if test.pvalue is not None and not math.isnan(test.pvalue) else None
     low_f = float(low) if not math.isnan(low) else None
     high_f = float(high) if not math.isnan(high) and not math.isinf(high) else None
-    return CostComparison(a_cost, b_cost, ratio, low_f, high_f, p, level)
+    base = (ka + kb) / (a_spend + b_spend)  # results per unit of spend, both variants pooled
+    mde = cost_detectable_change(base, min(a_spend, b_spend), level=level)
+    needed = None
+    if a_cost and b_cost and a_cost != b_cost:
+        needed = spend_needed(1 / a_cost, 1 / b_cost, level=level)
+    return CostComparison(a_cost, b_cost, ratio, low_f, high_f, p, level, mde, needed, min(a_spend, b_spend))
+
+
+def cost_per_result(spend: float, results: float, level: float = 0.95) -> Rate:
+    """Cost per result with an exact Poisson interval on the results (`trials` holds the spend)."""
+    k = int(round(results or 0))
+    if k < 0 or (spend or 0) < 0:
+        raise ValueError("spend and results cannot be negative")
+    if k == 0 or not spend:
+        return Rate(k, spend or 0, None, None, None)
+    low, high = smr.confint_poisson(k, spend, method="exact-c", alpha=1 - level)
+    # Fewer results per unit of spend is a higher cost: the bounds swap.
+    return Rate(k, spend, spend / k, 1 / float(high), 1 / float(low))
+
+
+def _poisson_power(rate_a: float, rate_b: float, spend: float, level: float) -> float:
+    # value=1 is the null ratio; statsmodels' default (0) is not a ratio.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(
+            smr.power_poisson_ratio_2indep(
+                rate_b, rate_a, spend, value=1, alpha=1 - level, alternative="two-sided", return_results=False
+            )
+        )
+
+
+def spend_needed(rate_a: float, rate_b: float, power: float = 0.8, level: float = 0.95) -> float | None:
+    """Spend per variant needed to tell two results-per-spend rates apart (Poisson, two-sided)."""
+    if not (rate_a > 0 and rate_b > 0) or rate_a == rate_b:
+        return None
+    high = 1.0
+    while _poisson_power(rate_a, rate_b, high, level) < power:
+        high *= 10
+        if high > 1e15:
+            return None
+    return float(spo.brentq(lambda n: _poisson_power(rate_a, rate_b, n, level) - power, 1e-9, high))
+
+
+def cost_detectable_change(base_rate: float, spend: float, power: float = 0.8, level: float = 0.95) -> float | None:
+    """Smallest relative change in cost per result (0.2 = 20 %) this spend per variant detects."""
+    if not (base_rate > 0 and spend > 0):
+        return None
+
+    def gap(ratio: float) -> float:
+        return _poisson_power(base_rate, base_rate * ratio, spend, level) - power
+
+    if gap(1e6) < 0:
+        return None
+    ratio = float(spo.brentq(gap, 1 + 1e-9, 1e6))
+    return 1 - 1 / ratio  # results per spend up by `ratio` = cost per result down by this share
+
+
+def about(value: float) -> float:
+    """A volume rounded to two significant figures, for "needs about N more"."""
+    if value <= 0:
+        return 0.0
+    digits = 1 - int(math.floor(math.log10(value)))
+    return float(round(value, digits))
+
+
+def _p_text(p: float | None) -> str:
+    if p is None:
+        return "p not available"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+
+
+def _level_text(level: float) -> str:
+    return f"{level * 100:.3g} % CI"
 
 
 def verdict(label: str, comparison: Comparison, names: tuple[str, str] = ("A", "B"), unit: str = "trials") -> str:
@@ -155,14 +236,41 @@ def verdict(label: str, comparison: Comparison, names: tuple[str, str] = ("A", "
     if c.diff is None:
         missing = a if c.a.value is None else b
         return f"{missing} has no {unit} yet: nothing to compare."
-    pct = int(round(c.level * 100))
-    span = f"{pct} % CI {c.low * 100:+.1f} to {c.high * 100:+.1f}"
     if c.significant:
-        winner, loser = (b, a) if c.diff > 0 else (a, b)
-        return f"{winner} beats {loser} on {label}: {abs(c.diff) * 100:+.1f} pts, {span} (p = {c.p_value:.3g})."
+        # Say the winner's lead and its interval the same way round (a lead is positive).
+        winner, loser, low, high = (b, a, c.low, c.high) if c.diff > 0 else (a, b, -c.high, -c.low)
+        span = f"{_level_text(c.level)} {low * 100:+.1f} to {high * 100:+.1f}"
+        return f"{winner} beats {loser} on {label}: {abs(c.diff) * 100:+.1f} pts, {span} ({_p_text(c.p_value)})."
+    span = f"{_level_text(c.level)} {c.low * 100:+.1f} to {c.high * 100:+.1f}"
     more = ""
     if c.needed_per_variant:
         extra = max(c.needed_per_variant - int(min(c.a.trials, c.b.trials)), 0)
         if extra:
-            more = f"; needs about {extra:,} more {unit} per variant to tell a {abs(c.diff) * 100:.1f}-pt difference"
-    return f"No clear winner on {label} yet: {c.diff * 100:+.1f} pts, {span} (p = {c.p_value:.2g}){more}."
+            more = f"; needs about {about(extra):,.0f} more {unit} per variant to tell a {abs(c.diff) * 100:.1f}-pt difference"
+    return f"No clear winner on {label} yet: {b} vs {a} {c.diff * 100:+.1f} pts, {span} ({_p_text(c.p_value)}){more}."
+
+
+def cost_verdict(
+    label: str, comparison: CostComparison, names: tuple[str, str] = ("A", "B"), money: str = "{:,.2f}"
+) -> str:
+    """The same plain sentence for a cost per result (lower wins), the change given in % of A's cost."""
+    a, b = names
+    c = comparison
+    if c.a_cost is None or c.b_cost is None or c.ratio is None:
+        missing = a if c.a_cost is None else b
+        return f"{missing} has no results (or no spend) yet: nothing to compare on {label}."
+    change = (c.ratio - 1) * 100
+    if c.low is None or c.high is None:
+        return f"No clear winner on {label} yet: {b} vs {a} {change:+.0f} %; too few results for an interval."
+    span = f"{_level_text(c.level)} {(c.low - 1) * 100:+.0f} % to {(c.high - 1) * 100:+.0f} %"
+    if c.significant:
+        (winner, won), (loser, lost) = sorted(((a, c.a_cost), (b, c.b_cost)), key=lambda x: x[1])
+        costs = f"{money.format(won)} against {money.format(lost)}"
+        return f"{winner} beats {loser} on {label}: {costs} ({b} vs {a} {change:+.0f} %, {span}, {_p_text(c.p_value)})."
+    more = ""
+    if c.needed_spend_per_variant and c.spent_per_variant is not None:
+        extra = c.needed_spend_per_variant - c.spent_per_variant
+        if extra > 0:
+            more = f"; needs about {money.format(about(extra))} more spend per variant to tell a {abs(change):.0f} % difference"
+    costs = f"{money.format(c.b_cost)} against {money.format(c.a_cost)}"
+    return f"No clear winner on {label} yet: {b} vs {a} {change:+.0f} % ({costs}), {span} ({_p_text(c.p_value)}){more}."

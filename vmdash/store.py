@@ -29,7 +29,7 @@ import pyarrow as pa
 from vmdash import model
 from vmdash.errors import DatabaseBusy, VmdashError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -87,6 +87,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         """CREATE TABLE saved_views (
           name VARCHAR PRIMARY KEY, link VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, created_by VARCHAR
+        )""",
+    ),
+    # 3: the test -> learn -> amplify -> optimise log. Its items name videos and campaigns by key
+    # and keep the label they had, so an entry outlives an undo of the rows it is about.
+    (
+        "CREATE SEQUENCE loop_log_seq START 1",
+        """CREATE TABLE loop_log (
+          entry_id INTEGER PRIMARY KEY, stage VARCHAR NOT NULL, happened_on DATE NOT NULL,
+          note VARCHAR NOT NULL, objective VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, created_by VARCHAR
+        )""",
+        """CREATE TABLE loop_log_items (
+          entry_id INTEGER NOT NULL, kind VARCHAR NOT NULL, key VARCHAR NOT NULL, label VARCHAR NOT NULL,
+          PRIMARY KEY (entry_id, kind, key)
         )""",
     ),
 )

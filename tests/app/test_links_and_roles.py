@@ -20,6 +20,7 @@ HOSTILE = [
 ]
 PAGE_OF = {"curves": "pages/retention.py", "unit": "pages/retention.py", "by": "pages/completion.py"}
 PAGE_OF |= {"base": "pages/completion.py", "funnel_by": "pages/funnel.py"}
+PAGE_OF |= {k: "pages/test_learn.py" for k in share.PARAMS if k.startswith(("test_", "cohort_"))}
 
 
 def _open(app: AppTest, params: dict[str, list[str]], page: str | None = None) -> AppTest:

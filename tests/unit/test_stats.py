@@ -57,7 +57,7 @@ def test_identical_variants_are_not_different():
     assert c.low < 0 < c.high
     assert c.p_value == pytest.approx(1.0)
     assert c.needed_per_variant is None
-    assert stats.verdict("CTR", c).startswith("No clear winner on CTR yet: +0.0 pts")
+    assert stats.verdict("CTR", c).startswith("No clear winner on CTR yet: B vs A +0.0 pts")
 
 
 @pytest.mark.parametrize(("ka", "kb"), [(0, 0), (50, 50)])

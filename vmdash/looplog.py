@@ -1,0 +1,298 @@
+"""The loop log: decisions along test -> learn -> amplify -> optimise, kept in DuckDB.
+
+An entry says what was decided (a stage), when, why (a note) and about which videos or
+campaigns. Items keep the label they had when written, so an entry whose video was later
+undone is shown as orphaned, never lost. Each entry is judged by its objective's KPI over
+the WINDOW_DAYS before and from its date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from vmdash import metrics, model, queries, roles, stats
+from vmdash.errors import InvalidChoice, NotFound
+from vmdash.filters import VIDEO_KEY_SQL, FilterState
+from vmdash.store import Store
+
+STAGES: dict[str, str] = {
+    "test_started": "Test started",
+    "learning": "Learning",
+    "amplified": "Amplified",
+    "optimised": "Optimised",
+}
+WINDOW_DAYS = 14
+MAX_NOTE = 500
+MAX_ITEMS = 50
+# What an item's key is compared with in the facts.
+_ITEM_SQL = {"video": VIDEO_KEY_SQL, "campaign": '"campaign"'}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One logged decision as written."""
+
+    entry_id: int
+    stage: str
+    happened_on: dt.date
+    note: str
+    objective: str
+
+
+def stage_key(label_or_key: str) -> str:
+    """The stored stage for a label ("Test started") or a key ("test_started")."""
+    for key, label in STAGES.items():
+        if label_or_key in (key, label):
+            return key
+    raise InvalidChoice("stage", label_or_key, tuple(STAGES.values()))
+
+
+def clean_note(note: str) -> str:
+    """A note as stored: printable, single-spaced, at most MAX_NOTE characters."""
+    text = " ".join("".join(ch for ch in str(note) if ch.isprintable()).split())
+    if len(text) > MAX_NOTE:
+        raise InvalidChoice("note", text[:40] + "…", (f"at most {MAX_NOTE} characters",))
+    return text
+
+
+def _labels(store: Store, kind: str, keys: Sequence[str]) -> dict[str, str]:
+    """Labels of the items that exist in the data (title and platforms for a video)."""
+    if not keys:
+        return {}
+    expr = _ITEM_SQL[kind]
+    title = f'coalesce(any_value("video_title"), {expr})' if kind == "video" else expr
+    rows = store.rows(
+        f"""SELECT {expr} AS key,
+                   {title} || ' · ' || string_agg(DISTINCT "platform", ', ' ORDER BY "platform") AS label
+            FROM active_facts WHERE list_contains($keys, {expr}) GROUP BY 1""",
+        {"keys": list(keys)},
+    )
+    return dict(rows)
+
+
+def _main_objective(store: Store, videos: Sequence[str], campaigns: Sequence[str]) -> str:
+    """The objective most of these items' impressions served (assigned objectives first)."""
+    row = store.rows(
+        f"""SELECT "objective" FROM active_facts
+            WHERE list_contains($videos, {VIDEO_KEY_SQL}) OR list_contains($campaigns, "campaign")
+            GROUP BY 1 ORDER BY "objective" = 'unassigned', sum(coalesce("impressions", 0)) DESC, count(*) DESC
+            LIMIT 1""",
+        {"videos": list(videos), "campaigns": list(campaigns)},
+    )
+    return row[0][0] if row else "unassigned"
+
+
+def record(
+    store: Store,
+    role: str,
+    stage: str,
+    happened_on: dt.date,
+    note: str,
+    videos: Sequence[str] = (),
+    campaigns: Sequence[str] = (),
+    objective: str | None = None,
+    created_by: str | None = None,
+) -> Entry:
+    """Write one decision about some videos (keys) and / or campaigns; analysts only."""
+    roles.require_analyst(role, "write the loop log")
+    key = stage_key(stage)
+    text = clean_note(note)
+    videos, campaigns = list(dict.fromkeys(videos)), list(dict.fromkeys(campaigns))
+    if not videos and not campaigns:
+        raise InvalidChoice("videos or campaigns", "none", ("at least one video or campaign",))
+    if len(videos) + len(campaigns) > MAX_ITEMS:
+        raise InvalidChoice("videos or campaigns", f"{len(videos) + len(campaigns)} items", (f"at most {MAX_ITEMS}",))
+    if not isinstance(happened_on, dt.date):
+        raise InvalidChoice("date", str(happened_on)[:40], ("a date",))
+    items = []
+    for kind, keys in (("video", videos), ("campaign", campaigns)):
+        labels = _labels(store, kind, keys)
+        missing = [k for k in keys if k not in labels]
+        if missing:
+            raise InvalidChoice(kind, str(missing[0])[:80], ("one present in the data",))
+        items += [(kind, k, labels[k]) for k in keys]
+    if objective is None:
+        objective = _main_objective(store, videos, campaigns)
+    if objective not in model.OBJECTIVES:
+        raise InvalidChoice("objective", objective, model.OBJECTIVES)
+    with store.transaction() as tx:
+        entry_id = tx.execute("SELECT nextval('loop_log_seq')").fetchone()[0]
+        tx.execute(
+            "INSERT INTO loop_log VALUES ($id, $stage, $on, $note, $objective, now()::TIMESTAMP, $by)",
+            {"id": entry_id, "stage": key, "on": happened_on, "note": text, "objective": objective, "by": created_by},
+        )
+        for kind, item_key, label in items:
+            tx.execute(
+                "INSERT INTO loop_log_items VALUES ($id, $kind, $key, $label)",
+                {"id": entry_id, "kind": kind, "key": item_key, "label": label},
+            )
+    return Entry(int(entry_id), key, happened_on, text, objective)
+
+
+def delete(store: Store, role: str, entry_id: int) -> None:
+    """Remove an entry written by mistake; analysts only."""
+    roles.require_analyst(role, "edit the loop log")
+    with store.transaction() as tx:
+        gone = tx.execute("DELETE FROM loop_log WHERE entry_id = $id", {"id": int(entry_id)}).fetchone()[0]
+        tx.execute("DELETE FROM loop_log_items WHERE entry_id = $id", {"id": int(entry_id)})
+    if not gone:
+        raise NotFound(f"there is no loop-log entry #{entry_id}")
+
+
+def _present_sql() -> str:
+    checks = " ".join(
+        f"WHEN '{kind}' THEN EXISTS (SELECT 1 FROM active_facts WHERE {expr} = i.key)"
+        for kind, expr in _ITEM_SQL.items()
+    )
+    return f"CASE i.kind {checks} ELSE FALSE END"
+
+
+def entries(store: Store) -> pd.DataFrame:
+    """Every entry, newest first, with its items in words and whether they still exist in the data.
+
+    `status` is 'active' when every item is in the data, 'partly orphaned' when some are not
+    (their import was undone), 'orphaned' when none is.
+    """
+    frame = store.df(
+        f"""WITH items AS (SELECT i.*, {_present_sql()} AS present FROM loop_log_items AS i)
+            SELECT l.entry_id, l.stage, l.happened_on, l.note, l.objective, l.created_at, l.created_by,
+                   string_agg(items.label, '; ' ORDER BY items.kind DESC, items.label) AS subjects,
+                   string_agg(items.label, '; ' ORDER BY items.label) FILTER (WHERE NOT items.present) AS missing,
+                   list(items.key ORDER BY items.key) FILTER (WHERE items.kind = 'video') AS videos,
+                   list(items.key ORDER BY items.key) FILTER (WHERE items.kind = 'campaign') AS campaigns,
+                   count(items.key) AS items, count(items.key) FILTER (WHERE items.present) AS present
+            FROM loop_log AS l LEFT JOIN items USING (entry_id)
+            GROUP BY ALL ORDER BY l.happened_on DESC, l.entry_id DESC"""
+    )
+    frame["stage_label"] = frame["stage"].map(STAGES)
+    frame["status"] = [
+        "active" if p == n else ("orphaned" if p == 0 else "partly orphaned")
+        for p, n in zip(frame["present"], frame["items"], strict=True)
+    ]
+    return frame
+
+
+def _candidate_kpis() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(metrics.PRIMARY.values()))
+
+
+def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
+    """Each entry with its objective's KPI over the `window_days` before its date and from its date.
+
+    Only rows that lie wholly inside a window count (a month-long row belongs to neither side).
+    `change` is relative (after / before - 1); `better` reads it the KPI's way round (a lower
+    CPA is better); `clear` says whether the change is beyond chance, for rates and costs.
+    """
+    log = entries(store)
+    kpis = [metrics.get(n) for n in _candidate_kpis()]
+    parts = []
+    for m in kpis:
+        num, den = f'"{m.numerator}"', " * ".join(f'"{c}"' for c in m.denominator)
+        parts.append(
+            f'{m.sql()} AS "{m.name}", sum({num}) FILTER (WHERE {m.reported_sql()}) AS "{m.name}__num", '
+            f'sum({den}) FILTER (WHERE {m.reported_sql()}) AS "{m.name}__den"'
+        )
+    windows = store.df(
+        f"""WITH scope AS (
+                SELECT DISTINCT l.entry_id, l.happened_on, f.*
+                FROM loop_log AS l JOIN loop_log_items AS i USING (entry_id)
+                JOIN active_facts AS f
+                  ON (i.kind = 'video' AND {VIDEO_KEY_SQL} = i.key)
+                  OR (i.kind = 'campaign' AND f."campaign" = i.key)
+                WHERE f."date" IS NOT NULL
+            ), sided AS (
+                SELECT *, CASE
+                    WHEN "date" >= happened_on - $days::INTEGER AND coalesce("date_end", "date") < happened_on THEN 'before'
+                    WHEN "date" >= happened_on AND coalesce("date_end", "date") < happened_on + $days::INTEGER THEN 'after'
+                  END AS side
+                FROM scope
+            )
+            SELECT entry_id, side, {", ".join(parts)} FROM sided WHERE side IS NOT NULL GROUP BY ALL""",
+        {"days": int(window_days)},
+    )
+    rows = []
+    for rec in log.itertuples():
+        m = metrics.get(metrics.PRIMARY.get(rec.objective, "view_rate"))
+        sides = {
+            s: windows[(windows["entry_id"] == rec.entry_id) & (windows["side"] == s)] for s in ("before", "after")
+        }
+        got = {s: (None if f.empty else f.iloc[0]) for s, f in sides.items()}
+        before = _value(got["before"], m.name)
+        after = _value(got["after"], m.name)
+        change = (after / before - 1) if before not in (None, 0) and after is not None else None
+        better = None if change is None or change == 0 else (change > 0) == m.higher_is_better
+        rows.append(
+            {
+                "entry_id": rec.entry_id,
+                "kpi": m.name,
+                "kpi_label": m.label,
+                "before": before,
+                "after": after,
+                "change": change,
+                "better": better,
+                "clear": _clear(m, got["before"], got["after"]),
+            }
+        )
+    judged = pd.DataFrame(
+        rows, columns=["entry_id", "kpi", "kpi_label", "before", "after", "change", "better", "clear"]
+    )
+    return log.merge(judged, on="entry_id", how="left")
+
+
+def _value(row: pd.Series | None, name: str) -> float | None:
+    if row is None:
+        return None
+    value = row[name]
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _clear(m: metrics.Metric, before: pd.Series | None, after: pd.Series | None) -> bool | None:
+    """True when the change is beyond chance (rates: Newcombe interval; costs: Poisson ratio)."""
+    if before is None or after is None:
+        return None
+    counts = [_value(r, f"{m.name}__{part}") for r in (before, after) for part in ("num", "den")]
+    if any(c is None for c in counts):
+        return None
+    b_num, b_den, a_num, a_den = counts
+    if m.fmt == "pct" and len(m.denominator) == 1 and b_num <= b_den and a_num <= a_den:
+        return stats.compare_rates(b_num, b_den, a_num, a_den).significant
+    if m.fmt == "money":
+        return stats.compare_costs(b_num, b_den, a_num, a_den).significant
+    return None
+
+
+def annotations(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Entries to mark on a trend: those dated within the filtered data's span, about the filtered videos.
+
+    Columns: date, stage, label (short, for the chart), note, subjects, status.
+    """
+    log = entries(store)
+    start, end = queries.date_span(store, filters)
+    columns = ["date", "stage", "label", "note", "subjects", "status"]
+    if log.empty or start is None or end is None:
+        return pd.DataFrame(columns=columns)
+    on = pd.to_datetime(log["happened_on"]).dt.date
+    keep = (on >= start) & (on <= end)
+    if filters.videos or filters.campaigns:
+        about = [
+            bool(set(v if isinstance(v, list) else []) & set(filters.videos))
+            or bool(set(c if isinstance(c, list) else []) & set(filters.campaigns))
+            for v, c in zip(log["videos"], log["campaigns"], strict=True)
+        ]
+        keep &= pd.Series(about, index=log.index)
+    shown = log[keep]
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(shown["happened_on"]),
+            "stage": shown["stage_label"],
+            "label": [f"#{i} {s}" for i, s in zip(shown["entry_id"], shown["stage_label"], strict=True)],
+            "note": shown["note"],
+            "subjects": shown["subjects"],
+            "status": shown["status"],
+        },
+        columns=columns,
+    )
