@@ -1,0 +1,664 @@
+"""What each page asks for in one rerun, answered by vmdash (DuckDB) and by pandas in memory.
+
+`vmdash_page(store, page, filters)` makes the same vmdash calls, in the same order, as app.py's
+frame (filter bar, page header) and the page file do with the view's default widget values.
+`pandas_page(data, page, filters)` computes the same answers from DataFrames held in memory, as
+a competent pandas dashboard would; `compare` checks that both agree, so the baseline is known
+to do the same work.
+
+Test & learn: vmdash runs the page's own calls (a variant comparison of the two busiest ads
+of the first campaign, lifecycle cohorts, benchmarks); the pandas baseline answers only the
+variant sums and comparisons, so its ratio flatters pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vmdash import metrics, model, queries, retention, stats, testlearn
+from vmdash.filters import VIDEO_KEY_SQL, FilterState
+from vmdash.store import Store
+
+PAGES = ("overview", "retention", "completion", "funnel", "test_learn")
+PAGE_LABELS = {
+    "overview": "overview page",
+    "retention": "retention page",
+    "completion": "completion page",
+    "funnel": "funnel page",
+    "test_learn": "test & learn page",
+}
+
+
+def scenarios(store: Store) -> dict[str, FilterState]:
+    """The views measured: the default link (all data) and the last 90 days (adds period-over-period)."""
+    start, end = queries.date_span(store)
+    out = {"all data": FilterState()}
+    if end is not None:
+        out["last 90 days"] = FilterState(date_from=end - dt.timedelta(days=89), date_to=end)
+    return out
+
+
+# -- vmdash ------------------------------------------------------------------------------------
+
+
+def vmdash_frame(store: Store, filters: FilterState) -> dict[str, Any]:
+    """app.py's frame and the page header: data check, filter bar, sample note, 'data as of'."""
+    out: dict[str, Any] = {}
+    out["is_empty"] = queries.is_empty(store)
+    out["date_span"] = queries.date_span(store)
+    out["campaigns"] = queries.choices(store, "campaign")
+    out["video_choices"] = queries.video_choices(store)
+    out["active_hashes"] = queries.active_hashes(store)
+    out["latest_import"] = queries.latest_import(store)
+    if filters.has_dates:
+        out["undated"] = queries.undated_rows(store, filters)
+    return out
+
+
+def vmdash_page(store: Store, page: str, filters: FilterState) -> dict[str, Any]:
+    """Every vmdash call of one rerun of `page` (frame included); returns the answers by name."""
+    return _VMDASH_PAGES[page](store, filters)
+
+
+def _overview(store: Store, f: FilterState) -> dict[str, Any]:
+    out = vmdash_frame(store, f)
+    out["currency"] = queries.currency(store, f)
+    present = queries.by_objective(store, f)
+    out["by_objective"] = present
+    out["platforms"] = queries.platforms_present(store, f)
+    for objective in present["objective"]:
+        out[f"kpis:{objective}"] = queries.kpis(
+            store, metrics.BY_OBJECTIVE[objective], f.narrowed(objectives=(objective,))
+        )
+    out["trend"] = queries.trend(store, metrics.METRICS[0].name, f, split="platform")
+    focus = present["objective"].iloc[0]
+    primary = metrics.PRIMARY[focus]
+    scope = f.narrowed(objectives=(focus,))
+    out["top"] = queries.ranked_videos(store, primary, scope, limit=5)
+    out["bottom"] = queries.ranked_videos(store, primary, scope, limit=5, worst=True)
+    return out
+
+
+def _retention(store: Store, f: FilterState) -> dict[str, Any]:
+    out = vmdash_frame(store, f)
+    videos = queries.retention_videos(store, f)
+    out["retention_videos"] = videos
+    if not videos.empty:
+        view = queries.retention_view(store, [videos["key"].iloc[0]], f, "pct")
+        out["curves"] = view.curves
+        out["band"] = view.band
+        out["hooks"] = view.hooks
+    return out
+
+
+def _completion(store: Store, f: FilterState) -> dict[str, Any]:
+    out = vmdash_frame(store, f)
+    out["quartile_funnel"] = queries.quartile_funnel(store, f, "platform", "video_starts")
+    out["platforms"] = queries.platforms_present(store, f)
+    out["completion_by_length"] = queries.completion_by_length(store, f)
+    return out
+
+
+def _funnel(store: Store, f: FilterState) -> dict[str, Any]:
+    out = vmdash_frame(store, f)
+    out["currency"] = queries.currency(store, f)
+    frame = queries.funnel(store, f, "channel")
+    out["funnel"] = frame
+    out["platforms"] = queries.platforms_present(store, f)
+    out["steps"] = queries.funnel_steps(frame)
+    out["table"] = queries.funnel_table(frame)
+    out["costs"] = queries.funnel_costs(frame)
+    return out
+
+
+_VARIANT_SUMS = ("impressions", "views_3s", "clicks", "conversions", "spend")
+
+
+def _test_learn(store: Store, f: FilterState) -> dict[str, Any]:
+    out = vmdash_frame(store, f)
+    campaign = out["campaigns"][0]
+    where, params = f.narrowed(campaigns=(campaign,)).where()
+    sums = ", ".join(f'sum("{m}") AS "{m}"' for m in _VARIANT_SUMS)
+    variants = store.df(
+        f"SELECT {VIDEO_KEY_SQL} AS variant, {sums} FROM active_facts WHERE {where} "
+        f"GROUP BY 1 ORDER BY impressions DESC NULLS LAST, variant LIMIT 50",
+        params,
+    )
+    out["variants"] = variants
+    out["comparisons"] = _compare_variants(variants)
+    if len(variants) >= 2:
+        pair = tuple(variants["variant"].iloc[:2])
+        scope = f.narrowed(campaigns=(campaign,))
+        out["report"] = testlearn.compare_variants(store, "video", pair, "ctr", scope)
+        out["variant_trend"] = testlearn.variant_trend(store, "video", pair, "ctr", scope)
+    out["lifecycle"] = testlearn.lifecycle(store, next(iter(testlearn.cohort_options().values())), f)
+    out["benchmarks"] = testlearn.benchmarks(store, f)
+    return out
+
+
+def _compare_variants(variants: pd.DataFrame) -> dict[str, Any]:
+    if len(variants) < 2:
+        return {}
+    a, b = variants.iloc[0], variants.iloc[1]
+    n = {k: float(0 if pd.isna(v) else v) for k, v in a.items() if k != "variant"}
+    m = {k: float(0 if pd.isna(v) else v) for k, v in b.items() if k != "variant"}
+    return {
+        "hook_rate": stats.compare_rates(n["views_3s"], n["impressions"], m["views_3s"], m["impressions"]),
+        "ctr": stats.compare_rates(n["clicks"], n["impressions"], m["clicks"], m["impressions"]),
+        "conversion_rate": stats.compare_rates(n["conversions"], n["clicks"], m["conversions"], m["clicks"]),
+        "cpa": stats.compare_costs(n["spend"], n["conversions"], m["spend"], m["conversions"]),
+    }
+
+
+_VMDASH_PAGES = {
+    "overview": _overview,
+    "retention": _retention,
+    "completion": _completion,
+    "funnel": _funnel,
+    "test_learn": _test_learn,
+}
+
+
+# -- pandas ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Frames:
+    """The database held in memory as DataFrames (what the pandas baseline queries)."""
+
+    facts: pd.DataFrame
+    retention: pd.DataFrame
+
+    @classmethod
+    def load(cls, store: Store) -> Frames:
+        """Read the active rows once; dates become datetime64 so that date maths is vectorised."""
+        facts = store.df("SELECT * FROM active_facts")
+        for column in ("date", "date_end", "published_at"):
+            facts[column] = pd.to_datetime(facts[column])
+        return cls(facts, store.df("SELECT * FROM active_retention"))
+
+
+def _mask(df: pd.DataFrame, f: FilterState) -> pd.Series | None:
+    keep = None
+
+    def both(a, b):
+        return b if a is None else a & b
+
+    if f.date_from is not None:
+        keep = both(keep, df["date_end"].fillna(df["date"]) >= pd.Timestamp(f.date_from))
+    if f.date_to is not None:
+        keep = both(keep, df["date"] <= pd.Timestamp(f.date_to))
+    for column, values in (
+        ("channel", f.channels),
+        ("platform", f.platforms),
+        ("objective", f.objectives),
+        ("campaign", f.campaigns),
+    ):
+        if values:
+            keep = both(keep, df[column].isin(values))
+    if f.videos:
+        keep = both(keep, df["video_id"].fillna(df["ad"]).isin(f.videos))
+    return keep
+
+
+def _filtered(df: pd.DataFrame, f: FilterState) -> pd.DataFrame:
+    keep = _mask(df, f)
+    return df if keep is None else df[keep.fillna(False)]
+
+
+def _parts(df: pd.DataFrame, m: metrics.Metric) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numerator and denominator on rows that report every measure of the metric, and the full denominator."""
+    reported = df[list(m.measures)].notna().all(axis=1)
+    den = df[m.denominator[0]]
+    for column in m.denominator[1:]:
+        den = den * df[column]
+    return df[m.numerator].where(reported), den.where(reported), den
+
+
+def _value(num: float, den: float, scale: float) -> float | None:
+    if den is None or pd.isna(den) or den == 0 or pd.isna(num):
+        return None
+    return float(num) / float(den) * scale
+
+
+def _kpi(df: pd.DataFrame, m: metrics.Metric) -> tuple[float | None, float | None]:
+    num, den, full = _parts(df, m)
+    n, d, all_den = num.sum(min_count=1), den.sum(min_count=1), full.sum(min_count=1)
+    return _value(n, d, m.scale), _value(d, all_den, 1.0)
+
+
+def _grouped_kpi(df: pd.DataFrame, keys: list[str] | list[pd.Series], m: metrics.Metric) -> pd.DataFrame:
+    num, den, full = _parts(df, m)
+    parts = pd.DataFrame({"num": num, "den": den, "full": full})
+    sums = parts.groupby(keys, dropna=False, sort=False).sum(min_count=1)
+    value = (sums["num"] / sums["den"].where(sums["den"] != 0)) * m.scale
+    coverage = sums["den"] / sums["full"].where(sums["full"] != 0)
+    return pd.DataFrame({"value": value, "coverage": coverage})
+
+
+def pandas_frame(data: Frames, f: FilterState) -> dict[str, Any]:
+    """The filter bar's and header's answers from memory."""
+    df = data.facts
+    out: dict[str, Any] = {}
+    end = df["date_end"].fillna(df["date"])
+    out["date_span"] = (_day(df["date"].min()), _day(end.max()))
+    out["campaigns"] = sorted(df["campaign"].dropna().unique())[:2000]
+    key = df["video_id"].fillna(df["ad"])
+    rows = pd.DataFrame({"key": key, "video_title": df["video_title"], "platform": df["platform"]})[key.notna()]
+    pairs = rows[["key", "platform"]].dropna().drop_duplicates().sort_values(["key", "platform"])
+    choices = pd.DataFrame(
+        {
+            "title": rows.groupby("key", sort=False)["video_title"].first(),
+            "platforms": pairs.groupby("key", sort=False)["platform"].agg(", ".join),
+        }
+    ).reset_index()
+    choices["title"] = choices["title"].fillna(choices["key"])
+    out["video_choices"] = choices.sort_values(["title", "key"]).head(2000).reset_index(drop=True)
+    if f.has_dates:
+        undated = _filtered(df, f.without("date_from", "date_to"))
+        undated = undated[undated["date"].isna()]
+        out["undated"] = undated.groupby("platform").size().rename("rows").reset_index()
+    return out
+
+
+def _present_platforms(df: pd.DataFrame) -> list[str]:
+    present = set(df["platform"].dropna().unique())
+    return [p for p in model.PLATFORMS if p in present]
+
+
+def _day(value: Any) -> dt.date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def pandas_page(data: Frames, page: str, f: FilterState) -> dict[str, Any]:
+    """The answers of one rerun of `page`, computed by pandas on the in-memory frames."""
+    return _PANDAS_PAGES[page](data, f)
+
+
+def _p_overview(data: Frames, f: FilterState) -> dict[str, Any]:
+    out = pandas_frame(data, f)
+    df = _filtered(data.facts, f)
+    currencies = df["currency"].dropna().unique()
+    out["currency"] = currencies[0] if len(currencies) == 1 else None
+    present = df.groupby("objective").agg(
+        rows=("objective", "size"), spend=("spend", "sum"), impressions=("impressions", "sum")
+    )
+    order = [o for o in model.OBJECTIVES if o in present.index]
+    out["by_objective"] = present.loc[order].reset_index()
+    out["platforms"] = _present_platforms(df)
+    before = f.shifted_back()
+    for objective in order:
+        scope = df[df["objective"] == objective]
+        previous = _filtered(data.facts, before.narrowed(objectives=(objective,))) if before else None
+        values = {}
+        for name in metrics.BY_OBJECTIVE[objective]:
+            m = metrics.get(name)
+            value, coverage = _kpi(scope, m)
+            prev = _kpi(previous, m)[0] if previous is not None else None
+            values[name] = (value, coverage, prev)
+        out[f"kpis:{objective}"] = values
+    out["trend"] = _p_trend(df, metrics.METRICS[0], "platform")
+    focus = order[0]
+    primary = metrics.get(metrics.PRIMARY[focus])
+    scope = df[df["objective"] == focus]
+    out["top"] = _p_ranked(scope, primary, worst=False)
+    out["bottom"] = _p_ranked(scope, primary, worst=True)
+    return out
+
+
+def _trunc(dates: pd.Series, grain: str) -> pd.Series:
+    if grain == "day":
+        return dates
+    if grain == "week":
+        return dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    if grain == "month":
+        return dates.dt.to_period("M").dt.start_time
+    return dates.dt.to_period("Y").dt.start_time
+
+
+def _p_trend(df: pd.DataFrame, m: metrics.Metric, split: str) -> pd.DataFrame:
+    end = df["date_end"].fillna(df["date"])
+    start_day, end_day = _day(df["date"].min()), _day(end.max())
+    grain = queries.pick_grain(start_day, end_day, series=len(model.PLATFORMS))
+    dated = df[df["date"].notna()]
+    b0 = _trunc(dated["date"], grain)
+    b1 = _trunc(dated["date_end"].fillna(dated["date"]), grain)
+    num, den, _ = _parts(dated, m)
+    parts = pd.DataFrame({"num": num, "den": den, split: dated[split], "b0": b0, "date": dated["date"]})
+    parts["date_end"] = dated["date_end"]
+    frames = []
+    same = b0 == b1
+    if same.any():
+        sums = parts[same].groupby(["b0", split], sort=False)[["num", "den"]].sum(min_count=1).reset_index()
+        frames.append(
+            pd.DataFrame(
+                {"kind": "point", "period": sums["b0"], "period_end": sums["b0"], split: sums[split], **_vv(sums, m)}
+            )
+        )
+    if (~same).any():
+        sums = parts[~same].groupby(["date", "date_end", split], sort=False)[["num", "den"]].sum(min_count=1)
+        sums = sums.reset_index()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "span",
+                    "period": sums["date"],
+                    "period_end": sums["date_end"],
+                    split: sums[split],
+                    **_vv(sums, m),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["kind", "period", "period_end", split, "value", "volume"])
+    out = pd.concat(frames, ignore_index=True)
+    out = out[out["value"].notna()].sort_values(["kind", split, "period"])
+    return out.head(queries.MAX_CHART_POINTS).reset_index(drop=True)
+
+
+def _vv(sums: pd.DataFrame, m: metrics.Metric) -> dict[str, pd.Series]:
+    value = sums["num"] / sums["den"].where(sums["den"] != 0) * m.scale
+    return {"value": value, "volume": sums["den"]}
+
+
+def _p_ranked(
+    df: pd.DataFrame, m: metrics.Metric, worst: bool, limit: int = 5, min_volume: float = 100
+) -> pd.DataFrame:
+    video = df["video_title"].fillna(df["ad"]).fillna(df["video_id"]).fillna(df["campaign"])
+    num, den, full = _parts(df, m)
+    parts = pd.DataFrame({"video": video, "platform": df["platform"], "num": num, "den": den, "full": full})
+    sums = parts.groupby(["video", "platform"], dropna=False, sort=False).sum(min_count=1).reset_index()
+    sums["value"] = sums["num"] / sums["den"].where(sums["den"] != 0) * m.scale
+    sums["volume"] = sums["full"]
+    sums = sums[sums["value"].notna() & (sums["volume"] >= min_volume)]
+    ascending = m.higher_is_better == worst
+    return sums.sort_values("value", ascending=ascending).head(limit)[["video", "platform", "value", "volume"]]
+
+
+def _p_retention(data: Frames, f: FilterState) -> dict[str, Any]:
+    out = pandas_frame(data, f)
+    videos = _p_retention_videos(data, f)
+    out["retention_videos"] = videos
+    if videos.empty:
+        return out
+    first = videos.iloc[0]
+    r = data.retention
+    points = r[(r["video_id"] == first["key"]) & (r["platform"] == first["platform"])]
+    pos = _bin(points["position_pct"], queries.CURVE_STEP_PCT)
+    curve = points.assign(position_pct=pos).groupby("position_pct", sort=True)["audience_ratio"].mean().reset_index()
+    out["curves"] = curve
+    peers = _p_retention_videos(data, f.without("platforms", "videos").narrowed(platforms=(first["platform"],)))
+    same = peers[peers["length_bucket"] == first["length_bucket"]]
+    band = pd.DataFrame()
+    if first["length_bucket"] != "unknown" and len(same) >= queries.MIN_BAND_VIDEOS:
+        band = _p_band(r, same)
+    elif len(peers) >= queries.MIN_BAND_VIDEOS:
+        band = _p_band(r, peers)
+    out["band"] = band
+    duration = None if pd.isna(first["duration_s"]) else float(first["duration_s"])
+    position, ratio = curve["position_pct"].to_numpy(), curve["audience_ratio"].to_numpy()
+    out["moments"] = retention.key_moments(position, ratio, duration)
+    out["hooks"] = retention.hook_retention(position, ratio, duration)
+    return out
+
+
+def _bin(position: pd.Series, step: float) -> pd.Series:
+    # DuckDB's round() rounds halves away from zero; numpy's to even.
+    return np.floor(position / step + 0.5) * step
+
+
+def _p_band(r: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
+    rows = r.merge(videos[["key", "platform"]], left_on=["video_id", "platform"], right_on=["key", "platform"])
+    rows = rows.assign(position_pct=_bin(rows["position_pct"], queries.BAND_STEP_PCT))
+    per_video = rows.groupby(["video_id", "position_pct"])["audience_ratio"].mean().reset_index()
+    g = per_video.groupby("position_pct")["audience_ratio"]
+    return pd.DataFrame(
+        {"median": g.quantile(0.5), "q1": g.quantile(0.25), "q3": g.quantile(0.75), "videos": g.size()}
+    ).reset_index()
+
+
+def _p_retention_videos(data: Frames, f: FilterState) -> pd.DataFrame:
+    r = data.retention
+    rv = r.groupby(["video_id", "platform"]).agg(video_title=("video_title", "first"), points=("video_id", "size"))
+    rv = rv.reset_index().rename(columns={"video_id": "key"})
+    facts = data.facts[data.facts["video_id"].notna()]
+    fv = facts.groupby(["video_id", "platform"]).agg(
+        f_title=("video_title", "first"), duration_s=("video_duration_s", "max")
+    )
+    fv = fv.reset_index()
+    by_id = rv.merge(fv, left_on=["key", "platform"], right_on=["video_id", "platform"], how="inner")
+    by_title = rv.merge(fv, left_on=["key", "platform"], right_on=["f_title", "platform"], how="inner")
+    matched = pd.concat([by_id, by_title], ignore_index=True).groupby(["key", "platform"], sort=False)
+    joined = matched.agg(video_id=("video_id", "first"), f_title=("f_title", "first"), duration_s=("duration_s", "max"))
+    rv = rv.merge(joined.reset_index(), on=["key", "platform"], how="left")
+    rv["video_id"] = rv["video_id"].fillna(rv["key"])
+    rv["title"] = rv["f_title"].fillna(rv["video_title"]).fillna(rv["key"])
+    rv["length_bucket"] = [_bucket(d) for d in rv["duration_s"]]
+    keep = pd.Series(True, index=rv.index)
+    if f.platforms:
+        keep &= rv["platform"].isin(f.platforms)
+    if f.videos:
+        keep &= rv["video_id"].isin(f.videos) | rv["key"].isin(f.videos)
+    rest = f.without("platforms", "videos")
+    if rest != FilterState():
+        scoped = _filtered(data.facts, rest)
+        keep &= rv["video_id"].isin(set(scoped["video_id"].fillna(scoped["ad"]).dropna()))
+    out = rv[keep].sort_values(["title", "key"]).head(2000)
+    return out[["key", "platform", "video_id", "title", "duration_s", "length_bucket", "points"]].reset_index(drop=True)
+
+
+def _bucket(duration: float | None) -> str:
+    if duration is None or pd.isna(duration):
+        return "unknown"
+    for upper, label in model.LENGTH_BUCKETS:
+        if duration <= upper:
+            return label
+    return model.LENGTH_BUCKETS[-1][1]
+
+
+def _p_completion(data: Frames, f: FilterState) -> dict[str, Any]:
+    out = pandas_frame(data, f)
+    df = _filtered(data.facts, f)
+    first, *steps = queries.QUARTILE_BASES["video_starts"]
+    columns = {"starts": df[first.measure]}
+    for i, step in enumerate(steps):
+        num, den, full = _parts(df, metrics.get(step.rate))
+        columns |= {f"num{i}": num, f"den{i}": den, f"full{i}": full}
+    sums = pd.DataFrame(columns).groupby(df["platform"], sort=False).sum(min_count=1)
+    sums = sums[sums["starts"] > 0]
+    rows = []
+    for group, rec in sums.iterrows():
+        rows.append(
+            {"group": group, "step": first.label, "order": 0, "rate": 1.0, "coverage": 1.0, "plays": rec["starts"]}
+        )
+        for i, step in enumerate(steps):
+            rows.append(
+                {
+                    "group": group,
+                    "step": step.label,
+                    "order": i + 1,
+                    "rate": _value(rec[f"num{i}"], rec[f"den{i}"], 1.0),
+                    "coverage": _value(rec[f"den{i}"], rec[f"full{i}"], 1.0),
+                    "plays": None if pd.isna(rec[f"num{i}"]) else float(rec[f"num{i}"]),
+                }
+            )
+    order = {p: i for i, p in enumerate(model.PLATFORMS)}
+    funnel = pd.DataFrame(rows, columns=["group", "step", "order", "rate", "coverage", "plays"])
+    funnel = funnel.sort_values(["group", "order"], key=lambda s: s.map(order) if s.name == "group" else s)
+    out["quartile_funnel"] = funnel.reset_index(drop=True)
+    out["platforms"] = _present_platforms(df)
+    out["completion_by_length"] = _p_completion_by_length(df)
+    return out
+
+
+def _p_completion_by_length(df: pd.DataFrame, limit: int = 2000) -> pd.DataFrame:
+    m = metrics.get("completion_rate")
+    key = df["video_id"].fillna(df["ad"])
+    df = df.assign(key=key)[key.notna()]
+    # The length token is read once per distinct naming, not once per row (exact: max of coalesce).
+    names = ["key", "platform", "ad", "video_title", "ad_set", "campaign", "video_duration_s"]
+    distinct = df[names].drop_duplicates()
+    joined = distinct["ad"].fillna("")
+    for column in ("video_title", "ad_set", "campaign"):
+        # Missing names leave a double space where concat_ws leaves one: the token pattern reads both alike.
+        joined = joined.str.cat(distinct[column], sep=" ", na_rep="")
+    joined = joined.str.lower()
+    token = joined.str.extract(queries.DURATION_TOKEN, expand=True)[1]
+    distinct = distinct.assign(duration=distinct["video_duration_s"].fillna(pd.to_numeric(token, errors="coerce")))
+    duration = distinct.groupby(["key", "platform"], sort=False)["duration"].max()
+    num, den, _ = _parts(df, m)
+    parts = pd.DataFrame({"key": df["key"], "platform": df["platform"], "num": num, "den": den})
+    sums = parts.groupby(["key", "platform"], sort=False)[["num", "den"]].sum(min_count=1)
+    titles = df.groupby(["key", "platform"], sort=False)["video_title"].first()
+    out = pd.DataFrame(
+        {
+            "video": titles,
+            "duration_s": duration,
+            "completion_rate": sums["num"] / sums["den"].where(sums["den"] != 0),
+            "starts": sums["den"],
+        }
+    ).reset_index()
+    out["video"] = out["video"].fillna(out["key"])
+    out = out[out["completion_rate"].notna() & out["duration_s"].notna()]
+    out["videos_total"] = len(out)
+    return out.sort_values(["starts", "key"], ascending=[False, True]).head(limit).reset_index(drop=True)
+
+
+def _p_funnel(data: Frames, f: FilterState, by: str = "channel") -> dict[str, Any]:
+    out = pandas_frame(data, f)
+    df = _filtered(data.facts, f)
+    currencies = df["currency"].dropna().unique()
+    out["currency"] = currencies[0] if len(currencies) == 1 else None
+    kpis = [n for n in queries._FUNNEL_KPIS]
+    columns: dict[str, pd.Series] = {"rows": pd.Series(1, index=df.index)}
+    for step in metrics.FUNNEL_STEPS:
+        columns[step.measure] = df[step.measure]
+    for name in kpis:
+        num, den, full = _parts(df, metrics.get(name))
+        columns |= {f"{name}__num": num, f"{name}__den": den, f"{name}__full": full}
+    columns["conversion_value"] = df["conversion_value"]
+    columns["spend"] = df["spend"]
+    parts = pd.DataFrame(columns)
+    groups = parts.groupby(df[by], sort=False).sum(min_count=1)
+    total = parts.sum(min_count=1).to_frame().T
+    total.index = ["All"]
+    wide = pd.concat([groups, total])
+    frame = pd.DataFrame({"group": wide.index, "is_total": [False] * len(groups) + [True]})
+    for column in ["rows", *[s.measure for s in metrics.FUNNEL_STEPS]]:
+        frame[column] = wide[column].to_numpy()
+    for name in kpis:
+        m = metrics.get(name)
+        num, den, full = (wide[f"{name}__{p}"].to_numpy(dtype=float) for p in ("num", "den", "full"))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frame[name] = np.where(den != 0, num / den, np.nan) * m.scale
+            frame[f"{name}__coverage"] = np.where(full != 0, den / full, np.nan)
+    frame["conversion_value"] = wide["conversion_value"].to_numpy()
+    frame["spend"] = wide["spend"].to_numpy()
+    order = {c: i for i, c in enumerate(model.CHANNELS)}
+    body = frame[~frame["is_total"]].sort_values("group", key=lambda s: s.map(lambda v: order.get(v, len(order))))
+    frame = pd.concat([body, frame[frame["is_total"]]], ignore_index=True)
+    out["funnel"] = frame
+    out["platforms"] = _present_platforms(df)
+    out["steps"] = queries.funnel_steps(frame)
+    out["table"] = queries.funnel_table(frame)
+    out["costs"] = queries.funnel_costs(frame)
+    return out
+
+
+def _p_test_learn(data: Frames, f: FilterState) -> dict[str, Any]:
+    out = pandas_frame(data, f)
+    campaign = out["campaigns"][0]
+    df = _filtered(data.facts, f.narrowed(campaigns=(campaign,)))
+    variant = df["video_id"].fillna(df["ad"])
+    sums = df[list(_VARIANT_SUMS)].groupby(variant, dropna=False).sum(min_count=1)
+    sums = sums.rename_axis("variant").reset_index()
+    sums = sums.sort_values(["impressions", "variant"], ascending=[False, True], na_position="last").head(50)
+    out["variants"] = sums.reset_index(drop=True)
+    out["comparisons"] = _compare_variants(out["variants"])
+    return out
+
+
+_PANDAS_PAGES = {
+    "overview": _p_overview,
+    "retention": _p_retention,
+    "completion": _p_completion,
+    "funnel": _p_funnel,
+    "test_learn": _p_test_learn,
+}
+
+
+# -- agreement ----------------------------------------------------------------------------------
+
+
+def _close(a: Any, b: Any, rel: float = 1e-6) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    if b is None or (isinstance(b, float) and math.isnan(b)):
+        return False
+    return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=1e-9)
+
+
+def compare(page: str, ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
+    """Where the pandas answers differ from vmdash's (empty when they agree)."""
+    problems: list[str] = []
+
+    def check(label: str, a: Any, b: Any) -> None:
+        if not _close(a, b):
+            problems.append(f"{page}: {label}: vmdash {a!r} vs pandas {b!r}")
+
+    if ours["date_span"] != theirs["date_span"]:
+        problems.append(f"{page}: date span {ours['date_span']} vs {theirs['date_span']}")
+    if list(ours["campaigns"]) != list(theirs["campaigns"]):
+        problems.append(f"{page}: campaign choices differ")
+    if len(ours["video_choices"]) != len(theirs["video_choices"]):
+        problems.append(f"{page}: {len(ours['video_choices'])} vs {len(theirs['video_choices'])} video choices")
+    if page == "overview":
+        for objective in ours["by_objective"]["objective"]:
+            for name, kv in ours[f"kpis:{objective}"].items():
+                value, coverage, previous = theirs[f"kpis:{objective}"][name]
+                check(f"{objective} {name}", kv.value, value)
+                check(f"{objective} {name} coverage", kv.coverage, coverage)
+                check(f"{objective} {name} previous", kv.previous, previous)
+        check("trend points", len(ours["trend"]), len(theirs["trend"]))
+        check("trend sum", ours["trend"]["value"].sum(), theirs["trend"]["value"].sum())
+        check("top value", ours["top"]["value"].iloc[0], theirs["top"]["value"].iloc[0])
+        check("bottom value", ours["bottom"]["value"].iloc[0], theirs["bottom"]["value"].iloc[0])
+    elif page == "completion":
+        a, b = ours["quartile_funnel"], theirs["quartile_funnel"]
+        check("quartile rows", len(a), len(b))
+        for i in range(min(len(a), len(b))):
+            check(f"quartile {a['group'][i]} {a['step'][i]}", a["rate"][i], b["rate"][i])
+        a, b = ours["completion_by_length"], theirs["completion_by_length"]
+        check("videos", len(a), len(b))
+        if len(a) and len(b):
+            check("videos total", a["videos_total"].iloc[0], b["videos_total"].iloc[0])
+            check("top starts", a["starts"].iloc[0], b["starts"].iloc[0])
+            check("completion sum", a["completion_rate"].sum(), b["completion_rate"].sum())
+            check("duration sum", a["duration_s"].sum(), b["duration_s"].sum())
+    elif page == "funnel":
+        a, b = ours["funnel"], theirs["funnel"]
+        check("funnel rows", len(a), len(b))
+        for column in ("impressions", "views", "clicks", "view_rate", "cpa", "roas", "roas__coverage"):
+            for i in range(min(len(a), len(b))):
+                check(f"funnel {a['group'][i]} {column}", a[column][i], b[column][i])
+    elif page == "retention":
+        check("retention videos", len(ours["retention_videos"]), len(theirs["retention_videos"]))
+        if "curves" in ours:
+            check("curve points", len(ours["curves"]), len(theirs["curves"]))
+            check("curve sum", ours["curves"]["audience_ratio"].sum(), theirs["curves"]["audience_ratio"].sum())
+            check("band points", len(ours["band"]), len(theirs["band"]))
+            if len(ours["band"]):
+                check("band median sum", ours["band"]["median"].sum(), theirs["band"]["median"].sum())
+    elif page == "test_learn":
+        a, b = ours["variants"], theirs["variants"]
+        check("variants", len(a), len(b))
+        for name, comparison in ours["comparisons"].items():
+            other = theirs["comparisons"][name]
+            check(f"{name} p-value", comparison.p_value, other.p_value)
+    return problems
