@@ -1,0 +1,77 @@
+"""Kept answers: reused while the data is the same, never once an import or undo moved it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from vmdash import cache, demo
+from vmdash.filters import FilterState
+from vmdash.ingest import Upload, import_files, undo
+from vmdash.store import Store
+
+calls: list[tuple] = []
+
+
+@cache.cached
+def _rows(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    calls.append((filters,))
+    where, params = filters.where()
+    return store.df(f"SELECT count(*) AS n FROM active_facts WHERE {where}", params)  # noqa: S608
+
+
+def test_an_answer_is_kept_until_an_import_or_undo(store, tmp_path):
+    cache.clear()
+    calls.clear()
+    assert int(_rows(store)["n"][0]) == 0
+    assert int(_rows(store)["n"][0]) == 0
+    assert len(calls) == 1
+
+    path = demo.write_synthetic_csv(tmp_path / "a.csv", rows=50, seed=1)
+    (report,) = import_files(store, [Upload(path, path.name)])
+    assert int(_rows(store)["n"][0]) == 50
+    assert len(calls) == 2
+
+    undo(store, report.import_id)
+    assert int(_rows(store)["n"][0]) == 0
+    assert len(calls) == 3
+
+
+def test_arguments_and_databases_are_kept_apart(tmp_path):
+    cache.clear()
+    calls.clear()
+    one, two = Store(tmp_path / "one.duckdb", idle_release_s=None), Store(tmp_path / "two.duckdb", idle_release_s=None)
+    try:
+        path = demo.write_synthetic_csv(tmp_path / "a.csv", rows=30, seed=2)
+        import_files(one, [Upload(path, path.name)])
+        assert int(_rows(one)["n"][0]) == 30
+        assert int(_rows(two)["n"][0]) == 0
+        assert int(_rows(one, FilterState(platforms=("tiktok",)))["n"][0]) < 30
+        assert len(calls) == 3
+    finally:
+        one.close()
+        two.close()
+
+
+def test_a_caller_changing_its_frame_does_not_change_the_kept_one(store):
+    cache.clear()
+    first = _rows(store)
+    first["n"] = 99
+    first["extra"] = 1
+    again = _rows(store)
+    assert list(again.columns) == ["n"] and int(again["n"][0]) == 0
+
+
+def test_unhashable_arguments_are_answered_without_keeping(store):
+    cache.clear()
+    calls.clear()
+
+    @cache.cached
+    def echo(store: Store, frame: pd.DataFrame) -> int:
+        calls.append(())
+        return len(frame)
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert echo(store, frame) == 2
+    assert echo(store, frame) == 2
+    assert len(calls) == 2
+    assert cache.stats()["entries"] == 0

@@ -1,0 +1,104 @@
+"""Answers of read queries kept until the data changes.
+
+Every page rerun asks the same aggregates again (a filter click reruns the whole
+script, and twenty stakeholders opening one link ask the same question). Facts
+and retention points only change through an import or an undo, both of which
+move `data_version`, so an answer is kept under the database, the data version,
+the query and its arguments, and is never served once the data has moved on.
+Loop-log entries, saved views and rules are not facts: queries over them are
+not cached.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from vmdash.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_ENTRIES = 512
+
+_lock = threading.Lock()
+_entries: OrderedDict[Hashable, Any] = OrderedDict()
+_stats = {"hits": 0, "misses": 0}
+
+
+def data_version(store: Store) -> tuple[int, int]:
+    """Moves whenever an import lands or is undone (newest import id, count of undone imports)."""
+    row = store.rows("SELECT coalesce(max(import_id), 0), count(*) FILTER (WHERE status = 'undone') FROM imports")[0]
+    return int(row[0]), int(row[1])
+
+
+class _Unhashable(Exception):
+    pass
+
+
+def _frozen(value: Any) -> Hashable:
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, pd.Series):
+        return ("series", tuple((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, pd.DataFrame):
+        raise _Unhashable
+    try:
+        hash(value)
+    except TypeError:
+        raise _Unhashable from None
+    return value
+
+
+def _copy(value: Any) -> Any:
+    # Callers may add columns to a frame they were given; the kept answer must not change.
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    return copy.deepcopy(value)
+
+
+def cached(fn: F) -> F:
+    """Keep `fn(store, ...)`'s answer per database, data version and arguments."""
+
+    @functools.wraps(fn)
+    def wrapper(store: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            call = (fn.__module__, fn.__qualname__, _frozen(args), _frozen(kwargs))
+        except _Unhashable:
+            return fn(store, *args, **kwargs)
+        key = (str(store.path), data_version(store), call)
+        with _lock:
+            if key in _entries:
+                _entries.move_to_end(key)
+                _stats["hits"] += 1
+                return _copy(_entries[key])
+            _stats["misses"] += 1
+        value = fn(store, *args, **kwargs)
+        with _lock:
+            _entries[key] = _copy(value)
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+        return value
+
+    wrapper.uncached = fn  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def clear() -> None:
+    """Forget every kept answer (benchmarks measure cold queries this way)."""
+    with _lock:
+        _entries.clear()
+
+
+def stats() -> dict[str, int]:
+    """Hits, misses and entries so far."""
+    with _lock:
+        return {**_stats, "entries": len(_entries)}
