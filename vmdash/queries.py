@@ -7,12 +7,13 @@ WHERE fragment from `filters` enter SQL text here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from vmdash import metrics, model, retention
+from vmdash import cache, metrics, model, retention
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.store import Store
@@ -33,6 +34,36 @@ def _measure_sums() -> str:
     return ", ".join(f'sum("{m}") AS "{m}"' for m in model.MEASURE_NAMES)
 
 
+def presummed(keys: Sequence[tuple[str, str]], where: str, measures: Sequence[str] = model.MEASURE_NAMES) -> str:
+    """Filtered facts summed per key and per pattern of unreported measures, as a subquery.
+
+    `keys` are (SQL expression, name) pairs. Every measure of a result row is then either the
+    sum of reporting rows or NULL, so a KPI's ratio of sums (which only counts rows reporting
+    both sides) reads the same on it as on the facts, while its FILTER clauses and any
+    name-parsing run over a few thousand rows instead of millions. `_rows` counts the facts
+    behind each row.
+    """
+    # A KPI may multiply a measure by a dimension (views x video length): the dimension becomes
+    # a key, so the sum of products over the result rows equals the one over the facts.
+    dimensions = [c for c in dict.fromkeys(measures) if c not in model.MEASURE_NAMES]
+    keys = [*keys, *((f'"{c}"', c) for c in dimensions if c not in {name for _, name in keys})]
+    measures = [c for c in dict.fromkeys(measures) if c in model.MEASURE_NAMES]
+    unreported = " | ".join(f'(("{m}" IS NULL)::UBIGINT << {i})' for i, m in enumerate(measures))
+    selected = "".join(f'{expr} AS "{name}", ' for expr, name in keys)
+    sums = ", ".join(f'sum("{m}") AS "{m}"' for m in measures)
+    positions = "".join(f"{i}, " for i in range(1, len(keys) + 1))
+    return (
+        f"SELECT {selected}count(*) AS _rows, {sums} FROM active_facts WHERE {where} GROUP BY {positions}{unreported}"
+    )
+
+
+# What a video's name-derived dimensions (length token, format token) are read from.
+_NAME_KEYS: tuple[tuple[str, str], ...] = tuple(
+    (f'"{c}"', c) for c in ("platform", "ad", "video_title", "ad_set", "campaign", "video_duration_s")
+)
+
+
+@cache.cached
 def summary(store: Store, by: str | None = None, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Totals of every measure, overall or per group (NULL where no row reports a measure)."""
     where, params = filters.where()
@@ -71,17 +102,19 @@ def _none(value: object) -> float | None:
     return float(value)
 
 
+@cache.cached
 def kpis(store: Store, names: tuple[str, ...], filters: FilterState = FilterState()) -> dict[str, KpiValue]:
     """Several KPIs in one query, with coverage and the previous period's value."""
     chosen = [metrics.get(n) for n in names]
     exprs = ", ".join(f'{m.sql()} AS "{m.name}", {m.coverage_sql()} AS "{m.name}__coverage"' for m in chosen)
     where, params = filters.where()
-    current = store.rows(f"SELECT {exprs} FROM active_facts WHERE {where}", params)[0]
+    measures = [c for m in chosen for c in m.measures]
+    current = store.rows(f"SELECT {exprs} FROM ({presummed((), where, measures)})", params)[0]
     previous_values: tuple | None = None
     before = filters.shifted_back()
     if before is not None:
         where_b, params_b = before.where()
-        previous_values = store.rows(f"SELECT {exprs} FROM active_facts WHERE {where_b}", params_b)[0]
+        previous_values = store.rows(f"SELECT {exprs} FROM ({presummed((), where_b, measures)})", params_b)[0]
     out = {}
     for i, m in enumerate(chosen):
         prev = _none(previous_values[2 * i]) if previous_values else None
@@ -89,6 +122,7 @@ def kpis(store: Store, names: tuple[str, ...], filters: FilterState = FilterStat
     return out
 
 
+@cache.cached
 def date_span(store: Store, filters: FilterState = FilterState()) -> tuple[dt.date | None, dt.date | None]:
     """First and last dates covered by the filtered rows."""
     where, params = filters.where()
@@ -109,6 +143,7 @@ def pick_grain(start: dt.date | None, end: dt.date | None, series: int = 1) -> s
     return "year"
 
 
+@cache.cached
 def trend(
     store: Store, metric_name: str, filters: FilterState = FilterState(), split: str = "platform"
 ) -> pd.DataFrame:
@@ -125,12 +160,13 @@ def trend(
     grain = pick_grain(start, end, series=len(model.PLATFORMS))
     where, params = filters.where()
     params["grain"] = grain
+    keys = [('"date"', "date"), ('"date_end"', "date_end"), (f'"{split}"', split)]
     volume = f'sum("{metric.denominator[0]}") FILTER (WHERE {metric.reported_sql()})'
     return store.df(
         f"""WITH rows AS (
                 SELECT *, date_trunc($grain, "date")::DATE AS b0,
                        date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
-                FROM active_facts WHERE {where} AND "date" IS NOT NULL
+                FROM ({presummed(keys, f'{where} AND "date" IS NOT NULL', metric.measures)})
             ), points AS (
                 SELECT 'point' AS kind, b0 AS period, b0 AS period_end, "{split}",
                        {metric.sql()} AS value, {volume} AS volume
@@ -146,6 +182,7 @@ def trend(
     )
 
 
+@cache.cached
 def by_objective(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Rows and spend per objective (in the canonical order), to show which objectives hold data."""
     where, params = filters.where()
@@ -157,6 +194,7 @@ def by_objective(store: Store, filters: FilterState = FilterState()) -> pd.DataF
     )
 
 
+@cache.cached
 def ranked_videos(
     store: Store,
     metric_name: str,
@@ -171,10 +209,10 @@ def ranked_videos(
     params.update({"limit": int(limit), "min_volume": float(min_volume)})
     order = "DESC" if metric.higher_is_better != worst else "ASC"
     den = f"sum({' * '.join(chr(34) + c + chr(34) for c in metric.denominator)})"
+    keys = [('coalesce("video_title", "ad", "video_id", "campaign")', "video"), ('"platform"', "platform")]
     return store.df(
-        f"""SELECT coalesce(video_title, ad, video_id, campaign) AS video, platform,
-                   {metric.sql()} AS value, {den} AS volume
-            FROM active_facts WHERE {where}
+        f"""SELECT video, platform, {metric.sql()} AS value, {den} AS volume
+            FROM ({presummed(keys, where, metric.measures)})
             GROUP BY ALL HAVING value IS NOT NULL AND volume >= $min_volume
             ORDER BY value {order} LIMIT $limit""",
         params,
@@ -190,9 +228,8 @@ def imports(store: Store) -> pd.DataFrame:
 
 
 def data_version(store: Store) -> tuple[int, int]:
-    """Changes whenever an import lands or is undone: a cache key for aggregates."""
-    row = store.rows("SELECT coalesce(max(import_id), 0), count(*) FILTER (WHERE status = 'undone') FROM imports")[0]
-    return int(row[0]), int(row[1])
+    """Changes whenever an import lands or is undone (see vmdash.cache)."""
+    return cache.data_version(store)
 
 
 def latest_import(store: Store) -> tuple[int, dt.datetime] | None:
@@ -203,6 +240,7 @@ def latest_import(store: Store) -> tuple[int, dt.datetime] | None:
     return (int(row[0][0]), row[0][1]) if row else None
 
 
+@cache.cached
 def choices(store: Store, column: str, filters: FilterState = FilterState()) -> list[str]:
     """Distinct values of a dimension present in the data (for the filter bar)."""
     if column not in ("campaign", "video_id", "platform", "channel", "objective"):
@@ -215,6 +253,7 @@ def choices(store: Store, column: str, filters: FilterState = FilterState()) -> 
     return [r[0] for r in rows]
 
 
+@cache.cached
 def videos(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Video ids with their titles and platforms, for pickers."""
     where, params = filters.where()
@@ -236,6 +275,7 @@ def active_hashes(store: Store) -> frozenset[str]:
     return frozenset(h for (h,) in store.rows("SELECT content_hash FROM imports WHERE status = 'active'"))
 
 
+@cache.cached
 def currency(store: Store, filters: FilterState = FilterState()) -> str | None:
     """The one currency of the filtered data, or None when there are several or none."""
     where, params = filters.where()
@@ -245,6 +285,7 @@ def currency(store: Store, filters: FilterState = FilterState()) -> str | None:
     return rows[0][0] if len(rows) == 1 else None
 
 
+@cache.cached
 def undated_rows(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Rows without a date (lifetime totals such as Vimeo and Wistia) per platform: a date range leaves them out."""
     where, params = filters.without("date_from", "date_to").where()
@@ -260,6 +301,7 @@ def platforms_present(store: Store, filters: FilterState = FilterState()) -> lis
     return [p for p in model.PLATFORMS if p in present]
 
 
+@cache.cached
 def video_choices(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Every video (or ad, where the platform gives no video id) with a label, for the video filter."""
     where, params = filters.where()
@@ -350,6 +392,7 @@ def _in_order(frame: pd.DataFrame, by: str) -> pd.DataFrame:
 QUARTILE_BASES = {"video_starts": metrics.QUARTILE_STEPS, "impressions": metrics.QUARTILE_STEPS_PER_IMPRESSION}
 
 
+@cache.cached
 def quartile_funnel(
     store: Store, filters: FilterState = FilterState(), by: str = "platform", base: str = "video_starts"
 ) -> pd.DataFrame:
@@ -370,8 +413,11 @@ def quartile_funnel(
         parts.append(
             f'{m.sql()} AS rate{i}, {m.coverage_sql()} AS coverage{i}, sum("{step.measure}") FILTER (WHERE {m.reported_sql()}) AS plays{i}'
         )
+    measures = [first.measure, *(c for step in steps for c in metrics.get(step.rate).measures)]
+    keys = [(f'"{by}"', by)] if by in ("channel", "platform", "objective") else list(_NAME_KEYS)
     wide = store.df(
-        f'SELECT {group} AS "group", {", ".join(parts)} FROM active_facts WHERE {where} GROUP BY 1 HAVING starts > 0',
+        f'SELECT {group} AS "group", {", ".join(parts)} FROM ({presummed(keys, where, measures)}) '
+        "GROUP BY 1 HAVING starts > 0",
         params,
     )
     rows = []
@@ -404,19 +450,20 @@ def quartile_funnel(
     return _in_order(out, by).sort_values(["group", "order"], kind="stable").reset_index(drop=True)
 
 
+@cache.cached
 def completion_by_length(store: Store, filters: FilterState = FilterState(), limit: int = 2000) -> pd.DataFrame:
     """Completion rate and length per video (the most-started `limit`), with how many videos qualified."""
     where, params = filters.where()
     duration = duration_sql(params)
     m = metrics.get("completion_rate")
     params["limit"] = int(limit)
+    pre = presummed([(VIDEO_KEY_SQL, "key"), *_NAME_KEYS], f"{where} AND {VIDEO_KEY_SQL} IS NOT NULL", m.measures)
     return store.df(
-        f"""SELECT {VIDEO_KEY_SQL} AS key, coalesce(any_value("video_title"), {VIDEO_KEY_SQL}) AS video,
+        f"""SELECT key, coalesce(any_value("video_title"), key) AS video,
                    "platform", max({duration}) AS duration_s, {m.sql()} AS completion_rate,
                    sum("video_starts") FILTER (WHERE {m.reported_sql()}) AS starts,
                    count(*) OVER () AS videos_total
-            FROM active_facts WHERE {where} AND {VIDEO_KEY_SQL} IS NOT NULL
-            GROUP BY {VIDEO_KEY_SQL}, "platform"
+            FROM ({pre}) GROUP BY key, "platform"
             HAVING completion_rate IS NOT NULL AND duration_s IS NOT NULL
             ORDER BY starts DESC, key LIMIT $limit""",
         params,
@@ -433,6 +480,7 @@ _FUNNEL_KPIS: tuple[str, ...] = tuple(
 )
 
 
+@cache.cached
 def funnel(store: Store, filters: FilterState = FilterState(), by: str = "channel") -> pd.DataFrame:
     """Impressions -> views -> engaged views -> clicks -> conversions per group, plus an 'All' row.
 
@@ -446,9 +494,9 @@ def funnel(store: Store, filters: FilterState = FilterState(), by: str = "channe
         f'{metrics.get(n).sql()} AS "{n}", {metrics.get(n).coverage_sql()} AS "{n}__coverage"' for n in _FUNNEL_KPIS
     )
     frame = store.df(
-        f"""SELECT "{by}" AS "group", grouping("{by}") = 1 AS is_total, count(*) AS rows, {sums}, {kpi},
+        f"""SELECT "{by}" AS "group", grouping("{by}") = 1 AS is_total, sum(_rows) AS rows, {sums}, {kpi},
                    sum("conversion_value") AS conversion_value, sum("spend") AS spend
-            FROM active_facts WHERE {where} GROUP BY GROUPING SETS (("{by}"), ())""",
+            FROM ({presummed([(f'"{by}"', by)], where)}) GROUP BY GROUPING SETS (("{by}"), ())""",
         params,
     )
     if frame.empty or frame["rows"].fillna(0).sum() == 0:
@@ -559,6 +607,7 @@ def _retention_scope(filters: FilterState, params: dict[str, object]) -> str:
     return " AND ".join(clauses) or "TRUE"
 
 
+@cache.cached
 def retention_videos(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Videos with retention points under these filters: key, platform, title, duration, length bucket."""
     params: dict[str, object] = {}
@@ -571,6 +620,7 @@ def retention_videos(store: Store, filters: FilterState = FilterState()) -> pd.D
     )
 
 
+@cache.cached
 def retention_curves(store: Store, keys: list[str] | tuple[str, ...]) -> pd.DataFrame:
     """The retention curves of these videos (retention keys), binned to CURVE_STEP_PCT of their length."""
     params: dict[str, object] = {"keys": list(keys)[:MAX_OVERLAY], "step": CURVE_STEP_PCT}
@@ -587,6 +637,7 @@ def retention_curves(store: Store, keys: list[str] | tuple[str, ...]) -> pd.Data
     ).assign(seconds=lambda d: d["position_pct"] / 100 * d["duration_s"])
 
 
+@cache.cached
 def typical_band(
     store: Store, platform: str, length_bucket: str | None = None, filters: FilterState = FilterState()
 ) -> pd.DataFrame:
@@ -617,6 +668,7 @@ def typical_band(
     )
 
 
+@cache.cached
 def band_for(store: Store, video: pd.Series, filters: FilterState = FilterState()) -> tuple[pd.DataFrame, str]:
     """The typical band to draw beside a video: same platform and length bucket, else same platform.
 
@@ -654,6 +706,7 @@ class RetentionView:
     unit: str
 
 
+@cache.cached
 def retention_view(
     store: Store, keys: list[str] | tuple[str, ...], filters: FilterState = FilterState(), unit: str = "pct"
 ) -> RetentionView:

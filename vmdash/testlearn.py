@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import metrics, model, queries, stats
+from vmdash import cache, metrics, model, queries, stats
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.store import Store
@@ -38,6 +38,7 @@ def kpi_options() -> dict[str, str]:
     return {f"{metrics.get(n).label} ({metrics.get(n).objective})": n for n in TEST_KPIS}
 
 
+@cache.cached
 def name_tokens(store: Store, filters: FilterState = FilterState(), limit: int = 2000) -> list[str]:
     """Every naming token in the filtered rows' ad, ad set and campaign names, A to Z."""
     where, params = filters.where()
@@ -99,6 +100,7 @@ class VariantReport:
     warnings: tuple[str, ...]
 
 
+@cache.cached
 def variant_totals(
     store: Store, kind: str, values: tuple[str, ...], metric_name: str, filters: FilterState = FilterState()
 ) -> pd.DataFrame:
@@ -132,6 +134,7 @@ def variant_totals(
     return out
 
 
+@cache.cached
 def compare_variants(
     store: Store,
     kind: str,
@@ -305,6 +308,7 @@ def _day(value: object) -> str:
     return pd.Timestamp(value).date().isoformat() if pd.notna(value) else "?"
 
 
+@cache.cached
 def variant_trend(
     store: Store,
     kind: str,
@@ -361,6 +365,7 @@ def cohort_options() -> dict[str, str]:
     return {**COHORT_COUNTS, **{metrics.get(n).label: n for n in COHORT_KPIS}}
 
 
+@cache.cached
 def lifecycle(store: Store, measure: str, filters: FilterState = FilterState(), limit: int = 500) -> pd.DataFrame:
     """Each video's value over its first 1 / 7 / 28 days since publish, with the days its data covers.
 
@@ -457,6 +462,7 @@ def lifecycle_table(frame: pd.DataFrame, measure: str, currency: str | None = No
 MIN_PEERS = 3
 
 
+@cache.cached
 def benchmarks(store: Store, filters: FilterState = FilterState(), limit: int = 2000) -> pd.DataFrame:
     """Each video (or ad) against the median of its platform, objective and length bucket, as an index.
 

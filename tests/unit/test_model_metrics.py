@@ -136,3 +136,10 @@ def test_ratio_with_no_reporting_rows_is_null_not_zero(store, tmp_path):
     ctr = metrics.get("ctr")
     assert store.scalar(f"SELECT {ctr.sql()} FROM active_facts") is None
     assert store.scalar("SELECT sum(clicks) FROM active_facts") is None
+
+
+def test_every_denominator_multiplies_at_most_one_measure():
+    # queries.presummed sums measures before a KPI reads them: a product of two summed
+    # measures would be wrong, a measure times a dimension (kept as a key) is exact.
+    for metric in metrics.METRICS:
+        assert sum(c in model.MEASURE_NAMES for c in metric.denominator) <= 1, metric.name
