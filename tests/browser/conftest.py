@@ -119,6 +119,8 @@ def browser():
 def page(browser):
     """A fresh browser context (no shared cookies or storage) and its page."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # The suite shares two cores with a browser and a server: allow slow, not wrong.
+    context.set_default_timeout(120_000)
     pg = context.new_page()
     yield pg
     context.close()

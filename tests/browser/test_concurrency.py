@@ -89,6 +89,10 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
                     failures.append(f"{' '.join(args[:1])}: {done.stderr.strip()}")
 
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(SESSIONS)]
+    for c in contexts:
+        # Twenty sessions on two shared cores, beside the rest of the suite: slow is not wrong.
+        c.set_default_timeout(180_000)
+        c.set_default_navigation_timeout(180_000)
     pages = [c.new_page() for c in contexts]
     seen: list[tuple[int, dict[str, str]]] = []
     errors = 0

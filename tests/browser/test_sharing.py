@@ -54,6 +54,7 @@ def _choose(page, label: str, option: str) -> None:
 
 def test_a_copied_link_reopens_the_same_view_in_a_fresh_browser(analyst_server, browser):
     first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    first.set_default_timeout(120_000)
     page = first.new_page()
     page.goto(analyst_server.url)
     wait_for_app(page)
@@ -70,6 +71,8 @@ def test_a_copied_link_reopens_the_same_view_in_a_fresh_browser(analyst_server, 
     first.close()
 
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+    fresh.set_default_timeout(120_000)
     other = fresh.new_page()
     other.goto(link)
     wait_for_app(other)

@@ -77,7 +77,7 @@ def detect(file_name: str, lines: list[str], encoding: str, saved: tuple[Format,
         for delimiter in DELIMITERS:
             if delimiter not in line:
                 continue
-            cells = next(csv.reader([line], delimiter=delimiter))
+            cells = cells_of(line, delimiter)
             if len(cells) < 2:
                 continue
             for fmt in (*saved, *FORMATS):
@@ -125,11 +125,19 @@ def _detection(
     )
 
 
+def cells_of(line: str, delimiter: str) -> list[str]:
+    """One line's cells; none when it is no CSV line at all (a cell of megabytes, a stray NUL)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
 def _has_decimal_comma(sample: list[str], delimiter: str) -> bool:
     # With ',' as delimiter a decimal comma only survives inside quotes ("45,2"); "45,905" is
     # a thousands separator, so only one or two digits after the comma count.
     votes = 0
-    for row in csv.reader(sample, delimiter=delimiter):
+    for row in (cells_of(line, delimiter) for line in sample):
         for cell in row:
             cell = cell.strip()
             if _DECIMAL_COMMA_CELL.match(cell):

@@ -7,7 +7,6 @@ signature, so the next file with the same headers is recognised on its own.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 
 from vmdash import model, roles
 from vmdash.errors import InvalidChoice, VmdashError
-from vmdash.ingest.detect import DELIMITERS, MAX_PREAMBLE_LINES
+from vmdash.ingest.detect import DELIMITERS, MAX_PREAMBLE_LINES, cells_of
 from vmdash.ingest.generic import canonical_field
 from vmdash.ingest.spec import Format, normalise_header
 from vmdash.store import Store
@@ -44,7 +43,7 @@ def header_row(lines: Sequence[str]) -> tuple[str, list[str]]:
         for delimiter in DELIMITERS:
             if delimiter not in line:
                 continue
-            cells = next(csv.reader([line], delimiter=delimiter))
+            cells = cells_of(line, delimiter)
             if len(cells) > best[0]:
                 best = (len(cells), delimiter, cells)
     return best[1], best[2]
