@@ -103,7 +103,7 @@ def check(db: Path, path: Path, name: str | None = None) -> str:
             raise AssertionError(f"{name}: the upload path crashed: {exc!r}") from exc
         else:
             assert outcome == "accepted", f"{name}: the upload took what the command line refused"
-            assert len(reports) == 1 and reports[0].import_id is not None
+            assert len(reports) == 1
     finally:
         s.close()
     if outcome == "accepted":
@@ -116,6 +116,10 @@ def check(db: Path, path: Path, name: str | None = None) -> str:
 
 
 def _accepted_whole(db: Path, before: dict, after: dict, name: str) -> None:
+    if after["imports"][0] == before["imports"][0]:
+        # The very file already loaded: reported as a duplicate, nothing written.
+        assert after == before, f"{name}: a duplicate changed the database"
+        return
     s = Store(db, idle_release_s=None)
     try:
         import_id, loaded = s.rows("SELECT import_id, rows_loaded FROM imports ORDER BY import_id DESC LIMIT 1")[0]
