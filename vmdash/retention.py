@@ -2,7 +2,8 @@
 
 Pure functions over one curve (positions in % of the video's length, audience ratios where
 1.0 is everyone who started); no data access. Curves arrive already binned by
-`queries.retention_curves`, so they hold at most a few hundred points.
+`queries.retention_curves`, so they hold at most a few hundred points; `_grid` puts them on
+steps of at least 1 % of the video before anything is judged.
 """
 
 from __future__ import annotations
@@ -87,16 +88,27 @@ def _missing(value: float | None) -> bool:
 
 
 def _grid(positions: Sequence[float], ratios: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    # Curves come at 1 %, 1/75th or per-second spacing: compare them on one 1 % grid.
+    """The curve sorted, one value per position, on steps of at least 1 % of the video.
+
+    A curve already that coarse (a 1 %-step YouTube curve, a Wistia curve of a short video
+    with one point per second) keeps its own points, so moments land on real seconds; a
+    denser one is resampled on a 1 % grid, so one-point noise does not read as a moment.
+    Both ends are kept.
+    """
     pos = np.asarray(positions, dtype=float)
     val = np.asarray(ratios, dtype=float)
     keep = ~(np.isnan(pos) | np.isnan(val))
     pos, val = pos[keep], val[keep]
-    order = np.argsort(pos)
-    pos, val = pos[order], val[order]
-    if len(pos) < 2:
+    if len(pos) == 0:
         return pos, val
-    grid = np.arange(math.ceil(pos[0]), math.floor(pos[-1]) + 1, 1.0)
+    pos, inverse = np.unique(pos, return_inverse=True)
+    val = np.bincount(inverse, weights=val) / np.bincount(inverse)
+    if len(pos) < 2 or (pos[-1] - pos[0]) / (len(pos) - 1) >= 1.0:
+        return pos, val
+    inner = np.arange(math.floor(pos[0]) + 1, math.ceil(pos[-1]), 1.0)
+    # No sliver steps at the ends: a 0.1 % step would weigh its noise ten times.
+    inner = inner[(inner - pos[0] >= 0.5) & (pos[-1] - inner >= 0.5)]
+    grid = np.concatenate(([pos[0]], inner, [pos[-1]]))
     return grid, np.interp(grid, pos, val)
 
 
@@ -129,7 +141,7 @@ def steep_drops(positions: Sequence[float], ratios: Sequence[float], duration_s:
     grid, values = _grid(positions, ratios)
     if len(grid) < 3:
         return []
-    loss = -np.diff(values)  # loss over each 1 % step
+    loss = -np.diff(values) / np.diff(grid)  # loss per 1 % of the video, whatever the step
     body = grid[:-1] >= intro_end_pct(duration_s)
     if not body.any():
         return []
