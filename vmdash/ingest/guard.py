@@ -9,10 +9,12 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import lzma
 import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -139,16 +141,7 @@ def _unzip(path: Path, name: str, workdir: Path) -> list[Part]:
         parts: list[Part] = []
         for n, info in enumerate(tables):
             target = workdir / f"member_{n}{PurePosixPath(info.filename).suffix.lower()}"
-            written = 0
-            with zf.open(info) as src, target.open("wb") as dst:
-                # Count what really comes out: a forged header cannot hide a bomb.
-                while chunk := src.read(MB):
-                    written += len(chunk)
-                    if written > info.file_size or written > max_file_bytes():
-                        raise ImportRejected(
-                            name, f"the ZIP member {info.filename!r} is larger than it declares; refused"
-                        )
-                    dst.write(chunk)
+            _extract(zf, info, target, name)
             display = f"{name} › {PurePosixPath(info.filename).name}"
             member_name = PurePosixPath(info.filename).name
             context = {**zip_context, "member": member_name}
@@ -157,6 +150,36 @@ def _unzip(path: Path, name: str, workdir: Path) -> list[Part]:
             else:
                 parts.append(_as_utf8(target, display, workdir, context))
         return parts
+
+
+# What zipfile raises for a member it cannot give back: a bad checksum or deflate stream
+# (BadZipFile, zlib.error, LZMAError), a cut archive (EOFError), a password (RuntimeError),
+# an unknown compression method (NotImplementedError).
+_MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError, OSError)
+
+
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, name: str) -> None:
+    written = 0
+    try:
+        with zf.open(info) as src, target.open("wb") as dst:
+            # Count what really comes out: a forged header cannot hide a bomb.
+            while chunk := src.read(MB):
+                written += len(chunk)
+                if written > info.file_size or written > max_file_bytes():
+                    raise ImportRejected(name, f"the ZIP member {info.filename!r} is larger than it declares; refused")
+                dst.write(chunk)
+    except ImportRejected:
+        raise
+    except _MEMBER_ERRORS as exc:
+        if info.flag_bits & 0x1:
+            why = "is protected by a password"
+        elif isinstance(exc, NotImplementedError):
+            why = "uses a compression method vmdash cannot read"
+        else:
+            why = "is damaged (its content does not match its checksum)"
+        raise ImportRejected(
+            name, f"the ZIP member {info.filename!r} {why}; download the export again or unzip it and upload the CSV"
+        ) from None
 
 
 def _sheet_to_csv(path: Path, name: str, workdir: Path, context: dict[str, str] | None = None) -> Part:
@@ -236,6 +259,7 @@ def _as_utf8(path: Path, name: str, workdir: Path, context: dict[str, str]) -> P
     encoding = sniff_encoding(path, name)
     label = _ENCODING_LABELS[encoding]
     if encoding in ("utf-8", "utf-8-sig"):
+        _check_last_line(path, name)
         # DuckDB reads UTF-8 (and skips its BOM) directly: no copy of a large file.
         return Part(path, name, label, context)
     target = workdir / f"{path.stem}_utf8.csv"
@@ -250,6 +274,27 @@ def _as_utf8(path: Path, name: str, workdir: Path, context: dict[str, str]) -> P
             name, f"the file's text encoding is broken ({label} expected, bad byte at offset {exc.start})"
         ) from None
     return Part(target, name, label, context)
+
+
+def _check_last_line(path: Path, name: str) -> None:
+    """Refuse a UTF-8 file whose unterminated last line is not UTF-8: a download cut mid-character.
+
+    DuckDB 1.5 fails on such a line with an internal error that invalidates the whole
+    database instance (every later query in the process fails), so it must never reach it.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - 2 * MB))
+        tail = fh.read()
+    if tail.endswith(b"\n"):
+        return
+    last = tail[tail.rfind(b"\n") + 1 :]
+    try:
+        last.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            name, "the file ends in the middle of a character, so it looks cut short; download the export again"
+        ) from None
 
 
 def head_lines(path: Path, limit: int = 250) -> list[str]:
