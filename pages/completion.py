@@ -39,8 +39,9 @@ ui.chart(charts.quartile_funnel(funnel, by, note=metrics.get(step_kpis[-1]).cave
 table = funnel.pivot(index="group", columns="step", values="rate").reindex(
     index=list(dict.fromkeys(funnel["group"])), columns=list(dict.fromkeys(funnel.sort_values("order")["step"]))
 )
+table = table.reset_index().assign(group=lambda d: [charts.series_label(by, g) for g in d["group"]])
 ui.frame(
-    ui.formatted(table.reset_index(), {c: "pct" for c in table.columns}).rename(
+    ui.formatted(table, {c: "pct" for c in table.columns if c != "group"}).rename(
         columns={"group": charts.legend_label(by)}
     )
 )

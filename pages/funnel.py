@@ -29,7 +29,8 @@ formats = {s.label: "number" for s in metrics.FUNNEL_STEPS}
 formats |= {metrics.get(s.rate).label: "pct" for s in metrics.FUNNEL_STEPS if s.rate}
 formats |= {metrics.get(s.cost).label: "money" for s in metrics.FUNNEL_STEPS if s.cost}
 formats[metrics.get("roas").label] = "ratio"
-ui.frame(ui.formatted(table, formats, currency).rename(columns={"group": by.capitalize()}))
+shown = table.assign(group=[charts.series_label(by, g) for g in table["group"]])
+ui.frame(ui.formatted(shown, formats, currency).rename(columns={"group": by.capitalize()}))
 for rec in steps[steps["weakest"]].itertuples():
     st.markdown(
         f"**{ui.safe_text(charts.series_label(by, rec.group))}**: weakest step **{rec.step}** "

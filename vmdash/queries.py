@@ -622,13 +622,16 @@ def retention_videos(store: Store, filters: FilterState = FilterState()) -> pd.D
 
 @cache.cached
 def retention_curves(store: Store, keys: list[str] | tuple[str, ...]) -> pd.DataFrame:
-    """The retention curves of these videos (retention keys), binned to CURVE_STEP_PCT of their length."""
+    """The retention curves of these videos (retention keys); curves denser than CURVE_STEP_PCT are binned to it."""
     params: dict[str, object] = {"keys": list(keys)[:MAX_OVERLAY], "step": CURVE_STEP_PCT}
     cte = _retention_videos_sql(params)
     return store.df(
         f"""WITH {cte}
             SELECT r.video_id AS key, rv.title, r.platform, rv.duration_s,
-                   round(r.position_pct / $step) * $step AS position_pct,
+                   -- Only a curve denser than the step is binned: binning a per-second curve of a
+                   -- short video would move its points off their seconds.
+                   CASE WHEN rv.points > 100 / $step THEN round(r.position_pct / $step) * $step
+                        ELSE r.position_pct END AS position_pct,
                    avg(r.audience_ratio) AS audience_ratio, avg(r.relative_ratio) AS relative_ratio
             FROM active_retention AS r JOIN rv ON rv.key = r.video_id AND rv.platform = r.platform
             WHERE list_contains($keys, r.video_id)
