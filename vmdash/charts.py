@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -101,7 +103,8 @@ def spec_rows(chart: alt.TopLevelMixin) -> int:
 
 
 def _subtitle(*parts: str) -> list[str]:
-    return [p for p in parts if p]
+    # Vega does not wrap titles: long definitions become several lines instead of running off.
+    return [line for p in parts if p for line in textwrap.wrap(p, 110)]
 
 
 def metric_axis_title(metric: metrics.Metric, currency: str | None = None) -> str:
@@ -153,7 +156,7 @@ def trend(
         .mark_rule(strokeWidth=4, opacity=0.6, strokeCap="round")
         .encode(x="period:T", x2="period_end:T", y=y, color=color, tooltip=tooltip)
     )
-    return alt.layer(points, spans, *annotation_layers(annotations)).properties(height=320)
+    return alt.layer(points, spans, *annotation_layers(annotations)).properties(height=460)
 
 
 def annotation_layers(annotations: pd.DataFrame | None) -> list[alt.Chart]:
@@ -185,9 +188,8 @@ def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency
     """Horizontal bars of videos ranked by a KPI, coloured by platform."""
     present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []
     # The same creative often runs on several placements: label each bar with its platform.
-    data = data.assign(
-        label=data["video"].astype(str) + " · " + data["platform"].map(lambda p: model.PLATFORM_LABELS.get(p, p))
-    )
+    data = data.assign(series=data["platform"].map(lambda p: model.PLATFORM_LABELS.get(p, p)))
+    data = data.assign(label=data["video"].astype(str) + " · " + data["series"])
     return (
         alt.Chart(data, title=title)
         .mark_bar()
@@ -196,15 +198,20 @@ def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency
                 "value:Q", title=metric_axis_title(metric, currency), axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt])
             ),
             y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.Color("platform:N", title="Platform", scale=color_scale("platform", present)),
+            color=alt.Color(
+                "series:N",
+                title="Platform",
+                scale=_labelled_scale("platform", present),
+                legend=alt.Legend(orient="bottom"),
+            ),
             tooltip=[
                 alt.Tooltip("video:N", title="Video"),
-                alt.Tooltip("platform:N", title="Platform"),
+                alt.Tooltip("series:N", title="Platform"),
                 alt.Tooltip("value:Q", title=metric.label, format=_TOOLTIP_FORMAT[metric.fmt]),
                 alt.Tooltip("volume:Q", title="Volume", format=",.0f"),
             ],
         )
-        .properties(height=max(120, 28 * len(data)))
+        .properties(height=190 + 30 * len(data))
     )
 
 
@@ -290,13 +297,20 @@ def retention(
             )
         )
         if len(videos) == 1:
+            # Short tags (the points moved) so moments close together stay readable; the full
+            # label is in the tooltip and listed under the chart.
+            tags = moments.assign(
+                video=moments["title"].astype(str),
+                tag=[f"{c * 100:+.0f}" if abs(c) >= 0.1 else f"{c * 100:+.1f}" for c in moments["change"]],
+            )
+            tags["tag"] = tags["tag"].str.replace("-", "−") + " pts"
             layers.append(
-                marks.mark_text(align="left", dx=8, dy=-10, fontSize=11, color="#333").encode(
-                    x="x:Q", y="audience_ratio:Q", text="label:N"
-                )
+                alt.Chart(tags)
+                .mark_text(align="center", dy=-14, fontSize=11, fontWeight="bold", color="#333")
+                .encode(x="x:Q", y="audience_ratio:Q", text="tag:N")
             )
     return alt.layer(*layers).properties(
-        height=380, title=alt.Title("Audience retention", subtitle=_subtitle(band_note, note))
+        height=540, title=alt.Title("Audience retention", subtitle=_subtitle(band_note, note))
     )
 
 
@@ -327,7 +341,7 @@ def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart
                 alt.Tooltip("coverage:Q", title="Coverage (base reporting this step)", format=".0%"),
             ],
         )
-        .properties(height=340)
+        .properties(height=460)
     )
 
 
@@ -363,7 +377,7 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart:
         )
     )
     return alt.layer(rules, labels, dots).properties(
-        height=340,
+        height=460,
         title=alt.Title(
             "Completion rate against video length",
             subtitle=_subtitle(metrics.get("completion_rate").help(), note),
@@ -401,15 +415,15 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
     )
     flags = (
         base.transform_filter(alt.datum.weakest)
-        .mark_text(dy=-8, fontSize=11, fontWeight="bold", color="#000000")
-        .encode(x=x, xOffset=offset, y=y, text=alt.value("▼ weakest"))
+        .mark_text(dy=-8, fontSize=12, fontWeight="bold", color="#000000")
+        .encode(x=x, xOffset=offset, y=y, text=alt.value("▼"))
     )
     return alt.layer(bars, flags).properties(
-        height=340,
+        height=460,
         title=alt.Title(
             "Step conversion rates",
             subtitle=_subtitle(
-                "Each step over the previous one. Outlined: the group's weakest step, "
+                "Each step over the previous one. Outlined and marked ▼: the group's weakest step, "
                 "furthest below the same step for the whole selection.",
                 note,
             ),
@@ -417,7 +431,7 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
     )
 
 
-def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.HConcatChart:
+def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.VConcatChart:
     """Cost per step (CPM, CPV, CPC, CPA) per group, one small chart per cost with its own scale."""
     present = sorted(data["group"].dropna().unique().tolist()) if not data.empty else []
     frame = data.dropna(subset=["value"]).assign(series=lambda d: d["group"].map(lambda v: series_label(split, v)))
@@ -439,9 +453,11 @@ def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) ->
                     alt.Tooltip("coverage:Q", title="Coverage", format=".0%"),
                 ],
             )
-            .properties(width=170, height=220)
+            .properties(width=150, height=220)
         )
-    return alt.hconcat(*charts)
+    # Two by two: four side by side do not fit the page's narrower column.
+    rows = [alt.hconcat(*charts[i : i + 2]) for i in range(0, len(charts), 2)]
+    return alt.vconcat(*rows)
 
 
 # -- test & learn --------------------------------------------------------------------------------
