@@ -10,15 +10,38 @@ queries at once, and each Streamlit session runs in its own thread), and closes
 it `idle_release_s` seconds after the last use. The command line can then
 import while the app is running: it retries while the app holds the file for a
 query, and says so in one line if the file stays locked past `busy_timeout_s`.
+
+DuckLake (scaling out)
+----------------------
+`VMDASH_DB=ducklake:postgres:<libpq connection string>` (with `VMDASH_DATA_PATH` naming
+the folder or `s3://` prefix for the Parquet files when the lake is first created) puts
+the same tables in a DuckLake: the catalog in PostgreSQL, the data as Parquet files. Many
+processes on many machines can then read and write at once, so nothing here locks a file:
+the connection stays open, there is no idle release and no `.waiting` request. The rest of
+vmdash sees the same tables and runs the same SQL; where DuckLake lacks a feature the
+schema uses, this module stands in for it:
+
+- no PRIMARY KEY / UNIQUE and no sequences: migrations are applied without them, and each
+  write transaction first takes a PostgreSQL advisory lock (writers queue up, readers never
+  wait), then gives `import_seq` and `loop_log_seq` a TEMP sequence starting past the
+  largest stored id, so ids stay unique and increasing across processes;
+- no `INSERT OR REPLACE` (it needs a key): a write transaction turns it into a DELETE of the
+  key and an INSERT;
+- staging tables stay TEMP tables in the process's own in-memory DuckDB;
+- no write-ahead-log replay: a DuckLake commit is one PostgreSQL transaction, so an import
+  that dies leaves at most unreferenced Parquet files (`ducklake_delete_orphaned_files`
+  removes them), never rows, and nothing needs reconciling on open.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import re
 import threading
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +56,38 @@ SCHEMA_VERSION = 3
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def default_db_path() -> Path:
-    """`$VMDASH_DB`, else data/vmdash.duckdb beside the app."""
+LAKE_PREFIX = "ducklake:"
+LAKE_ALIAS = "lake"
+# The offline extension packages (requirements-scale.txt): module, extension name.
+_LAKE_EXTENSIONS = {
+    "ducklake": "duckdb_extension_ducklake",
+    "postgres_scanner": "duckdb_extension_postgres_scanner",
+}
+# pg_advisory_lock key shared by every vmdash writer of a lake: hash of "vmdash writer".
+_WRITER_LOCK_KEY = 0x766D646173680001
+
+
+def default_db_path() -> Path | str:
+    """`$VMDASH_DB` (a file, or `ducklake:postgres:...`), else data/vmdash.duckdb beside the app."""
     env = os.environ.get("VMDASH_DB")
+    if env and is_lake(env):
+        return env
     return Path(env) if env else ROOT / "data" / "vmdash.duckdb"
+
+
+def is_lake(target: str | os.PathLike[str]) -> bool:
+    """True when a database setting names a DuckLake (`ducklake:...`) rather than a file."""
+    return str(target).startswith(LAKE_PREFIX)
+
+
+def extension_path(name: str) -> Path | None:
+    """The extension file a PyPI package ships for this duckdb version, or None when not installed."""
+    try:
+        package = importlib.import_module(_LAKE_EXTENSIONS[name])
+    except ImportError:
+        return None
+    path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    return path if path.is_file() else None
 
 
 def _fact_table_sql() -> str:
@@ -106,7 +157,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 
 
 class Store:
-    """One DuckDB database file, shared safely between threads of one process."""
+    """One DuckDB database file (or one DuckLake), shared safely between threads of one process."""
 
     def __init__(
         self,
@@ -114,8 +165,17 @@ class Store:
         *,
         idle_release_s: float | None = 1.0,
         busy_timeout_s: float = 30.0,
+        data_path: str | None = None,
     ):
-        self.path = Path(path) if path is not None else default_db_path()
+        """Args: path: a database file or `ducklake:...` (default: `default_db_path()`); data_path: where a
+        new DuckLake keeps its Parquet files (default: `$VMDASH_DATA_PATH`); ignored for a file."""
+        target = path if path is not None else default_db_path()
+        self.lake: _Lake | None = None
+        if is_lake(target):
+            self.lake = _Lake(str(target), data_path or os.environ.get("VMDASH_DATA_PATH") or None)
+            self.path: Path | str = str(target)
+        else:
+            self.path = Path(target)
         self.idle_release_s = idle_release_s
         self.busy_timeout_s = busy_timeout_s
         self._lock = threading.RLock()
@@ -126,6 +186,13 @@ class Store:
 
     # -- connections -------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
+        if self.lake is not None:
+            con = self.lake.open(self.busy_timeout_s)
+            if not self._migrated:
+                with self.lake.writer(self.busy_timeout_s):
+                    _migrate(con, lake=True)
+                self._migrated = True
+            return con
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # A write-ahead log left beside the file means the last writer did not close cleanly.
         unclean = Path(f"{self.path}.wal").exists()
@@ -191,7 +258,7 @@ class Store:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            if self._con is not None and self._depth == 0:
+            if self._con is not None and self._depth == 0 and self.lake is None:
                 self._yield_to_waiting_process()
             if self._con is None:
                 self._con = self._open()
@@ -204,7 +271,8 @@ class Store:
                     self._schedule_release()
 
     def _schedule_release(self) -> None:
-        if self.idle_release_s is None:
+        # A lake has no file lock to give back: keep the connection (and its catalog session).
+        if self.idle_release_s is None or self.lake is not None:
             return
         if self.idle_release_s <= 0:
             self._release()
@@ -222,6 +290,8 @@ class Store:
         if self._con is not None:
             self._con.close()
             self._con = None
+        if self.lake is not None:
+            self.lake.close()
 
     def close(self) -> None:
         """Close the connection now; the next use opens it again."""
@@ -233,12 +303,16 @@ class Store:
 
     @property
     def is_open(self) -> bool:
-        """True while this process holds the database file."""
+        """True while this process holds the database file (or its lake connection)."""
         return self._con is not None
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One all-or-nothing write: commit on success, roll back on any exception."""
+        if self.lake is not None:
+            with self._lake_transaction() as tx:
+                yield tx
+            return
         with self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
@@ -247,6 +321,28 @@ class Store:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
+
+    @contextmanager
+    def _lake_transaction(self) -> Iterator[Any]:
+        assert self.lake is not None
+        with self.connect() as con, self.lake.writer(self.busy_timeout_s):
+            # Under the writers' lock nobody else can take an id until this commits.
+            for sequence, table, column in _LAKE_SEQUENCES:
+                start = con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0]
+                con.execute(f"CREATE OR REPLACE TEMP SEQUENCE {sequence} START {int(start)}")
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield _LakeConnection(con)
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            try:
+                con.execute("COMMIT")
+            except BaseException:
+                # A failed commit (say, a writer that bypassed the lock) leaves nothing behind.
+                with suppress(Exception):
+                    con.execute("ROLLBACK")
+                raise
 
     # -- reads -------------------------------------------------------------
     def df(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pd.DataFrame:
@@ -280,6 +376,7 @@ class Store:
             for table, column in con.execute(
                 "SELECT c.table_name, c.column_name FROM duckdb_columns() AS c JOIN duckdb_tables() AS t "
                 "USING (database_oid, schema_oid, table_oid) WHERE NOT t.temporary "
+                "AND t.database_name = current_database() "
                 "ORDER BY c.table_name, c.column_index"
             ).fetchall():
                 columns.setdefault(table, [])
@@ -294,13 +391,165 @@ class Store:
         return out
 
 
+# -- DuckLake ---------------------------------------------------------------------------------
+
+# The schema's sequences, as TEMP stand-ins in a lake: sequence, table, id column.
+_LAKE_SEQUENCES = (("import_seq", "imports", "import_id"), ("loop_log_seq", "loop_log", "entry_id"))
+# The key each table's INSERT OR REPLACE replaces on (its PRIMARY KEY in the embedded schema).
+_LAKE_KEYS = {"meta": "key", "column_mappings": "signature", "saved_views": "name", "objective_rules": "position"}
+_UPSERT = re.compile(r"\s*INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s+VALUES\s*\(\s*(\$\w+|\?)", re.IGNORECASE)
+
+
+def _for_lake(statement: str) -> str:
+    """A migration statement as DuckLake accepts it ('' to skip): no sequences, no PRIMARY KEY."""
+    if re.match(r"\s*CREATE\s+SEQUENCE\b", statement, re.IGNORECASE):
+        return ""
+    statement = re.sub(r",\s*PRIMARY\s+KEY\s*\([^)]*\)", "", statement, flags=re.IGNORECASE)
+    # A key column is never NULL; NOT NULL is the one constraint DuckLake keeps.
+    return re.sub(r"\s+PRIMARY\s+KEY\b", " NOT NULL", statement, flags=re.IGNORECASE)
+
+
+def _literal(text: str) -> str:
+    # ATTACH takes no bound parameters; these are the operator's settings, quoted all the same.
+    return "'" + text.replace("'", "''") + "'"
+
+
+class _Lake:
+    """How a Store reaches a DuckLake: extensions, ATTACH, and the writers' lock in PostgreSQL."""
+
+    def __init__(self, target: str, data_path: str | None):
+        self.target = target
+        self.data_path = data_path
+        self._session: Any = None
+
+    @property
+    def catalog_dsn(self) -> str | None:
+        """The libpq connection string of a PostgreSQL catalog, or None for another catalog."""
+        rest = self.target[len(LAKE_PREFIX) :]
+        return rest[len("postgres:") :] if rest.startswith("postgres:") else None
+
+    def open(self, busy_timeout_s: float) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute("SET python_enable_replacements = false")
+            needed = ["ducklake"] + (["postgres_scanner"] if self.catalog_dsn is not None else [])
+            for name in needed:
+                path = extension_path(name)
+                try:
+                    con.execute(f"LOAD {_literal(str(path))}" if path else f"LOAD {name}")
+                except duckdb.Error:
+                    raise VmdashError(
+                        f"the DuckLake store needs DuckDB's {name} extension, which is not installed: "
+                        "pip install -r requirements-scale.txt"
+                    ) from None
+            options = f" (DATA_PATH {_literal(self.data_path)})" if self.data_path else ""
+            try:
+                con.execute(f"ATTACH {_literal(self.target)} AS {LAKE_ALIAS}{options}")
+            except duckdb.Error as exc:
+                first = str(exc).strip().splitlines()[0][:240]
+                hint = "" if self.data_path else " (a new lake also needs VMDASH_DATA_PATH: where its Parquet files go)"
+                raise VmdashError(f"cannot open the DuckLake {self.redacted}: {first}{hint}") from None
+            con.execute(f"USE {LAKE_ALIAS}")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    @property
+    def redacted(self) -> str:
+        """The setting with any password hidden, for messages."""
+        return re.sub(r"(password\s*=\s*)(\S+)", r"\1***", self.target, flags=re.IGNORECASE)
+
+    @contextmanager
+    def writer(self, timeout_s: float) -> Iterator[None]:
+        """Hold the lake's writers' lock (a PostgreSQL advisory lock) for the block.
+
+        DuckLake itself only refuses a conflicting commit; queueing writers instead means an
+        import never fails because another one ran at the same time, and ids read as max()+1
+        stay unique. PostgreSQL drops the lock with the session if the process dies.
+        """
+        if self.catalog_dsn is None:
+            yield
+            return
+        session = self._connect_session()
+        try:
+            session.execute(f"SET lock_timeout = '{max(int(timeout_s * 1000), 1)}ms'")
+            session.execute("SELECT pg_advisory_lock(%s)", (_WRITER_LOCK_KEY,))
+        except Exception as exc:
+            self.close()
+            if "lock timeout" in str(exc).lower() or "lock_timeout" in str(exc).lower():
+                raise DatabaseBusy(
+                    f"another vmdash process has been writing to the lake for {timeout_s:.0f} s; try again in a moment"
+                ) from None
+            raise
+        try:
+            yield
+        finally:
+            try:
+                session.execute("SELECT pg_advisory_unlock(%s)", (_WRITER_LOCK_KEY,))
+            except Exception:
+                # Closing the session lets go of the lock just as well.
+                self.close()
+
+    def _connect_session(self) -> Any:
+        if self._session is not None and not self._session.closed:
+            return self._session
+        try:
+            import psycopg
+        except ImportError:
+            raise VmdashError(
+                "the DuckLake store needs psycopg for its writers' lock: pip install -r requirements-scale.txt"
+            ) from None
+        try:
+            self._session = psycopg.connect(self.catalog_dsn or "", autocommit=True)
+        except psycopg.Error as exc:
+            first = str(exc).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
+            raise VmdashError(f"cannot reach the lake's PostgreSQL catalog: {first}") from None
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            with suppress(Exception):
+                self._session.close()
+            self._session = None
+
+
+class _LakeConnection:
+    """A lake connection inside a write transaction: `INSERT OR REPLACE` becomes DELETE + INSERT."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def execute(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> Any:
+        """Run one statement, replacing by key where DuckLake has no PRIMARY KEY to do it."""
+        match = _UPSERT.match(sql)
+        if match:
+            table, first = match.group(1), match.group(2)
+            key = _LAKE_KEYS.get(table.lower())
+            if key is None or params is None:
+                raise VmdashError(f"INSERT OR REPLACE into {table} has no key in a DuckLake store")
+            if first == "?":
+                key_params: Any = [list(params)[0]]  # type: ignore[arg-type]
+            else:
+                key_params = {first[1:]: params[first[1:]]}  # type: ignore[index]
+            self._con.execute(f'DELETE FROM {table} WHERE "{key}" = {first}', key_params)
+            sql = "INSERT INTO " + sql[sql.upper().index("INTO") + 4 :].lstrip()
+        return self._con.execute(sql, params) if params is not None else self._con.execute(sql)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+
 def register_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table | pd.DataFrame) -> None:
     """Make an Arrow table or DataFrame queryable under `name` on this connection."""
     con.register(name, table)
 
 
-def _migrate(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+def _migrate(con: duckdb.DuckDBPyConnection, *, lake: bool = False) -> None:
+    if lake:
+        con.execute(_for_lake("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"))
+    else:
+        con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     version = int(row[0]) if row else 0
     if version > SCHEMA_VERSION:
@@ -314,13 +563,21 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
             for statement in MIGRATIONS[target - 1]:
                 if statement.startswith("CREATE TABLE IF NOT EXISTS meta"):
                     continue
+                if lake:
+                    statement = _for_lake(statement)
+                    if not statement:
+                        continue
                 con.execute(statement)
             if target == 1:
                 con.executemany(
                     "INSERT INTO objective_rules VALUES (?, ?, ?)",
                     [(i, token, obj) for i, (token, obj) in enumerate(model.DEFAULT_OBJECTIVE_RULES)],
                 )
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)])
+            if lake:
+                con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+                con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(target)])
+            else:
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
