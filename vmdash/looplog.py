@@ -279,8 +279,7 @@ def annotations(store: Store, filters: FilterState = FilterState()) -> pd.DataFr
     keep = (on >= start) & (on <= end)
     if filters.videos or filters.campaigns:
         about = [
-            bool(set(v if isinstance(v, list) else []) & set(filters.videos))
-            or bool(set(c if isinstance(c, list) else []) & set(filters.campaigns))
+            bool(_keys(v) & set(filters.videos)) or bool(_keys(c) & set(filters.campaigns))
             for v, c in zip(log["videos"], log["campaigns"], strict=True)
         ]
         keep &= pd.Series(about, index=log.index)
@@ -296,3 +295,10 @@ def annotations(store: Store, filters: FilterState = FilterState()) -> pd.DataFr
         },
         columns=columns,
     )
+
+
+def _keys(value: object) -> set[str]:
+    """An entry's item keys as a set: DuckDB hands a list column to pandas as arrays, NULL as NA."""
+    if isinstance(value, str) or value is None or not hasattr(value, "__iter__"):
+        return set()
+    return {str(k) for k in value}

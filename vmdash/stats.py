@@ -46,8 +46,14 @@ class Comparison:
 
     @property
     def significant(self) -> bool:
-        """True when the difference's interval excludes zero."""
-        return self.low is not None and self.high is not None and (self.low > 0 or self.high < 0)
+        """True when the difference's interval excludes zero and the test agrees at the same level.
+
+        At small counts Newcombe's interval can exclude zero while Fisher's exact test does not
+        reject (6/7 against 2/7: interval +5.8 to +80.6 pts, p = 0.10); a winner needs both.
+        """
+        if self.low is None or self.high is None or not (self.low > 0 or self.high < 0):
+            return False
+        return self.p_value is None or self.p_value < 1 - self.level
 
 
 def rate(successes: float, trials: float, level: float = 0.95) -> Rate:
@@ -83,7 +89,8 @@ def compare_rates(
     p_value, test = _p_value(ka, na, kb, nb)
     pooled = (ka + kb) / (na + nb)
     mde = minimum_detectable_effect(pooled, min(na, nb), level=level)
-    needed = sample_size(abs(diff), a.value, level=level) if diff else None
+    # From the lower rate up, so a zero on either side still gives an (approximate) answer.
+    needed = sample_size(abs(diff), min(a.value, b.value), level=level) if diff else None
     return Comparison(a, b, diff, float(low), float(high), p_value, level, test, mde, needed)
 
 
@@ -93,7 +100,10 @@ def _p_value(ka: int, na: int, kb: int, nb: int) -> tuple[float, str]:
     expected_small = min(na, nb) * min(ka + kb, na + nb - ka - kb) / (na + nb) < 5
     if expected_small:
         return float(sps.fisher_exact([[ka, na - ka], [kb, nb - kb]]).pvalue), "Fisher's exact test"
-    result = smp.test_proportions_2indep(kb, nb, ka, na, method="score", compare="diff", correction=False)
+    with warnings.catch_warnings():
+        # statsmodels also computes a ratio and an odds ratio, which divide by zero at 0 % or 100 %.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = smp.test_proportions_2indep(kb, nb, ka, na, method="score", compare="diff", correction=False)
     return float(result.pvalue), "score test"
 
 
@@ -107,10 +117,12 @@ def minimum_detectable_effect(base: float, per_variant: float, power: float = 0.
 
 def sample_size(diff: float, base: float, power: float = 0.8, level: float = 0.95) -> int | None:
     """Trials per variant needed to detect an absolute difference `diff` from a base rate."""
-    if diff <= 0 or not 0 < base < 1 or not 0 < base + diff < 1:
+    if diff <= 0 or not 0 <= base < 1 or not 0 < base + diff <= 1:
         return None
     n = smp.samplesize_proportions_2indep_onetail(diff, base, power, ratio=1, alpha=1 - level)
-    return int(math.ceil(n))
+    # The normal approximation behind it needs about 5 expected events (and non-events) per variant.
+    pooled = base + diff / 2
+    return int(math.ceil(max(n, 5 / min(pooled, 1 - pooled))))
 
 
 @dataclass(frozen=True)
@@ -130,8 +142,10 @@ class CostComparison:
 
     @property
     def significant(self) -> bool:
-        """True when the ratio's interval excludes 1."""
-        return self.low is not None and self.high is not None and (self.low > 1 or self.high < 1)
+        """True when both costs exist, the ratio's interval excludes 1 and the test agrees."""
+        if self.ratio is None or self.low is None or self.high is None or not (self.low > 1 or self.high < 1):
+            return False
+        return self.p_value is None or self.p_value < 1 - self.level
 
 
 def compare_costs(
@@ -154,6 +168,9 @@ def compare_costs(
     p = float(test.pvalue) if test.pvalue is not None and not math.isnan(test.pvalue) else None
     low_f = float(low) if not math.isnan(low) else None
     high_f = float(high) if not math.isnan(high) and not math.isinf(high) else None
+    if ka == 0 or kb == 0:
+        # With no result on one side the score interval collapses to a point: there is no cost ratio.
+        low_f = high_f = None
     base = (ka + kb) / (a_spend + b_spend)  # results per unit of spend, both variants pooled
     mde = cost_detectable_change(base, min(a_spend, b_spend), level=level)
     needed = None
@@ -243,10 +260,12 @@ def verdict(label: str, comparison: Comparison, names: tuple[str, str] = ("A", "
         return f"{winner} beats {loser} on {label}: {abs(c.diff) * 100:+.1f} pts, {span} ({_p_text(c.p_value)})."
     span = f"{_level_text(c.level)} {c.low * 100:+.1f} to {c.high * 100:+.1f}"
     more = ""
+    if c.low > 0 or c.high < 0:
+        more = f"; the interval excludes 0 but {c.test} does not confirm it"
     if c.needed_per_variant:
         extra = max(c.needed_per_variant - int(min(c.a.trials, c.b.trials)), 0)
         if extra:
-            more = f"; needs about {about(extra):,.0f} more {unit} per variant to tell a {abs(c.diff) * 100:.1f}-pt difference"
+            more += f"; needs about {about(extra):,.0f} more {unit} per variant to tell a {abs(c.diff) * 100:.1f}-pt difference"
     return f"No clear winner on {label} yet: {b} vs {a} {c.diff * 100:+.1f} pts, {span} ({_p_text(c.p_value)}){more}."
 
 

@@ -212,10 +212,12 @@ def _rate_finding(
     c = stats.compare_rates(_num(base["successes"]), _num(base["trials"]), _num(rec.successes), _num(rec.trials), level)
     detectable = ""
     if c.mde is not None:
-        detectable = (
-            f"At this volume ({int(min(c.a.trials, c.b.trials)):,} {unit} in the smaller variant) the test "
-            f"detects differences of about {_pts(c.mde)} pts or more (80 % power)."
-        )
+        volume = f"At this volume ({int(min(c.a.trials, c.b.trials)):,} {unit} in the smaller variant)"
+        if c.mde >= 1:
+            # A share cannot move by more than 100 pts: no difference is detectable yet.
+            detectable = f"{volume} the test cannot reliably detect any difference yet (80 % power)."
+        else:
+            detectable = f"{volume} the test detects differences of about {_pts(c.mde)} pts or more (80 % power)."
     return Finding(
         names[0],
         names[1],

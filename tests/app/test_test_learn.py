@@ -87,3 +87,107 @@ def test_an_inconclusive_pair_says_so_and_how_much_more_it_needs(test_db, monkey
     assert "TIE_D vs TIE_C +0.0 pts, 95 % CI -0.1 to +0.2" in verdict, verdict
     assert "needs about" in verdict and "more impressions per variant" in verdict
     assert not any("beats" in s.value for s in at.success)
+
+
+# -- videos, name tokens, platform warnings and an orphaned loop-log entry on a second database -----------
+
+HOOK_OPTION = f"{metrics.get('hook_rate').label} ({metrics.get('hook_rate').objective})"
+# (video_id or None for an ad without one, title or ad name, platform, impressions, 3-second plays) over 10 days.
+CREATIVES = [
+    ("hook_a", "Hook A", "youtube", 10_000, 2_500),  # 25 %
+    ("hook_b", "Hook B", "youtube", 10_000, 3_000),  # 30 %: a clear win over Hook A
+    ("hook_t", "Hook T", "tiktok", 10_000, 2_500),  # the same rate on another platform
+    (None, "Spring_A_9x16", "youtube", 2_000, 500),  # token A: 25 %
+    (None, "Spring_B_9x16", "youtube", 2_000, 520),  # token B: 26 %, far inside the noise
+]
+
+
+def _write_creatives(path: Path, rows: list[tuple[str | None, str, str, int, int]], campaign: str) -> Path:
+    start = dt.date(2026, 3, 1)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(
+            ["date", "platform", "objective", "campaign", "ad", "video_id", "video_title", "impressions", "views_3s"]
+        )
+        for video, name, platform, impressions, plays in rows:
+            for day in range(10):
+                date = (start + dt.timedelta(days=day)).isoformat()
+                ad, title = (name, "") if video is None else (f"{name} ad", name)
+                out.writerow(
+                    [date, platform, "awareness", campaign, ad, video or "", title, impressions // 10, plays // 10]
+                )
+    return path
+
+
+@pytest.fixture(scope="module")
+def creative_db(tmp_path_factory) -> Path:
+    from vmdash import looplog, roles
+    from vmdash.ingest import undo
+
+    folder = tmp_path_factory.mktemp("creatives")
+    db = folder / "vmdash.duckdb"
+    s = Store(db, idle_release_s=None)
+    export = _write_creatives(folder / "creatives.csv", CREATIVES, "SPRING")
+    import_files(s, [Upload(export, export.name)])
+    gone = _write_creatives(folder / "gone.csv", [("gone_v", "Gone cut", "youtube", 1_000, 200)], "OLD")
+    (report,) = import_files(s, [Upload(gone, gone.name)])
+    looplog.record(s, roles.ANALYST, "Learning", dt.date(2026, 3, 5), "Short cut wins", videos=["gone_v"])
+    looplog.record(s, roles.ANALYST, "Test started", dt.date(2026, 3, 1), "Hook test", videos=["hook_a", "hook_b"])
+    undo(s, report.import_id)
+    s.close()
+    return db
+
+
+def _open_page(db: Path, monkeypatch, params: dict[str, object]) -> AppTest:
+    monkeypatch.setenv("VMDASH_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("pages/test_learn.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_videos_picked_from_a_link_show_the_winner(creative_db, monkeypatch):
+    at = _open_page(
+        creative_db, monkeypatch, {"test_kpi": HOOK_OPTION, "test_videos": ["Hook A · youtube", "Hook B · youtube"]}
+    )
+    assert at.multiselect(key="test_videos").value == ["Hook A · youtube", "Hook B · youtube"]
+    wins = [_shown(s.value) for s in at.success]
+    # 3,000 / 10,000 against 2,500 / 10,000: Newcombe's interval +0.0376 to +0.0623 by hand.
+    assert "Hook B · youtube beats Hook A · youtube on hook rate: +5.0 pts, 95 % CI +3.8 to +6.2 (p < 0.001)." in wins
+    assert not [w.value for w in at.warning]  # same platform, same dates: nothing to warn about
+
+
+def test_name_tokens_from_a_link_are_inconclusive(creative_db, monkeypatch):
+    at = _open_page(
+        creative_db,
+        monkeypatch,
+        {"test_by": "name tokens", "test_kpi": HOOK_OPTION, "test_tokens": ["A", "B"]},
+    )
+    infos = [_shown(i.value) for i in at.info]
+    verdict = next(v for v in infos if v.startswith("No clear winner on hook rate yet"))
+    assert verdict.startswith("No clear winner on hook rate yet: B vs A +1.0 pts, 95 % CI -1.7 to +3.7")
+    assert "more impressions per variant" in verdict
+    assert not at.success
+
+
+def test_variants_on_different_platforms_are_warned_about(creative_db, monkeypatch):
+    at = _open_page(
+        creative_db, monkeypatch, {"test_kpi": HOOK_OPTION, "test_videos": ["Hook A · youtube", "Hook T · tiktok"]}
+    )
+    warnings = [_shown(w.value) for w in at.warning]
+    assert any(w.startswith("The variants ran on different platforms (Hook A · youtube: YouTube; ") for w in warnings)
+    assert any("TikTok and LinkedIn: 2 s" in w for w in warnings)
+
+
+def test_an_entry_whose_video_was_undone_is_shown_orphaned(creative_db, monkeypatch):
+    at = _open_page(creative_db, monkeypatch, {})
+    log = next(df.value for df in at.dataframe if "Stage" in df.value.columns)
+    rows = log.set_index("Note")
+    assert list(log["Note"]) == ["Short cut wins", "Hook test"]  # newest first; the orphan is kept
+    assert rows.loc["Short cut wins", "Status"] == "orphaned: Gone cut · youtube no longer in the data"
+    assert rows.loc["Short cut wins", "About"] == "Gone cut · youtube"
+    assert rows.loc["Hook test", "Status"] == "active"
+    assert any("1 entry is about videos or campaigns whose import was undone" in c.value for c in at.caption)

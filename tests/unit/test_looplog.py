@@ -75,3 +75,105 @@ def test_before_after_reads_the_objective_kpi_either_side_of_the_date(store, tmp
     values = {k: judged[k] for k in judged.index if k in ("before", "after", "kpi")}
     assert values["before"] == pytest.approx(0.4)
     assert values["after"] == pytest.approx(0.6)
+
+
+def _daily(path: Path, video: str, title: str, days: dict[dt.date, dict[str, object]], objective: str) -> Path:
+    columns = ["date", "platform", "objective", "campaign", "video_id", "video_title", "impressions", "views"]
+    columns += ["clicks", "conversions", "spend"]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.DictWriter(fh, columns, restval="")
+        out.writeheader()
+        for day, measures in days.items():
+            out.writerow(
+                {
+                    "date": day.isoformat(),
+                    "platform": "youtube",
+                    "objective": objective,
+                    "campaign": "LOOP",
+                    "video_id": video,
+                    "video_title": title,
+                    **measures,
+                }
+            )
+    return path
+
+
+def _span(start: dt.date, n: int) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range(n)]
+
+
+def test_before_after_change_counts_only_the_two_windows(store, tmp_path):
+    decided = dt.date(2026, 5, 15)
+    days: dict[dt.date, dict[str, object]] = {}
+    # Far outside either 14-day window, the view rate is 90 %: it must not count.
+    for day in _span(decided - dt.timedelta(days=40), 26):
+        days[day] = {"impressions": 1000, "views": 900}
+    for day in _span(decided - dt.timedelta(days=14), 14):  # the 14 days before: 4,200 / 14,000 = 30 %
+        days[day] = {"impressions": 1000, "views": 300}
+    for day in _span(decided, 14):  # the 14 days from the date: 6,300 / 14,000 = 45 %
+        days[day] = {"impressions": 1000, "views": 450}
+    for day in _span(decided + dt.timedelta(days=14), 10):
+        days[day] = {"impressions": 1000, "views": 50}
+    path = _daily(tmp_path / "loop.csv", "vid_loop", "Loop", days, "awareness")
+    import_files(store, [Upload(path, path.name)])
+    looplog.record(store, roles.ANALYST, "optimised", decided, "New thumbnail", videos=["vid_loop"])
+
+    row = looplog.before_after(store).iloc[0]
+    assert row["kpi"] == "view_rate"
+    assert row["before"] == pytest.approx(0.30)
+    assert row["after"] == pytest.approx(0.45)
+    assert row["change"] == pytest.approx(0.45 / 0.30 - 1)  # +50 %
+    # 4,200 / 14,000 against 6,300 / 14,000 is far beyond chance.
+    assert bool(row["better"]) is True and bool(row["clear"]) is True
+
+
+def test_a_lower_cost_after_the_date_is_better(store, tmp_path):
+    decided = dt.date(2026, 6, 10)
+    days = {
+        day: {"impressions": 1000, "clicks": 50, "conversions": 4, "spend": 100}
+        for day in _span(decided - dt.timedelta(days=7), 7)
+    }
+    days |= {day: {"impressions": 1000, "clicks": 50, "conversions": 8, "spend": 100} for day in _span(decided, 7)}
+    path = _daily(tmp_path / "cpa.csv", "vid_cpa", "Offer", days, "conversion")
+    import_files(store, [Upload(path, path.name)])
+    looplog.record(store, roles.ANALYST, "optimised", decided, "New offer", videos=["vid_cpa"])
+    row = looplog.before_after(store).iloc[0]
+    # CPA: 700 / 28 = 25 before, 700 / 56 = 12.5 after.
+    assert (row["kpi"], row["objective"]) == ("cpa", "conversion")
+    assert row["before"] == pytest.approx(25.0) and row["after"] == pytest.approx(12.5)
+    assert row["change"] == pytest.approx(-0.5)
+    assert bool(row["better"]) is True  # a cost going down
+
+
+def test_an_entry_about_two_videos_is_partly_orphaned_then_whole_again(store, tmp_path):
+    (first,) = import_files(store, [Upload(_export(tmp_path / "one.csv", "vid_one", "One"), "one.csv")])
+    import_files(store, [Upload(_export(tmp_path / "two.csv", "vid_two", "Two"), "two.csv")])
+    looplog.record(store, roles.ANALYST, "learning", dt.date(2026, 4, 20), "Two cuts", videos=["vid_one", "vid_two"])
+    undo(store, first.import_id)
+    row = looplog.entries(store).iloc[0]
+    assert row["status"] == "partly orphaned"
+    assert row["missing"] == "One · youtube"  # the label as written: title and platform, as the video filter names it
+    assert row["subjects"] == "One · youtube; Two · youtube"
+    judged = looplog.before_after(store)  # an orphaned item leaves a number from what remains, no error
+    assert judged.iloc[0]["before"] == pytest.approx(0.4)
+
+    # Importing the data again brings the entry back to whole.
+    import_files(store, [Upload(_export(tmp_path / "one_again.csv", "vid_one", "One"), "one_again.csv")])
+    assert looplog.entries(store).iloc[0]["status"] == "active"
+
+
+def test_annotations_keep_the_entries_about_the_filtered_videos(store, tmp_path):
+    from vmdash.filters import FilterState
+
+    import_files(store, [Upload(_export(tmp_path / "a.csv", "vid_a", "A"), "a.csv")])
+    import_files(store, [Upload(_export(tmp_path / "b.csv", "vid_b", "B"), "b.csv")])
+    looplog.record(store, roles.ANALYST, "test_started", dt.date(2026, 4, 3), "about a", videos=["vid_a"])
+    looplog.record(store, roles.ANALYST, "amplified", dt.date(2026, 4, 9), "about b", videos=["vid_b"])
+    looplog.record(store, roles.ANALYST, "learning", dt.date(2026, 6, 1), "after the data", videos=["vid_a"])
+    looplog.record(store, roles.ANALYST, "optimised", dt.date(2026, 4, 12), "about spring", campaigns=["SPRING"])
+    marks = looplog.annotations(store, FilterState(videos=("vid_a",)))
+    assert list(marks["note"]) == ["about a"]
+    assert marks.iloc[0]["label"].endswith(" Test started")
+    assert list(looplog.annotations(store, FilterState(campaigns=("SPRING",)))["note"]) == ["about spring"]
+    # Unfiltered: every entry dated within the data's span (April), newest first.
+    assert list(looplog.annotations(store)["note"]) == ["about spring", "about b", "about a"]

@@ -107,3 +107,118 @@ def test_cost_per_result_comparison():
     assert c.ratio == pytest.approx(0.5)
     assert c.high < 1 and c.p_value < 0.001
     assert stats.compare_costs(0, 0, 10, 1).ratio is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "low", "high"),
+    [
+        # Newcombe (1998), Statistics in Medicine 17:873-890, Table II, method 10, examples (d)-(h):
+        # zero counts and all-success variants, where the Wald interval fails.
+        ((0, 29), (5, 56), -0.0381, 0.1926),
+        ((0, 20), (0, 10), -0.1611, 0.2775),
+        ((0, 10), (0, 10), -0.2775, 0.2775),
+        ((0, 20), (10, 10), 0.6791, 1.0000),
+        ((0, 10), (10, 10), 0.6075, 1.0000),
+    ],
+)
+def test_difference_interval_with_zero_counts_matches_newcombe(a, b, low, high):
+    c = stats.compare_rates(*a, *b)
+    assert c.low == pytest.approx(low, abs=1e-4)
+    assert c.high == pytest.approx(high, abs=1e-4)
+
+
+def test_two_proportion_z_test_matches_a_hand_computed_value():
+    # 40/200 against 60/200: pooled p = 0.25, SE = sqrt(0.25 * 0.75 * (1/200 + 1/200)) = 0.0433013,
+    # z = 0.10 / 0.0433013 = 2.3094, two-sided p = 2 * (1 - Phi(2.3094)) = 0.02092.
+    c = stats.compare_rates(40, 200, 60, 200)
+    assert c.test == "score test"
+    assert c.p_value == pytest.approx(0.02092, abs=1e-5)
+    assert c.significant
+
+
+def test_fishers_tea_tasting_example():
+    # Fisher (1935), The Design of Experiments: 3 of 4 against 1 of 4, two-sided exact p = 34/70 = 0.4857.
+    c = stats.compare_rates(1, 4, 3, 4)
+    assert c.test == "Fisher's exact test"
+    assert c.p_value == pytest.approx(34 / 70)
+    assert not c.significant
+
+
+def test_one_trial_each_is_no_verdict_and_wilson_stays_inside_zero_one():
+    # Wilson for 0/1: upper bound z^2 / (1 + z^2) = 3.8415 / 4.8415 = 0.7935; for 1/1 the mirror image.
+    c = stats.compare_rates(0, 1, 1, 1)
+    assert (c.a.low, c.b.high) == (pytest.approx(0.0, abs=1e-12), pytest.approx(1.0))
+    assert c.a.high == pytest.approx(0.7935, abs=1e-4)
+    assert c.b.low == pytest.approx(1 - 0.7935, abs=1e-4)
+    assert c.p_value == pytest.approx(1.0) and not c.significant
+    assert c.mde > 1  # one trial per variant cannot detect even a 100-pt difference
+    assert stats.verdict("CTR", c).startswith("No clear winner on CTR yet: B vs A +100.0 pts")
+
+
+def test_no_winner_when_the_interval_and_the_exact_test_disagree():
+    # 6/7 against 2/7: Newcombe's interval (+0.058 to +0.806) excludes zero, but Fisher's exact test
+    # gives p = 0.103 (independent: scipy on the 2x2 table). A winner needs both.
+    c = stats.compare_rates(2, 7, 6, 7)
+    assert c.low > 0
+    assert c.p_value == pytest.approx(fisher_exact([[6, 1], [2, 5]]).pvalue)
+    assert c.p_value > 0.05
+    assert not c.significant
+    text = stats.verdict("completion rate", c)
+    assert text.startswith("No clear winner on completion rate yet")
+    assert "Fisher's exact test does not confirm it" in text
+
+
+def test_identical_tiny_variants():
+    c = stats.compare_rates(1, 3, 1, 3)
+    assert c.diff == 0 and c.p_value == pytest.approx(1.0) and not c.significant
+    assert c.low == pytest.approx(-c.high)  # symmetric around no difference
+
+
+def test_exact_poisson_interval_of_a_cost_per_result():
+    # Garwood (1936) exact 95 % interval for 10 events: 4.7954 to 18.3904.
+    # 1,000 spent for 10 results: cost 100, interval 1000 / 18.3904 to 1000 / 4.7954.
+    r = stats.cost_per_result(1000.0, 10)
+    assert r.value == 100
+    assert r.low == pytest.approx(1000 / 18.3904, rel=1e-4)
+    assert r.high == pytest.approx(1000 / 4.7954, rel=1e-4)
+    assert stats.cost_per_result(1000.0, 0).value is None
+
+
+def test_a_variant_without_results_is_never_a_cost_winner():
+    c = stats.compare_costs(1000.0, 0, 1000.0, 10)
+    assert c.a_cost is None and c.b_cost == 100
+    assert (c.low, c.high) == (None, None)
+    assert not c.significant
+    assert stats.cost_verdict("CPA", c) == "A has no results (or no spend) yet: nothing to compare on CPA."
+
+
+def test_identical_costs_are_not_different():
+    c = stats.compare_costs(500.0, 25, 500.0, 25)
+    assert c.ratio == pytest.approx(1.0) and c.p_value == pytest.approx(1.0)
+    assert c.low < 1 < c.high and not c.significant
+    assert c.needed_spend_per_variant is None
+
+
+def test_volume_needed_is_the_same_whichever_variant_is_ahead():
+    assert stats.compare_rates(48, 1000, 40, 1000).needed_per_variant == (
+        stats.compare_rates(40, 1000, 48, 1000).needed_per_variant
+    )
+
+
+def test_volume_needed_when_the_baseline_has_zero_successes():
+    # 0/200 against 3/200. By hand (two-sided 5 %, 80 % power, p1 = 0, p2 = 0.015, mean 0.0075):
+    # n = (1.96 * sqrt(2 * 0.0075 * 0.9925) + 0.8416 * sqrt(0.015 * 0.985))^2 / 0.015^2 = 518.2,
+    # but 5 expected events at 0.75 % take 667 per variant, and the normal approximation needs them.
+    c = stats.compare_rates(0, 200, 3, 200)
+    assert not c.significant
+    assert c.needed_per_variant == 667
+    assert stats.verdict("CTR", c, unit="impressions").endswith(
+        "; needs about 470 more impressions per variant to tell a 1.5-pt difference."
+    )
+    assert stats.sample_size(0.015, 0.0) == 667
+
+
+def test_volume_needed_never_promises_a_verdict_from_a_handful_of_trials():
+    # 0/1 against 1/1: the formula alone says 2 per variant, where even 2/2 against 0/2 gives Fisher p = 0.33.
+    assert stats.compare_rates(0, 1, 1, 1).needed_per_variant == 10
+    assert fisher_exact([[10, 0], [0, 10]]).pvalue < 0.05
