@@ -26,6 +26,9 @@ BY_NAME = {f.name: f for f in FORMATS}
 MAX_PREAMBLE_LINES = 30
 DELIMITERS = (",", ";", "\t")
 _DECIMAL_COMMA_CELL = re.compile(r"^-?\d+,\d{1,2}\s*%?$|^-?\d{1,3}([\u00a0\u202f ]\d{3})+(,\d+)?\s*%?$")
+# '12.5', '0.39%' or '1,234.5': a number written with a decimal point.
+_DECIMAL_POINT_CELL = re.compile(r"^-?\d+\.\d+\s*%?$|^-?\d{1,3}(,\d{3})+\.\d+\s*%?$")
+_SLASH_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}\b")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Detection:
     decimal_comma: bool
     encoding: str
     currency: str | None
+    day_first: bool = False  # '01/03/2026' is the 1st of March
 
     @property
     def locale(self) -> str:
@@ -112,6 +116,14 @@ def _detection(
     en = sum(1 for m in found.values() if m.language == "en")
     language = "fr" if fr > en else "en"
     currency = next((m.currency for m in found.values() if m.currency), None)
+    sample = [cells_of(line, delimiter) for line in lines[index + 1 : index + 200]]
+    # Only the first lines are sampled: where they show no decimal mark or date order, the
+    # locale decides (a French or ';' file is a European one), not a silent English default.
+    european = language == "fr" or delimiter == ";"
+    style = _number_style(sample, delimiter)
+    decimal_comma = style == "comma" or (style is None and european)
+    order = _date_order(sample)
+    day_first = order == "day" or (order is None and (european or decimal_comma))
     return Detection(
         format=fmt,
         header_line=index,
@@ -119,9 +131,10 @@ def _detection(
         headers=tuple(cells),
         matches=found,
         language=language,
-        decimal_comma=_has_decimal_comma(lines[index + 1 : index + 200], delimiter),
+        decimal_comma=decimal_comma,
         encoding=encoding,
         currency=currency,
+        day_first=day_first,
     )
 
 
@@ -133,15 +146,32 @@ def cells_of(line: str, delimiter: str) -> list[str]:
         return []
 
 
-def _has_decimal_comma(sample: list[str], delimiter: str) -> bool:
+def _number_style(sample: list[list[str]], delimiter: str) -> str | None:
+    """'comma' or 'point' for the decimal mark the sample's numbers show; None when none shows one."""
     # With ',' as delimiter a decimal comma only survives inside quotes ("45,2"); "45,905" is
     # a thousands separator, so only one or two digits after the comma count.
-    votes = 0
-    for row in (cells_of(line, delimiter) for line in sample):
+    points = False
+    for row in sample:
         for cell in row:
             cell = cell.strip()
             if _DECIMAL_COMMA_CELL.match(cell):
                 if delimiter == "," and re.match(r"^-?\d{1,3}(,\d{3})+$", cell):
                     continue
-                votes += 1
-    return votes > 0
+                return "comma"
+            if not points and _DECIMAL_POINT_CELL.match(cell):
+                points = True
+    return "point" if points else None
+
+
+def _date_order(sample: list[list[str]]) -> str | None:
+    """'day' or 'month' when a slashed date in the sample can only be read one way, else None."""
+    for row in sample:
+        for cell in row:
+            m = _SLASH_DATE.match(cell.strip())
+            if m:
+                first, second = int(m.group(1)), int(m.group(2))
+                if first > 12 >= second:
+                    return "day"
+                if second > 12 >= first:
+                    return "month"
+    return None

@@ -28,7 +28,20 @@ from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile
 MAX_REJECTED_SHARE = 0.05
 MAX_REJECTED_ALWAYS_OK = 10
 MAX_REJECTIONS_SHOWN = 50
-_GENERIC_MEMBER_NAMES = {"organic", "table data", "chart data", "totals", "audience retention"}
+# Member names that say nothing about the video (English and French Studio downloads).
+_GENERIC_MEMBER_NAMES = {
+    "organic",
+    "table data",
+    "chart data",
+    "totals",
+    "audience retention",
+    "organique",
+    "données du tableau",
+    "données du graphique",
+    "totaux",
+    "fidélisation de l'audience",
+}
+_RETENTION_PREFIX = r"^(audience retention|fidélisation de l['’]audience)\s*"
 _counter = itertools.count()
 
 
@@ -99,6 +112,7 @@ class ImportReport:
     parts: list[StagedPart] = field(default_factory=list)
     import_id: int | None = None
     duplicate_of: int | None = None
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (part, why) recognised but not loaded
     rows_replaced: int = 0
     replaced_imports: list[int] = field(default_factory=list)
 
@@ -142,6 +156,8 @@ class ImportReport:
         bits.append(f"{self.rows_loaded} rows loaded")
         if skipped:
             bits.append(f"{skipped} summary row(s) skipped")
+        for part, why in self.skipped:
+            bits.append(f"{part.split(' › ')[-1]} not loaded ({why})")
         if self.rows_rejected:
             first = next(r for p in self.parts for r in p.rejections)
             bits.append(f"{self.rows_rejected} rejected (first: row {first.row}, {first.reason})")
@@ -249,7 +265,14 @@ def _stage_upload(con: Any, upload: Upload, workdir: Path, options: Options) -> 
         parts = guard.expand(upload.path, name, workdir)
         report = ImportReport(name, file_hash(upload.path))
         for part in parts:
-            report.parts.append(_stage_part(con, part, options))
+            staged = _stage_part(con, part, options)
+            if isinstance(staged, StagedPart):
+                report.parts.append(staged)
+            else:
+                report.skipped.append((part.display_name, staged))
+        if not report.parts:
+            why = "; ".join(why for _, why in report.skipped)
+            raise ImportRejected(name, f"nothing in it is loaded: {why}; upload the export's table or chart data")
     except ImportRejected:
         raise
     except Exception as exc:
@@ -267,11 +290,14 @@ def _explain(exc: Exception) -> str:
     return f"the file could not be read ({first[:160]})"
 
 
-def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart:
+def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart | str:
+    """The part parsed into a temporary table, or why a recognised part is not loaded."""
     lines = guard.head_lines(part.path)
     saved = mapping.saved(con.execute("SELECT name, mapping FROM column_mappings ORDER BY created_at").fetchall())
     detection = detect(part.display_name, lines, part.encoding, saved)
     fmt = detection.format
+    if fmt.target == "skip":
+        return f"{fmt.label}: {fmt.note[:1].lower()}{fmt.note[1:].rstrip('.')}"
     context = _context(con, part, detection)
     table = f"stage_{next(_counter)}"
     select, params = _staging_sql(detection, part, context, options)
@@ -383,7 +409,7 @@ def _context(con: Any, part: guard.Part, detection: Detection) -> dict[str, str]
             stem = Path(context.get("member") or part.display_name.split(" › ")[-1]).stem.strip()
             zip_stem = Path(part.display_name.split(" › ")[0]).stem.strip()
             for candidate in (zip_stem, stem):
-                cleaned = re.sub(r"^audience retention\s*", "", candidate, flags=re.I).strip()
+                cleaned = re.sub(_RETENTION_PREFIX, "", candidate, flags=re.I).strip()
                 if cleaned and cleaned.lower() not in _GENERIC_MEMBER_NAMES:
                     title = cleaned
                     break
@@ -417,7 +443,7 @@ def _staging_sql(
         "names": names,
         "summary_pattern": fmt.summary_row,
     }
-    parse_opts = {"decimal_comma": detection.decimal_comma, "day_first": detection.language == "fr"}
+    parse_opts = {"decimal_comma": detection.decimal_comma, "day_first": detection.day_first}
     # Each cell is worked on once: text columns are trimmed in one step and cleaned in the
     # next; numbers and dates cast straight from the raw cell and only fall back to the
     # locale-aware cleanup when that fails. Failures are then read off the parsed values.

@@ -38,13 +38,14 @@ class Format:
     label: str
     fields: tuple[Field, ...]
     platform: str | None = None  # constant platform; None when a 'platform' field gives it
-    target: str = "facts"  # facts | retention
+    target: str = "facts"  # facts | retention | skip (recognised, deliberately not loaded)
     # canonical column -> SQL expression over parsed field names (developer-written, never input)
     derived: dict[str, str] = field(default_factory=dict)
     # a regular expression on the first cell that marks a summary / totals row
     summary_row: str = r"^(total|totaux|total:|total of|total de)\b"
     objective_field: str | None = None  # a parsed field holding the platform's own objective
     match_all: bool = False  # every field's header must be present (a saved mapping), not only required ones
+    exact: bool = False  # the header row holds these fields' columns and nothing else
     note: str = ""
 
     @property
@@ -97,6 +98,8 @@ def match_headers(fmt: Format, headers: list[str]) -> dict[str, HeaderMatch] | N
                 break
     needed = fmt.fields if fmt.match_all else fmt.required
     if any(f.name not in found for f in needed):
+        return None
+    if fmt.exact and sum(1 for h in folded if h) != len(found):
         return None
     return found
 

@@ -84,4 +84,17 @@ API_RETENTION = Format(
     derived={"position_pct": "_ratio * 100.0"},
 )
 
-FORMATS = (TABLE_DATA, CHART_DATA, STUDIO_RETENTION, API_RETENTION)
+TOTALS = Format(
+    name="youtube_totals",
+    label="YouTube Studio (totals)",
+    platform="youtube",
+    target="skip",
+    fields=(
+        Field("date", ("Date",), ("Date",), "date", required=True),
+        Field("views", ("Views",), ("Vues",), "int", required=True),
+    ),
+    exact=True,
+    note="The channel's daily views, which the table and chart data already give per video.",
+)
+
+FORMATS = (TABLE_DATA, CHART_DATA, STUDIO_RETENTION, API_RETENTION, TOTALS)

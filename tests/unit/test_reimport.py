@@ -1,0 +1,202 @@
+"""Importing again never doubles anything; undo takes back exactly one import; objective and channel rules.
+
+Uses the French exports of tests/data/fr/ (see tests/data/make_fr.py). The
+English-sample cases (re-import of a Google Ads file, --channel / --objective
+flags) are in test_cli.py and test_import_fixtures.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.data import make_fr
+from vmdash import model, queries
+from vmdash.ingest import Options, Upload, import_files, undo
+from vmdash.ingest.rules import save_objective_rules
+from vmdash.roles import ANALYST
+
+ROOT = Path(__file__).resolve().parents[2]
+FR = ROOT / "tests" / "data" / "fr"
+EXPORTS = make_fr.build()
+CHART = "youtube_chart_data_fr.csv"
+ZIP = make_fr.YOUTUBE_ZIP
+META = "meta_ads_manager_fr.csv"
+
+
+def _import(store, name: str, path: Path | None = None, options: Options = Options()):
+    [report] = import_files(store, [Upload(path or FR / name, name)], options)
+    return report
+
+
+def _summary(store) -> list[dict]:
+    """Totals per platform, NULL as None and sums to 6 places (as `summary --json` prints them)."""
+    frame = queries.summary(store, by="platform")
+    return [
+        {k: None if pd.isna(v) else round(v, 6) if isinstance(v, float) else v for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+def test_the_same_file_twice_changes_nothing_and_says_so(store):
+    first = _import(store, ZIP)
+    before, fingerprint = _summary(store), store.fingerprint()
+    again = _import(store, ZIP)
+    assert again.duplicate_of == first.import_id and again.import_id is None and again.rows_loaded == 0
+    assert again.summary_line() == f"{ZIP}: already imported as #{first.import_id}; nothing changed"
+    assert _summary(store) == before
+    assert store.fingerprint() == fingerprint
+    # Under another name, the same bytes are still the same file.
+    renamed = _import(store, "copie.zip", FR / ZIP)
+    assert renamed.duplicate_of == first.import_id and store.fingerprint() == fingerprint
+
+
+def test_the_same_rows_in_another_file_replace_the_earlier_ones(store, tmp_path):
+    first = _import(store, META)
+    before = _summary(store)
+    # The same export re-saved with plain line ends: other bytes, the same rows.
+    resaved = tmp_path / "meta_resauvegarde.csv"
+    resaved.write_bytes((FR / META).read_bytes().replace(b"\r\n", b"\n"))
+    second = _import(store, resaved.name, resaved)
+    rows = len(EXPORTS[META].records)
+    assert second.duplicate_of is None
+    assert second.rows_replaced == rows and second.replaced_imports == [first.import_id]
+    assert f"{rows} earlier rows replaced (from import #{first.import_id})" in second.summary_line()
+    assert _summary(store) == before
+    assert store.scalar("SELECT count(*) FROM facts") == 2 * rows
+    assert store.scalar("SELECT count(*) FROM active_facts WHERE import_id = $id", {"id": second.import_id}) == rows
+    replaced = store.rows(
+        "SELECT rows_replaced, replaced_imports FROM imports WHERE import_id = $id", {"id": second.import_id}
+    )
+    assert replaced == [(rows, str(first.import_id))]
+
+
+def test_an_overlapping_export_replaces_only_the_rows_it_covers(store):
+    chart = _import(store, CHART)
+    meta = _import(store, META)
+    # The ZIP holds the same daily chart rows plus the period table: the daily rows are replaced,
+    # nothing of the other import is touched, and views are not counted twice.
+    bundle = _import(store, ZIP)
+    chart_rows = len(EXPORTS[CHART].records)
+    assert bundle.rows_replaced == chart_rows and bundle.replaced_imports == [chart.import_id]
+    assert f"{chart_rows} earlier rows replaced (from import #{chart.import_id})" in bundle.summary_line()
+    youtube = store.scalar("SELECT sum(views) FROM active_facts WHERE platform = 'youtube'")
+    table = [r for r in EXPORTS[ZIP].records if "impressions" in r]
+    daily = {r["video_id"] for r in EXPORTS[CHART].records}
+    want = sum(r["views"] for r in EXPORTS[CHART].records) + sum(
+        r["views"] for r in table if r["video_id"] not in daily
+    )
+    assert youtube == want
+    assert store.scalar("SELECT count(*) FROM active_facts WHERE import_id = $id", {"id": meta.import_id}) == len(
+        EXPORTS[META].records
+    )
+
+
+def _cli(db: Path, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "vmdash", *args, "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_undo_removes_one_import_and_brings_back_what_it_replaced(tmp_path):
+    db = tmp_path / "undo.duckdb"
+    empty = _cli(db, "summary", "--json")
+    _cli(db, "import", str(FR / CHART))
+    after_chart = _cli(db, "summary", "--by", "platform", "--json")
+    out = _cli(db, "import", str(FR / ZIP))
+    assert "93 earlier rows replaced (from import #1)" in out
+    _cli(db, "import", str(FR / META))
+    after_all = _cli(db, "summary", "--by", "platform", "--json")
+    assert after_all != after_chart
+
+    out = _cli(db, "undo", "2")
+    assert out.strip() == "import #2 undone: 99 rows removed, 93 earlier rows restored"
+    back = json.loads(_cli(db, "summary", "--by", "platform", "--json"))
+    # YouTube is back to the chart data alone; Meta (import #3) is untouched.
+    want = {r["platform"]: r for r in json.loads(after_all)}
+    want["youtube"] = next(r for r in json.loads(after_chart) if r["platform"] == "youtube")
+    assert {r["platform"]: r for r in back} == want
+
+    _cli(db, "undo", "3")
+    assert _cli(db, "summary", "--by", "platform", "--json") == after_chart
+    _cli(db, "undo", "1")
+    assert _cli(db, "summary", "--json") == empty
+    listed = _cli(db, "imports")
+    assert all(f"#{i}    undone" in listed for i in (1, 2, 3))
+
+
+def test_an_undone_file_can_be_imported_again(store):
+    first = _import(store, META)
+    before = _summary(store)
+    again = _import(store, "meta_bis.csv", FR / META)  # same bytes: a duplicate, nothing written
+    assert again.duplicate_of == first.import_id
+    result = undo(store, first.import_id)
+    assert result == {"removed": len(EXPORTS[META].records), "restored": 0}
+    assert store.scalar("SELECT count(*) FROM active_facts") == 0
+    reimported = _import(store, META)
+    assert reimported.duplicate_of is None  # an undone import no longer counts as a copy
+    assert _summary(store) == before
+
+
+# -- objective: the export's own column, campaign-name rules, a choice at upload, else unassigned --
+
+
+def test_objective_from_the_export_s_own_column(store):
+    _import(store, META)
+    stored = dict(store.rows("SELECT campaign, any_value(objective) FROM active_facts GROUP BY 1"))
+    # 'Objectif' says Notoriété / Trafic / Ventes.
+    assert stored == {r["campaign"]: r["objective"] for r in EXPORTS[META].records}
+
+
+def test_the_export_s_objective_column_beats_campaign_name_rules(store):
+    # A rule that matches every campaign name, and would say loyalty.
+    save_objective_rules(store, ANALYST, [("FR_2026Q1", "loyalty")])
+    _import(store, META)
+    assert {r[0] for r in store.rows("SELECT DISTINCT objective FROM active_facts")} == {
+        "awareness",
+        "acquisition",
+        "conversion",
+    }
+
+
+def test_objective_from_campaign_name_rules(store):
+    _import(store, "tiktok_ads_fr.csv")
+    stored = dict(store.rows("SELECT campaign, any_value(objective) FROM active_facts GROUP BY 1"))
+    assert stored == {"FR_2026Q1_AWA_TikTok-TopView-Sérum": "awareness", "FR_2026Q1_FID_TikTok-Clientes": "loyalty"}
+
+
+def test_objective_chosen_at_upload_beats_the_export(store):
+    _import(store, META, options=Options(objective="loyalty"))
+    assert store.rows("SELECT DISTINCT objective FROM active_facts") == [("loyalty",)]
+
+
+def test_objective_is_unassigned_when_nothing_says(store):
+    _import(store, "youtube_table_data_fr.csv")  # no campaign, no objective column
+    assert store.rows("SELECT DISTINCT objective FROM active_facts") == [("unassigned",)]
+
+
+# -- channel: the platform's usual one unless chosen at upload ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", [META, "tiktok_ads_fr.csv", "youtube_table_data_fr.csv", make_fr.WISTIA_XLSX, "google_ads_video_fr.csv"]
+)
+def test_channel_defaults_per_platform_and_can_be_chosen(store, name):
+    report = _import(store, name)
+    platforms = {r[0] for r in store.rows("SELECT DISTINCT platform FROM active_facts")}
+    want = {model.DEFAULT_CHANNEL[p] for p in platforms}
+    assert {r[0] for r in store.rows("SELECT DISTINCT channel FROM active_facts")} == want
+    undo(store, report.import_id)
+    _import(store, name, options=Options(channel="email"))
+    assert store.rows("SELECT DISTINCT channel FROM active_facts") == [("email",)]
