@@ -95,7 +95,7 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
         c.set_default_navigation_timeout(180_000)
     pages = [c.new_page() for c in contexts]
     seen: list[tuple[int, dict[str, str]]] = []
-    errors = 0
+    errors: list[str] = []
     writer = threading.Thread(target=analyst)
     try:
         writer.start()
@@ -109,7 +109,8 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
                     "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector('h1')",
                     timeout=120_000,
                 )
-                errors += page.locator("[data-testid='stException']").count()
+                for shown in page.locator("[data-testid='stException']").all():
+                    errors.append(f"{target or 'overview'}: {shown.inner_text()[:2000]}")
                 if target == "":
                     wait_for_app(page)
                     seen.append(_shown(page))
@@ -121,7 +122,7 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
         server.process.wait(timeout=20)
 
     assert failures == [], failures
-    assert errors == 0
+    assert errors == [], "\n\n".join(errors)
     assert seen, "no Overview was read"
     for latest, numbers in seen:
         assert latest in expected, f"unexpected import #{latest}"
