@@ -1,12 +1,13 @@
 """The embedded DuckDB file vs the same data on DuckLake (PostgreSQL catalog, Parquet files).
 
     python bench/ducklake.py --dsn "host=127.0.0.1 port=5432 user=vmdash dbname=postgres" \\
-        --data-path /tmp/vmdash-lake [--rows 1000000] [--repeat 3]
+        [--data-path /tmp/vmdash-lake] [--rows 1000000] [--repeat 3]
 
-`compare(dsn, data_path)` creates a fresh catalog database on the server the DSN names (and
-drops it after), imports one synthetic export (`vmdash.demo.write_synthetic_csv`) into a new
-file and into the lake, then times each page's vmdash calls cold (answers cache cleared) on
-both, and prints one table with the lake / file ratio. Needs requirements-scale.txt.
+`compare(dsn)` creates a fresh catalog database on the server the DSN names (and drops it
+after), imports one export (by default a synthetic one, `vmdash.demo.write_synthetic_csv`)
+into a new file and into the lake, then times each page's vmdash calls cold (answers cache
+cleared) on both. `python bench/run.py --only ducklake` shows the same figures in the
+benchmark table, on a throwaway server when no DSN is given. Needs requirements-scale.txt.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _measure(target: str | Path, export: Path, repeat: int, data_path: str | Non
                 cache.clear()
                 workload.vmdash_page(store, p, filters)
 
-            out[f"{workload.PAGE_LABELS[page]} queries, cold"] = _median(cold, repeat)
+            out[page] = _median(cold, repeat)
         return out
     finally:
         store.close()
@@ -79,23 +80,30 @@ def _fresh_catalog(dsn: str) -> tuple[str, Callable[[], None]]:
     return f"{dsn} dbname={name}", drop
 
 
-def compare(dsn: str, data_path: str | Path, rows: int = 1_000_000, repeat: int = 3) -> dict[str, dict[str, float]]:
-    """Time an import of `rows` synthetic rows and each page's queries, embedded file vs DuckLake; print a table.
+def compare(
+    dsn: str,
+    data_path: str | Path | None = None,
+    rows: int = 1_000_000,
+    repeat: int = 3,
+    export: Path | None = None,
+) -> dict[str, dict[str, float]]:
+    """Seconds to import one export and to run each page's queries cold, on a new embedded file and on DuckLake.
 
     Args: dsn: libpq connection string of a PostgreSQL server the user may create databases on;
-    data_path: a folder (or s3:// prefix) under which the lake's Parquet files go.
-    Returns {"embedded": {measure: seconds}, "ducklake": {...}}.
+    data_path: a folder (or s3:// prefix) under which the lake's Parquet files go (default: a
+    temp folder, removed after); rows: the synthetic export's rows when no `export` is given.
+    Returns {"embedded": {"import": s, page: s, ...}, "ducklake": {...}}, pages as in bench.workload.PAGES.
     """
     with tempfile.TemporaryDirectory(prefix="vmdash-bench-lake-") as tmp:
-        export = demo.write_synthetic_csv(Path(tmp) / f"synthetic_{rows}_rows.csv", rows)
+        if export is None:
+            export = demo.write_synthetic_csv(Path(tmp) / f"synthetic_{rows}_rows.csv", rows)
         embedded = _measure(Path(tmp) / "embedded.duckdb", export, repeat)
         catalog, drop = _fresh_catalog(dsn)
         try:
-            lake_data = f"{str(data_path).rstrip('/')}/bench-{os.getpid()}-{int(time.time())}/"
+            lake_data = f"{str(data_path or tmp).rstrip('/')}/bench-{os.getpid()}-{int(time.time())}/"
             lake = _measure(f"ducklake:postgres:{catalog}", export, repeat, data_path=lake_data)
         finally:
             drop()
-    print(table(embedded, lake, rows))
     return {"embedded": embedded, "ducklake": lake}
 
 
@@ -107,7 +115,8 @@ def table(embedded: dict[str, float], lake: dict[str, float], rows: int) -> str:
     ]
     for name, ours in embedded.items():
         theirs = lake[name]
-        lines.append(f"| {name} | {ours:.3f} s | {theirs:.3f} s | {theirs / ours:.2f}× |")
+        label = name if name == "import" else f"{workload.PAGE_LABELS[name]} queries, cold"
+        lines.append(f"| {label} | {ours:.3f} s | {theirs:.3f} s | {theirs / ours:.2f}× |")
     return "\n".join(lines)
 
 
@@ -115,11 +124,14 @@ def main(argv: list[str] | None = None) -> None:
     """Command line: see the module docstring."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dsn", required=True, help="libpq connection string of the PostgreSQL server")
-    parser.add_argument("--data-path", required=True, help="folder or s3:// prefix for the Parquet files")
+    parser.add_argument(
+        "--data-path", default=None, help="folder or s3:// prefix for the Parquet files (default: a temp folder)"
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    compare(args.dsn, args.data_path, args.rows, args.repeat)
+    times = compare(args.dsn, args.data_path, args.rows, args.repeat)
+    print(table(times["embedded"], times["ducklake"], args.rows))
 
 
 if __name__ == "__main__":

@@ -4,9 +4,12 @@
     python bench/run.py --rows 1000000 --big  # adds 10M rows (slow: generates ~2 GB of CSV)
     python bench/run.py --quick               # fewer repeats, no 1 GB import
     python bench/run.py --results bench/RESULTS.md
+    python bench/run.py --only ducklake       # DuckLake vs the file (throwaway PostgreSQL, or --dsn)
 
 Every figure is printed in one table beside the baseline measured in the same run, its ratio
-and the target from the benchmarks issue (PASS / MISS). Generated exports and databases live
+and the target from the benchmarks issue (PASS / MISS; DuckLake has no target, read its ratio
+to the embedded file). The ducklake section runs where PostgreSQL and requirements-scale.txt are
+installed, and says why it was skipped where not. Generated exports and databases live
 in bench/out/ (not committed) and are reused by later runs; `--fresh` rebuilds the databases
 (do so after a change to the importer that changes what is stored). Raw numbers of the last
 run go to bench/out/last_run.json.
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import generate, importers, statements, workload  # noqa: E402
+from bench import ducklake, generate, importers, pgserver, statements, workload  # noqa: E402
 from vmdash import cache, queries  # noqa: E402
 from vmdash.ingest import Upload, import_files  # noqa: E402
 from vmdash.store import Store  # noqa: E402
@@ -51,6 +55,7 @@ PAGE_QUERIES_S = 0.3  # each page's queries at 10M rows, median, 2 cores
 PAGE_RERUN_S = 1.0  # a full page rerun at 10M rows
 CHART_POINTS = queries.MAX_CHART_POINTS
 ONE_GB_ROWS = 5_250_000  # a Meta export of ~1.0 GiB
+SECTIONS = ("import", "queries", "app", "ducklake")
 
 
 # -- table ---------------------------------------------------------------------------------------
@@ -387,6 +392,40 @@ def bench_app(report: Report, rows: int, db: Path, repeat: int, idle_repeat: int
             )
 
 
+# -- 5. DuckLake --------------------------------------------------------------------------------
+
+
+def bench_ducklake(report: Report, rows: int, repeat: int, dsn: str | None = None) -> None:
+    """The import and each page's cold queries on DuckLake vs a new embedded file, from the import benchmark's export.
+
+    Args: dsn: a PostgreSQL server to hold the catalog (default: a throwaway one, bench/pgserver.py;
+    raises PostgresUnavailable when it cannot start). The issue sets no target: the ratio is the figure.
+    """
+    path = generate.meta_export(OUT, rows)
+    with ExitStack() as stack:
+        server = "given by --dsn"
+        if dsn is None:
+            dsn = stack.enter_context(pgserver.throwaway_postgres()).dsn()
+            server = "throwaway, on this machine"
+        times = ducklake.compare(dsn, rows=rows, repeat=repeat, export=path)
+    file_bytes = path.stat().st_size
+    report.raw.setdefault("ducklake", {})[str(rows)] = {"file_bytes": file_bytes, "server": server, **times}
+    file, lake = times["embedded"], times["ducklake"]
+    measures = [("import", "import", f"{n_rows(rows)} ({size(file_bytes)})")]
+    measures += [(page, f"{workload.PAGE_LABELS[page]}, all data, cold", n_rows(rows)) for page in workload.PAGES]
+    for key, measure, label in measures:
+        report.add(
+            Row(
+                "5 DuckLake",
+                f"{measure}: DuckLake vs embedded file",
+                label,
+                secs(lake[key]),
+                f"file {secs(file[key])}",
+                f"{lake[key] / file[key]:.2f}× the file",
+            )
+        )
+
+
 # -- profiling -----------------------------------------------------------------------------------
 
 
@@ -501,7 +540,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--big", action="store_true", help="add 10,000,000 rows (slow)")
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no 1 GB import")
-    parser.add_argument("--only", default="import,queries,app", help="sections to run (default: %(default)s)")
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help="sections to run (default: %(default)s; ducklake only where PostgreSQL and requirements-scale.txt are)",
+    )
+    parser.add_argument(
+        "--dsn",
+        default=None,
+        help="libpq connection string of a PostgreSQL server for the ducklake section (default: a throwaway one)",
+    )
     parser.add_argument(
         "--import-rows",
         type=int,
@@ -529,12 +577,12 @@ def main(argv: list[str] | None = None) -> Report:
     repeat = 3 if args.quick else 7
     report = Report()
     report.raw["machine"] = machine()
-    report.raw["args"] = vars(args) | {"out": str(OUT), "results": str(args.results)}
+    report.raw["args"] = vars(args) | {"out": str(OUT), "results": str(args.results), "dsn": args.dsn and "DSN"}
     print(" · ".join(f"{k} {v}" for k, v in report.raw["machine"].items()), flush=True)
     print(Report().markdown(), flush=True)
 
+    import_rows = args.import_rows or max([s for s in sizes if s <= 1_000_000] or [min(sizes)])
     if "import" in sections:
-        import_rows = args.import_rows or max([s for s in sizes if s <= 1_000_000] or [min(sizes)])
         bench_import(report, import_rows, repeat=1 if args.quick else 3)
         if not args.quick:
             bench_import(report, ONE_GB_ROWS, repeat=1, rss_target=True)
@@ -559,6 +607,12 @@ def main(argv: list[str] | None = None) -> Report:
     if "queries" in sections and dbs:
         largest = max(dbs)
         report.raw["breakdown"] = {n_rows(largest): query_breakdown(dbs[largest], repeat=3 if args.quick else 5)}
+    if "ducklake" in sections:
+        reason = pgserver.unavailable(start=args.dsn is None)
+        if reason:
+            report.notes.append(f"ducklake skipped: {reason}")
+        else:
+            bench_ducklake(report, import_rows, repeat=repeat, dsn=args.dsn)
     if args.profile:
         profile(report, sizes, dbs)
 
@@ -588,13 +642,17 @@ def breakdown_text(breakdown: dict[str, dict[str, dict[str, float]]]) -> str:
 
 
 def shown_command(argv: list[str]) -> str:
-    """The command line that produced a run, without where its results were written."""
+    """The command line that produced a run, without where its results were written or the server's DSN."""
     kept, skip = [], False
     for arg in argv:
         if skip:
             skip = False
         elif arg == "--results":
             skip = True
+        elif arg == "--dsn" or arg.startswith("--dsn="):
+            # A connection string may hold a password: name the option only.
+            kept.append("--dsn DSN")
+            skip = arg == "--dsn"
         elif not arg.startswith("--results="):
             kept.append(arg)
     return " ".join(["python bench/run.py", *kept])

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import apptest, generate, importers, run, workload
+from bench import apptest, generate, importers, pgserver, run, workload
+from tests.scale.conftest import postgres_missing
 from vmdash import queries
 from vmdash.store import Store
 
@@ -110,3 +111,30 @@ def test_results_markdown_names_the_machine(out, tmp_path):
     text = target.read_text(encoding="utf-8")
     assert "cores" in text and "RAM" in text
     assert "| 2 queries | overview page, all data | 1k | 10 ms |" in text
+
+
+def test_ducklake_section_sets_the_lake_beside_the_file(out):
+    reason = pgserver.unavailable()
+    if reason:
+        postgres_missing(reason)
+    report = run.Report()
+    run.bench_ducklake(report, ROWS, repeat=1)
+    assert [r.area for r in report.rows] == ["5 DuckLake"] * (1 + len(workload.PAGES))
+    assert all(r.ratio.endswith("× the file") and r.target == r.result == "—" for r in report.rows)
+    raw = report.raw["ducklake"][str(ROWS)]
+    assert set(raw["embedded"]) == set(raw["ducklake"]) == {"import", *workload.PAGES}
+
+
+def test_ducklake_section_says_why_it_was_skipped(out, monkeypatch, capsys):
+    reason = "PostgreSQL is not installed (apt-get install postgresql)"
+    monkeypatch.setattr(pgserver, "unavailable", lambda start=True: reason)
+    report = run.main(["--only", "ducklake", "--rows", str(ROWS), "--out", str(out)])
+    assert report.rows == []
+    assert report.notes == [f"ducklake skipped: {reason}"]
+    assert f"- ducklake skipped: {reason}" in capsys.readouterr().out
+
+
+def test_shown_command_keeps_the_dsn_out():
+    argv = ["--only", "ducklake", "--dsn", "host=db password=secret", "--results", "R.md"]
+    assert run.shown_command(argv) == "python bench/run.py --only ducklake --dsn DSN"
+    assert run.shown_command(["--dsn=host=db password=secret"]) == "python bench/run.py --dsn DSN"
