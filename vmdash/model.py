@@ -6,6 +6,7 @@ not in this module cannot reach a query.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 PLATFORMS: tuple[str, ...] = (
@@ -105,6 +106,11 @@ FACT_COLUMNS: tuple[Column, ...] = DIMENSIONS + MEASURES
 # keys and overlapping dates are the same facts, so the later import replaces
 # the earlier one instead of doubling it.
 NATURAL_KEY: tuple[str, ...] = ("platform", "campaign", "ad_set", "ad", "video_id")
+
+# Dates a fact may carry. Online video marketing has no data before 1990, and a date
+# outside this span is a broken cell (or a hostile one: Python cannot hold year 0 or 99999).
+FIRST_DATE = dt.date(1990, 1, 1)
+LAST_DATE = dt.date(2099, 12, 31)
 
 # Groupings offered by `summary --by` and the filter bar.
 GROUPINGS: tuple[str, ...] = ("platform", "channel", "objective", "campaign", "import")

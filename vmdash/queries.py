@@ -126,9 +126,17 @@ def kpis(store: Store, names: tuple[str, ...], filters: FilterState = FilterStat
 def date_span(store: Store, filters: FilterState = FilterState()) -> tuple[dt.date | None, dt.date | None]:
     """First and last dates covered by the filtered rows."""
     where, params = filters.where()
-    row = store.rows(f'SELECT min("date"), max(coalesce("date_end", "date")) FROM active_facts WHERE {where}', params)[
-        0
-    ]
+    # Clamped: imports refuse dates outside the model's span, but a database written before
+    # they did may hold one, and the date picker cannot show year 0 or 99999.
+    params = {**params, "first_date": model.FIRST_DATE, "last_date": model.LAST_DATE}
+    row = store.rows(
+        # (greatest and least skip NULLs: without the CASE no dates at all would read as the whole span.)
+        'SELECT CASE WHEN min("date") IS NOT NULL THEN greatest(min("date"), $first_date) END, '
+        'CASE WHEN max(coalesce("date_end", "date")) IS NOT NULL '
+        'THEN least(max(coalesce("date_end", "date")), $last_date) END '
+        f"FROM active_facts WHERE {where}",
+        params,
+    )[0]
     return row[0], row[1]
 
 

@@ -16,7 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ROOT
-from vmdash import charts, demo, export, metrics
+from vmdash import charts, demo, export, metrics, model
+from vmdash.errors import ImportRejected
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
 
@@ -27,7 +28,7 @@ JSLINK = "[x](javascript:alert(1))"
 FORMULA = '=HYPERLINK("https://evil.example","y")'
 # What must never reach a Markdown or HTML element as is.
 RAW = ("<script", "<img", "](https://evil", "](javascript")
-PAGES = [None, "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/test_learn.py"]
+PAGES = [None, "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/test-learn.py"]
 HEADER = "date,platform,video_id,video_title,video_duration_s,campaign,impressions,views,video_starts,plays_p25,plays_p50,plays_p75,plays_p100,clicks,spend\n"
 
 
@@ -128,27 +129,35 @@ def test_chart_exports_escape_titles_and_neutralise_formulas():
     assert export.file_stem(SCRIPT) == "script_alert_1_script"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sqlkit.date accepts any date DuckDB can cast (0001-01-01, 9999-12-31, 99999-01-01, "
-    "0000-01-01 = 1 BC), so one such row loads; ui/common.filter_bar then computes "
-    "span[0] - timedelta(days=366) (OverflowError) or gets a str for a date Python cannot hold "
-    "(TypeError), and every page of the app shows a traceback for every user until the import is undone",
-)
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "99999-01-01", "1899-12-31"])
+def test_an_out_of_range_date_is_refused_in_its_row(tmp_path, date):
+    s = Store(tmp_path / "vmdash.duckdb", idle_release_s=None)
+    demo.load_samples(s)
+    before = s.fingerprint()
+    csv = tmp_path / "odd date.csv"
+    csv.write_text(HEADER + f"{date},youtube,odd,Odd,45,Odd,10,5,5,4,3,2,1,1,1\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as refused:
+        import_files(s, [Upload(csv, csv.name)])
+    assert "'date' is not a date from 1990 to 2099" in str(refused.value)
+    assert s.fingerprint() == before
+    s.close()
+
+
 @pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "99999-01-01"])
-def test_an_out_of_range_date_never_breaks_the_app(tmp_path, monkeypatch, date):
+def test_a_stored_out_of_range_date_never_breaks_the_app(tmp_path, monkeypatch, date):
+    # A database written before imports checked the span may hold such a date already.
     path = tmp_path / "vmdash.duckdb"
     s = Store(path, idle_release_s=None)
     demo.load_samples(s)
-    csv = tmp_path / "odd date.csv"
-    csv.write_text(HEADER + f"{date},youtube,odd,Odd,45,Odd,10,5,5,4,3,2,1,1,1\n", encoding="utf-8")
-    try:
-        import_files(s, [Upload(csv, csv.name)])
-    except Exception as exc:  # refusing the row or the file is fine; a crash in the app is not
-        assert csv.name in str(exc)
+    with s.transaction() as con:
+        con.execute(
+            "UPDATE facts SET date = CAST($d AS DATE) WHERE rowid = (SELECT min(rowid) FROM facts)", {"d": date}
+        )
     s.close()
     app = _open(path, monkeypatch, None)
     assert not app.exception, [e.value[:200] for e in app.exception]
+    first, last = app.date_input(key="dates").value
+    assert model.FIRST_DATE <= first <= last <= model.LAST_DATE
 
 
 def test_safe_text_escapes_html():
@@ -158,12 +167,6 @@ def test_safe_text_escapes_html():
         assert "<" not in safe_text(payload) and ">" not in safe_text(payload)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/common.safe_text escapes HTML, * and _ but not Markdown link syntax: a title "
-    "'[click me](https://evil.example/login)' passed through st.markdown(f'**{safe_text(title)}**') "
-    "(pages/retention.py, pages/funnel.py) becomes a live link; '[' and ']' need escaping",
-)
 @pytest.mark.parametrize("payload", [MDLINK, JSLINK], ids=["https", "javascript"])
 def test_safe_text_leaves_no_markdown_link(payload):
     from vmdash.ui.common import safe_text

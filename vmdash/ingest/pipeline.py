@@ -392,7 +392,7 @@ _KIND_WORDS = {
     "pct": "percentage",
     "duration": "duration (h:mm:ss)",
     "hours": "number of hours",
-    "date": "date",
+    "date": f"date from {model.FIRST_DATE.year} to {model.LAST_DATE.year}",
     "platform": "known platform (" + ", ".join(model.PLATFORMS) + ")",
     "channel": "known channel (" + ", ".join(model.CHANNELS) + ")",
     "objective": "known objective (" + ", ".join(model.OBJECTIVES) + ")",

@@ -95,7 +95,10 @@ def number(raw: str, decimal_comma: bool) -> str:
         )
     else:
         body = f"replace({stripped}, ',', '')"
-    return f"coalesce(TRY_CAST({raw} AS DOUBLE), TRY_CAST({body} AS DOUBLE))"
+    value = f"coalesce(TRY_CAST({raw} AS DOUBLE), TRY_CAST({body} AS DOUBLE))"
+    # 'nan', 'inf' and '1e400' cast to DOUBLE too, and one of them would poison every sum
+    # of its group: they are not numbers. (DuckDB computes the repeated value once.)
+    return f"(CASE WHEN isfinite({value}) THEN {value} END)"
 
 
 def duration(text: str, decimal_comma: bool) -> str:
@@ -115,7 +118,9 @@ def date(raw: str, day_first: bool) -> str:
         folded = f"regexp_replace({folded}, '\\b({pattern})', '{english}')"
     formats = _DATE_FORMATS_DAY_FIRST if day_first else _DATE_FORMATS_MONTH_FIRST
     listed = ", ".join(f"'{f}'" for f in formats)
-    return f"coalesce(TRY_CAST({raw} AS DATE), CAST(try_strptime({folded}, [{listed}]) AS DATE))"
+    value = f"coalesce(TRY_CAST({raw} AS DATE), CAST(try_strptime({folded}, [{listed}]) AS DATE))"
+    first, last = model.FIRST_DATE.isoformat(), model.LAST_DATE.isoformat()
+    return f"(CASE WHEN {value} BETWEEN DATE '{first}' AND DATE '{last}' THEN {value} END)"
 
 
 _VOCABULARY = {"platform": model.PLATFORMS, "channel": model.CHANNELS, "objective": model.OBJECTIVES}
@@ -153,7 +158,8 @@ def parse_expr(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_firs
     if kind == "pct":
         return f"({number(raw, decimal_comma)} / 100.0)"
     if kind == "int":
-        return f"CAST(round({number(raw, decimal_comma)}) AS BIGINT)"
+        # TRY_CAST: a count too large for BIGINT fails its row, not the whole file.
+        return f"TRY_CAST(round({number(raw, decimal_comma)}) AS BIGINT)"
     return number(raw, decimal_comma)
 
 
