@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import tempfile
 from pathlib import Path
 
@@ -211,9 +212,17 @@ def formatted(frame: pd.DataFrame, formats: dict[str, str], currency: str | None
     return out
 
 
+# Markdown a title could use to format, link ('[x](url)'), colour (':red[x]'), typeset
+# ('$x$') or strike; and, at the start of a line, to open a heading, list or table.
+# CommonMark reads a backslash before any punctuation as the plain character.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]()$~|])")
+_MARKDOWN_LINE_START = re.compile(r"(?m)^(\s*\d*)([#+=.)-])")
+
+
 def safe_text(value: object) -> str:
-    """Text from data (titles, campaign names) escaped for Markdown and HTML."""
-    return html.escape(str(value)).replace("*", "\\*").replace("_", "\\_")
+    """Text from data (titles, campaign names) shown as typed: inert as Markdown and as HTML."""
+    text = _MARKDOWN_INLINE.sub(r"\\\1", html.escape(str(value), quote=False))
+    return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def frame(df: pd.DataFrame, **kwargs: object) -> None:
