@@ -22,7 +22,7 @@ PAGE_FILES = {
     "retention": "pages/retention.py",
     "completion": "pages/completion.py",
     "funnel": "pages/funnel.py",
-    "test_learn": "pages/test_learn.py",
+    "test_learn": "pages/test-learn.py",
 }
 IDLE_S = 1.3  # just past the app's idle release (vmdash.ui: Store(..., idle_release_s=1.0))
 

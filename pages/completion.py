@@ -4,6 +4,7 @@ import streamlit as st
 
 from vmdash import charts, metrics, queries, ui
 
+ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
 ui.page_header("Completion", store, filters)
@@ -32,7 +33,7 @@ base = bases[base_label]
 funnel = queries.quartile_funnel(store, filters, by, base)
 if funnel.empty:
     st.warning(f"No row in this selection reports {'plays started' if base == 'video_starts' else 'impressions'}.")
-    st.stop()
+    ui.end_page()
 platforms = queries.platforms_present(store, filters)
 step_kpis = [s.rate for s in queries.QUARTILE_BASES[base] if s.rate]
 ui.chart(charts.quartile_funnel(funnel, by, note=metrics.get(step_kpis[-1]).caveat), funnel, name="quartile_funnel")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from vmdash import charts, metrics, queries, ui
 
+ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
 ui.page_header("Funnel impact", store, filters)
@@ -20,7 +21,7 @@ by = st.segmented_control(
 frame = queries.funnel(store, filters, by)
 if frame.empty:
     st.warning("No data matches these filters. Widen the dates or clear a filter in the sidebar.")
-    st.stop()
+    ui.end_page()
 platforms = queries.platforms_present(store, filters)
 steps = queries.funnel_steps(frame)
 

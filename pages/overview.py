@@ -4,6 +4,7 @@ import streamlit as st
 
 from vmdash import charts, looplog, metrics, queries, ui
 
+ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
 ui.page_header("Overview", store, filters)
@@ -12,7 +13,7 @@ currency = queries.currency(store, filters)
 present = queries.by_objective(store, filters)
 if present.empty:
     st.warning("No data matches these filters. Widen the dates or clear a filter in the sidebar.")
-    st.stop()
+    ui.end_page()
 platforms = queries.platforms_present(store, filters)
 if filters.shifted_back() is None:
     st.caption("Choose a date range in the sidebar to compare each KPI with the period before it.")

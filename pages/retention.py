@@ -4,6 +4,7 @@ import streamlit as st
 
 from vmdash import charts, metrics, queries, ui
 
+ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
 ui.page_header("Retention", store, filters)
@@ -14,7 +15,7 @@ if videos.empty:
         "No retention curve matches these filters. Import a retention export (YouTube Studio audience "
         "retention, YouTube Analytics API, Wistia engagement) on **Upload & data**, or clear a filter."
     )
-    st.stop()
+    ui.end_page()
 
 keys = ui.unique_labels({r.key: f"{r.title} · {r.platform}" for r in videos.itertuples()})
 left, right = st.columns([3, 1])
@@ -41,7 +42,7 @@ chosen = [keys[label] for label in chosen_labels]
 unit = "pct" if unit_label == "percent" else "seconds"
 if not chosen:
     st.info("Choose at least one video.")
-    st.stop()
+    ui.end_page()
 
 view = queries.retention_view(store, chosen, filters, unit)
 with left:

@@ -109,7 +109,7 @@ def test_no_url_parameter_signs_anyone_in(app, monkeypatch, params):
     assert not app.exception
     assert "_vmdash_role" not in app.session_state
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("pages/upload.py")
+        app.switch_page("pages/data.py")
     # The key in the URL is not echoed back into the page either.
     assert all(ANALYST_KEY not in str(e.value) for e in [*app.markdown, *app.warning, *app.caption])
 
@@ -135,7 +135,7 @@ def test_the_typed_key_is_never_echoed_logged_or_kept(app, monkeypatch, caplog, 
     signed_in = app.session_state.get("_vmdash_role") == "analyst"
     assert signed_in == (typed == ANALYST_KEY)
     if signed_in:
-        app.switch_page("pages/upload.py").run()  # the analyst's page, drawn and logged too
+        app.switch_page("pages/data.py").run()  # the analyst's page, drawn and logged too
         assert not app.exception
     said = _everything_said(app, caplog, capfd)
     assert typed not in said and ANALYST_KEY not in said

@@ -20,7 +20,7 @@ HOSTILE = [
 ]
 PAGE_OF = {"curves": "pages/retention.py", "unit": "pages/retention.py", "by": "pages/completion.py"}
 PAGE_OF |= {"base": "pages/completion.py", "funnel_by": "pages/funnel.py"}
-PAGE_OF |= {k: "pages/test_learn.py" for k in share.PARAMS if k.startswith(("test_", "cohort_"))}
+PAGE_OF |= {k: "pages/test-learn.py" for k in share.PARAMS if k.startswith(("test_", "cohort_"))}
 
 
 def _open(app: AppTest, params: dict[str, list[str]], page: str | None = None) -> AppTest:
@@ -101,7 +101,7 @@ def test_unknown_parameters_are_reported_and_cannot_grant_a_role(app):
     assert not app.exception
     assert len(_notes(app)) == 2
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("pages/upload.py")
+        app.switch_page("pages/data.py")
 
 
 def test_viewers_are_not_offered_the_upload_page(app):
@@ -109,7 +109,7 @@ def test_viewers_are_not_offered_the_upload_page(app):
     assert not app.exception
     assert any("Read-only" in c.value for c in app.caption)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("pages/upload.py")
+        app.switch_page("pages/data.py")
 
 
 def test_a_wrong_key_is_refused_and_never_echoed(app, monkeypatch):
@@ -124,7 +124,7 @@ def test_a_wrong_key_is_refused_and_never_echoed(app, monkeypatch):
 def test_the_analyst_key_unlocks_upload_and_is_never_shown(analyst_app):
     app = analyst_app
     assert app.session_state["_analyst_key"] == ""
-    app.switch_page("pages/upload.py").run()
+    app.switch_page("pages/data.py").run()
     assert not app.exception
     assert app.title[0].value == "Upload & data"
     assert ANALYST_KEY not in _all_text(app)

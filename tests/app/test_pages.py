@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,7 +12,7 @@ from vmdash import metrics, queries
 from vmdash.filters import FilterState
 from vmdash.store import Store
 
-PAGES = ["pages/overview.py", "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/upload.py"]
+PAGES = ["pages/overview.py", "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/data.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -72,3 +73,23 @@ def test_no_matching_data_is_a_message_not_an_error(app):
     app.run()
     assert not app.exception
     assert any("No data matches these filters" in w.value for w in app.warning)
+
+
+@pytest.mark.parametrize("page", ["pages/funnel.py", "pages/test-learn.py", "pages/retention.py"])
+def test_a_page_link_opened_first_keeps_its_filters(app, page):
+    # Streamlit's older multipage mode runs a page on its own when it is the first thing a
+    # session opens; the page must send the visit through app.py, sidebar filters and all.
+    app.query_params["platform"] = ["tiktok"]
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    assert app.multiselect(key="platform").value == ["tiktok"]
+    assert any("Showing platform tiktok" in c.value for c in app.caption)
+    assert any(c.value.startswith("/") and "platform=tiktok" in c.value for c in app.code)
+
+
+def test_every_page_file_is_named_after_its_url_path():
+    # What lets a page run directly by Streamlit's older multipage mode rerun as the same page.
+    from vmdash.ui import navigation
+
+    for script, _title, _icon, url_path in navigation._PAGES + navigation._ANALYST_PAGES:
+        assert Path(script).stem == (url_path or "overview"), script

@@ -66,7 +66,7 @@ def _open(db: Path, monkeypatch, campaigns: list[str]) -> AppTest:
     at.query_params["test_by"] = "campaigns"
     at.query_params["test_kpi"] = CTR_OPTION
     at.query_params["test_campaigns"] = campaigns
-    at.switch_page("pages/test_learn.py")
+    at.switch_page("pages/test-learn.py")
     at.run()
     assert not at.exception
     return at
@@ -143,7 +143,7 @@ def _open_page(db: Path, monkeypatch, params: dict[str, object]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     for key, value in params.items():
         at.query_params[key] = value
-    at.switch_page("pages/test_learn.py")
+    at.switch_page("pages/test-learn.py")
     at.run()
     assert not at.exception
     return at

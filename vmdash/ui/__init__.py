@@ -20,15 +20,18 @@ from vmdash.ui.common import (
     store,
     unique_labels,
 )
+from vmdash.ui.navigation import app_pages, end_page, routed, through_app
 from vmdash.ui.sharing import link_notes, remember_link, share_panel
 from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, objective_rules_editor, upload_flow
 
 __all__ = [
     "MAX_UPLOAD_MB",
     "access_panel",
+    "app_pages",
     "chart",
     "current_filters",
     "definitions",
+    "end_page",
     "ensure_data",
     "filter_bar",
     "formatted",
@@ -41,11 +44,13 @@ __all__ = [
     "remember_link",
     "require_analyst",
     "role",
+    "routed",
     "safe_text",
     "sample_note",
     "set_filters",
     "share_panel",
     "store",
+    "through_app",
     "unique_labels",
     "upload_flow",
 ]

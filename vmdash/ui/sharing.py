@@ -46,7 +46,10 @@ def link_notes(box: st.delta_generator.DeltaGenerator) -> None:
 
 
 def _relative_link(page_path: str) -> str:
-    return views.link_for(page_path, {k: v for k, v in _current_params().items() if k not in share.STREAMLIT_PARAMS})
+    # Only what this view shows: parameters of widgets drawn on it. A value for a control this
+    # page does not draw (another mode's, or an unknown key) would ride along unchecked.
+    shown = {k: v for k, v in _current_params().items() if k in share.PARAMS and k in st.session_state}
+    return views.link_for(page_path, shown)
 
 
 def share_panel(s: Store, page_path: str) -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 from vmdash import charts, looplog, metrics, queries, testlearn, ui
 from vmdash.ui import testlearn as tl
 
+ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
 ui.page_header("Test & learn", store, filters)

@@ -4,12 +4,13 @@ import streamlit as st
 
 from vmdash import model, roles, ui
 
+ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
 ui.page_header("Upload & data", store, filters)
 if ui.role() != roles.ANALYST:
     st.error("Only analysts can upload, map or undo. Sign in with the analyst key in the sidebar.")
-    st.stop()
+    ui.end_page()
 
 files = st.file_uploader(
     "Platform exports (CSV, XLSX or ZIP as downloaded)",

@@ -1,0 +1,82 @@
+"""The app's pages, and every visit to one going through app.py's frame.
+
+Streamlit still honours its older multipage mode for an app with a `pages/` folder:
+until the first session of a server process has run app.py (whose `st.navigation`
+switches that mode off), a visit straight to `/funnel` runs `pages/funnel.py` on its
+own, without the filter bar, the link notes, the Share panel or the role check. A
+stakeholder opening a shared link on a freshly started server would see the wrong
+numbers. Each page therefore starts with `through_app()`, which sends such a
+visit back through app.py to the same page with the same query string.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from vmdash import roles
+
+# (script, title, icon, URL path); the first is the default page, at the root URL. Each
+# file is named after its URL path: the older mode names a page after its file, so a page
+# it runs directly is the same page once rerun through app.py (see through_app).
+_PAGES = (
+    ("pages/overview.py", "Overview", ":material/dashboard:", None),  # also /overview
+    ("pages/retention.py", "Retention", ":material/show_chart:", "retention"),
+    ("pages/completion.py", "Completion", ":material/hourglass_bottom:", "completion"),
+    ("pages/funnel.py", "Funnel impact", ":material/filter_alt:", "funnel"),
+    ("pages/test-learn.py", "Test & learn", ":material/science:", "test-learn"),
+)
+# Only analysts are offered this one; its writes also check the role on the server.
+_ANALYST_PAGES = (("pages/data.py", "Upload & data", ":material/upload_file:", "data"),)
+
+_local = threading.local()
+
+
+def app_pages(role: str) -> list[st.Page]:
+    """The pages this role is offered, in menu order."""
+    listed = _PAGES + (_ANALYST_PAGES if role == roles.ANALYST else ())
+    return [
+        st.Page(script, title=title, icon=icon, url_path=url_path, default=url_path is None)
+        for script, title, icon, url_path in listed
+    ]
+
+
+class _PageEnded(Exception):
+    """Raised by end_page(); the frame catches it."""
+
+
+def end_page() -> None:
+    """Stop drawing this page here (nothing to show) and let the frame finish.
+
+    Not st.stop(): once a stop is requested Streamlit drops what the frame still draws
+    after the page, and the link notes and the Share panel would vanish with it.
+    """
+    raise _PageEnded
+
+
+@contextmanager
+def routed() -> Iterator[None]:
+    """app.py runs the chosen page inside this block."""
+    _local.routed = True
+    try:
+        yield
+    except _PageEnded:
+        pass
+    finally:
+        _local.routed = False
+
+
+def through_app() -> None:
+    """Called first by every page: outside app.py's frame, start this visit again through it.
+
+    A rerun keeps the query string and the widgets' state, and lands on the same page: the
+    older mode names a page after its file, which is named after its URL path in app.py.
+    """
+    if getattr(_local, "routed", False):
+        return
+    # Calling st.navigation switches the older mode off for the whole server process.
+    st.navigation(app_pages(roles.ANALYST), position="hidden")
+    st.rerun()
