@@ -38,16 +38,25 @@ for rec in steps[steps["weakest"]].itertuples():
         f"({metrics.format_value(rec.rate, 'pct')}, {rec.index:.2f}× the same step for the whole selection)."
     )
 
-left, right = st.columns([3, 2])
-with left:
-    note = metrics.mixed_views_note(platforms)
-    ui.chart(charts.funnel_rates(steps, by, note=note), steps, name="funnel_rates")
-with right:
-    costs = queries.funnel_costs(frame)
-    if costs["value"].notna().any():
-        ui.chart(charts.funnel_costs(costs, by, currency), costs, name="funnel_costs")
-    else:
-        st.info("No platform in this selection reports spend.")
+note = metrics.mixed_views_note(platforms)
+ui.chart(charts.funnel_rates(steps, by, note=note), steps, name="funnel_rates")
+for rec in steps[steps["rate"] > 1].itertuples():
+    # Not an error: the steps count different events, and a platform's 'view' can ask more of
+    # a viewer than the next step does (30 s against 50 % of a short ad).
+    st.caption(
+        f"{ui.safe_text(charts.series_label(by, rec.group))}: **{rec.step}** is "
+        f"{metrics.format_value(rec.rate, 'pct')}, above 100 %: more reached the second event than the "
+        "platform counted at the first. See *What counts as a view* under Definitions."
+    )
+costs = queries.funnel_costs(frame)
+if costs["value"].notna().any():
+    ui.chart(charts.funnel_costs(costs, by, currency), costs, name="funnel_costs")
+    silent = [g for g, values in costs.groupby("group")["value"] if values.isna().all()]
+    if silent:
+        names = ", ".join(ui.safe_text(charts.series_label(by, g)) for g in silent)
+        st.caption(f"No cost shown for {names}: no spend in their exports.")
+else:
+    st.info("No platform in this selection reports spend.")
 roas = frame[frame["is_total"]].iloc[0]
 if roas["roas"] == roas["roas"]:
     st.caption(

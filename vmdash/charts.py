@@ -16,7 +16,7 @@ PLATFORM_COLORS = {
     "instagram": "#e377c2",
     "meta": "#17becf",
     "tiktok": "#2b2b2b",
-    "linkedin": "#0a66c2",
+    "linkedin": "#8c564b",
     "google_ads": "#ff7f0e",
     "vimeo": "#2ca02c",
     "wistia": "#9467bd",
@@ -57,7 +57,7 @@ _PALETTES = {
 }
 _SPLIT_TITLES = {"length": "Video length"}
 
-_AXIS_FORMAT = {"pct": ".1~%", "money": ",.2f", "seconds": ",.0f", "ratio": ".2f", "number": "~s"}
+_AXIS_FORMAT = {"pct": ".1~%", "money": ",.2~f", "seconds": ",.0f", "ratio": ".2f", "number": "~s"}
 _TOOLTIP_FORMAT = {"pct": ".1%", "money": ",.2f", "seconds": ",.1f", "ratio": ".2f", "number": ",.0f"}
 
 
@@ -78,6 +78,13 @@ def series_label(split: str, value: object) -> str:
     if split == "platform":
         return model.PLATFORM_LABELS.get(str(value), str(value))
     return str(value)
+
+
+def _palette_order(split: str, groups: pd.Series) -> list[str]:
+    """The groups present, in the order of their split's palette (the legend's order), unknown ones last."""
+    seen = groups.dropna().astype(str).unique().tolist()
+    palette = list(_PALETTES.get(split, {}))
+    return [v for v in palette if v in seen] + sorted(v for v in seen if v not in palette)
 
 
 def _labelled_scale(split: str, present: list[str]) -> alt.Scale:
@@ -202,7 +209,8 @@ def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency
                 "series:N",
                 title="Platform",
                 scale=_labelled_scale("platform", present),
-                legend=alt.Legend(orient="bottom"),
+                # Each bar's label already names its platform; a legend would only crowd a half-width column.
+                legend=None,
             ),
             tooltip=[
                 alt.Tooltip("video:N", title="Video"),
@@ -386,21 +394,25 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart:
 
 
 def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerChart:
-    """Step conversion rates per group, the weakest step of each group outlined and labelled."""
-    present = sorted(data["group"].dropna().unique().tolist()) if not data.empty else []
+    """Step conversion rates per group, the weakest step of each group outlined and labelled.
+
+    Bars run across, one band per step: step names such as 'Views → Engaged views (≥ 50 %)'
+    stay whole on the side instead of being dropped when they would overlap below.
+    """
+    present = _palette_order(split, data["group"])
     frame = data.dropna(subset=["rate"]).assign(
         series=lambda d: d["group"].map(lambda v: series_label(split, v)),
         flag=lambda d: d["weakest"].map(lambda w: "weakest" if w else ""),
     )
     steps = list(dict.fromkeys(data.sort_values("order")["step"]))
-    x = alt.X("step:N", sort=steps, title="Funnel step", axis=alt.Axis(labelAngle=0, labelLimit=220))
-    offset = alt.XOffset("series:N", sort=[series_label(split, v) for v in present])
-    y = alt.Y("rate:Q", axis=_pct_axis("Step conversion rate"))
+    y = alt.Y("step:N", sort=steps, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=12))
+    offset = alt.YOffset("series:N", sort=[series_label(split, v) for v in present])
+    x = alt.X("rate:Q", axis=_pct_axis("Step conversion rate"))
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(
-        x=x,
-        xOffset=offset,
         y=y,
+        yOffset=offset,
+        x=x,
         color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
         stroke=alt.condition(alt.datum.weakest, alt.value("#000000"), alt.value(None)),
         strokeWidth=alt.condition(alt.datum.weakest, alt.value(2), alt.value(0)),
@@ -415,15 +427,16 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
     )
     flags = (
         base.transform_filter(alt.datum.weakest)
-        .mark_text(dy=-8, fontSize=12, fontWeight="bold", color="#000000")
-        .encode(x=x, xOffset=offset, y=y, text=alt.value("▼"))
+        .mark_text(align="left", dx=3, fontSize=10, color="#000000")
+        .encode(y=y, yOffset=offset, x=x, text=alt.value("◀"))
     )
+    bar_px = 12 if len(present) > 4 else 18
     return alt.layer(bars, flags).properties(
-        height=460,
+        height=max(240, len(steps) * (len(present) * bar_px + 16)),
         title=alt.Title(
             "Step conversion rates",
             subtitle=_subtitle(
-                "Each step over the previous one. Outlined and marked ▼: the group's weakest step, "
+                "Each step over the previous one. Outlined and marked ◀: the group's weakest step, "
                 "furthest below the same step for the whole selection.",
                 note,
             ),
@@ -431,33 +444,38 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
     )
 
 
-def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.VConcatChart:
-    """Cost per step (CPM, CPV, CPC, CPA) per group, one small chart per cost with its own scale."""
-    present = sorted(data["group"].dropna().unique().tolist()) if not data.empty else []
+def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.HConcatChart:
+    """Cost per step (CPM, CPV, CPC, CPA) per group: small charts side by side, each on its own scale.
+
+    The groups are rows in the same order in every chart, named once on the left (their
+    colours match the rates chart), so four costs fit across the page with every name readable.
+    """
+    # Groups that report no cost at all (no spend) are left out; the page names them.
+    present = _palette_order(split, data.dropna(subset=["value"])["group"])
+    order = [series_label(split, v) for v in present]
     frame = data.dropna(subset=["value"]).assign(series=lambda d: d["group"].map(lambda v: series_label(split, v)))
+    height = max(120, len(present) * 22)
     charts = []
-    for name in dict.fromkeys(data["kpi"]):
+    for position, name in enumerate(dict.fromkeys(data["kpi"])):
         m = metrics.get(name)
+        # A group without this one cost keeps its (empty) row, so the rows line up across charts.
+        y_axis = alt.Axis(labelLimit=160) if position == 0 else alt.Axis(labels=False, ticks=False)
         charts.append(
             alt.Chart(frame[frame["kpi"] == name], title=alt.Title(m.label, subtitle=m.definition))
             .mark_bar()
             .encode(
-                x=alt.X(
-                    "series:N", title=None, sort=[series_label(split, v) for v in present], axis=alt.Axis(labelAngle=0)
-                ),
-                y=alt.Y("value:Q", title=metric_axis_title(m, currency), axis=alt.Axis(format=_AXIS_FORMAT[m.fmt])),
-                color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
+                y=alt.Y("series:N", title=None, sort=order, scale=alt.Scale(domain=order), axis=y_axis),
+                x=alt.X("value:Q", title=metric_axis_title(m, currency), axis=alt.Axis(format=_AXIS_FORMAT[m.fmt])),
+                color=alt.Color("series:N", scale=_labelled_scale(split, present), legend=None),
                 tooltip=[
                     alt.Tooltip("series:N", title=legend_label(split)),
                     alt.Tooltip("value:Q", title=m.label, format=_TOOLTIP_FORMAT[m.fmt]),
                     alt.Tooltip("coverage:Q", title="Coverage", format=".0%"),
                 ],
             )
-            .properties(width=150, height=220)
+            .properties(width=170, height=height)
         )
-    # Two by two: four side by side do not fit the page's narrower column.
-    rows = [alt.hconcat(*charts[i : i + 2]) for i in range(0, len(charts), 2)]
-    return alt.vconcat(*rows)
+    return alt.hconcat(*charts, spacing=24)
 
 
 # -- test & learn --------------------------------------------------------------------------------

@@ -87,6 +87,15 @@ def test_a_page_link_opened_first_keeps_its_filters(app, page):
     assert any(c.value.startswith("/") and "platform=tiktok" in c.value for c in app.code)
 
 
+def test_a_step_above_100_percent_is_explained(app):
+    app.query_params["funnel_by"] = ["platform"]
+    app.switch_page("pages/funnel.py").run()
+    assert not app.exception
+    above = [c.value for c in app.caption if "above 100 %" in c.value]
+    # Google Ads counts a view at 30 s: more impressions reach 50 % of a short ad than count as views.
+    assert len(above) == 1 and above[0].startswith("Google Ads: **Views → Engaged views (≥ 50 %)** is 242.1 %")
+
+
 def test_every_page_file_is_named_after_its_url_path():
     # What lets a page run directly by Streamlit's older multipage mode rerun as the same page.
     from vmdash.ui import navigation
