@@ -134,3 +134,32 @@ def wait_for_app(pg, timeout_ms: int = 60_000) -> None:
         " && document.querySelectorAll('[data-testid=\"stMetric\"]').length > 0",
         timeout=timeout_ms,
     )
+
+
+_SNAPSHOT = """() => {
+    if (document.querySelector('[data-testid="stStatusWidget"]')) return null;
+    const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+        .map(e => e.innerText).find(t => /data as of import #\\d+/.test(t));
+    const cards = [...document.querySelectorAll('[data-testid="stMetric"]')].map(c => [
+        c.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+        c.querySelector('[data-testid="stMetricValue"]').innerText.trim(),
+    ]);
+    return caption && cards.length ? {caption, cards} : null;
+}"""
+
+
+def settled_view(pg, tries: int = 240) -> tuple[str, list[tuple[str, str]]]:
+    """The page's 'data as of' caption and its KPI cards (label, value), once it holds still.
+
+    Read in one step, and only when two reads half a second apart agree: Streamlit draws a
+    page element by element and shows 'running' only after a short delay, so one read can
+    catch a run that has just started.
+    """
+    last = None
+    for _ in range(tries):
+        now = pg.evaluate(_SNAPSHOT)
+        if now is not None and now == last:
+            return now["caption"], [tuple(card) for card in now["cards"]]
+        last = now
+        pg.wait_for_timeout(500)
+    raise AssertionError(f"the page never settled: {last}")

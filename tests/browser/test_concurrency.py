@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.browser.conftest import ROOT, start_server, wait_for_app
+from tests.browser.conftest import ROOT, settled_view, start_server, wait_for_app
 from vmdash import demo
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
@@ -37,17 +37,17 @@ def _overview_numbers(db: Path, monkeypatch) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def _shown(page) -> tuple[int, dict[str, str]]:
-    caption = page.get_by_text(re.compile(r"data as of import #\d+")).first.inner_text()
-    latest = int(re.search(r"import #(\d+)", caption).group(1))
-    cards = page.locator("[data-testid='stMetric']")
-    numbers = {}
-    for i in range(cards.count()):
-        card = cards.nth(i)
-        numbers[card.locator("[data-testid='stMetricLabel']").inner_text().strip()] = (
-            card.locator("[data-testid='stMetricValue']").inner_text().strip()
-        )
-    return latest, numbers
+def _shown(page, cards: dict[int, int]) -> tuple[int, dict[str, str]]:
+    """The Overview's import number and cards, once drawn in full for the state it names."""
+    for _ in range(60):
+        caption, shown = settled_view(page)
+        latest = int(re.search(r"import #(\d+)", caption).group(1))
+        numbers = dict(shown)
+        # Each state has its own cards (an import can add an objective); all of them, or wait.
+        if latest not in cards or len(numbers) == cards[latest]:
+            return latest, numbers
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the Overview at import #{latest} never showed its {cards[latest]} cards: {numbers}")
 
 
 def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
@@ -69,6 +69,7 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
         # The live run imports them one after the other, each undone before the next.
         expected[first_id + i] = _overview_numbers(ref, monkeypatch)
     assert len({tuple(sorted(v.items())) for v in expected.values()}) == len(expected)
+    cards = {latest: len(numbers) for latest, numbers in expected.items()}
 
     db = tmp_path / "live.duckdb"
     shutil.copy(base, db)
@@ -113,7 +114,7 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
                     errors.append(f"{target or 'overview'}: {shown.inner_text()[:2000]}")
                 if target == "":
                     wait_for_app(page)
-                    seen.append(_shown(page))
+                    seen.append(_shown(page, cards))
         writer.join(timeout=300)
     finally:
         for c in contexts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import start_server, wait_for_app
+from tests.browser.conftest import settled_view, start_server, wait_for_app
 from vmdash import demo
 from vmdash.store import Store
 
@@ -27,13 +27,7 @@ def analyst_server(tmp_path_factory):
 
 
 def _metrics(page) -> dict[str, str]:
-    cards = page.locator("[data-testid='stMetric']")
-    out = {}
-    for i in range(cards.count()):
-        card = cards.nth(i)
-        label = card.locator("[data-testid='stMetricLabel']").inner_text().strip()
-        out[label] = card.locator("[data-testid='stMetricValue']").inner_text().strip()
-    return out
+    return dict(settled_view(page)[1])
 
 
 def _chips(page) -> list[str]:
