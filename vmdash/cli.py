@@ -24,7 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", type=Path, default=None, help="database file (default: $VMDASH_DB, else data/vmdash.duckdb)"
+        "--db",
+        default=None,
+        metavar="DB",
+        # A string, not a Path: a Path would fold the '//' of 'ducklake:postgres:postgresql://...'.
+        help="database file, or ducklake:postgres:<connection string> (default: $VMDASH_DB, else data/vmdash.duckdb)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 

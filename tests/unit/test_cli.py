@@ -154,3 +154,9 @@ def test_readme_documents_every_command():
     help_text = build_parser().format_help()
     for command in ("import", "summary", "imports", "undo", "demo"):
         assert command in help_text
+
+
+def test_a_lake_connection_string_reaches_the_store_as_typed():
+    target = "ducklake:postgres:postgresql://vmdash@db.internal:5432/catalog"
+    args = build_parser().parse_args(["summary", "--json", "--db", target])
+    assert args.db == target
