@@ -14,8 +14,8 @@ PLATFORM_COLORS = {
     "youtube": "#d62728",
     "facebook": "#1f77b4",
     "instagram": "#e377c2",
-    "meta": "#17becf",
-    "tiktok": "#2b2b2b",
+    "meta": "#aec7e8",
+    "tiktok": "#17becf",
     "linkedin": "#8c564b",
     "google_ads": "#ff7f0e",
     "vimeo": "#2ca02c",
@@ -57,6 +57,9 @@ _PALETTES = {
 }
 _SPLIT_TITLES = {"length": "Video length"}
 
+# Marks drawn in "ink" (annotations, outlines, labels) sit on a white page or on Streamlit's
+# dark theme: a mid grey reads on both (about 4.4:1 on either), black vanishes on dark.
+INK = "#7a7a7a"
 _AXIS_FORMAT = {"pct": ".1~%", "money": ",.2~f", "seconds": ",.0f", "ratio": ".2f", "number": "~s"}
 _TOOLTIP_FORMAT = {"pct": ".1%", "money": ",.2f", "seconds": ",.1f", "ratio": ".2f", "number": ",.0f"}
 
@@ -181,10 +184,10 @@ def annotation_layers(annotations: pd.DataFrame | None) -> list[alt.Chart]:
         alt.Tooltip("subjects:N", title="About"),
         alt.Tooltip("status:N", title="Status"),
     ]
-    rules = base.mark_rule(color="#555555", strokeDash=[5, 4], strokeWidth=1.5).encode(x="date:T", tooltip=tooltip)
+    rules = base.mark_rule(color=INK, strokeDash=[5, 4], strokeWidth=1.5).encode(x="date:T", tooltip=tooltip)
     labels = [
         base.transform_filter(alt.datum.row == row)
-        .mark_text(align="left", baseline="top", dx=4, dy=2 + 14 * row, fontSize=11, color="#333333")
+        .mark_text(align="left", baseline="top", dx=4, dy=2 + 14 * row, fontSize=11, color=INK)
         .encode(x="date:T", y=alt.value(0), text="label:N", tooltip=tooltip)
         for row in (0, 1)
     ]
@@ -314,7 +317,7 @@ def retention(
             tags["tag"] = tags["tag"].str.replace("-", "−") + " pts"
             layers.append(
                 alt.Chart(tags)
-                .mark_text(align="center", dy=-14, fontSize=11, fontWeight="bold", color="#333")
+                .mark_text(align="center", dy=-14, fontSize=11, fontWeight="bold", color=INK)
                 .encode(x="x:Q", y="audience_ratio:Q", text="tag:N")
             )
     return alt.layer(*layers).properties(
@@ -414,7 +417,7 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
         yOffset=offset,
         x=x,
         color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
-        stroke=alt.condition(alt.datum.weakest, alt.value("#000000"), alt.value(None)),
+        stroke=alt.condition(alt.datum.weakest, alt.value(INK), alt.value(None)),
         strokeWidth=alt.condition(alt.datum.weakest, alt.value(2), alt.value(0)),
         tooltip=[
             alt.Tooltip("series:N", title=legend_label(split)),
@@ -427,7 +430,7 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
     )
     flags = (
         base.transform_filter(alt.datum.weakest)
-        .mark_text(align="left", dx=3, fontSize=10, color="#000000")
+        .mark_text(align="left", dx=3, fontSize=10, color=INK)
         .encode(y=y, yOffset=offset, x=x, text=alt.value("◀"))
     )
     bar_px = 12 if len(present) > 4 else 18
@@ -517,7 +520,7 @@ def variant_intervals(
         tooltip=tooltip,
     )
     dots = base.mark_point(filled=True, size=160, opacity=1).encode(x=x, y=y, color=color, tooltip=tooltip)
-    values = base.mark_text(align="left", dx=10, dy=-12, fontSize=12, color="#222222").encode(
+    values = base.mark_text(align="left", dx=10, dy=-12, fontSize=12, color=INK).encode(
         x=x, y=y, text=alt.Text("value:Q", format=fmt)
     )
     title = alt.Title(
@@ -599,7 +602,7 @@ def benchmark_index(data: pd.DataFrame, note: str = "") -> alt.LayerChart:
     )
     typical = (
         alt.Chart(pd.DataFrame({"x": [100]}))
-        .mark_rule(color="#333333", strokeDash=[4, 3])
+        .mark_rule(color=INK, strokeDash=[4, 3])
         .encode(x=alt.X("x:Q", scale=scale))
     )
     return alt.layer(bars, typical).properties(

@@ -164,7 +164,9 @@ def chart(spec: alt.TopLevelMixin, data: pd.DataFrame, name: str) -> None:
         raise ValueError(
             f"chart {name!r} would send {max(rows, len(data))} rows; aggregate it to at most {queries.MAX_CHART_POINTS}"
         )
-    st.altair_chart(spec, width="stretch", key=f"chart_{name}")
+    # Subtitles (definitions, mixed-view notes) in the same mid grey as the annotations: Vega's
+    # default is black, unreadable on the dark theme.
+    st.altair_chart(spec.configure_title(subtitleColor=charts.INK), width="stretch", key=f"chart_{name}")
     _export_buttons(spec, data, name)
 
 
