@@ -60,7 +60,9 @@ _SPLIT_TITLES = {"length": "Video length"}
 # Marks drawn in "ink" (annotations, outlines, labels) sit on a white page or on Streamlit's
 # dark theme: a mid grey reads on both (about 4.4:1 on either), black vanishes on dark.
 INK = "#7a7a7a"
-_AXIS_FORMAT = {"pct": ".1~%", "money": ",.2~f", "seconds": ",.0f", "ratio": ".2f", "number": "~s"}
+# Money axes take Vega's own tick format, which follows the tick step (0.005 steps read
+# 0.000, 0.005, 0.010; a fixed two decimals repeated 0.01).
+_AXIS_FORMAT = {"pct": ".1~%", "money": alt.Undefined, "seconds": ",.0f", "ratio": ".2f", "number": "~s"}
 _TOOLTIP_FORMAT = {"pct": ".1%", "money": ",.2f", "seconds": ",.1f", "ratio": ".2f", "number": ",.0f"}
 
 
@@ -457,7 +459,7 @@ def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) ->
     present = _palette_order(split, data.dropna(subset=["value"])["group"])
     order = [series_label(split, v) for v in present]
     frame = data.dropna(subset=["value"]).assign(series=lambda d: d["group"].map(lambda v: series_label(split, v)))
-    height = max(120, len(present) * 22)
+    height = max(60, len(present) * 24)
     charts = []
     for position, name in enumerate(dict.fromkeys(data["kpi"])):
         m = metrics.get(name)
