@@ -58,7 +58,7 @@ def presummed(keys: Sequence[tuple[str, str]], where: str, measures: Sequence[st
 
 
 # What a video's name-derived dimensions (length token, format token) are read from.
-_NAME_KEYS: tuple[tuple[str, str], ...] = tuple(
+NAME_KEYS: tuple[tuple[str, str], ...] = tuple(
     (f'"{c}"', c) for c in ("platform", "ad", "video_title", "ad_set", "campaign", "video_duration_s")
 )
 
@@ -422,7 +422,7 @@ def quartile_funnel(
             f'{m.sql()} AS rate{i}, {m.coverage_sql()} AS coverage{i}, sum("{step.measure}") FILTER (WHERE {m.reported_sql()}) AS plays{i}'
         )
     measures = [first.measure, *(c for step in steps for c in metrics.get(step.rate).measures)]
-    keys = [(f'"{by}"', by)] if by in ("channel", "platform", "objective") else list(_NAME_KEYS)
+    keys = [(f'"{by}"', by)] if by in ("channel", "platform", "objective") else list(NAME_KEYS)
     wide = store.df(
         f'SELECT {group} AS "group", {", ".join(parts)} FROM ({presummed(keys, where, measures)}) '
         "GROUP BY 1 HAVING starts > 0",
@@ -465,7 +465,7 @@ def completion_by_length(store: Store, filters: FilterState = FilterState(), lim
     duration = duration_sql(params)
     m = metrics.get("completion_rate")
     params["limit"] = int(limit)
-    pre = presummed([(VIDEO_KEY_SQL, "key"), *_NAME_KEYS], f"{where} AND {VIDEO_KEY_SQL} IS NOT NULL", m.measures)
+    pre = presummed([(VIDEO_KEY_SQL, "key"), *NAME_KEYS], f"{where} AND {VIDEO_KEY_SQL} IS NOT NULL", m.measures)
     return store.df(
         f"""SELECT key, coalesce(any_value("video_title"), key) AS video,
                    "platform", max({duration}) AS duration_s, {m.sql()} AS completion_rate,
