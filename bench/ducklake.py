@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -31,16 +29,6 @@ from vmdash import cache, demo  # noqa: E402
 from vmdash.filters import FilterState  # noqa: E402
 from vmdash.ingest import Upload, import_files  # noqa: E402
 from vmdash.store import Store  # noqa: E402
-
-
-def _median(fn: Callable[[], Any], repeat: int) -> float:
-    fn()  # warm-up: connection, catalog and file metadata
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _measure(target: str | Path, export: Path, repeat: int, data_path: str | None = None) -> dict[str, float]:
@@ -59,7 +47,7 @@ def _measure(target: str | Path, export: Path, repeat: int, data_path: str | Non
                 cache.clear()
                 workload.vmdash_page(store, p, filters)
 
-            out[page] = _median(cold, repeat)
+            out[page] = workload.median_time(cold, repeat)
         return out
     finally:
         store.close()

@@ -245,17 +245,6 @@ def build_db(rows: int, fresh: bool = False) -> Path:
     return db
 
 
-def _median_time(fn: Callable[[], Any], repeat: int, warm_up: bool = True) -> float:
-    if warm_up:
-        fn()  # first use opens files and fills DuckDB's buffers
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def bench_queries(report: Report, rows: int, db: Path, repeat: int, pandas_repeat: int) -> None:
     """Each page's vmdash calls vs pandas on in-memory frames, median of repeated runs."""
     store = Store(db, idle_release_s=None)
@@ -276,10 +265,12 @@ def bench_queries(report: Report, rows: int, db: Path, repeat: int, pandas_repea
                     cache.clear()
                     workload.vmdash_page(store, p, f)
 
-                v = _median_time(cold, repeat)
-                w = _median_time(lambda p=page, f=filters: workload.vmdash_page(store, p, f), repeat)
+                v = workload.median_time(cold, repeat)
+                w = workload.median_time(lambda p=page, f=filters: workload.vmdash_page(store, p, f), repeat)
                 # pandas has no buffers to warm, and the answers above already ran it once.
-                p = _median_time(lambda p=page, f=filters, d=data: workload.pandas_page(d, p, f), pandas_repeat, False)
+                p = workload.median_time(
+                    lambda p=page, f=filters, d=data: workload.pandas_page(d, p, f), pandas_repeat, False
+                )
                 raw[f"{page}|{scenario}"] = {"vmdash": v, "vmdash_warm": w, "pandas": p}
                 target = f"≤ {secs(PAGE_QUERIES_S)}" + ("" if rows >= 10_000_000 else " (at 10M)")
                 for kind, value in (("cold", v), ("warm, kept answers", w)):

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import statistics
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +27,19 @@ import pandas as pd
 from vmdash import metrics, model, queries, retention, stats, testlearn
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.store import Store
+
+
+def median_time(fn: Callable[[], Any], repeat: int, warm_up: bool = True) -> float:
+    """Median seconds of `repeat` calls of fn, after one untimed call (it opens files and fills buffers)."""
+    if warm_up:
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
 
 PAGES = ("overview", "retention", "completion", "funnel", "test_learn")
 PAGE_LABELS = {

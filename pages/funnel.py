@@ -51,7 +51,7 @@ for rec in steps[steps["rate"] > 1].itertuples():
 costs = queries.funnel_costs(frame)
 if costs["value"].notna().any():
     ui.chart(charts.funnel_costs(costs, by, currency), costs, name="funnel_costs")
-    silent = [g for g, values in costs.groupby("group")["value"] if values.isna().all()]
+    silent = queries.unpriced_groups(costs)
     if silent:
         names = ", ".join(ui.safe_text(charts.series_label(by, g)) for g in silent)
         st.caption(f"No cost shown for {names}: no spend in their exports.")

@@ -566,6 +566,11 @@ def funnel_costs(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", "kpi", "value", "coverage"])
 
 
+def unpriced_groups(costs: pd.DataFrame) -> list[str]:
+    """Groups of a funnel_costs frame with no cost at all (their exports carry no spend)."""
+    return [g for g, values in costs.groupby("group", sort=False)["value"] if values.isna().all()]
+
+
 # -- retention -------------------------------------------------------------------------------
 
 # A typical band needs at least this many videos to say anything about "typical".
