@@ -16,7 +16,7 @@ import pandas as pd
 from vmdash import cache, metrics, model, retention
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
-from vmdash.store import Store
+from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, Store
 
 MAX_CHART_POINTS = 5000
 
@@ -34,14 +34,62 @@ def _measure_sums() -> str:
     return ", ".join(f'sum("{m}") AS "{m}"' for m in model.MEASURE_NAMES)
 
 
-def presummed(keys: Sequence[tuple[str, str]], where: str, measures: Sequence[str] = model.MEASURE_NAMES) -> str:
+def fact_rows(filters: FilterState, extra: str = "TRUE") -> str:
+    """The active facts the filters keep, as a subquery, read from the rollup wherever it can be.
+
+    With no date range: the facts summed over all time. With one: whole months and longer
+    periods from the rollup, and only the daily rows of partial months at the range's edges
+    from the facts. Each row carries `_rows`, the facts it stands for, so counts are
+    `sum(_rows)`, never count(*); "date" / "date_end" on a summed row are its span, so group or
+    order by day on `active_facts` instead. Its parameters are those of `filters.where()`.
+    """
+    where, _ = filters.where()
+    keep = f"({where}) AND ({extra})"
+    cols = ", ".join(f'"{c}"' for c in ("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
+    if not filters.has_dates:
+        return f"SELECT {cols}, _rows FROM facts_summed WHERE _grain = 'all' AND {keep}"
+    # The whole months inside the range: from the first month starting on or after date_from
+    # to the last one ending on or before date_to (constants, so the facts' zone maps apply).
+    first = "DATE '1900-01-01'"
+    last = "DATE '2999-12-31'"
+    if filters.date_from is not None:
+        first = "CAST(date_trunc('month', $f_date_from - INTERVAL 1 DAY) + INTERVAL 1 MONTH AS DATE)"
+    if filters.date_to is not None:
+        last = "CAST(date_trunc('month', $f_date_to + INTERVAL 1 DAY) - INTERVAL 1 DAY AS DATE)"
+    parts = [
+        f"SELECT {cols}, _rows FROM facts_summed WHERE "
+        f"((_grain = 'month' AND \"date\" >= {first} AND \"date_end\" <= {last}) OR _grain = 'period') AND {keep}"
+    ]
+    # Each partial month as its own day range, so DuckDB skips the rest of the facts unread.
+    if filters.date_from is not None:
+        parts.append(
+            f'SELECT {cols}, 1 AS _rows FROM active_facts WHERE "date" >= $f_date_from AND "date" < {first} '
+            f"AND {DAILY_SQL} AND {keep}"
+        )
+    if filters.date_to is not None:
+        parts.append(
+            # (From `first` on at the earliest: a range within one month is all lower edge.)
+            f'SELECT {cols}, 1 AS _rows FROM active_facts WHERE "date" > {last} AND "date" >= {first} '
+            f'AND "date" <= $f_date_to AND {DAILY_SQL} AND {keep}'
+        )
+    return " UNION ALL ".join(parts)
+
+
+def presummed(
+    keys: Sequence[tuple[str, str]],
+    filters: FilterState,
+    measures: Sequence[str] = model.MEASURE_NAMES,
+    extra: str = "TRUE",
+) -> str:
     """Filtered facts summed per key and per pattern of unreported measures, as a subquery.
 
-    `keys` are (SQL expression, name) pairs. Every measure of a result row is then either the
-    sum of reporting rows or NULL, so a KPI's ratio of sums (which only counts rows reporting
-    both sides) reads the same on it as on the facts, while its FILTER clauses and any
-    name-parsing run over a few thousand rows instead of millions. `_rows` counts the facts
-    behind each row.
+    `keys` are (SQL expression, name) pairs; `extra` a further condition on the rows. Every
+    measure of a result row is then either the sum of reporting rows or NULL, so a KPI's ratio
+    of sums (which only counts rows reporting both sides) reads the same on it as on the facts,
+    while its FILTER clauses and any name-parsing run over a few thousand rows instead of
+    millions. `_rows` counts the facts behind each row. Keys on "date" / "date_end" read day
+    rows; any other reads whole months from the rollup (see fact_rows). Parameters: those of
+    `filters.where()`.
     """
     # A KPI may multiply a measure by a dimension (views x video length): the dimension becomes
     # a key, so the sum of products over the result rows equals the one over the facts.
@@ -52,9 +100,12 @@ def presummed(keys: Sequence[tuple[str, str]], where: str, measures: Sequence[st
     selected = "".join(f'{expr} AS "{name}", ' for expr, name in keys)
     sums = ", ".join(f'sum("{m}") AS "{m}"' for m in measures)
     positions = "".join(f"{i}, " for i in range(1, len(keys) + 1))
-    return (
-        f"SELECT {selected}count(*) AS _rows, {sums} FROM active_facts WHERE {where} GROUP BY {positions}{unreported}"
-    )
+    if any('"date' in expr for expr, _ in keys):
+        where, _ = filters.where()
+        source = f"SELECT *, 1 AS _rows FROM active_facts WHERE ({where}) AND ({extra})"
+    else:
+        source = fact_rows(filters, extra)
+    return f"SELECT {selected}sum(_rows) AS _rows, {sums} FROM ({source}) GROUP BY {positions}{unreported}"
 
 
 # What a video's name-derived dimensions (length token, format token) are read from.
@@ -109,12 +160,12 @@ def kpis(store: Store, names: tuple[str, ...], filters: FilterState = FilterStat
     exprs = ", ".join(f'{m.sql()} AS "{m.name}", {m.coverage_sql()} AS "{m.name}__coverage"' for m in chosen)
     where, params = filters.where()
     measures = [c for m in chosen for c in m.measures]
-    current = store.rows(f"SELECT {exprs} FROM ({presummed((), where, measures)})", params)[0]
+    current = store.rows(f"SELECT {exprs} FROM ({presummed((), filters, measures)})", params)[0]
     previous_values: tuple | None = None
     before = filters.shifted_back()
     if before is not None:
-        where_b, params_b = before.where()
-        previous_values = store.rows(f"SELECT {exprs} FROM ({presummed((), where_b, measures)})", params_b)[0]
+        _, params_b = before.where()
+        previous_values = store.rows(f"SELECT {exprs} FROM ({presummed((), before, measures)})", params_b)[0]
     out = {}
     for i, m in enumerate(chosen):
         prev = _none(previous_values[2 * i]) if previous_values else None
@@ -166,7 +217,7 @@ def trend(
         raise InvalidChoice("split", split, ("platform", "channel", "objective"))
     start, end = date_span(store, filters)
     grain = pick_grain(start, end, series=len(model.PLATFORMS))
-    where, params = filters.where()
+    _, params = filters.where()
     params["grain"] = grain
     keys = [('"date"', "date"), ('"date_end"', "date_end"), (f'"{split}"', split)]
     volume = f'sum("{metric.denominator[0]}") FILTER (WHERE {metric.reported_sql()})'
@@ -174,7 +225,7 @@ def trend(
         f"""WITH rows AS (
                 SELECT *, date_trunc($grain, "date")::DATE AS b0,
                        date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
-                FROM ({presummed(keys, f'{where} AND "date" IS NOT NULL', metric.measures)})
+                FROM ({presummed(keys, filters, metric.measures, '"date" IS NOT NULL')})
             ), points AS (
                 SELECT 'point' AS kind, b0 AS period, b0 AS period_end, "{split}",
                        {metric.sql()} AS value, {volume} AS volume
@@ -193,11 +244,11 @@ def trend(
 @cache.cached
 def by_objective(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Rows and spend per objective (in the canonical order), to show which objectives hold data."""
-    where, params = filters.where()
+    _, params = filters.where()
     params["order"] = list(model.OBJECTIVES)
     return store.df(
-        f"SELECT objective, count(*) AS rows, sum(spend) AS spend, sum(impressions) AS impressions "
-        f"FROM active_facts WHERE {where} GROUP BY objective ORDER BY list_position($order, objective)",
+        f"SELECT objective, sum(_rows) AS rows, sum(spend) AS spend, sum(impressions) AS impressions "
+        f"FROM ({fact_rows(filters)}) GROUP BY objective ORDER BY list_position($order, objective)",
         params,
     )
 
@@ -213,14 +264,14 @@ def ranked_videos(
 ) -> pd.DataFrame:
     """Videos (or ads, where no video id) ranked by a KPI, best (or worst) first, with volume to judge."""
     metric = metrics.get(metric_name)
-    where, params = filters.where()
+    _, params = filters.where()
     params.update({"limit": int(limit), "min_volume": float(min_volume)})
     order = "DESC" if metric.higher_is_better != worst else "ASC"
     den = f"sum({' * '.join(chr(34) + c + chr(34) for c in metric.denominator)})"
     keys = [('coalesce("video_title", "ad", "video_id", "campaign")', "video"), ('"platform"', "platform")]
     return store.df(
         f"""SELECT video, platform, {metric.sql()} AS value, {den} AS volume
-            FROM ({presummed(keys, where, metric.measures)})
+            FROM ({presummed(keys, filters, metric.measures)})
             GROUP BY ALL HAVING value IS NOT NULL AND volume >= $min_volume
             ORDER BY value {order} LIMIT $limit""",
         params,
@@ -253,9 +304,10 @@ def choices(store: Store, column: str, filters: FilterState = FilterState()) -> 
     """Distinct values of a dimension present in the data (for the filter bar)."""
     if column not in ("campaign", "video_id", "platform", "channel", "objective"):
         raise InvalidChoice("dimension", column, ("campaign", "video_id", "platform", "channel", "objective"))
-    where, params = filters.where()
+    _, params = filters.where()
     rows = store.rows(
-        f'SELECT DISTINCT "{column}" FROM active_facts WHERE {where} AND "{column}" IS NOT NULL ORDER BY 1 LIMIT 2000',
+        f'SELECT DISTINCT "{column}" FROM ({fact_rows(filters, f"{chr(34)}{column}{chr(34)} IS NOT NULL")}) '
+        "ORDER BY 1 LIMIT 2000",
         params,
     )
     return [r[0] for r in rows]
@@ -264,10 +316,10 @@ def choices(store: Store, column: str, filters: FilterState = FilterState()) -> 
 @cache.cached
 def videos(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Video ids with their titles and platforms, for pickers."""
-    where, params = filters.where()
+    _, params = filters.where()
     return store.df(
         f"""SELECT video_id, any_value(video_title) AS video_title, any_value(platform) AS platform
-            FROM active_facts WHERE {where} AND video_id IS NOT NULL GROUP BY video_id
+            FROM ({fact_rows(filters, "video_id IS NOT NULL")}) GROUP BY video_id
             ORDER BY video_title NULLS LAST LIMIT 2000""",
         params,
     )
@@ -286,10 +338,8 @@ def active_hashes(store: Store) -> frozenset[str]:
 @cache.cached
 def currency(store: Store, filters: FilterState = FilterState()) -> str | None:
     """The one currency of the filtered data, or None when there are several or none."""
-    where, params = filters.where()
-    rows = store.rows(
-        f"SELECT DISTINCT currency FROM active_facts WHERE {where} AND currency IS NOT NULL LIMIT 2", params
-    )
+    _, params = filters.where()
+    rows = store.rows(f"SELECT DISTINCT currency FROM ({fact_rows(filters, 'currency IS NOT NULL')}) LIMIT 2", params)
     return rows[0][0] if len(rows) == 1 else None
 
 
@@ -312,12 +362,12 @@ def platforms_present(store: Store, filters: FilterState = FilterState()) -> lis
 @cache.cached
 def video_choices(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Every video (or ad, where the platform gives no video id) with a label, for the video filter."""
-    where, params = filters.where()
+    _, params = filters.where()
     return store.df(
         f"""SELECT {VIDEO_KEY_SQL} AS key,
                    coalesce(any_value("video_title"), {VIDEO_KEY_SQL}) AS title,
                    string_agg(DISTINCT "platform", ', ' ORDER BY "platform") AS platforms
-            FROM active_facts WHERE {where} AND {VIDEO_KEY_SQL} IS NOT NULL
+            FROM ({fact_rows(filters, f"{VIDEO_KEY_SQL} IS NOT NULL")})
             GROUP BY 1 ORDER BY 2, 1 LIMIT 2000""",
         params,
     )
@@ -412,7 +462,7 @@ def quartile_funnel(
     """
     if base not in QUARTILE_BASES:
         raise InvalidChoice("base", base, tuple(QUARTILE_BASES))
-    where, params = filters.where()
+    _, params = filters.where()
     group = _split_sql(by, params)
     first, *steps = QUARTILE_BASES[base]
     parts = [f'sum("{first.measure}") AS starts']
@@ -424,7 +474,7 @@ def quartile_funnel(
     measures = [first.measure, *(c for step in steps for c in metrics.get(step.rate).measures)]
     keys = [(f'"{by}"', by)] if by in ("channel", "platform", "objective") else list(NAME_KEYS)
     wide = store.df(
-        f'SELECT {group} AS "group", {", ".join(parts)} FROM ({presummed(keys, where, measures)}) '
+        f'SELECT {group} AS "group", {", ".join(parts)} FROM ({presummed(keys, filters, measures)}) '
         "GROUP BY 1 HAVING starts > 0",
         params,
     )
@@ -461,11 +511,11 @@ def quartile_funnel(
 @cache.cached
 def completion_by_length(store: Store, filters: FilterState = FilterState(), limit: int = 2000) -> pd.DataFrame:
     """Completion rate and length per video (the most-started `limit`), with how many videos qualified."""
-    where, params = filters.where()
+    _, params = filters.where()
     duration = duration_sql(params)
     m = metrics.get("completion_rate")
     params["limit"] = int(limit)
-    pre = presummed([(VIDEO_KEY_SQL, "key"), *NAME_KEYS], f"{where} AND {VIDEO_KEY_SQL} IS NOT NULL", m.measures)
+    pre = presummed([(VIDEO_KEY_SQL, "key"), *NAME_KEYS], filters, m.measures, f"{VIDEO_KEY_SQL} IS NOT NULL")
     return store.df(
         f"""SELECT key, coalesce(any_value("video_title"), key) AS video,
                    "platform", max({duration}) AS duration_s, {m.sql()} AS completion_rate,
@@ -496,7 +546,7 @@ def funnel(store: Store, filters: FilterState = FilterState(), by: str = "channe
     """
     if by not in FUNNEL_SPLITS:
         raise InvalidChoice("split", by, FUNNEL_SPLITS)
-    where, params = filters.where()
+    _, params = filters.where()
     sums = ", ".join(f'sum("{s.measure}") AS "{s.measure}"' for s in metrics.FUNNEL_STEPS)
     kpi = ", ".join(
         f'{metrics.get(n).sql()} AS "{n}", {metrics.get(n).coverage_sql()} AS "{n}__coverage"' for n in _FUNNEL_KPIS
@@ -504,7 +554,7 @@ def funnel(store: Store, filters: FilterState = FilterState(), by: str = "channe
     frame = store.df(
         f"""SELECT "{by}" AS "group", grouping("{by}") = 1 AS is_total, sum(_rows) AS rows, {sums}, {kpi},
                    sum("conversion_value") AS conversion_value, sum("spend") AS spend
-            FROM ({presummed([(f'"{by}"', by)], where)}) GROUP BY GROUPING SETS (("{by}"), ())""",
+            FROM ({presummed([(f'"{by}"', by)], filters)}) GROUP BY GROUPING SETS (("{by}"), ())""",
         params,
     )
     if frame.empty or frame["rows"].fillna(0).sum() == 0:

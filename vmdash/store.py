@@ -36,6 +36,7 @@ schema uses, this module stands in for it:
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import re
 import threading
@@ -52,7 +53,7 @@ import pyarrow as pa
 from vmdash import model
 from vmdash.errors import DatabaseBusy, VmdashError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -98,6 +99,72 @@ def _fact_table_sql() -> str:
 def _retention_table_sql() -> str:
     cols = ",\n  ".join(f'"{c.name}" {c.sql_type}' for c in model.RETENTION_COLUMNS)
     return "CREATE TABLE retention (\n  " + cols + ",\n  replaced_by INTEGER\n)"
+
+
+# -- the rollup ------------------------------------------------------------------------------
+# Ten million daily ad rows are a few hundred thousand once summed per month, and a few
+# thousand once summed over all time. `facts_summed` holds, per import, three grains:
+#   'month'  the daily rows of each calendar month, summed ("date" / "date_end": the month);
+#   'period' rows over a longer period (an export by month) and undated lifetime rows, as they are;
+#   'all'    everything summed over all time (the view with no date range).
+# Pages read whole months and periods there and only the daily rows of partial months at a
+# range's edges from `facts` (see queries.fact_rows). It is re-summed per import in the
+# transaction of every import and undo, so it never holds another state than the facts.
+ROLLUP_DIMENSIONS: tuple[str, ...] = tuple(
+    c.name for c in model.DIMENSIONS if c.name not in ("date", "date_end", "import_id")
+)
+DAILY_SQL = '("date" IS NOT NULL AND coalesce("date_end", "date") = "date")'
+
+
+def _rollup_table_sql() -> str:
+    types = {c.name: c.sql_type for c in model.FACT_COLUMNS}
+    cols = [
+        "_grain VARCHAR",
+        "import_id INTEGER",
+        '"date" DATE',
+        '"date_end" DATE',
+        *(f'"{c}" {types[c]}' for c in ROLLUP_DIMENSIONS),
+        "_rows BIGINT",
+        *(f'"{c.name}" {c.sql_type}' for c in model.MEASURES),
+    ]
+    return "CREATE TABLE facts_summed (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def _rollup_fill_sql(grain: str, where: str) -> str:
+    dims = "".join(f'"{c}", ' for c in ROLLUP_DIMENSIONS)
+    sums = ", ".join(f'sum("{c.name}")' for c in model.MEASURES)
+    # Grouped by which measures are unreported too, so a summed row's measure is either the sum
+    # of reporting rows or NULL, exactly as the facts' own sums and coverage read it.
+    unreported = " | ".join(f'(("{c.name}" IS NULL)::UBIGINT << {i})' for i, c in enumerate(model.MEASURES))
+    positions = ", ".join(str(i) for i in range(1, len(ROLLUP_DIMENSIONS) + 5))
+    source, dates, count = {
+        "month": (
+            f"active_facts WHERE {DAILY_SQL}",
+            """date_trunc('month', "date")::DATE, last_day("date")""",
+            "count(*)",
+        ),
+        "period": (f"active_facts WHERE NOT {DAILY_SQL}", '"date", "date_end"', "count(*)"),
+        # Summed from the two grains above (a few hundred thousand rows, not millions).
+        "all": ("facts_summed WHERE _grain <> 'all'", 'min("date"), max(coalesce("date_end", "date"))', "sum(_rows)"),
+    }[grain]
+    group = positions if grain != "all" else ", ".join(str(i) for i in (1, 2, *range(5, len(ROLLUP_DIMENSIONS) + 5)))
+    return (
+        f"INSERT INTO facts_summed SELECT '{grain}', import_id, {dates}, {dims}{count}, {sums} "
+        f"FROM {source} AND {where} GROUP BY {group}, {unreported}"
+    )
+
+
+ROLLUP_GRAINS = ("month", "period", "all")
+
+
+def refresh_rollup(con: Any, import_ids: Collection[int]) -> None:
+    """Sum these imports' active facts again at every grain, inside the caller's transaction."""
+    ids = sorted({int(i) for i in import_ids})
+    if not ids:
+        return
+    con.execute("DELETE FROM facts_summed WHERE list_contains($ids, import_id)", {"ids": ids})
+    for grain in ROLLUP_GRAINS:
+        con.execute(_rollup_fill_sql(grain, "list_contains($ids, import_id)"), {"ids": ids})
 
 
 # Each entry moves the schema one version up; never edit a released entry, add one.
@@ -153,6 +220,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
           PRIMARY KEY (entry_id, kind, key)
         )""",
     ),
+    # 4: facts summed per import by month, period and over all time, for pages over long periods.
+    (_rollup_table_sql(), *(_rollup_fill_sql(grain, "TRUE") for grain in ROLLUP_GRAINS)),
 )
 
 
@@ -222,8 +291,10 @@ class Store:
         finally:
             if waiting:
                 self._request.unlink(missing_ok=True)
-        # A stray Python variable must never be read as a table.
+        # A stray Python variable must never be read as a table; DuckDB's own progress bar would
+        # write into the CLI's output (and the server log) on any query over two seconds.
         con.execute("SET python_enable_replacements = false")
+        con.execute("SET enable_progress_bar = false")
         if not self._migrated:
             _migrate(con)
             self._migrated = True
@@ -365,8 +436,29 @@ class Store:
         rows = self.rows(sql, params)
         return rows[0][0] if rows else None
 
+    def rollup_agrees(self) -> bool:
+        """True when each import's summed rows add up to its active facts at every grain (an integrity check)."""
+        sums = ", ".join(f'sum("{m}")::DOUBLE' for m in model.MEASURE_NAMES)
+        with self.connect() as con:
+            for grain, rows in (("month", DAILY_SQL), ("period", f"NOT {DAILY_SQL}"), ("all", "TRUE")):
+                facts = con.execute(
+                    f"SELECT import_id, count(*)::DOUBLE, {sums} FROM active_facts WHERE {rows} GROUP BY 1"
+                ).fetchall()
+                held = con.execute(
+                    f"SELECT import_id, sum(_rows)::DOUBLE, {sums} FROM facts_summed WHERE _grain = $g GROUP BY 1",
+                    {"g": grain},
+                ).fetchall()
+                expected, found = {r[0]: r[1:] for r in facts}, {r[0]: r[1:] for r in held}
+                if expected.keys() != found.keys():
+                    return False
+                for key, values in expected.items():
+                    for a, b in zip(values, found[key], strict=True):
+                        if (a is None) != (b is None) or (a is not None and not math.isclose(a, b, rel_tol=1e-9)):
+                            return False
+        return True
+
     def fingerprint(self, ignore: Collection[str] = ()) -> dict[str, tuple[int, int]]:
-        """Row count and an order-independent content hash of every stored table.
+        """Row count and an order-independent content hash of every stored table but the rollup.
 
         Columns named in `ignore` (say, the time an import ran) are left out of the hash.
         """
@@ -383,6 +475,8 @@ class Store:
                 if column not in ignore:
                     columns[table].append(column)
             for table, kept in columns.items():
+                if table == "facts_summed":
+                    continue  # derived from facts, its float sums may differ in the last bit: see rollup_agrees
                 row = "row(" + ", ".join(f'"{c}"' for c in kept) + ")" if kept else "NULL"
                 count, digest = con.execute(
                     f'SELECT count(*), coalesce(bit_xor(hash({row})), 0) FROM "{table}"'
@@ -432,6 +526,7 @@ class _Lake:
         con = duckdb.connect(":memory:")
         try:
             con.execute("SET python_enable_replacements = false")
+            con.execute("SET enable_progress_bar = false")
             needed = ["ducklake"] + (["postgres_scanner"] if self.catalog_dsn is not None else [])
             for name in needed:
                 path = extension_path(name)
@@ -608,6 +703,13 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     is how an undo takes effect, and how a database recovers rows an interrupted write left.
     """
     active = "(SELECT import_id FROM imports WHERE status = 'active')"
+    touched = [
+        int(r[0])
+        for r in con.execute(
+            f"SELECT DISTINCT import_id FROM facts WHERE import_id NOT IN {active} "
+            f"OR (replaced_by IS NOT NULL AND replaced_by NOT IN {active})"
+        ).fetchall()
+    ]
     removed = restored = 0
     for table in ("facts", "retention"):
         removed += con.execute(f"DELETE FROM {table} WHERE import_id NOT IN {active}").fetchone()[0]
@@ -624,6 +726,7 @@ def reconcile(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             f"WHERE replaced_by = -1 AND EXISTS (SELECT 1 {later})"
         )
         con.execute(f"UPDATE {table} SET replaced_by = NULL WHERE replaced_by = -1")
+    refresh_rollup(con, touched)
     return {"removed": int(removed), "restored": int(restored)}
 
 

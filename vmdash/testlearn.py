@@ -472,7 +472,7 @@ def benchmarks(store: Store, filters: FilterState = FilterState(), limit: int = 
     100 when it does better (for a cost: cheaper). Groups with fewer than MIN_PEERS videos get no
     index. Volume is the KPI's denominator, so a small video's index can be read with care.
     """
-    where, params = filters.where()
+    _, params = filters.where()
     duration = queries.duration_sql(params)
     bucket = queries.length_bucket_sql("duration_s", params)
     kpis = [metrics.get(metrics.PRIMARY[objective]) for objective in model.OBJECTIVES]
@@ -480,8 +480,9 @@ def benchmarks(store: Store, filters: FilterState = FilterState(), limit: int = 
     # from); each objective's KPI then runs over those few thousand rows, not over millions.
     pre = queries.presummed(
         [(VIDEO_KEY_SQL, "key"), ('"objective"', "objective"), *queries.NAME_KEYS],
-        f"{where} AND {VIDEO_KEY_SQL} IS NOT NULL",
+        filters,
         [c for m in kpis for c in m.measures],
+        f"{VIDEO_KEY_SQL} IS NOT NULL",
     )
     parts = []
     for i, (objective, m) in enumerate(zip(model.OBJECTIVES, kpis, strict=True)):

@@ -16,7 +16,7 @@ import pytest
 
 from vmdash import charts, looplog, metrics, model, queries, testlearn
 from vmdash.filters import FilterState
-from vmdash.store import Store
+from vmdash.store import Store, refresh_rollup
 
 pytestmark = pytest.mark.slow
 
@@ -94,6 +94,7 @@ def big(tmp_path_factory) -> Store:
             {"n": ROWS},
         )
         con.execute(_facts_sql())
+        refresh_rollup(con, [1])
         con.execute(_retention_sql())
     yield store
     store.close()

@@ -28,6 +28,7 @@ def _fingerprint(db: Path) -> dict:
     s = Store(db, idle_release_s=None)
     try:
         # When an import ran differs between runs; what it stored must not.
+        assert s.rollup_agrees()
         return s.fingerprint(ignore={"imported_at"})
     finally:
         s.close()

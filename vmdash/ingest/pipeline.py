@@ -22,7 +22,7 @@ from vmdash.errors import ImportRejected, InvalidChoice
 from vmdash.ingest import guard, mapping, sqlkit
 from vmdash.ingest.detect import Detection, detect
 from vmdash.ingest.spec import Field, Format
-from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile
+from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile, refresh_rollup
 
 # A file with more unreadable rows than this share is refused whole.
 MAX_REJECTED_SHARE = 0.05
@@ -627,6 +627,7 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
         )
         tx.execute(insert, {"id": import_id})
     _merge_youtube_grains(tx, report, import_id)
+    refresh_rollup(tx, {import_id, *replaced_ids})
     report.rows_replaced = replaced
     report.replaced_imports = sorted(replaced_ids)
     first = report.parts[0].detection

@@ -1,0 +1,150 @@
+"""The monthly rollup holds exactly the active facts, and reading through it changes no answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from vmdash import demo, metrics, model, queries
+from vmdash import store as store_module
+from vmdash.filters import FilterState
+from vmdash.ingest import Upload, import_files, pipeline, undo
+from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, Store
+
+SUMS = ", ".join(f'sum("{m}")' for m in model.MEASURE_NAMES)
+KEYS = ", ".join(f'"{c}"' for c in ("import_id", *ROLLUP_DIMENSIONS))
+
+
+def _sums(store: Store, source: str, rows: str, dates: str) -> list[tuple]:
+    return store.rows(f"SELECT {KEYS}, {dates}, {rows}, {SUMS} FROM {source} GROUP BY ALL ORDER BY ALL")  # noqa: S608
+
+
+def assert_rollup_matches_facts(store: Store) -> None:
+    """Each grain of facts_summed holds exactly the sums of the active facts it stands for."""
+    month = """date_trunc('month', "date")::DATE"""
+    daily = f"(SELECT * FROM active_facts WHERE {DAILY_SQL})"
+    assert _sums(store, "(SELECT * FROM facts_summed WHERE _grain = 'month')", "sum(_rows)::BIGINT", month) == _sums(
+        store, daily, "count(*)", month
+    )
+    periods = f"(SELECT * FROM active_facts WHERE NOT {DAILY_SQL})"
+    span = '"date", "date_end"'
+    assert _sums(store, "(SELECT * FROM facts_summed WHERE _grain = 'period')", "sum(_rows)::BIGINT", span) == _sums(
+        store, periods, "count(*)", span
+    )
+    assert store.rollup_agrees()
+    assert _sums(store, "(SELECT * FROM facts_summed WHERE _grain = 'all')", "sum(_rows)::BIGINT", "0") == _sums(
+        store, "active_facts", "count(*)", "0"
+    )
+
+
+def _close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_samples_fill_the_rollup_with_every_dated_month(sample_store):
+    assert_rollup_matches_facts(sample_store)
+    rolled = sample_store.scalar("SELECT sum(_rows) FROM facts_summed WHERE _grain = 'month'")
+    kept_daily = sample_store.scalar(f"SELECT count(*) FROM active_facts WHERE NOT {DAILY_SQL}")
+    assert rolled > 0 and kept_daily > 0  # the samples hold both daily rows and period / lifetime rows
+    assert rolled + kept_daily == sample_store.scalar("SELECT count(*) FROM active_facts")
+
+
+def _views(store: Store) -> list[FilterState]:
+    start, end = queries.date_span(store)
+    mid = start + (end - start) / 2
+    return [
+        FilterState(),
+        FilterState(date_from=start, date_to=end),
+        # Cuts months in the middle, so edges come from the facts and the rest from the rollup.
+        FilterState(date_from=start + dt.timedelta(days=17), date_to=mid),
+        FilterState(date_from=mid),
+        FilterState(date_to=mid - dt.timedelta(days=3)),
+        FilterState(date_from=mid, date_to=mid),
+        # Exactly whole months, and a range within one month.
+        FilterState(
+            date_from=mid.replace(day=1),
+            date_to=(mid.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1),
+        ),
+        FilterState(date_from=mid.replace(day=3), date_to=mid.replace(day=20)),
+        FilterState(platforms=("facebook", "tiktok", "youtube")),
+        FilterState(objectives=("conversion",), date_from=start + dt.timedelta(days=40)),
+    ]
+
+
+@pytest.mark.parametrize("metric", metrics.METRICS, ids=lambda m: m.name)
+def test_every_kpi_reads_the_same_through_the_rollup(sample_store, metric):
+    exprs = f"platform, {metric.sql()} AS v, {metric.coverage_sql()} AS c"
+    for filters in _views(sample_store):
+        where, params = filters.where()
+        direct = sample_store.rows(
+            f"SELECT {exprs} FROM active_facts WHERE {where} GROUP BY platform ORDER BY platform", params
+        )
+        rolled = sample_store.rows(
+            f"SELECT {exprs} FROM ({queries.presummed([('platform', 'platform')], filters, metric.measures)}) "
+            "GROUP BY platform ORDER BY platform",
+            params,
+        )
+        assert [r[0] for r in direct] == [r[0] for r in rolled], filters
+        for d, r in zip(direct, rolled, strict=True):
+            assert _close(d[1], r[1]) and _close(d[2], r[2]), (filters, d, r)
+
+
+def test_fact_rows_count_every_kept_fact_once(sample_store):
+    for filters in _views(sample_store):
+        where, params = filters.where()
+        facts = sample_store.scalar(f"SELECT count(*) FROM active_facts WHERE {where}", params)
+        behind = sample_store.scalar(f"SELECT coalesce(sum(_rows), 0) FROM ({queries.fact_rows(filters)})", params)
+        assert behind == facts, filters
+
+
+def test_reimport_and_undo_keep_the_rollup_exact(store, tmp_path):
+    demo.load_samples(store)
+    first = demo.write_synthetic_csv(tmp_path / "a.csv", rows=300, seed=3)
+    import_files(store, [Upload(first, first.name)])
+    assert_rollup_matches_facts(store)
+    # The same rows again under another name replace the first import's rows.
+    again = tmp_path / "a_again.csv"
+    again.write_bytes(first.read_bytes() + b"\n")
+    (report,) = import_files(store, [Upload(again, again.name)])
+    assert report.rows_replaced > 0
+    assert_rollup_matches_facts(store)
+    # Undo brings the replaced rows back, and the rollup with them.
+    undo(store, report.import_id)
+    assert_rollup_matches_facts(store)
+    undo(store, report.import_id - 1)
+    assert_rollup_matches_facts(store)
+
+
+def test_an_import_failing_after_the_rollup_is_summed_leaves_it_as_it_was(sample_store, tmp_path, monkeypatch):
+    before = sample_store.rows("SELECT * FROM facts_summed ORDER BY ALL")
+
+    def sum_then_fail(tx, import_ids):
+        store_module.refresh_rollup(tx, import_ids)
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(pipeline, "refresh_rollup", sum_then_fail)
+    good = demo.write_synthetic_csv(tmp_path / "good.csv", rows=50, seed=9)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        import_files(sample_store, [Upload(good, good.name)])
+    assert sample_store.rows("SELECT * FROM facts_summed ORDER BY ALL") == before
+    assert_rollup_matches_facts(sample_store)
+
+
+def test_a_database_from_before_the_rollup_gets_it_filled(tmp_path):
+    path = tmp_path / "old.duckdb"
+    s = Store(path, idle_release_s=None)
+    demo.load_samples(s)
+    with s.transaction() as tx:
+        tx.execute("DROP TABLE facts_summed")
+        tx.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    s.close()
+    reopened = Store(path, idle_release_s=None)
+    try:
+        assert reopened.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == "4"
+        assert_rollup_matches_facts(reopened)
+    finally:
+        reopened.close()
