@@ -16,7 +16,7 @@ import pandas as pd
 from vmdash import cache, metrics, model, retention
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
-from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, Store
+from vmdash.store import DAILY_SQL, DAY_DIMENSIONS, ROLLUP_DIMENSIONS, Store
 
 MAX_CHART_POINTS = 5000
 
@@ -80,6 +80,7 @@ def presummed(
     filters: FilterState,
     measures: Sequence[str] = model.MEASURE_NAMES,
     extra: str = "TRUE",
+    by_day: bool = False,
 ) -> str:
     """Filtered facts summed per key and per pattern of unreported measures, as a subquery.
 
@@ -87,9 +88,9 @@ def presummed(
     measure of a result row is then either the sum of reporting rows or NULL, so a KPI's ratio
     of sums (which only counts rows reporting both sides) reads the same on it as on the facts,
     while its FILTER clauses and any name-parsing run over a few thousand rows instead of
-    millions. `_rows` counts the facts behind each row. Keys on "date" / "date_end" read day
-    rows; any other reads whole months from the rollup (see fact_rows). Parameters: those of
-    `filters.where()`.
+    millions. `_rows` counts the facts behind each row. Rows are read from the rollup (see
+    fact_rows); `by_day` keeps their days, for keys on "date" / "date_end" (`extra` may then
+    only test the date). Parameters: those of `filters.where()`.
     """
     # A KPI may multiply a measure by a dimension (views x video length): the dimension becomes
     # a key, so the sum of products over the result rows equals the one over the facts.
@@ -100,9 +101,14 @@ def presummed(
     selected = "".join(f'{expr} AS "{name}", ' for expr, name in keys)
     sums = ", ".join(f'sum("{m}") AS "{m}"' for m in measures)
     positions = "".join(f"{i}, " for i in range(1, len(keys) + 1))
-    if any('"date' in expr for expr, _ in keys):
+    if by_day:
         where, _ = filters.where()
-        source = f"SELECT *, 1 AS _rows FROM active_facts WHERE ({where}) AND ({extra})"
+        day_grain = {"date", "date_end", *DAY_DIMENSIONS}
+        if {name for _, name in keys} <= day_grain and not filters.campaigns and not filters.videos:
+            # Daily rows summed per day, platform, channel and objective, and longer periods.
+            source = f"SELECT * FROM facts_summed WHERE _grain IN ('day', 'period') AND ({where}) AND ({extra})"
+        else:
+            source = f"SELECT *, 1 AS _rows FROM active_facts WHERE ({where}) AND ({extra})"
     else:
         source = fact_rows(filters, extra)
     return f"SELECT {selected}sum(_rows) AS _rows, {sums} FROM ({source}) GROUP BY {positions}{unreported}"
@@ -225,7 +231,7 @@ def trend(
         f"""WITH rows AS (
                 SELECT *, date_trunc($grain, "date")::DATE AS b0,
                        date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
-                FROM ({presummed(keys, filters, metric.measures, '"date" IS NOT NULL')})
+                FROM ({presummed(keys, filters, metric.measures, '"date" IS NOT NULL', by_day=True)})
             ), points AS (
                 SELECT 'point' AS kind, b0 AS period, b0 AS period_end, "{split}",
                        {metric.sql()} AS value, {volume} AS volume

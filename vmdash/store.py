@@ -103,10 +103,12 @@ def _retention_table_sql() -> str:
 
 # -- the rollup ------------------------------------------------------------------------------
 # Ten million daily ad rows are a few hundred thousand once summed per month, and a few
-# thousand once summed over all time. `facts_summed` holds, per import, three grains:
+# thousand once summed over all time. `facts_summed` holds, per import, four grains:
 #   'month'  the daily rows of each calendar month, summed ("date" / "date_end": the month);
 #   'period' rows over a longer period (an export by month) and undated lifetime rows, as they are;
-#   'all'    everything summed over all time (the view with no date range).
+#   'all'    everything summed over all time (the view with no date range);
+#   'day'    the daily rows of each day summed per DAY_DIMENSIONS only (trends by platform,
+#            channel or objective; the other dimensions are NULL there).
 # Pages read whole months and periods there and only the daily rows of partial months at a
 # range's edges from `facts` (see queries.fact_rows). It is re-summed per import in the
 # transaction of every import and undo, so it never holds another state than the facts.
@@ -114,6 +116,7 @@ ROLLUP_DIMENSIONS: tuple[str, ...] = tuple(
     c.name for c in model.DIMENSIONS if c.name not in ("date", "date_end", "import_id")
 )
 DAILY_SQL = '("date" IS NOT NULL AND coalesce("date_end", "date") = "date")'
+DAY_DIMENSIONS: tuple[str, ...] = ("platform", "channel", "objective", "currency")
 
 
 def _rollup_table_sql() -> str:
@@ -145,16 +148,26 @@ def _rollup_fill_sql(grain: str, where: str) -> str:
         ),
         "period": (f"active_facts WHERE NOT {DAILY_SQL}", '"date", "date_end"', "count(*)"),
         # Summed from the two grains above (a few hundred thousand rows, not millions).
-        "all": ("facts_summed WHERE _grain <> 'all'", 'min("date"), max(coalesce("date_end", "date"))', "sum(_rows)"),
+        "all": (
+            "facts_summed WHERE _grain IN ('month', 'period')",
+            'min("date"), max(coalesce("date_end", "date"))',
+            "sum(_rows)",
+        ),
+        "day": (f"active_facts WHERE {DAILY_SQL}", '"date", "date"', "count(*)"),
     }[grain]
-    group = positions if grain != "all" else ", ".join(str(i) for i in (1, 2, *range(5, len(ROLLUP_DIMENSIONS) + 5)))
+    group = positions
+    if grain == "all":
+        group = ", ".join(str(i) for i in (1, 2, *range(5, len(ROLLUP_DIMENSIONS) + 5)))
+    elif grain == "day":
+        dims = "".join(f'"{c}", ' if c in DAY_DIMENSIONS else "NULL, " for c in ROLLUP_DIMENSIONS)
+        group = 'import_id, "date", ' + ", ".join(f'"{c}"' for c in DAY_DIMENSIONS)
     return (
         f"INSERT INTO facts_summed SELECT '{grain}', import_id, {dates}, {dims}{count}, {sums} "
         f"FROM {source} AND {where} GROUP BY {group}, {unreported}"
     )
 
 
-ROLLUP_GRAINS = ("month", "period", "all")
+ROLLUP_GRAINS = ("month", "period", "all", "day")  # in this order: "all" sums the first two
 
 
 def refresh_rollup(con: Any, import_ids: Collection[int]) -> None:
@@ -440,7 +453,8 @@ class Store:
         """True when each import's summed rows add up to its active facts at every grain (an integrity check)."""
         sums = ", ".join(f'sum("{m}")::DOUBLE' for m in model.MEASURE_NAMES)
         with self.connect() as con:
-            for grain, rows in (("month", DAILY_SQL), ("period", f"NOT {DAILY_SQL}"), ("all", "TRUE")):
+            grains = (("month", DAILY_SQL), ("period", f"NOT {DAILY_SQL}"), ("all", "TRUE"), ("day", DAILY_SQL))
+            for grain, rows in grains:
                 facts = con.execute(
                     f"SELECT import_id, count(*)::DOUBLE, {sums} FROM active_facts WHERE {rows} GROUP BY 1"
                 ).fetchall()

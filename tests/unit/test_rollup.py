@@ -148,3 +148,19 @@ def test_a_database_from_before_the_rollup_gets_it_filled(tmp_path):
         assert_rollup_matches_facts(reopened)
     finally:
         reopened.close()
+
+
+@pytest.mark.parametrize("metric", metrics.METRICS, ids=lambda m: m.name)
+def test_every_kpi_reads_the_same_by_day_through_the_rollup(sample_store, metric):
+    keys = [('"date"', "date"), ('"date_end"', "date_end"), ('"objective"', "objective")]
+    exprs = f'"date", "date_end", "objective", {metric.sql()} AS v, {metric.coverage_sql()} AS c'
+    for filters in [*_views(sample_store), FilterState(channels=("ads",), platforms=("tiktok", "meta", "facebook"))]:
+        where, params = filters.where()
+        direct = sample_store.rows(
+            f'SELECT {exprs} FROM active_facts WHERE {where} AND "date" IS NOT NULL GROUP BY ALL ORDER BY ALL', params
+        )
+        pre = queries.presummed(keys, filters, metric.measures, '"date" IS NOT NULL', by_day=True)
+        rolled = sample_store.rows(f"SELECT {exprs} FROM ({pre}) GROUP BY ALL ORDER BY ALL", params)
+        assert [r[:3] for r in direct] == [r[:3] for r in rolled], filters
+        for d, r in zip(direct, rolled, strict=True):
+            assert _close(d[3], r[3]) and _close(d[4], r[4]), (filters, d, r)
