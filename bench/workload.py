@@ -409,7 +409,10 @@ def _p_retention(data: Frames, f: FilterState) -> dict[str, Any]:
     pos = _bin(points["position_pct"], queries.CURVE_STEP_PCT)
     curve = points.assign(position_pct=pos).groupby("position_pct", sort=True)["audience_ratio"].mean().reset_index()
     out["curves"] = curve
-    peers = _p_retention_videos(data, f.without("platforms", "videos").narrowed(platforms=(first["platform"],)))
+    # The band is drawn from every peer, not only the first 2,000 the video picker lists.
+    peers = _p_retention_videos(
+        data, f.without("platforms", "videos").narrowed(platforms=(first["platform"],)), limit=None
+    )
     same = peers[peers["length_bucket"] == first["length_bucket"]]
     band = pd.DataFrame()
     if first["length_bucket"] != "unknown" and len(same) >= queries.MIN_BAND_VIDEOS:
@@ -439,7 +442,7 @@ def _p_band(r: pd.DataFrame, videos: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
-def _p_retention_videos(data: Frames, f: FilterState) -> pd.DataFrame:
+def _p_retention_videos(data: Frames, f: FilterState, limit: int | None = 2000) -> pd.DataFrame:
     r = data.retention
     rv = r.groupby(["video_id", "platform"]).agg(video_title=("video_title", "first"), points=("video_id", "size"))
     rv = rv.reset_index().rename(columns={"video_id": "key"})
@@ -465,7 +468,9 @@ def _p_retention_videos(data: Frames, f: FilterState) -> pd.DataFrame:
     if rest != FilterState():
         scoped = _filtered(data.facts, rest)
         keep &= rv["video_id"].isin(set(scoped["video_id"].fillna(scoped["ad"]).dropna()))
-    out = rv[keep].sort_values(["title", "key"]).head(2000)
+    out = rv[keep].sort_values(["title", "key"])
+    if limit is not None:
+        out = out.head(limit)
     return out[["key", "platform", "video_id", "title", "duration_s", "length_bucket", "points"]].reset_index(drop=True)
 
 
