@@ -1,4 +1,4 @@
-"""The monthly rollup holds exactly the active facts, and reading through it changes no answer."""
+"""The rollup holds exactly the active facts, and reading through it changes no answer."""
 
 from __future__ import annotations
 
@@ -12,6 +12,16 @@ from vmdash import store as store_module
 from vmdash.filters import FilterState
 from vmdash.ingest import Upload, import_files, pipeline, undo
 from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, Store
+
+
+@pytest.fixture(scope="module")
+def samples_db(tmp_path_factory):
+    """Every bundled sample, loaded once for the read-only checks of this module."""
+    s = Store(tmp_path_factory.mktemp("rollup") / "samples.duckdb", idle_release_s=None)
+    demo.load_samples(s)
+    yield s
+    s.close()
+
 
 SUMS = ", ".join(f'sum("{m}")' for m in model.MEASURE_NAMES)
 KEYS = ", ".join(f'"{c}"' for c in ("import_id", *ROLLUP_DIMENSIONS))
@@ -45,12 +55,12 @@ def _close(a, b) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def test_samples_fill_the_rollup_with_every_dated_month(sample_store):
-    assert_rollup_matches_facts(sample_store)
-    rolled = sample_store.scalar("SELECT sum(_rows) FROM facts_summed WHERE _grain = 'month'")
-    kept_daily = sample_store.scalar(f"SELECT count(*) FROM active_facts WHERE NOT {DAILY_SQL}")
+def test_samples_fill_the_rollup_with_every_dated_month(samples_db):
+    assert_rollup_matches_facts(samples_db)
+    rolled = samples_db.scalar("SELECT sum(_rows) FROM facts_summed WHERE _grain = 'month'")
+    kept_daily = samples_db.scalar(f"SELECT count(*) FROM active_facts WHERE NOT {DAILY_SQL}")
     assert rolled > 0 and kept_daily > 0  # the samples hold both daily rows and period / lifetime rows
-    assert rolled + kept_daily == sample_store.scalar("SELECT count(*) FROM active_facts")
+    assert rolled + kept_daily == samples_db.scalar("SELECT count(*) FROM active_facts")
 
 
 def _views(store: Store) -> list[FilterState]:
@@ -76,14 +86,14 @@ def _views(store: Store) -> list[FilterState]:
 
 
 @pytest.mark.parametrize("metric", metrics.METRICS, ids=lambda m: m.name)
-def test_every_kpi_reads_the_same_through_the_rollup(sample_store, metric):
+def test_every_kpi_reads_the_same_through_the_rollup(samples_db, metric):
     exprs = f"platform, {metric.sql()} AS v, {metric.coverage_sql()} AS c"
-    for filters in _views(sample_store):
+    for filters in _views(samples_db):
         where, params = filters.where()
-        direct = sample_store.rows(
+        direct = samples_db.rows(
             f"SELECT {exprs} FROM active_facts WHERE {where} GROUP BY platform ORDER BY platform", params
         )
-        rolled = sample_store.rows(
+        rolled = samples_db.rows(
             f"SELECT {exprs} FROM ({queries.presummed([('platform', 'platform')], filters, metric.measures)}) "
             "GROUP BY platform ORDER BY platform",
             params,
@@ -93,11 +103,11 @@ def test_every_kpi_reads_the_same_through_the_rollup(sample_store, metric):
             assert _close(d[1], r[1]) and _close(d[2], r[2]), (filters, d, r)
 
 
-def test_fact_rows_count_every_kept_fact_once(sample_store):
-    for filters in _views(sample_store):
+def test_fact_rows_count_every_kept_fact_once(samples_db):
+    for filters in _views(samples_db):
         where, params = filters.where()
-        facts = sample_store.scalar(f"SELECT count(*) FROM active_facts WHERE {where}", params)
-        behind = sample_store.scalar(f"SELECT coalesce(sum(_rows), 0) FROM ({queries.fact_rows(filters)})", params)
+        facts = samples_db.scalar(f"SELECT count(*) FROM active_facts WHERE {where}", params)
+        behind = samples_db.scalar(f"SELECT coalesce(sum(_rows), 0) FROM ({queries.fact_rows(filters)})", params)
         assert behind == facts, filters
 
 
@@ -151,16 +161,16 @@ def test_a_database_from_before_the_rollup_gets_it_filled(tmp_path):
 
 
 @pytest.mark.parametrize("metric", metrics.METRICS, ids=lambda m: m.name)
-def test_every_kpi_reads_the_same_by_day_through_the_rollup(sample_store, metric):
+def test_every_kpi_reads_the_same_by_day_through_the_rollup(samples_db, metric):
     keys = [('"date"', "date"), ('"date_end"', "date_end"), ('"objective"', "objective")]
     exprs = f'"date", "date_end", "objective", {metric.sql()} AS v, {metric.coverage_sql()} AS c'
-    for filters in [*_views(sample_store), FilterState(channels=("ads",), platforms=("tiktok", "meta", "facebook"))]:
+    for filters in [*_views(samples_db), FilterState(channels=("ads",), platforms=("tiktok", "meta", "facebook"))]:
         where, params = filters.where()
-        direct = sample_store.rows(
+        direct = samples_db.rows(
             f'SELECT {exprs} FROM active_facts WHERE {where} AND "date" IS NOT NULL GROUP BY ALL ORDER BY ALL', params
         )
         pre = queries.presummed(keys, filters, metric.measures, '"date" IS NOT NULL', by_day=True)
-        rolled = sample_store.rows(f"SELECT {exprs} FROM ({pre}) GROUP BY ALL ORDER BY ALL", params)
+        rolled = samples_db.rows(f"SELECT {exprs} FROM ({pre}) GROUP BY ALL ORDER BY ALL", params)
         assert [r[:3] for r in direct] == [r[:3] for r in rolled], filters
         for d, r in zip(direct, rolled, strict=True):
             assert _close(d[3], r[3]) and _close(d[4], r[4]), (filters, d, r)
