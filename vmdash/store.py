@@ -81,6 +81,16 @@ def is_lake(target: str | os.PathLike[str]) -> bool:
     return str(target).startswith(LAKE_PREFIX)
 
 
+def memory_limit() -> str:
+    """DuckDB's memory cap for this process: `$VMDASH_MEMORY_LIMIT`, default 1GB.
+
+    Above it DuckDB spills to a temporary folder beside the database, so a 1 GB import stages
+    on disk instead of in RAM; DuckDB's own default (80 % of RAM) would let one import of a
+    large export take most of a shared server.
+    """
+    return os.environ.get("VMDASH_MEMORY_LIMIT", "1GB")
+
+
 def extension_path(name: str) -> Path | None:
     """The extension file a PyPI package ships for this duckdb version, or None when not installed."""
     try:
@@ -308,6 +318,7 @@ class Store:
         # write into the CLI's output (and the server log) on any query over two seconds.
         con.execute("SET python_enable_replacements = false")
         con.execute("SET enable_progress_bar = false")
+        con.execute("SET memory_limit = $limit", {"limit": memory_limit()})
         if not self._migrated:
             _migrate(con)
             self._migrated = True
@@ -541,6 +552,7 @@ class _Lake:
         try:
             con.execute("SET python_enable_replacements = false")
             con.execute("SET enable_progress_bar = false")
+            con.execute("SET memory_limit = $limit", {"limit": memory_limit()})
             needed = ["ducklake"] + (["postgres_scanner"] if self.catalog_dsn is not None else [])
             for name in needed:
                 path = extension_path(name)

@@ -183,3 +183,16 @@ def test_an_interrupted_undo_is_finished_on_open(db_path, tmp_path):
     assert fp["facts"] == before["facts"]
     assert s.scalar("SELECT count(*) FROM active_facts") == 300
     s.close()
+
+
+def test_duckdb_runs_under_a_memory_cap_that_an_operator_can_move(db_path, monkeypatch):
+    s = Store(db_path, idle_release_s=None)
+    capped = s.scalar("SELECT current_setting('memory_limit')")
+    s.close()
+    monkeypatch.setenv("VMDASH_MEMORY_LIMIT", "2GB")
+    s = Store(db_path, idle_release_s=None)
+    moved = s.scalar("SELECT current_setting('memory_limit')")
+    s.close()
+    # DuckDB reports the cap in its own units (1 GB = 953.6 MiB).
+    assert capped.endswith("MiB") and 900 < float(capped.split()[0]) < 1000
+    assert moved.endswith("GiB") and 1.7 < float(moved.split()[0]) < 1.9
