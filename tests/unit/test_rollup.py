@@ -85,17 +85,17 @@ def _views(store: Store) -> list[FilterState]:
     ]
 
 
+@pytest.mark.parametrize("key", ["platform", "ad"])
 @pytest.mark.parametrize("metric", metrics.METRICS, ids=lambda m: m.name)
-def test_every_kpi_reads_the_same_through_the_rollup(samples_db, metric):
-    exprs = f"platform, {metric.sql()} AS v, {metric.coverage_sql()} AS c"
+def test_every_kpi_reads_the_same_through_the_rollup(samples_db, metric, key):
+    # By platform: the day sums; by ad: whole months and edge days (see queries.presummed).
+    exprs = f'"{key}", {metric.sql()} AS v, {metric.coverage_sql()} AS c'
     for filters in _views(samples_db):
         where, params = filters.where()
-        direct = samples_db.rows(
-            f"SELECT {exprs} FROM active_facts WHERE {where} GROUP BY platform ORDER BY platform", params
-        )
+        direct = samples_db.rows(f"SELECT {exprs} FROM active_facts WHERE {where} GROUP BY ALL ORDER BY ALL", params)
+        pre = queries.presummed([(f'"{key}"', key)], filters, metric.measures)
         rolled = samples_db.rows(
-            f"SELECT {exprs} FROM ({queries.presummed([('platform', 'platform')], filters, metric.measures)}) "
-            "GROUP BY platform ORDER BY platform",
+            f"SELECT {exprs} FROM ({pre}) GROUP BY ALL ORDER BY ALL",
             params,
         )
         assert [r[0] for r in direct] == [r[0] for r in rolled], filters
@@ -174,3 +174,31 @@ def test_every_kpi_reads_the_same_by_day_through_the_rollup(samples_db, metric):
         assert [r[:3] for r in direct] == [r[:3] for r in rolled], filters
         for d, r in zip(direct, rolled, strict=True):
             assert _close(d[3], r[3]) and _close(d[4], r[4]), (filters, d, r)
+
+
+def test_filter_choices_currency_and_objective_rows_read_the_same_through_the_rollup(samples_db):
+    for filters in _views(samples_db):
+        where, params = filters.where()
+        for column in ("platform", "channel", "objective", "campaign", "video_id"):
+            direct = samples_db.rows(
+                f'SELECT DISTINCT "{column}" FROM active_facts WHERE {where} AND "{column}" IS NOT NULL ORDER BY 1',
+                params,
+            )
+            assert queries.choices.uncached(samples_db, column, filters) == [r[0] for r in direct], (column, filters)
+        currencies = samples_db.rows(
+            f"SELECT DISTINCT currency FROM active_facts WHERE {where} AND currency IS NOT NULL", params
+        )
+        expected = currencies[0][0] if len(currencies) == 1 else None
+        assert queries.currency.uncached(samples_db, filters) == expected, filters
+        direct = samples_db.rows(
+            f"SELECT objective, count(*), sum(spend), sum(impressions) FROM active_facts WHERE {where} "
+            "GROUP BY 1 ORDER BY 1",
+            params,
+        )
+        rolled = queries.by_objective.uncached(samples_db, filters).sort_values("objective")
+        assert [tuple(r)[:2] for r in direct] == [
+            (o, n) for o, n in zip(rolled["objective"], rolled["rows"], strict=True)
+        ]
+        for d, (_, r) in zip(direct, rolled.iterrows(), strict=True):
+            assert _close(d[2], None if r["spend"] != r["spend"] else r["spend"]), (filters, d)
+            assert _close(d[3], None if r["impressions"] != r["impressions"] else r["impressions"]), (filters, d)
