@@ -34,15 +34,19 @@ def _measure_sums() -> str:
     return ", ".join(f'sum("{m}") AS "{m}"' for m in model.MEASURE_NAMES)
 
 
-def fact_rows(filters: FilterState, extra: str = "TRUE") -> str:
+def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | None = None) -> str:
     """The active facts the filters keep, as a subquery, read from the rollup wherever it can be.
 
-    With no date range: the facts summed over all time. With one: whole months and longer
-    periods from the rollup, and only the daily rows of partial months at the range's edges
-    from the facts. Each row carries `_rows`, the facts it stands for, so counts are
-    `sum(_rows)`, never count(*); "date" / "date_end" on a summed row are its span, so group or
-    order by day on `active_facts` instead. Its parameters are those of `filters.where()`.
+    `columns`, when given, are the only columns the caller reads (besides measures): when
+    platform, channel, objective and currency suffice, the day sums (see _day_rows). Else, with
+    no date range: the facts summed over all time; with one: whole months and longer periods
+    from the rollup, and only the daily rows of partial months at the range's edges from the
+    facts. Each row carries `_rows`, the facts it stands for, so counts are `sum(_rows)`, never
+    count(*); "date" / "date_end" on a month or all-time row are its span, so group or order by
+    day on `active_facts` instead. Its parameters are those of `filters.where()`.
     """
+    if columns is not None and (day := _day_rows(filters, columns, extra)):
+        return day
     where, _ = filters.where()
     keep = f"({where}) AND ({extra})"
     cols = ", ".join(f'"{c}"' for c in ("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
@@ -88,10 +92,10 @@ def presummed(
     measure of a result row is then either the sum of reporting rows or NULL, so a KPI's ratio
     of sums (which only counts rows reporting both sides) reads the same on it as on the facts,
     while its FILTER clauses and any name-parsing run over a few thousand rows instead of
-    millions. `_rows` counts the facts behind each row. Rows are read from the rollup: its
-    day sums when the keys are days, platform, channel or objective (and no campaign or video
-    is chosen), else fact_rows. `by_day` keeps real days for keys on "date" / "date_end"
-    (`extra` may then only test the date). Parameters: those of `filters.where()`.
+    millions. `_rows` counts the facts behind each row. Rows are read from the rollup (see
+    fact_rows). `by_day` keeps real days, for keys on "date" / "date_end": the day sums when
+    the keys allow, else the facts (`extra` may then only test the date). Parameters: those of
+    `filters.where()`.
     """
     # A KPI may multiply a measure by a dimension (views x video length): the dimension becomes
     # a key, so the sum of products over the result rows equals the one over the facts.
@@ -102,17 +106,17 @@ def presummed(
     selected = "".join(f'{expr} AS "{name}", ' for expr, name in keys)
     sums = ", ".join(f'sum("{m}") AS "{m}"' for m in measures)
     positions = "".join(f"{i}, " for i in range(1, len(keys) + 1))
-    plain = all(expr == f'"{name}"' for expr, name in keys)
-    source = day_rows(filters, {name for _, name in keys}, extra) if plain and (by_day or extra == "TRUE") else None
-    if source is None and by_day:
+    # Plain column keys (no expression over ad-level names) may be served by the day sums.
+    columns = {name for _, name in keys} if all(expr == f'"{name}"' for expr, name in keys) else None
+    if not by_day:
+        source = fact_rows(filters, extra, columns if extra == "TRUE" else None)
+    elif columns is None or not (source := _day_rows(filters, columns, extra)):
         where, _ = filters.where()
         source = f"SELECT *, 1 AS _rows FROM active_facts WHERE ({where}) AND ({extra})"
-    if source is None:
-        source = fact_rows(filters, extra)
     return f"SELECT {selected}sum(_rows) AS _rows, {sums} FROM ({source}) GROUP BY {positions}{unreported}"
 
 
-def day_rows(filters: FilterState, columns: set[str], extra: str = "TRUE") -> str | None:
+def _day_rows(filters: FilterState, columns: set[str], extra: str = "TRUE") -> str | None:
     """The filtered facts as day sums per platform, channel and objective, when those columns suffice.
 
     Daily rows summed per day and DAY_DIMENSIONS, and rows over longer periods as they are:
@@ -266,7 +270,7 @@ def by_objective(store: Store, filters: FilterState = FilterState()) -> pd.DataF
     params["order"] = list(model.OBJECTIVES)
     return store.df(
         f"SELECT objective, sum(_rows) AS rows, sum(spend) AS spend, sum(impressions) AS impressions "
-        f"FROM ({day_rows(filters, {'objective'}) or fact_rows(filters)}) "
+        f"FROM ({fact_rows(filters, columns={'objective'})}) "
         "GROUP BY objective ORDER BY list_position($order, objective)",
         params,
     )
@@ -326,8 +330,7 @@ def choices(store: Store, column: str, filters: FilterState = FilterState()) -> 
     _, params = filters.where()
     present = f'"{column}" IS NOT NULL'
     rows = store.rows(
-        f'SELECT DISTINCT "{column}" FROM ({day_rows(filters, {column}, present) or fact_rows(filters, present)}) '
-        "ORDER BY 1 LIMIT 2000",
+        f'SELECT DISTINCT "{column}" FROM ({fact_rows(filters, present, {column})}) ORDER BY 1 LIMIT 2000',
         params,
     )
     return [r[0] for r in rows]
@@ -360,8 +363,7 @@ def currency(store: Store, filters: FilterState = FilterState()) -> str | None:
     """The one currency of the filtered data, or None when there are several or none."""
     _, params = filters.where()
     present = "currency IS NOT NULL"
-    source = day_rows(filters, {"currency"}, present) or fact_rows(filters, present)
-    rows = store.rows(f"SELECT DISTINCT currency FROM ({source}) LIMIT 2", params)
+    rows = store.rows(f"SELECT DISTINCT currency FROM ({fact_rows(filters, present, {'currency'})}) LIMIT 2", params)
     return rows[0][0] if len(rows) == 1 else None
 
 

@@ -121,12 +121,17 @@ def _retention_table_sql() -> str:
 #            channel or objective; the other dimensions are NULL there).
 # Pages read whole months and periods there and only the daily rows of partial months at a
 # range's edges from `facts` (see queries.fact_rows). It is re-summed per import in the
-# transaction of every import and undo, so it never holds another state than the facts.
+# transaction of every import, undo and recovery, so it never holds another state than the facts.
 ROLLUP_DIMENSIONS: tuple[str, ...] = tuple(
     c.name for c in model.DIMENSIONS if c.name not in ("date", "date_end", "import_id")
 )
 DAILY_SQL = '("date" IS NOT NULL AND coalesce("date_end", "date") = "date")'
 DAY_DIMENSIONS: tuple[str, ...] = ("platform", "channel", "objective", "currency")
+# Tables summed from the facts: left out of Store.fingerprint, since their float sums may differ
+# in the last bit between two identical imports (Store.rollup_agrees checks them instead).
+DERIVED_TABLES = ("facts_summed",)
+# Which active facts each grain stands for, in the order they are summed ('all' reads the first two).
+ROLLUP_GRAINS: dict[str, str] = {"month": DAILY_SQL, "period": f"NOT {DAILY_SQL}", "all": "TRUE", "day": DAILY_SQL}
 
 
 def _rollup_table_sql() -> str:
@@ -150,20 +155,15 @@ def _rollup_fill_sql(grain: str, where: str) -> str:
     # of reporting rows or NULL, exactly as the facts' own sums and coverage read it.
     unreported = " | ".join(f'(("{c.name}" IS NULL)::UBIGINT << {i})' for i, c in enumerate(model.MEASURES))
     positions = ", ".join(str(i) for i in range(1, len(ROLLUP_DIMENSIONS) + 5))
-    source, dates, count = {
-        "month": (
-            f"active_facts WHERE {DAILY_SQL}",
-            """date_trunc('month', "date")::DATE, last_day("date")""",
-            "count(*)",
-        ),
-        "period": (f"active_facts WHERE NOT {DAILY_SQL}", '"date", "date_end"', "count(*)"),
-        # Summed from the two grains above (a few hundred thousand rows, not millions).
-        "all": (
-            "facts_summed WHERE _grain IN ('month', 'period')",
-            'min("date"), max(coalesce("date_end", "date"))',
-            "sum(_rows)",
-        ),
-        "day": (f"active_facts WHERE {DAILY_SQL}", '"date", "date"', "count(*)"),
+    source, count = f"active_facts WHERE {ROLLUP_GRAINS[grain]}", "count(*)"
+    if grain == "all":
+        # Summed from the month and period rows (a few hundred thousand rows, not millions).
+        source, count = "facts_summed WHERE _grain IN ('month', 'period')", "sum(_rows)"
+    dates = {
+        "month": """date_trunc('month', "date")::DATE, last_day("date")""",
+        "period": '"date", "date_end"',
+        "all": 'min("date"), max(coalesce("date_end", "date"))',
+        "day": '"date", "date"',
     }[grain]
     group = positions
     if grain == "all":
@@ -175,9 +175,6 @@ def _rollup_fill_sql(grain: str, where: str) -> str:
         f"INSERT INTO facts_summed SELECT '{grain}', import_id, {dates}, {dims}{count}, {sums} "
         f"FROM {source} AND {where} GROUP BY {group}, {unreported}"
     )
-
-
-ROLLUP_GRAINS = ("month", "period", "all", "day")  # in this order: "all" sums the first two
 
 
 def refresh_rollup(con: Any, import_ids: Collection[int]) -> None:
@@ -243,7 +240,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
           PRIMARY KEY (entry_id, kind, key)
         )""",
     ),
-    # 4: facts summed per import by month, period and over all time, for pages over long periods.
+    # 4: facts summed per import by month, period, day and over all time (see ROLLUP_GRAINS).
     (_rollup_table_sql(), *(_rollup_fill_sql(grain, "TRUE") for grain in ROLLUP_GRAINS)),
 )
 
@@ -464,8 +461,7 @@ class Store:
         """True when each import's summed rows add up to its active facts at every grain (an integrity check)."""
         sums = ", ".join(f'sum("{m}")::DOUBLE' for m in model.MEASURE_NAMES)
         with self.connect() as con:
-            grains = (("month", DAILY_SQL), ("period", f"NOT {DAILY_SQL}"), ("all", "TRUE"), ("day", DAILY_SQL))
-            for grain, rows in grains:
+            for grain, rows in ROLLUP_GRAINS.items():
                 facts = con.execute(
                     f"SELECT import_id, count(*)::DOUBLE, {sums} FROM active_facts WHERE {rows} GROUP BY 1"
                 ).fetchall()
@@ -500,8 +496,8 @@ class Store:
                 if column not in ignore:
                     columns[table].append(column)
             for table, kept in columns.items():
-                if table == "facts_summed":
-                    continue  # derived from facts, its float sums may differ in the last bit: see rollup_agrees
+                if table in DERIVED_TABLES:
+                    continue
                 row = "row(" + ", ".join(f'"{c}"' for c in kept) + ")" if kept else "NULL"
                 count, digest = con.execute(
                     f'SELECT count(*), coalesce(bit_xor(hash({row})), 0) FROM "{table}"'

@@ -188,6 +188,8 @@ def test_an_interrupted_undo_is_finished_on_open(db_path, tmp_path):
 def test_duckdb_runs_under_a_memory_cap_that_an_operator_can_move(db_path, monkeypatch):
     s = Store(db_path, idle_release_s=None)
     capped = s.scalar("SELECT current_setting('memory_limit')")
+    # (Nor does DuckDB's own progress bar write into the command line's output.)
+    assert s.scalar("SELECT current_setting('enable_progress_bar')") is False
     s.close()
     monkeypatch.setenv("VMDASH_MEMORY_LIMIT", "2GB")
     s = Store(db_path, idle_release_s=None)
