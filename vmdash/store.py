@@ -148,14 +148,14 @@ def _rollup_table_sql() -> str:
     return "CREATE TABLE facts_summed (\n  " + ",\n  ".join(cols) + "\n)"
 
 
-def _rollup_fill_sql(grain: str, where: str) -> str:
+def _rollup_fill_sql(grain: str, where: str, facts: str = "active_facts") -> str:
     dims = "".join(f'"{c}", ' for c in ROLLUP_DIMENSIONS)
     sums = ", ".join(f'sum("{c.name}")' for c in model.MEASURES)
     # Grouped by which measures are unreported too, so a summed row's measure is either the sum
     # of reporting rows or NULL, exactly as the facts' own sums and coverage read it.
     unreported = " | ".join(f'(("{c.name}" IS NULL)::UBIGINT << {i})' for i, c in enumerate(model.MEASURES))
     positions = ", ".join(str(i) for i in range(1, len(ROLLUP_DIMENSIONS) + 5))
-    source, count = f"active_facts WHERE {ROLLUP_GRAINS[grain]}", "count(*)"
+    source, count = f"{facts} WHERE {ROLLUP_GRAINS[grain]}", "count(*)"
     if grain == "all":
         # Summed from the month and period rows (a few hundred thousand rows, not millions).
         source, count = "facts_summed WHERE _grain IN ('month', 'period')", "sum(_rows)"
@@ -177,14 +177,27 @@ def _rollup_fill_sql(grain: str, where: str) -> str:
     )
 
 
-def refresh_rollup(con: Any, import_ids: Collection[int]) -> None:
-    """Sum these imports' active facts again at every grain, inside the caller's transaction."""
+def refresh_rollup(con: Any, import_ids: Collection[int], new: tuple[int, str] | None = None) -> None:
+    """Sum these imports' active facts again at every grain, inside the caller's transaction.
+
+    `new`: an import being loaded in this transaction, and a SELECT of exactly the fact rows it
+    inserts (without import_id). Its sums are read there: DuckDB scans rows inserted by a
+    transaction that has not committed yet at half the speed of the staged ones.
+    """
     ids = sorted({int(i) for i in import_ids})
-    if not ids:
+    all_ids = sorted({*ids, *([new[0]] if new else [])})
+    if not all_ids:
         return
-    con.execute("DELETE FROM facts_summed WHERE list_contains($ids, import_id)", {"ids": ids})
+    con.execute("DELETE FROM facts_summed WHERE list_contains($ids, import_id)", {"ids": all_ids})
     for grain in ROLLUP_GRAINS:
-        con.execute(_rollup_fill_sql(grain, "list_contains($ids, import_id)"), {"ids": ids})
+        if grain == "all":
+            con.execute(_rollup_fill_sql(grain, "list_contains($ids, import_id)"), {"ids": all_ids})
+            continue
+        if ids:
+            con.execute(_rollup_fill_sql(grain, "list_contains($ids, import_id)"), {"ids": ids})
+        if new:
+            staged = f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))"
+            con.execute(_rollup_fill_sql(grain, "TRUE", staged), {"new_id": new[0]})
 
 
 # Each entry moves the schema one version up; never edit a released entry, add one.

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 
+from tests.data import make_fr
 from vmdash import demo, metrics, model, queries
 from vmdash import store as store_module
 from vmdash.filters import FilterState
 from vmdash.ingest import Upload, import_files, pipeline, undo
 from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, Store
+
+FR = Path(__file__).resolve().parents[2] / "tests" / "data" / "fr"
 
 
 @pytest.fixture(scope="module")
@@ -129,11 +133,23 @@ def test_reimport_and_undo_keep_the_rollup_exact(store, tmp_path):
     assert_rollup_matches_facts(store)
 
 
+def test_a_youtube_zip_sums_its_views_once_in_the_rollup(store):
+    # Its period rows lose their views to the daily rows before loading; the rollup, summed
+    # from the staged rows, must hold the views the facts hold.
+    path = FR / make_fr.YOUTUBE_ZIP
+    (report,) = import_files(store, [Upload(path, path.name)])
+    assert report.source_format == "youtube_chart_data+youtube_table_data"
+    daily = "SELECT video_id FROM facts WHERE date = date_end"
+    assert store.scalar(f"SELECT count(*) FROM facts WHERE date_end > date AND video_id IN ({daily})") > 0
+    assert store.scalar(f"SELECT count(views) FROM facts WHERE date_end > date AND video_id IN ({daily})") == 0
+    assert_rollup_matches_facts(store)
+
+
 def test_an_import_failing_after_the_rollup_is_summed_leaves_it_as_it_was(sample_store, tmp_path, monkeypatch):
     before = sample_store.rows("SELECT * FROM facts_summed ORDER BY ALL")
 
-    def sum_then_fail(tx, import_ids):
-        store_module.refresh_rollup(tx, import_ids)
+    def sum_then_fail(tx, import_ids, **kwargs):
+        store_module.refresh_rollup(tx, import_ids, **kwargs)
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(pipeline, "refresh_rollup", sum_then_fail)

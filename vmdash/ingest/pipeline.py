@@ -20,7 +20,7 @@ import pandas as pd
 from vmdash import model
 from vmdash.errors import ImportRejected, InvalidChoice
 from vmdash.ingest import guard, mapping, sqlkit
-from vmdash.ingest.detect import Detection, detect
+from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
 from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile, refresh_rollup
 
@@ -43,6 +43,8 @@ _GENERIC_MEMBER_NAMES = {
 }
 _RETENTION_PREFIX = r"^(audience retention|fidélisation de l['’]audience)\s*"
 _counter = itertools.count()
+# The staged rows that are loaded: not a summary row, no cell that failed to parse.
+_GOOD = "NOT _summary AND len(_bad) = 0"
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,7 @@ def preview(
             frames = [
                 con.execute(
                     f"SELECT rowid + 1 AS _row, * EXCLUDE (_summary, _bad) FROM {p.table} "
-                    "WHERE NOT _summary AND len(_bad) = 0 ORDER BY rowid LIMIT $n",
+                    f"WHERE {_GOOD} ORDER BY rowid LIMIT $n",
                     {"n": rows},
                 ).df()
                 for p in report.parts
@@ -300,19 +302,16 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart | st
         return f"{fmt.label}: {fmt.note[:1].lower()}{fmt.note[1:].rstrip('.')}"
     context = _context(con, part, detection)
     table = f"stage_{next(_counter)}"
-    select, params = _staging_sql(detection, part, context, options)
-    con.execute(f"CREATE TEMP TABLE {table} AS {select}", params)
+    _create_stage(con, table, detection, part, context, options, _reader_types(detection, lines))
     malformed = con.execute(
         "SELECT line, error_message FROM reject_errors ORDER BY line LIMIT $n", {"n": MAX_REJECTIONS_SHOWN}
     ).fetchall()
     malformed_count = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
-    con.execute("DROP TABLE IF EXISTS reject_errors")
-    con.execute("DROP TABLE IF EXISTS reject_scans")
+    _drop_rejects(con)
     if fmt.target == "facts":
         _fill_objective(con, table)
     counts = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE _summary), "
-        f"count(*) FILTER (WHERE NOT _summary AND len(_bad) = 0) FROM {table}"
+        f"SELECT count(*), count(*) FILTER (WHERE _summary), count(*) FILTER (WHERE {_GOOD}) FROM {table}"
     ).fetchone()
     rows_read, summary_rows, loadable = (int(v) for v in counts)
     bad_rows = con.execute(
@@ -355,12 +354,56 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart | st
     return staged
 
 
+def _reader_types(detection: Detection, lines: list[str]) -> dict[int, str]:
+    """Columns DuckDB's CSV reader can type itself: read only as READER_TYPES kinds, plain in the sample."""
+    kinds: dict[int, set[str]] = {}
+    for fld in _present_fields(detection):
+        kinds.setdefault(detection.matches[fld.name].column, set()).add(fld.kind)
+    start = detection.header_line + 1
+    sample = [cells_of(line, detection.delimiter) for line in lines[start : start + 200]]
+    types = {}
+    for column, column_kinds in kinds.items():
+        sql_types = {sqlkit.READER_TYPES.get(kind) for kind in column_kinds}
+        if len(sql_types) != 1 or None in sql_types:
+            continue
+        if all(sqlkit.plain(kind, row[column]) for row in sample if column < len(row) for kind in column_kinds):
+            types[column] = sql_types.pop()
+    return types
+
+
+def _create_stage(
+    con: Any,
+    table: str,
+    detection: Detection,
+    part: guard.Part,
+    context: dict[str, str],
+    options: Options,
+    reader_types: dict[int, str],
+) -> None:
+    if reader_types:
+        select, params = _staging_sql(detection, part, context, options, reader_types)
+        con.execute(f"CREATE TEMP TABLE {table} AS {select}", params)
+        if not con.execute("SELECT count(*) FROM reject_errors WHERE error_type = 'CAST'").fetchone()[0]:
+            return
+        # A cell the sample did not foresee: read every cell as text, which says what each
+        # refused row held and reads the locale's spellings.
+        con.execute(f"DROP TABLE {table}")
+        _drop_rejects(con)
+    select, params = _staging_sql(detection, part, context, options, {})
+    con.execute(f"CREATE TEMP TABLE {table} AS {select}", params)
+
+
+def _drop_rejects(con: Any) -> None:
+    con.execute("DROP TABLE IF EXISTS reject_errors")
+    con.execute("DROP TABLE IF EXISTS reject_scans")
+
+
 def _quality_flags(con: Any, table: str) -> list[Flag]:
     checks = ", ".join(
         f"count(*) FILTER (WHERE {sql}), (list(rowid + 1 ORDER BY rowid) FILTER (WHERE {sql}))[1:{MAX_FLAGS_SHOWN}]"
         for _, sql in QUALITY_CHECKS
     )
-    row = con.execute(f"SELECT {checks} FROM {table} WHERE NOT _summary AND len(_bad) = 0").fetchone()
+    row = con.execute(f"SELECT {checks} FROM {table} WHERE {_GOOD}").fetchone()
     flags = []
     for i, (check, _) in enumerate(QUALITY_CHECKS):
         count, rows = row[2 * i], row[2 * i + 1]
@@ -431,8 +474,9 @@ def _context(con: Any, part: guard.Part, detection: Detection) -> dict[str, str]
 
 
 def _staging_sql(
-    detection: Detection, part: guard.Part, context: dict[str, str], options: Options
+    detection: Detection, part: guard.Part, context: dict[str, str], options: Options, reader_types: dict[int, str]
 ) -> tuple[str, dict[str, Any]]:
+    """The SELECT that stages a part; `reader_types` are columns the CSV reader types itself."""
     fmt = detection.format
     fields = _present_fields(detection)
     names = [sqlkit.col(i) for i in range(len(detection.headers))]
@@ -441,33 +485,44 @@ def _staging_sql(
         "skip": detection.header_line + 1,
         "delim": detection.delimiter,
         "names": names,
-        "summary_pattern": fmt.summary_row,
     }
+    typed_option = ""
+    if reader_types:
+        params["types"] = {sqlkit.col(column): sql_type for column, sql_type in reader_types.items()}
+        typed_option = "types = $types, "
     parse_opts = {"decimal_comma": detection.decimal_comma, "day_first": detection.day_first}
     # Each cell is worked on once: text columns are trimmed in one step and cleaned in the
     # next; numbers and dates cast straight from the raw cell and only fall back to the
     # locale-aware cleanup when that fails. Failures are then read off the parsed values.
-    text_columns = sorted({0} | {detection.matches[f.name].column for f in fields if f.kind in sqlkit.TEXT_KINDS})
+    first = set() if 0 in reader_types else {0}  # the summary-row check reads the first cell
+    text_columns = sorted(first | {detection.matches[f.name].column for f in fields if f.kind in sqlkit.TEXT_KINDS})
     trimmed_cols = "".join(f", {sqlkit.trimmed(sqlkit.col(j))} AS t{j}" for j in text_columns)
     parsed_cols = []
     bad_checks = []
     for index, fld in enumerate(fields):
         column = detection.matches[fld.name].column
         raw_cell, text = sqlkit.col(column), sqlkit.clean(f"t{column}")
-        parsed_cols.append(f"{sqlkit.parse_expr(fld, raw_cell, text, **parse_opts)} AS {fld.name}")
-        failed = f"{fld.name} IS NULL" if fld.required else sqlkit.failed_expr(raw_cell, fld.name)
+        typed = column in reader_types
+        if typed:
+            parsed_cols.append(f"{sqlkit.typed_expr(fld, raw_cell)} AS {fld.name}")
+        else:
+            parsed_cols.append(f"{sqlkit.parse_expr(fld, raw_cell, text, **parse_opts)} AS {fld.name}")
+        failed = f"{fld.name} IS NULL" if fld.required else sqlkit.failed_expr(raw_cell, fld.name, typed=typed)
         bad_checks.append(f"CASE WHEN {failed} THEN {index} END")
     present = {f.name for f in fields}
     for fld in fmt.fields:
         if fld.name not in present:
             parsed_cols.append(f"CAST(NULL AS {_sql_type(fld)}) AS {fld.name}")
-    summary = "coalesce(regexp_matches(lower(t0), $summary_pattern), false)"
+    summary = "false"
+    if first:
+        params["summary_pattern"] = fmt.summary_row
+        summary = "coalesce(regexp_matches(lower(t0), $summary_pattern), false)"
     bad = f"list_filter([{', '.join(bad_checks) or 'NULL'}], lambda x: x IS NOT NULL)"
     # No row number here: a window over the whole file would serialise the read. The staging
     # table keeps the file's order, so its rowid + 1 is the data row's number.
     raw = (
         "SELECT * FROM read_csv($path, skip = $skip, header = false, "
-        "all_varchar = true, delim = $delim, quote = '\"', escape = '\"', names = $names, "
+        f"all_varchar = true, {typed_option}delim = $delim, quote = '\"', escape = '\"', names = $names, "
         "store_rejects = true, null_padding = false)"
     )
     stages = (
@@ -592,8 +647,8 @@ def _mark_duplicates(con: Any, reports: list[ImportReport]) -> None:
 
 # -- loading ---------------------------------------------------------------------------------
 
-_FACT_NAMES = [c.name for c in model.FACT_COLUMNS if c.name != "import_id"]
-_RETENTION_NAMES = [c.name for c in model.RETENTION_COLUMNS if c.name != "import_id"]
+_FACT_COLS = ", ".join(f'"{c.name}"' for c in model.FACT_COLUMNS if c.name != "import_id")
+_RETENTION_COLS = ", ".join(f'"{c.name}"' for c in model.RETENTION_COLUMNS if c.name != "import_id")
 
 
 def _load(tx: Any, report: ImportReport, options: Options) -> None:
@@ -602,23 +657,24 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
     targets = {p.target for p in report.parts}
     replaced_ids: set[int] = set()
     replaced = 0
+    _merge_youtube_grains(tx, report)
     for part in report.parts:
-        good = f"(SELECT rowid + 1 AS _row, * FROM {part.table} WHERE NOT _summary AND len(_bad) = 0)"
+        good = f"(SELECT rowid + 1 AS _row, * FROM {part.table} WHERE {_GOOD})"
         if part.target == "facts":
             victims = (
                 f"facts.replaced_by IS NULL AND facts.import_id <> $id AND EXISTS "
                 f"(SELECT 1 FROM {good} AS s WHERE {overlap_sql('facts', 's', 'facts')})"
             )
-            cols = ", ".join(f'"{c}"' for c in _FACT_NAMES)
-            insert = f"INSERT INTO facts ({cols}, import_id, source_row) SELECT {cols}, $id, _row FROM {good}"
+            insert = (
+                f"INSERT INTO facts ({_FACT_COLS}, import_id, source_row) SELECT {_FACT_COLS}, $id, _row FROM {good}"
+            )
             table = "facts"
         else:
             victims = (
                 f"retention.replaced_by IS NULL AND retention.import_id <> $id AND EXISTS "
                 f"(SELECT 1 FROM {good} AS s WHERE {overlap_sql('retention', 's', 'retention')})"
             )
-            cols = ", ".join(f'"{c}"' for c in _RETENTION_NAMES)
-            insert = f"INSERT INTO retention ({cols}, import_id) SELECT {cols}, $id FROM {good}"
+            insert = f"INSERT INTO retention ({_RETENTION_COLS}, import_id) SELECT {_RETENTION_COLS}, $id FROM {good}"
             table = "retention"
         ids = tx.execute(f"SELECT DISTINCT import_id FROM {table} WHERE {victims}", {"id": import_id}).fetchall()
         replaced_ids.update(int(r[0]) for r in ids)
@@ -626,8 +682,10 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
             tx.execute(f"UPDATE {table} SET replaced_by = $id WHERE {victims}", {"id": import_id}).fetchone()[0]
         )
         tx.execute(insert, {"id": import_id})
-    _merge_youtube_grains(tx, report, import_id)
-    refresh_rollup(tx, {import_id, *replaced_ids})
+    inserted = " UNION ALL ".join(
+        f"SELECT {_FACT_COLS} FROM {p.table} WHERE {_GOOD}" for p in report.parts if p.target == "facts"
+    )
+    refresh_rollup(tx, replaced_ids, new=(import_id, inserted) if inserted else None)
     report.rows_replaced = replaced
     report.replaced_imports = sorted(replaced_ids)
     first = report.parts[0].detection
@@ -653,18 +711,18 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
     )
 
 
-def _merge_youtube_grains(tx: Any, report: ImportReport, import_id: int) -> None:
+def _merge_youtube_grains(tx: Any, report: ImportReport) -> None:
     # A YouTube ZIP carries the same views twice: per period (table data) and per day (chart
     # data). Keep the daily series for views and the period rows for everything else.
     formats = {p.detection.format.name for p in report.parts}
     if {"youtube_table_data", "youtube_chart_data"} <= formats:
-        tx.execute(
-            """UPDATE facts SET views = NULL
-               WHERE import_id = $id AND platform = 'youtube'
-                 AND (date IS NULL OR date_end > date)
-                 AND video_id IN (SELECT video_id FROM facts WHERE import_id = $id AND date = date_end)""",
-            {"id": import_id},
-        )
+        stages = [p.table for p in report.parts if p.target == "facts"]
+        daily = " UNION ALL ".join(f"SELECT video_id FROM {t} WHERE {_GOOD} AND date = date_end" for t in stages)
+        for table in stages:
+            tx.execute(
+                f"""UPDATE {table} SET views = NULL
+                    WHERE platform = 'youtube' AND (date IS NULL OR date_end > date) AND video_id IN ({daily})"""
+            )
 
 
 def undo(store: Store, import_id: int) -> dict[str, int]:

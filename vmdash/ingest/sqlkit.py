@@ -7,6 +7,8 @@ parameters. Locale choices switch between templates, they are never spliced.
 
 from __future__ import annotations
 
+import re
+
 from vmdash import model
 from vmdash.ingest.spec import Field
 
@@ -95,7 +97,10 @@ def number(raw: str, decimal_comma: bool) -> str:
         )
     else:
         body = f"replace({stripped}, ',', '')"
-    value = f"coalesce(TRY_CAST({raw} AS DOUBLE), TRY_CAST({body} AS DOUBLE))"
+    return _finite(f"coalesce(TRY_CAST({raw} AS DOUBLE), TRY_CAST({body} AS DOUBLE))")
+
+
+def _finite(value: str) -> str:
     # 'nan', 'inf' and '1e400' cast to DOUBLE too, and one of them would poison every sum
     # of its group: they are not numbers. (DuckDB computes the repeated value once.)
     return f"(CASE WHEN isfinite({value}) THEN {value} END)"
@@ -118,7 +123,10 @@ def date(raw: str, day_first: bool) -> str:
         folded = f"regexp_replace({folded}, '\\b({pattern})', '{english}')"
     formats = _DATE_FORMATS_DAY_FIRST if day_first else _DATE_FORMATS_MONTH_FIRST
     listed = ", ".join(f"'{f}'" for f in formats)
-    value = f"coalesce(TRY_CAST({raw} AS DATE), CAST(try_strptime({folded}, [{listed}]) AS DATE))"
+    return _in_range(f"coalesce(TRY_CAST({raw} AS DATE), CAST(try_strptime({folded}, [{listed}]) AS DATE))")
+
+
+def _in_range(value: str) -> str:
     first, last = model.FIRST_DATE.isoformat(), model.LAST_DATE.isoformat()
     return f"(CASE WHEN {value} BETWEEN DATE '{first}' AND DATE '{last}' THEN {value} END)"
 
@@ -139,6 +147,24 @@ def choice(text: str, kind: str) -> str:
 TEXT_KINDS = frozenset({"text", "duration", *_VOCABULARY})
 
 
+# Kinds DuckDB's CSV reader can type by itself, when a file writes them plainly (see `plain`):
+# numbers then skip the locale-aware cleanup, the costliest part of reading a large export.
+READER_TYPES = {"int": "DOUBLE", "number": "DOUBLE", "pct": "DOUBLE", "hours": "DOUBLE", "date": "DATE"}
+_PLAIN = {"DOUBLE": re.compile(r"^-?\d{1,15}(\.\d{1,15})?$"), "DATE": re.compile(r"^\d{4}-\d{2}-\d{2}$")}
+
+
+def plain(kind: str, cell: str) -> bool:
+    """True when the CSV reader types this cell exactly as `parse_expr` would read its text."""
+    return cell == "" or bool(_PLAIN[READER_TYPES[kind]].match(cell))
+
+
+def typed_expr(fld: Field, value: str) -> str:
+    """The SQL turning a value the CSV reader already typed (READER_TYPES) into the field's value."""
+    if fld.kind == "date":
+        return _in_range(value)
+    return _scaled(fld.kind, _finite(value))
+
+
 def parse_expr(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_first: bool) -> str:
     """The SQL turning a cell into the field's typed value: `raw` is the cell, `text` its cleaned text.
 
@@ -153,16 +179,25 @@ def parse_expr(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_firs
         return duration(text, decimal_comma)
     if kind == "date":
         return date(raw, day_first)
+    return _scaled(kind, number(raw, decimal_comma))
+
+
+def _scaled(kind: str, number: str) -> str:
     if kind == "hours":
-        return f"({number(raw, decimal_comma)} * 3600.0)"
+        return f"({number} * 3600.0)"
     if kind == "pct":
-        return f"({number(raw, decimal_comma)} / 100.0)"
+        return f"({number} / 100.0)"
     if kind == "int":
         # TRY_CAST: a count too large for BIGINT fails its row, not the whole file.
-        return f"TRY_CAST(round({number(raw, decimal_comma)}) AS BIGINT)"
-    return number(raw, decimal_comma)
+        return f"TRY_CAST(round({number}) AS BIGINT)"
+    return number
 
 
-def failed_expr(raw: str, parsed: str) -> str:
-    """TRUE when a cell held something (not blank, not an 'unknown' marker) that did not parse."""
+def failed_expr(raw: str, parsed: str, *, typed: bool = False) -> str:
+    """TRUE when a cell held something (not blank, not an 'unknown' marker) that did not parse.
+
+    `typed`: the reader typed the cell (READER_TYPES), so only an out-of-range value can fail.
+    """
+    if typed:
+        return f"({raw} IS NOT NULL AND {parsed} IS NULL)"
     return f"(CASE WHEN {parsed} IS NOT NULL OR {raw} IS NULL THEN false ELSE {clean(trimmed(raw))} IS NOT NULL END)"
