@@ -27,6 +27,7 @@ def main(argv: list[str]) -> int:
         import pandas  # noqa: F401
 
         from bench import importers
+        from vmdash import cli  # noqa: F401  (vmdash's own modules, likewise)
 
         kind, path, db = argv[1], Path(argv[2]), Path(argv[3])
         start = time.perf_counter()

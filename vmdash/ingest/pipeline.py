@@ -399,17 +399,20 @@ def _drop_rejects(con: Any) -> None:
 
 
 def _quality_flags(con: Any, table: str) -> list[Flag]:
-    checks = ", ".join(
-        f"count(*) FILTER (WHERE {sql}), (list(rowid + 1 ORDER BY rowid) FILTER (WHERE {sql}))[1:{MAX_FLAGS_SHOWN}]"
-        for _, sql in QUALITY_CHECKS
+    # Counted first: most exports trip no check, and then no row list is gathered at all.
+    counts = ", ".join(f"count(*) FILTER (WHERE {sql})" for _, sql in QUALITY_CHECKS)
+    found = con.execute(f"SELECT {counts} FROM {table} WHERE {_GOOD}").fetchone()
+    tripped = [(check, sql, int(count)) for (check, sql), count in zip(QUALITY_CHECKS, found, strict=True) if count]
+    if not tripped:
+        return []
+    lists = ", ".join(
+        f"(list(rowid + 1 ORDER BY rowid) FILTER (WHERE {sql}))[1:{MAX_FLAGS_SHOWN}]" for _, sql, _ in tripped
     )
-    row = con.execute(f"SELECT {checks} FROM {table} WHERE {_GOOD}").fetchone()
-    flags = []
-    for i, (check, _) in enumerate(QUALITY_CHECKS):
-        count, rows = row[2 * i], row[2 * i + 1]
-        if count:
-            flags.append(Flag(check, int(count), tuple(int(r) for r in rows or ())))
-    return flags
+    rows = con.execute(f"SELECT {lists} FROM {table} WHERE {_GOOD}").fetchone()
+    return [
+        Flag(check, count, tuple(int(r) for r in listed or ()))
+        for (check, _, count), listed in zip(tripped, rows, strict=True)
+    ]
 
 
 def _present_fields(detection: Detection) -> list[Field]:
