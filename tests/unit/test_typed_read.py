@@ -70,7 +70,8 @@ def test_every_export_stores_the_same_rows_either_way(tmp_path, monkeypatch, rea
 
 def test_plain_exports_are_typed_by_the_reader(tmp_path, monkeypatch, reads):
     _import(tmp_path, META, "meta")
-    assert len(reads) == 1 and len(reads[0]) >= 15, reads
+    # Every number and the end date (the start date is the first column, which stays text).
+    assert len(reads) == 1 and len(reads[0]) == 14 and reads[0][1] == "DATE", reads
 
 
 def _meta_with(tmp_path: Path, column: str, cell: str, at_row: int = 230) -> Path:
@@ -140,9 +141,17 @@ def test_an_odd_number_far_down_reads_as_the_text_parse_reads_it(tmp_path, monke
 
 @pytest.mark.parametrize("cell", ODD_DATES)
 def test_an_odd_date_far_down_reads_as_the_text_parse_reads_it(tmp_path, monkeypatch, reads, cell):
-    path = _meta_with(tmp_path, "Reporting starts", cell)
+    path = _meta_with(tmp_path, "Reporting ends", cell)
     typed, text = _both(tmp_path, path, monkeypatch)
     assert typed == text
+
+
+def test_totals_rows_do_not_send_the_file_to_the_text_parse(tmp_path, reads):
+    # Google Ads ends with 'Total: Campaigns' and 'Total: Account' rows: the first column stays
+    # text, so they are read as summary rows in the one typed read.
+    _, _, outcome = _import(tmp_path, ROOT / "data" / "samples" / "google_ads_video.csv", "google")
+    assert len(reads) == 1 and reads[0], reads
+    assert outcome[3][0][0] == 2  # both totals rows skipped as summary rows
 
 
 def test_a_cell_the_reader_refuses_sends_the_file_to_the_text_parse(tmp_path, monkeypatch, reads):

@@ -355,10 +355,16 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart | st
 
 
 def _reader_types(detection: Detection, lines: list[str]) -> dict[int, str]:
-    """Columns DuckDB's CSV reader can type itself: read only as READER_TYPES kinds, plain in the sample."""
+    """Columns DuckDB's CSV reader can type itself: read only as READER_TYPES kinds, plain in the sample.
+
+    Never the first column: a totals row says 'Total' there (Google Ads ends every export with
+    some), and that cell must stay text for the summary-row check rather than refuse the read.
+    """
     kinds: dict[int, set[str]] = {}
     for fld in _present_fields(detection):
-        kinds.setdefault(detection.matches[fld.name].column, set()).add(fld.kind)
+        column = detection.matches[fld.name].column
+        if column:
+            kinds.setdefault(column, set()).add(fld.kind)
     start = detection.header_line + 1
     sample = [cells_of(line, detection.delimiter) for line in lines[start : start + 200]]
     types = {}
@@ -488,6 +494,7 @@ def _staging_sql(
         "skip": detection.header_line + 1,
         "delim": detection.delimiter,
         "names": names,
+        "summary_pattern": fmt.summary_row,
     }
     typed_option = ""
     if reader_types:
@@ -497,8 +504,7 @@ def _staging_sql(
     # Each cell is worked on once: text columns are trimmed in one step and cleaned in the
     # next; numbers and dates cast straight from the raw cell and only fall back to the
     # locale-aware cleanup when that fails. Failures are then read off the parsed values.
-    first = set() if 0 in reader_types else {0}  # the summary-row check reads the first cell
-    text_columns = sorted(first | {detection.matches[f.name].column for f in fields if f.kind in sqlkit.TEXT_KINDS})
+    text_columns = sorted({0} | {detection.matches[f.name].column for f in fields if f.kind in sqlkit.TEXT_KINDS})
     trimmed_cols = "".join(f", {sqlkit.trimmed(sqlkit.col(j))} AS t{j}" for j in text_columns)
     parsed_cols = []
     bad_checks = []
@@ -516,10 +522,7 @@ def _staging_sql(
     for fld in fmt.fields:
         if fld.name not in present:
             parsed_cols.append(f"CAST(NULL AS {_sql_type(fld)}) AS {fld.name}")
-    summary = "false"
-    if first:
-        params["summary_pattern"] = fmt.summary_row
-        summary = "coalesce(regexp_matches(lower(t0), $summary_pattern), false)"
+    summary = "coalesce(regexp_matches(lower(t0), $summary_pattern), false)"
     bad = f"list_filter([{', '.join(bad_checks) or 'NULL'}], lambda x: x IS NOT NULL)"
     # No row number here: a window over the whole file would serialise the read. The staging
     # table keeps the file's order, so its rowid + 1 is the data row's number.
