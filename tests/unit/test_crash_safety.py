@@ -36,7 +36,7 @@ def _fingerprint(db: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def big_export(tmp_path_factory) -> Path:
-    return demo.write_synthetic_csv(tmp_path_factory.mktemp("crash") / "big_export.csv", rows=300_000, seed=11)
+    return demo.write_synthetic_csv(tmp_path_factory.mktemp("crash") / "big_export.csv", rows=150_000, seed=11)
 
 
 def _import(db: Path, export: Path) -> subprocess.Popen:
