@@ -218,3 +218,17 @@ def test_filter_choices_currency_and_objective_rows_read_the_same_through_the_ro
         for d, (_, r) in zip(direct, rolled.iterrows(), strict=True):
             assert _close(d[2], None if r["spend"] != r["spend"] else r["spend"]), (filters, d)
             assert _close(d[3], None if r["impressions"] != r["impressions"] else r["impressions"]), (filters, d)
+
+
+def test_the_video_picker_lists_every_video_once_with_its_platforms(samples_db):
+    for filters in _views(samples_db):
+        where, params = filters.where()
+        key = queries.VIDEO_KEY_SQL
+        direct = samples_db.rows(
+            f"""SELECT {key}, string_agg(DISTINCT platform, ', ' ORDER BY platform) FROM active_facts
+                WHERE {where} AND {key} IS NOT NULL GROUP BY 1 ORDER BY 1""",
+            params,
+        )
+        picked = queries.video_choices.uncached(samples_db, filters).sort_values("key")
+        assert list(zip(picked["key"], picked["platforms"], strict=True)) == direct, filters
+    assert any(", " in p for p in queries.video_choices.uncached(samples_db)["platforms"])
