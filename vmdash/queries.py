@@ -40,10 +40,12 @@ def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | Non
     `columns`, when given, are the only columns the caller reads (besides measures): when
     platform, channel, objective and currency suffice, the day sums (see _day_rows). Else, with
     no date range: the facts summed over all time; with one: whole months and longer periods
-    from the rollup, and only the daily rows of partial months at the range's edges from the
-    facts. Each row carries `_rows`, the facts it stands for, so counts are `sum(_rows)`, never
-    count(*); "date" / "date_end" on a month or all-time row are its span, so group or order by
-    day on `active_facts` instead. Its parameters are those of `filters.where()`.
+    from the rollup, and for each partial month at the range's edges either its days inside the
+    range from the facts, or, when fewer days fall outside, its month sums less those days (see
+    _edge_rows). Each row carries `_rows`, the facts it stands for, so counts are `sum(_rows)`,
+    never count(*); "date" / "date_end" on a summed row are its span, so group or order by day
+    on `active_facts` instead. `extra` must not test the date. Its parameters are those of
+    `filters.where()`.
     """
     if columns is not None and (day := _day_rows(filters, columns, extra)):
         return day
@@ -52,31 +54,79 @@ def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | Non
     cols = ", ".join(f'"{c}"' for c in ("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
     if not filters.has_dates:
         return f"SELECT {cols}, _rows FROM facts_summed WHERE _grain = 'all' AND {keep}"
+    lo, hi = filters.date_from, filters.date_to
     # The whole months inside the range: from the first month starting on or after date_from
     # to the last one ending on or before date_to (constants, so the facts' zone maps apply).
     first = "DATE '1900-01-01'"
     last = "DATE '2999-12-31'"
-    if filters.date_from is not None:
+    if lo is not None:
         first = "CAST(date_trunc('month', $f_date_from - INTERVAL 1 DAY) + INTERVAL 1 MONTH AS DATE)"
-    if filters.date_to is not None:
+    if hi is not None:
         last = "CAST(date_trunc('month', $f_date_to + INTERVAL 1 DAY) - INTERVAL 1 DAY AS DATE)"
     parts = [
         f"SELECT {cols}, _rows FROM facts_summed WHERE "
         f"((_grain = 'month' AND \"date\" >= {first} AND \"date_end\" <= {last}) OR _grain = 'period') AND {keep}"
     ]
-    # Each partial month as its own day range, so DuckDB skips the rest of the facts unread.
-    if filters.date_from is not None:
-        parts.append(
-            f'SELECT {cols}, 1 AS _rows FROM active_facts WHERE "date" >= $f_date_from AND "date" < {first} '
+    undated_keep = f"({filters.without('date_from', 'date_to').where()[0]}) AND ({extra})"
+    lower_edge = lo is not None and lo.day != 1
+    if lower_edge:
+        # The lower edge month; a range within one month is all lower edge.
+        month_end = _month_end(lo)
+        to_day = min(hi, month_end) if hi is not None else month_end
+        to_sql = "least($f_date_to, last_day($f_date_from))" if hi is not None else "last_day($f_date_from)"
+        parts.append(_edge_rows(lo, to_day, "$f_date_from", to_sql, "$f_date_from", keep, undated_keep))
+    if hi is not None and hi != _month_end(hi) and not (lower_edge and lo.replace(day=1) == hi.replace(day=1)):
+        from_sql = "CAST(date_trunc('month', $f_date_to) AS DATE)"
+        parts.append(_edge_rows(hi.replace(day=1), hi, from_sql, "$f_date_to", "$f_date_to", keep, undated_keep))
+    return " UNION ALL ".join(parts)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _edge_rows(
+    from_day: dt.date, to_day: dt.date, from_sql: str, to_sql: str, in_month: str, keep: str, undated_keep: str
+) -> str:
+    """One partial month's facts inside [from, to], both in the month of `in_month` (SQL).
+
+    From the facts when most of the month is inside the range; else the month's sums from the
+    rollup, less its days outside the range (as rows of negated measures), netted per
+    dimension and pattern of unreported measures (integer measures exactly; a sum of money may
+    differ from the facts' in its last bits). `keep` tests every filter, `undated_keep` every
+    filter but the dates.
+    """
+    cols = ", ".join(f'"{c}"' for c in ("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
+    inside = (to_day - from_day).days + 1
+    month_days = _month_end(from_day).day
+    if month_days - inside >= inside:
+        return (
+            f'SELECT {cols}, 1 AS _rows FROM active_facts WHERE "date" >= {from_sql} AND "date" <= {to_sql} '
             f"AND {DAILY_SQL} AND {keep}"
         )
-    if filters.date_to is not None:
-        parts.append(
-            # (From `first` on at the earliest: a range within one month is all lower edge.)
-            f'SELECT {cols}, 1 AS _rows FROM active_facts WHERE "date" > {last} AND "date" >= {first} '
-            f'AND "date" <= $f_date_to AND {DAILY_SQL} AND {keep}'
+    month_start, month_end = f"CAST(date_trunc('month', {in_month}) AS DATE)", f"last_day({in_month})"
+    dims = ", ".join(f'"{c}"' for c in ROLLUP_DIMENSIONS)
+    measures = ", ".join(f'"{m}"' for m in model.MEASURE_NAMES)
+    negated = ", ".join(f'-"{m}"' for m in model.MEASURE_NAMES)
+    types = {c.name: c.sql_type for c in model.MEASURES}
+    sums = ", ".join(f'CAST(sum("{m}") AS {types[m]}) AS "{m}"' for m in model.MEASURE_NAMES)
+    unreported = " | ".join(f'(("{m}" IS NULL)::UBIGINT << {i})' for i, m in enumerate(model.MEASURE_NAMES))
+    # Each stretch outside as its own day range (an OR of two would scan every fact).
+    negatives = "".join(
+        f" UNION ALL SELECT {dims}, {negated}, -1 AS _rows FROM active_facts "
+        f'WHERE "date" >= {first} AND "date" <= {last} AND {DAILY_SQL} AND {undated_keep}'
+        for first, last, days in (
+            (month_start, f"{from_sql} - 1", from_day.day - 1),
+            (f"{to_sql} + 1", month_end, month_days - to_day.day),
         )
-    return " UNION ALL ".join(parts)
+        if days
+    )
+    return f"""SELECT {from_sql} AS "date", {to_sql} AS "date_end", {dims}, {sums}, CAST(sum(_rows) AS BIGINT) AS _rows
+        FROM (
+            SELECT {dims}, {measures}, _rows FROM facts_summed
+            WHERE _grain = 'month' AND "date" = {month_start} AND {keep}{negatives}
+        )
+        GROUP BY {dims}, {unreported} HAVING sum(_rows) > 0"""
 
 
 def presummed(

@@ -115,6 +115,24 @@ def test_fact_rows_count_every_kept_fact_once(samples_db):
         assert behind == facts, filters
 
 
+def test_partial_months_read_as_their_days_or_as_month_sums_less_the_days_outside(samples_db):
+    # Integer measures stay exact either way, per video and in total.
+    ways = set()
+    for filters in _views(samples_db):
+        sql = queries.fact_rows(filters)
+        ways |= {"less the days outside"} if "-1 AS _rows" in sql else set()
+        ways |= {"days inside"} if "1 AS _rows FROM active_facts" in sql.replace("-1 AS _rows", "") else set()
+        where, params = filters.where()
+        sums = 'sum("impressions"), sum("clicks"), sum("views_3s"), sum("plays_p100")'
+        key = queries.VIDEO_KEY_SQL
+        direct = samples_db.rows(
+            f"SELECT {key}, count(*), {sums} FROM active_facts WHERE {where} GROUP BY 1 ORDER BY 1", params
+        )
+        rolled = samples_db.rows(f"SELECT {key}, sum(_rows), {sums} FROM ({sql}) GROUP BY 1 ORDER BY 1", params)
+        assert rolled == direct, filters
+    assert ways == {"days inside", "less the days outside"}
+
+
 def test_reimport_and_undo_keep_the_rollup_exact(store, tmp_path):
     demo.load_samples(store)
     first = demo.write_synthetic_csv(tmp_path / "a.csv", rows=300, seed=3)
