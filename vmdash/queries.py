@@ -34,6 +34,10 @@ def _measure_sums() -> str:
     return ", ".join(f'sum("{m}") AS "{m}"' for m in model.MEASURE_NAMES)
 
 
+# What every part of fact_rows selects, in this order (before `_rows`).
+_FACT_ROW_COLUMNS = ", ".join(f'"{c}"' for c in ("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
+
+
 def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | None = None) -> str:
     """The active facts the filters keep, as a subquery, read from the rollup wherever it can be.
 
@@ -51,9 +55,8 @@ def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | Non
         return day
     where, _ = filters.where()
     keep = f"({where}) AND ({extra})"
-    cols = ", ".join(f'"{c}"' for c in ("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
     if not filters.has_dates:
-        return f"SELECT {cols}, _rows FROM facts_summed WHERE _grain = 'all' AND {keep}"
+        return f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE _grain = 'all' AND {keep}"
     lo, hi = filters.date_from, filters.date_to
     # The whole months inside the range: from the first month starting on or after date_from
     # to the last one ending on or before date_to (constants, so the facts' zone maps apply).
@@ -64,7 +67,7 @@ def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | Non
     if hi is not None:
         last = "CAST(date_trunc('month', $f_date_to + INTERVAL 1 DAY) - INTERVAL 1 DAY AS DATE)"
     parts = [
-        f"SELECT {cols}, _rows FROM facts_summed WHERE "
+        f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE "
         f"((_grain = 'month' AND \"date\" >= {first} AND \"date_end\" <= {last}) OR _grain = 'period') AND {keep}"
     ]
     undated_keep = f"({filters.without('date_from', 'date_to').where()[0]}) AND ({extra})"
@@ -96,12 +99,11 @@ def _edge_rows(
     differ from the facts' in its last bits). `keep` tests every filter, `undated_keep` every
     filter but the dates.
     """
-    cols = ", ".join(f'"{c}"' for c in ("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
     inside = (to_day - from_day).days + 1
     month_days = _month_end(from_day).day
     if month_days - inside >= inside:
         return (
-            f'SELECT {cols}, 1 AS _rows FROM active_facts WHERE "date" >= {from_sql} AND "date" <= {to_sql} '
+            f'SELECT {_FACT_ROW_COLUMNS}, 1 AS _rows FROM active_facts WHERE "date" >= {from_sql} AND "date" <= {to_sql} '
             f"AND {DAILY_SQL} AND {keep}"
         )
     month_start, month_end = f"CAST(date_trunc('month', {in_month}) AS DATE)", f"last_day({in_month})"
