@@ -16,7 +16,7 @@ import pandas as pd
 from vmdash import cache, metrics, model, retention
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
-from vmdash.store import DAILY_SQL, DAY_DIMENSIONS, ROLLUP_DIMENSIONS, Store
+from vmdash.store import DAILY_SQL, DAY_DIMENSIONS, ROLLUP_DIMENSIONS, Store, unreported_sql
 
 MAX_CHART_POINTS = 5000
 
@@ -112,7 +112,7 @@ def _edge_rows(
     negated = ", ".join(f'-"{m}"' for m in model.MEASURE_NAMES)
     types = {c.name: c.sql_type for c in model.MEASURES}
     sums = ", ".join(f'CAST(sum("{m}") AS {types[m]}) AS "{m}"' for m in model.MEASURE_NAMES)
-    unreported = " | ".join(f'(("{m}" IS NULL)::UBIGINT << {i})' for i, m in enumerate(model.MEASURE_NAMES))
+    unreported = unreported_sql()
     # Each stretch outside as its own day range (an OR of two would scan every fact).
     negatives = "".join(
         f" UNION ALL SELECT {dims}, {negated}, -1 AS _rows FROM active_facts "
@@ -154,7 +154,7 @@ def presummed(
     dimensions = [c for c in dict.fromkeys(measures) if c not in model.MEASURE_NAMES]
     keys = [*keys, *((f'"{c}"', c) for c in dimensions if c not in {name for _, name in keys})]
     measures = [c for c in dict.fromkeys(measures) if c in model.MEASURE_NAMES]
-    unreported = " | ".join(f'(("{m}" IS NULL)::UBIGINT << {i})' for i, m in enumerate(measures))
+    unreported = unreported_sql(measures)
     selected = "".join(f'{expr} AS "{name}", ' for expr, name in keys)
     sums = ", ".join(f'sum("{m}") AS "{m}"' for m in measures)
     positions = "".join(f"{i}, " for i in range(1, len(keys) + 1))

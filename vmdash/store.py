@@ -148,12 +148,19 @@ def _rollup_table_sql() -> str:
     return "CREATE TABLE facts_summed (\n  " + ",\n  ".join(cols) + "\n)"
 
 
+def unreported_sql(measures: Sequence[str] = model.MEASURE_NAMES) -> str:
+    """A bitmask of which of these measures a row leaves NULL, to group by.
+
+    Summed per pattern, a row's measure is either the sum of reporting rows or NULL, so the
+    sums and coverage of any KPI read the same on summed rows as on the facts.
+    """
+    return " | ".join(f'(("{m}" IS NULL)::UBIGINT << {i})' for i, m in enumerate(measures))
+
+
 def _rollup_fill_sql(grain: str, where: str, facts: str = "active_facts") -> str:
     dims = "".join(f'"{c}", ' for c in ROLLUP_DIMENSIONS)
     sums = ", ".join(f'sum("{c.name}")' for c in model.MEASURES)
-    # Grouped by which measures are unreported too, so a summed row's measure is either the sum
-    # of reporting rows or NULL, exactly as the facts' own sums and coverage read it.
-    unreported = " | ".join(f'(("{c.name}" IS NULL)::UBIGINT << {i})' for i, c in enumerate(model.MEASURES))
+    unreported = unreported_sql()
     positions = ", ".join(str(i) for i in range(1, len(ROLLUP_DIMENSIONS) + 5))
     source, count = f"{facts} WHERE {ROLLUP_GRAINS[grain]}", "count(*)"
     if grain == "all":
