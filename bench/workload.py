@@ -88,10 +88,8 @@ def _overview(store: Store, f: FilterState) -> dict[str, Any]:
     present = queries.by_objective(store, f)
     out["by_objective"] = present
     out["platforms"] = queries.platforms_present(store, f)
-    for objective in present["objective"]:
-        out[f"kpis:{objective}"] = queries.kpis(
-            store, metrics.BY_OBJECTIVE[objective], f.narrowed(objectives=(objective,))
-        )
+    for objective, values in queries.objective_kpis(store, tuple(present["objective"]), f).items():
+        out[f"kpis:{objective}"] = values
     out["trend"] = queries.trend(store, metrics.METRICS[0].name, f, split="platform")
     focus = present["objective"].iloc[0]
     primary = metrics.PRIMARY[focus]

@@ -19,9 +19,9 @@ if filters.shifted_back() is None:
     st.caption("Choose a date range in the sidebar to compare each KPI with the period before it.")
 
 shown: list[str] = []
-for objective in present["objective"]:
+cards = queries.objective_kpis(store, tuple(present["objective"]), filters)
+for objective, values in cards.items():
     st.subheader(objective.capitalize())
-    values = queries.kpis(store, metrics.BY_OBJECTIVE[objective], filters.narrowed(objectives=(objective,)))
     ui.kpi_cards(values, currency, columns=len(values))
     shown.extend(values)
 

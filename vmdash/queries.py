@@ -230,21 +230,67 @@ def _none(value: object) -> float | None:
 @cache.cached
 def kpis(store: Store, names: tuple[str, ...], filters: FilterState = FilterState()) -> dict[str, KpiValue]:
     """Several KPIs in one query, with coverage and the previous period's value."""
-    chosen = [metrics.get(n) for n in names]
-    exprs = ", ".join(f'{m.sql()} AS "{m.name}", {m.coverage_sql()} AS "{m.name}__coverage"' for m in chosen)
-    where, params = filters.where()
-    measures = [c for m in chosen for c in m.measures]
-    current = store.rows(f"SELECT {exprs} FROM ({presummed((), filters, measures)})", params)[0]
-    previous_values: tuple | None = None
+    return _kpi_values(store, {"": names}, filters, by_objective=False)[""]
+
+
+@cache.cached
+def objective_kpis(
+    store: Store, objectives: tuple[str, ...], filters: FilterState = FilterState()
+) -> dict[str, dict[str, KpiValue]]:
+    """Each objective's KPIs (metrics.BY_OBJECTIVE) over its own rows, as `kpis` gives them.
+
+    The objectives are read together, grouped by objective: the Overview's cards of four
+    objectives take four queries (two per period, see _kpi_values) instead of eight.
+    """
+    for objective in objectives:
+        if objective not in metrics.BY_OBJECTIVE:
+            raise InvalidChoice("objective", objective, tuple(metrics.BY_OBJECTIVE))
+    return _kpi_values(store, {o: metrics.BY_OBJECTIVE[o] for o in objectives}, filters, by_objective=True)
+
+
+def _kpi_values(
+    store: Store, wanted: dict[str, tuple[str, ...]], filters: FilterState, by_objective: bool
+) -> dict[str, dict[str, KpiValue]]:
+    """The KPIs `wanted[objective]` over each objective's rows (or `wanted[""]` over all rows),
+    now and in the period before.
+
+    KPIs that weigh a measure by a dimension (views x video length) are read apart from the
+    others: that dimension would keep the rest from the day sums (see presummed).
+    """
+    chosen = [metrics.get(n) for n in dict.fromkeys(n for names in wanted.values() for n in names)]
+    batches: dict[tuple[str, ...], list[metrics.Metric]] = {}
+    for m in chosen:
+        batches.setdefault(tuple(c for c in m.measures if c not in model.MEASURE_NAMES), []).append(m)
+    keys = [('"objective"', "objective")] if by_objective else []
+    group = '"objective"' if by_objective else "''"
+
+    def read(scope: FilterState) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+        """(group, KPI) -> (value, coverage)."""
+        found = {}
+        for batch in batches.values():
+            names = {m.name for m in batch}
+            groups = tuple(key for key, wants in wanted.items() if names & set(wants))
+            # Only the objectives that show a KPI of this batch are read for it.
+            narrowed = scope.narrowed(objectives=groups) if by_objective else scope
+            _, params = narrowed.where()
+            exprs = ", ".join(f"{m.sql()}, {m.coverage_sql()}" for m in batch)
+            measures = [c for m in batch for c in m.measures]
+            sql = f"SELECT {group}, {exprs} FROM ({presummed(keys, narrowed, measures)}) GROUP BY 1"
+            for row in store.rows(sql, params):
+                for i, m in enumerate(batch):
+                    found[(row[0], m.name)] = (_none(row[1 + 2 * i]), _none(row[2 + 2 * i]))
+        return found
+
+    current = read(filters)
     before = filters.shifted_back()
-    if before is not None:
-        _, params_b = before.where()
-        previous_values = store.rows(f"SELECT {exprs} FROM ({presummed((), before, measures)})", params_b)[0]
-    out = {}
-    for i, m in enumerate(chosen):
-        prev = _none(previous_values[2 * i]) if previous_values else None
-        out[m.name] = KpiValue(m, _none(current[2 * i]), _none(current[2 * i + 1]), prev)
-    return out
+    previous = read(before) if before is not None else {}
+    return {
+        key: {
+            n: KpiValue(metrics.get(n), *current.get((key, n), (None, None)), previous.get((key, n), (None,))[0])
+            for n in names
+        }
+        for key, names in wanted.items()
+    }
 
 
 @cache.cached
@@ -328,7 +374,6 @@ def by_objective(store: Store, filters: FilterState = FilterState()) -> pd.DataF
     )
 
 
-@cache.cached
 def ranked_videos(
     store: Store,
     metric_name: str,
@@ -337,18 +382,38 @@ def ranked_videos(
     min_volume: float = 100,
     worst: bool = False,
 ) -> pd.DataFrame:
-    """Videos (or ads, where no video id) ranked by a KPI, best (or worst) first, with volume to judge."""
+    """Videos (or ads, where no video id) ranked by a KPI, best (or worst) first, with volume to judge.
+
+    Ties go to the larger volume, then by name. Both ends come from one query (kept in the
+    cache), so a page showing the top and the bottom reads the facts once.
+    """
+    ends = _ranking_ends(store, metric_name, filters, int(limit), float(min_volume))
+    rank = "worst_rank" if worst else "best_rank"
+    picked = ends[ends[rank] <= limit].sort_values(rank)
+    return picked.drop(columns=["best_rank", "worst_rank"]).reset_index(drop=True)
+
+
+@cache.cached
+def _ranking_ends(store: Store, metric_name: str, filters: FilterState, limit: int, min_volume: float) -> pd.DataFrame:
+    """The `limit` best and `limit` worst videos on a KPI, each with its rank from either end."""
     metric = metrics.get(metric_name)
     _, params = filters.where()
-    params.update({"limit": int(limit), "min_volume": float(min_volume)})
-    order = "DESC" if metric.higher_is_better != worst else "ASC"
+    params.update({"limit": limit, "min_volume": min_volume})
+    best, worst = ("DESC", "ASC") if metric.higher_is_better else ("ASC", "DESC")
     den = f"sum({' * '.join(chr(34) + c + chr(34) for c in metric.denominator)})"
     keys = [('coalesce("video_title", "ad", "video_id", "campaign")', "video"), ('"platform"', "platform")]
     return store.df(
-        f"""SELECT video, platform, {metric.sql()} AS value, {den} AS volume
-            FROM ({presummed(keys, filters, metric.measures)})
-            GROUP BY ALL HAVING value IS NOT NULL AND volume >= $min_volume
-            ORDER BY value {order} LIMIT $limit""",
+        f"""WITH ranked AS (
+                SELECT video, platform, {metric.sql()} AS value, {den} AS volume
+                FROM ({presummed(keys, filters, metric.measures)})
+                GROUP BY ALL HAVING value IS NOT NULL AND volume >= $min_volume
+            )
+            SELECT * FROM (
+                SELECT *,
+                       row_number() OVER (ORDER BY value {best}, volume DESC, video, platform) AS best_rank,
+                       row_number() OVER (ORDER BY value {worst}, volume DESC, video, platform) AS worst_rank
+                FROM ranked
+            ) WHERE best_rank <= $limit OR worst_rank <= $limit""",
         params,
     )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
 
 from vmdash import metrics, queries
+from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
 
 
@@ -34,3 +36,57 @@ def test_presummed_rows_are_far_fewer_and_count_every_fact(sample_store):
     rows, behind = sample_store.rows(f"SELECT count(*), sum(_rows) FROM ({pre})")[0]  # noqa: S608
     assert behind == facts
     assert rows < facts
+
+
+_SCOPES = {
+    "all data": FilterState(),
+    "March, against February": FilterState(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 28)),
+    "mid-month range": FilterState(date_from=dt.date(2026, 2, 20), date_to=dt.date(2026, 3, 10)),
+    "one platform": FilterState(platforms=("youtube",)),
+}
+
+
+@pytest.mark.parametrize("scope", _SCOPES, ids=str)
+def test_objective_kpis_read_as_each_objective_on_its_own(sample_store, scope):
+    filters = _SCOPES[scope]
+    present = tuple(queries.by_objective(sample_store, filters)["objective"])
+    assert present
+    grouped = queries.objective_kpis(sample_store, present, filters)
+    assert list(grouped) == list(present)
+    for objective in present:
+        alone = queries.kpis(sample_store, metrics.BY_OBJECTIVE[objective], filters.narrowed(objectives=(objective,)))
+        assert list(grouped[objective]) == list(metrics.BY_OBJECTIVE[objective])
+        for name, want in alone.items():
+            got = grouped[objective][name]
+            for field in ("value", "coverage", "previous"):
+                assert _same(getattr(got, field), getattr(want, field)), (objective, name, field, got, want)
+    if filters.shifted_back() is not None:
+        assert any(v.previous is not None for values in grouped.values() for v in values.values())
+
+
+def test_objective_kpis_refuse_an_unknown_objective(sample_store):
+    with pytest.raises(InvalidChoice):
+        queries.objective_kpis(sample_store, ("awareness", "fame"), FilterState())
+
+
+@pytest.mark.parametrize("primary", sorted(set(metrics.PRIMARY.values())))
+@pytest.mark.parametrize("worst", [False, True], ids=["top", "bottom"])
+def test_ranked_videos_are_the_ends_of_the_ranking_on_the_facts(sample_store, primary, worst):
+    metric = metrics.get(primary)
+    den = " * ".join(f'"{c}"' for c in metric.denominator)
+    frame = sample_store.df(
+        f"""SELECT coalesce("video_title", "ad", "video_id", "campaign") AS video, "platform",
+                   {metric.sql()} AS value, sum({den}) AS volume
+            FROM active_facts GROUP BY ALL HAVING value IS NOT NULL AND volume >= 100"""  # noqa: S608
+    )
+    assert len(frame) > 10
+    first_is_best = metric.higher_is_better != worst
+    want = frame.sort_values(
+        ["value", "volume", "video", "platform"], ascending=[not first_is_best, False, True, True]
+    ).head(5)
+    got = queries.ranked_videos(sample_store, primary, FilterState(), limit=5, worst=worst)
+    assert list(got.columns) == ["video", "platform", "value", "volume"]
+    assert list(zip(got["video"], got["platform"], strict=True)) == list(
+        zip(want["video"], want["platform"], strict=True)
+    )
+    assert all(_same(a, b) for a, b in zip(got["value"], want["value"], strict=True))
