@@ -374,6 +374,7 @@ def by_objective(store: Store, filters: FilterState = FilterState()) -> pd.DataF
     )
 
 
+@cache.cached
 def ranked_videos(
     store: Store,
     metric_name: str,
