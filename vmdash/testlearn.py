@@ -65,12 +65,21 @@ def _condition(kind: str, i: int, value: str, params: dict[str, object]) -> str:
     raise InvalidChoice("variant kind", kind, tuple(VARIANT_KINDS.values()))
 
 
-def _variant_sql(kind: str, values: tuple[str, ...], params: dict[str, object]) -> tuple[str, str]:
-    """A CASE giving each row the index of the first variant it belongs to, and how many it matches."""
+def _variant_sql(kind: str, values: tuple[str, ...], params: dict[str, object]) -> tuple[str, str, str]:
+    """A CASE giving each row the index of the first variant it belongs to, how many it matches,
+    and a condition keeping only rows of some variant.
+
+    The condition is one lookup for videos and campaigns, so the CASE and the count only run
+    on the variants' rows, not on every fact.
+    """
     conditions = [_condition(kind, i, v, params) for i, v in enumerate(values)]
     case = "CASE " + " ".join(f"WHEN {c} THEN {i}" for i, c in enumerate(conditions)) + " END"
     matches = " + ".join(f"({c})::INTEGER" for c in conditions)
-    return case, matches
+    looked_up = {"video": VIDEO_KEY_SQL, "campaign": '"campaign"'}.get(kind)
+    if looked_up is None:
+        return case, matches, "(" + " OR ".join(conditions) + ")"
+    params["variants"] = list(values)
+    return case, matches, f"list_contains($variants, {looked_up})"
 
 
 @dataclass(frozen=True)
@@ -109,11 +118,13 @@ def variant_totals(
     if len(metric.denominator) != 1:
         raise InvalidChoice("test KPI", metric_name, TEST_KPIS)
     where, params = filters.where()
-    case, matches = _variant_sql(kind, tuple(values), params)
+    case, matches, any_variant = _variant_sql(kind, tuple(values), params)
     num, den = f'"{metric.numerator}"', f'"{metric.denominator[0]}"'
     reported = metric.reported_sql()
     frame = store.df(
-        f"""WITH v AS (SELECT *, {case} AS variant, {matches} AS matches FROM active_facts WHERE {where})
+        f"""WITH v AS (
+                SELECT *, {case} AS variant, {matches} AS matches FROM active_facts WHERE {where} AND {any_variant}
+            )
             SELECT variant, count(*) AS rows,
                    string_agg(DISTINCT "platform", ',' ORDER BY "platform") AS platforms,
                    min("date") AS first_date, max(coalesce("date_end", "date")) AS last_date,
@@ -325,13 +336,13 @@ def variant_trend(
     start, end = queries.date_span(store, filters)
     grain = queries.pick_grain(start, end, series=len(values))
     where, params = filters.where()
-    case, _ = _variant_sql(kind, values, params)
+    case, _, any_variant = _variant_sql(kind, values, params)
     params["grain"] = grain
     frame = store.df(
         f"""WITH rows AS (
                 SELECT *, {case} AS variant, date_trunc($grain, "date")::DATE AS b0,
                        date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
-                FROM active_facts WHERE {where} AND "date" IS NOT NULL
+                FROM active_facts WHERE {where} AND {any_variant} AND "date" IS NOT NULL
             )
             SELECT variant, b0 AS period, {metric.sql()} AS value,
                    sum("{metric.denominator[0]}") FILTER (WHERE {metric.reported_sql()}) AS volume
