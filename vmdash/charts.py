@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+import threading
+from contextlib import AbstractContextManager
 
 import altair as alt
 import pandas as pd
@@ -97,9 +99,32 @@ def _labelled_scale(split: str, present: list[str]) -> alt.Scale:
     return alt.Scale(domain=[series_label(split, v) for v in scale.domain], range=scale.range)
 
 
+# Altair converts a chart with process-wide settings (the data transformer, the theme), and
+# Streamlit switches them under a lock of its own while it draws a session's chart. The app
+# hands that lock over (vmdash.ui.common) so that this module's conversions take it too.
+_altair_lock: AbstractContextManager = threading.Lock()
+
+
+def share_altair_lock(lock: AbstractContextManager) -> None:
+    """Convert charts under `lock`, the one the drawing code holds while it changes Altair's settings."""
+    global _altair_lock
+    _altair_lock = lock
+
+
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec, for counting its rows or rendering it to a file.
+
+    Converted while another thread draws with Streamlit's transformer switched on, a chart's
+    rows would go into the datasets of the chart being drawn (which then fails with
+    "dictionary changed size during iteration") and be missing from this spec.
+    """
+    with _altair_lock:
+        return chart.to_dict()
+
+
 def spec_rows(chart: alt.TopLevelMixin) -> int:
     """How many data rows a chart sends to the browser (every dataset of its spec)."""
-    spec = chart.to_dict()
+    spec = to_spec(chart)
     rows = sum(len(values) for values in spec.get("datasets", {}).values())
 
     def inline(node: object) -> int:

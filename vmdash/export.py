@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import vl_convert
 
+from vmdash import charts
+
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
@@ -30,7 +32,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _spec(chart: Any) -> dict:
-    spec = chart.to_dict() if hasattr(chart, "to_dict") else dict(chart)
+    spec = charts.to_spec(chart) if hasattr(chart, "to_dict") else dict(chart)
     # Streamlit sizes charts to their container; a file needs a fixed width.
     if spec.get("width") in (None, "container"):
         spec["width"] = 720

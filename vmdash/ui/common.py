@@ -15,12 +15,17 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.elements.vega_charts import _altair_globals_lock
 
 from vmdash import charts, demo, export, metrics, model, queries
 from vmdash.filters import FilterState
 from vmdash.ingest.pipeline import file_hash
 from vmdash.queries import KpiValue
 from vmdash.store import Store, default_db_path
+
+# st.altair_chart switches Altair's process-wide settings under this lock (a private name of
+# Streamlit's, checked by tests/unit/test_chart_threads.py): row counts and exports take it too.
+charts.share_altair_lock(_altair_globals_lock)
 
 
 @st.cache_resource(show_spinner=False)
