@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from vmdash.errors import ImportRejected, UnknownFormat
-from vmdash.ingest import generic, google_ads, linkedin, meta, tiktok, vimeo, wistia, youtube
+from vmdash.ingest import generic, google_ads, languages, linkedin, meta, tiktok, vimeo, wistia, youtube
 from vmdash.ingest.spec import Format, HeaderMatch, match_headers
 
 FORMATS: tuple[Format, ...] = (
@@ -40,7 +41,7 @@ class Detection:
     delimiter: str
     headers: tuple[str, ...]
     matches: dict[str, HeaderMatch]
-    language: str  # en | fr
+    language: str  # a code of languages.NAMES
     decimal_comma: bool
     encoding: str
     currency: str | None
@@ -48,7 +49,7 @@ class Detection:
 
     @property
     def locale(self) -> str:
-        """'en' or 'fr'."""
+        """The language code ('en', 'fr', 'de', ...)."""
         return self.language
 
     def reason(self) -> str:
@@ -56,7 +57,7 @@ class Detection:
         shown = [m.header for m in self.matches.values() if m.language == self.language][:2]
         if not shown:
             shown = [m.header for m in self.matches.values()][:2]
-        language = {"en": "English", "fr": "French"}[self.language]
+        language = languages.NAMES.get(self.language, self.language)
         delimiter = {"\t": "tab", ",": "','", ";": "';'"}[self.delimiter]
         decimal = "decimal comma" if self.decimal_comma else "decimal point"
         quoted = ", ".join(f"'{h.strip()}'" for h in shown)
@@ -112,14 +113,14 @@ def _detection(
     lines: list[str],
     encoding: str,
 ) -> Detection:
-    fr = sum(1 for m in found.values() if m.language == "fr")
-    en = sum(1 for m in found.values() if m.language == "en")
-    language = "fr" if fr > en else "en"
+    # The language most headers were found in; English wins a tie (many headers read alike).
+    counts = Counter(m.language for m in found.values())
+    language = max(counts, key=lambda code: (counts[code], code == "en")) if counts else "en"
     currency = next((m.currency for m in found.values() if m.currency), None)
     sample = [cells_of(line, delimiter) for line in lines[index + 1 : index + 200]]
     # Only the first lines are sampled: where they show no decimal mark or date order, the
     # locale decides (a French or ';' file is a European one), not a silent English default.
-    european = language == "fr" or delimiter == ";"
+    european = language in languages.DECIMAL_COMMA or delimiter == ";"
     style = _number_style(sample, delimiter)
     decimal_comma = style == "comma" or (style is None and european)
     order = _date_order(sample)

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from vmdash.ingest import languages
+
 # Value kinds a raw cell can be parsed as (see sqlkit.parse_expr).
 KINDS = ("text", "int", "number", "pct", "duration", "hours", "date", "platform", "channel", "objective")
 
@@ -54,9 +56,14 @@ class Format:
         return tuple(f for f in self.fields if f.required)
 
 
+# Invisible characters some UIs put inside words (YouTube Studio's German headers carry soft
+# hyphens, even inside the total label): a header match ignores them.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u00ad\u200b\u200c\u200d\u2060"), None)
+
+
 def normalise_header(text: str) -> str:
-    """Fold a header for comparison: NFKC, no BOM, lower case, single spaces."""
-    text = unicodedata.normalize("NFKC", text).replace("\ufeff", "")
+    """Fold a header for comparison: NFKC, no BOM or soft hyphen, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     return re.sub(r"\s+", " ", text).strip().strip('"').strip().lower()
 
@@ -90,7 +97,8 @@ def match_headers(fmt: Format, headers: list[str]) -> dict[str, HeaderMatch] | N
     folded = [normalise_header(h) for h in headers]
     found: dict[str, HeaderMatch] = {}
     for fld in fmt.fields:
-        for language, spellings in (("en", fld.en), ("fr", fld.fr)):
+        translated = tuple((code, languages.spellings(code, fld.en)) for code in languages.HEADERS)
+        for language, spellings in (("en", fld.en), ("fr", fld.fr), *translated):
             hit = _find(spellings, folded)
             if hit is not None:
                 col, cur = hit
