@@ -62,6 +62,7 @@ DIMENSIONS: tuple[Column, ...] = (
     Column("published_at", "DATE", "publish date"),
     Column("currency", "VARCHAR", "ISO currency of money measures"),
     Column("import_id", "INTEGER", "the import that loaded the row"),
+    Column("traffic_source", "VARCHAR", "where views came from, when an export breaks them down by source"),
 )
 
 MEASURES: tuple[Column, ...] = (
@@ -85,7 +86,8 @@ MEASURES: tuple[Column, ...] = (
     Column("comments", "BIGINT", "comments"),
     Column("shares", "BIGINT", "shares"),
     Column("saves", "BIGINT", "saves"),
-    Column("subscribers_gained", "BIGINT", "subscribers or followers gained"),
+    Column("subscribers_gained", "BIGINT", "subscribers or followers gained (never the net figure)"),
+    Column("engaged_views", "BIGINT", "YouTube's engaged views (its view count for Shorts since 2025)"),
 )
 
 RETENTION_COLUMNS: tuple[Column, ...] = (
@@ -105,7 +107,8 @@ FACT_COLUMNS: tuple[Column, ...] = DIMENSIONS + MEASURES
 # Columns that say which real-world thing a row describes: two rows with equal
 # keys and overlapping dates are the same facts, so the later import replaces
 # the earlier one instead of doubling it.
-NATURAL_KEY: tuple[str, ...] = ("platform", "campaign", "ad_set", "ad", "video_id")
+# Rows of one video by traffic source are different facts, so the source is part of the key.
+NATURAL_KEY: tuple[str, ...] = ("platform", "campaign", "ad_set", "ad", "video_id", "traffic_source")
 
 # Dates a fact may carry. Online video marketing has no data before 1990, and a date
 # outside this span is a broken cell (or a hostile one: Python cannot hold year 0 or 99999).

@@ -53,7 +53,7 @@ import pyarrow as pa
 from vmdash import model
 from vmdash.errors import DatabaseBusy, VmdashError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -101,13 +101,79 @@ def extension_path(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _fact_table_sql() -> str:
-    cols = ",\n  ".join(f'"{c.name}" {c.sql_type}' for c in model.FACT_COLUMNS)
+# The fact columns each schema version added, frozen: a migration must build what its version
+# had, never what the model holds today (a database of the first release migrates through all).
+_V1_DIMENSIONS: tuple[str, ...] = (
+    "date",
+    "date_end",
+    "platform",
+    "channel",
+    "objective",
+    "campaign",
+    "ad_set",
+    "ad",
+    "video_id",
+    "video_title",
+    "video_duration_s",
+    "published_at",
+    "currency",
+    "import_id",
+)
+_V1_MEASURES: tuple[str, ...] = (
+    "impressions",
+    "reach",
+    "video_starts",
+    "views",
+    "views_3s",
+    "plays_p25",
+    "plays_p50",
+    "plays_p75",
+    "plays_p95",
+    "plays_p100",
+    "thruplays",
+    "watch_time_s",
+    "clicks",
+    "conversions",
+    "conversion_value",
+    "spend",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "subscribers_gained",
+)
+# 5: traffic sources (YouTube Studio's Traffic source tab) and YouTube's engaged views.
+_V5_DIMENSIONS: tuple[str, ...] = (*_V1_DIMENSIONS, "traffic_source")
+_V5_MEASURES: tuple[str, ...] = (*_V1_MEASURES, "engaged_views")
+_V5_TYPES: dict[str, str] = {"traffic_source": "VARCHAR", "engaged_views": "BIGINT"}
+# The schema the last migration leaves: the model must declare exactly these columns.
+LATEST_DIMENSIONS, LATEST_MEASURES = _V5_DIMENSIONS, _V5_MEASURES
+
+
+def _sql_type(name: str) -> str:
+    # Types never change once released; columns the model no longer holds keep their frozen type.
+    return _V5_TYPES.get(name) or {c.name: c.sql_type for c in model.FACT_COLUMNS}[name]
+
+
+def _fact_table_sql(columns: Sequence[str] = (*_V1_DIMENSIONS, *_V1_MEASURES)) -> str:
+    cols = ",\n  ".join(f'"{c}" {_sql_type(c)}' for c in columns)
     return "CREATE TABLE facts (\n  " + cols + ",\n  source_row INTEGER,\n  replaced_by INTEGER\n)"
 
 
+# The retention columns of migration 1, frozen like the facts' (name, type).
+_V1_RETENTION: tuple[tuple[str, str], ...] = (
+    ("video_id", "VARCHAR"),
+    ("platform", "VARCHAR"),
+    ("position_pct", "DOUBLE"),
+    ("audience_ratio", "DOUBLE"),
+    ("relative_ratio", "DOUBLE"),
+    ("video_title", "VARCHAR"),
+    ("import_id", "INTEGER"),
+)
+
+
 def _retention_table_sql() -> str:
-    cols = ",\n  ".join(f'"{c.name}" {c.sql_type}' for c in model.RETENTION_COLUMNS)
+    cols = ",\n  ".join(f'"{name}" {sql_type}' for name, sql_type in _V1_RETENTION)
     return "CREATE TABLE retention (\n  " + cols + ",\n  replaced_by INTEGER\n)"
 
 
@@ -125,6 +191,8 @@ def _retention_table_sql() -> str:
 ROLLUP_DIMENSIONS: tuple[str, ...] = tuple(
     c.name for c in model.DIMENSIONS if c.name not in ("date", "date_end", "import_id")
 )
+_V4_ROLLUP_DIMENSIONS = tuple(c for c in _V1_DIMENSIONS if c not in ("date", "date_end", "import_id"))
+_V5_ROLLUP_DIMENSIONS = tuple(c for c in _V5_DIMENSIONS if c not in ("date", "date_end", "import_id"))
 DAILY_SQL = '("date" IS NOT NULL AND coalesce("date_end", "date") = "date")'
 DAY_DIMENSIONS: tuple[str, ...] = ("platform", "channel", "objective", "currency")
 # Tables summed from the facts: left out of Store.fingerprint, since their float sums may differ
@@ -134,16 +202,17 @@ DERIVED_TABLES = ("facts_summed",)
 ROLLUP_GRAINS: dict[str, str] = {"month": DAILY_SQL, "period": f"NOT {DAILY_SQL}", "all": "TRUE", "day": DAILY_SQL}
 
 
-def _rollup_table_sql() -> str:
-    types = {c.name: c.sql_type for c in model.FACT_COLUMNS}
+def _rollup_table_sql(
+    dimensions: Sequence[str] = ROLLUP_DIMENSIONS, measures: Sequence[str] = model.MEASURE_NAMES
+) -> str:
     cols = [
         "_grain VARCHAR",
         "import_id INTEGER",
         '"date" DATE',
         '"date_end" DATE',
-        *(f'"{c}" {types[c]}' for c in ROLLUP_DIMENSIONS),
+        *(f'"{c}" {_sql_type(c)}' for c in dimensions),
         "_rows BIGINT",
-        *(f'"{c.name}" {c.sql_type}' for c in model.MEASURES),
+        *(f'"{c}" {_sql_type(c)}' for c in measures),
     ]
     return "CREATE TABLE facts_summed (\n  " + ",\n  ".join(cols) + "\n)"
 
@@ -157,11 +226,17 @@ def unreported_sql(measures: Sequence[str] = model.MEASURE_NAMES) -> str:
     return " | ".join(f'(("{m}" IS NULL)::UBIGINT << {i})' for i, m in enumerate(measures))
 
 
-def _rollup_fill_sql(grain: str, where: str, facts: str = "active_facts") -> str:
-    dims = "".join(f'"{c}", ' for c in ROLLUP_DIMENSIONS)
-    sums = ", ".join(f'sum("{c.name}")' for c in model.MEASURES)
-    unreported = unreported_sql()
-    positions = ", ".join(str(i) for i in range(1, len(ROLLUP_DIMENSIONS) + 5))
+def _rollup_fill_sql(
+    grain: str,
+    where: str,
+    facts: str = "active_facts",
+    dimensions: Sequence[str] = ROLLUP_DIMENSIONS,
+    measures: Sequence[str] = model.MEASURE_NAMES,
+) -> str:
+    dims = "".join(f'"{c}", ' for c in dimensions)
+    sums = ", ".join(f'sum("{c}")' for c in measures)
+    unreported = unreported_sql(measures)
+    positions = ", ".join(str(i) for i in range(1, len(dimensions) + 5))
     source, count = f"{facts} WHERE {ROLLUP_GRAINS[grain]}", "count(*)"
     if grain == "all":
         # Summed from the month and period rows (a few hundred thousand rows, not millions).
@@ -174,9 +249,9 @@ def _rollup_fill_sql(grain: str, where: str, facts: str = "active_facts") -> str
     }[grain]
     group = positions
     if grain == "all":
-        group = ", ".join(str(i) for i in (1, 2, *range(5, len(ROLLUP_DIMENSIONS) + 5)))
+        group = ", ".join(str(i) for i in (1, 2, *range(5, len(dimensions) + 5)))
     elif grain == "day":
-        dims = "".join(f'"{c}", ' if c in DAY_DIMENSIONS else "NULL, " for c in ROLLUP_DIMENSIONS)
+        dims = "".join(f'"{c}", ' if c in DAY_DIMENSIONS else "NULL, " for c in dimensions)
         group = 'import_id, "date", ' + ", ".join(f'"{c}"' for c in DAY_DIMENSIONS)
     return (
         f"INSERT INTO facts_summed SELECT '{grain}', import_id, {dates}, {dims}{count}, {sums} "
@@ -261,7 +336,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
     ),
     # 4: facts summed per import by month, period, day and over all time (see ROLLUP_GRAINS).
-    (_rollup_table_sql(), *(_rollup_fill_sql(grain, "TRUE") for grain in ROLLUP_GRAINS)),
+    (
+        _rollup_table_sql(_V4_ROLLUP_DIMENSIONS, _V1_MEASURES),
+        *(_rollup_fill_sql(g, "TRUE", dimensions=_V4_ROLLUP_DIMENSIONS, measures=_V1_MEASURES) for g in ROLLUP_GRAINS),
+    ),
+    # 5: the traffic source a row's views came from (part of the natural key) and engaged views.
+    # The rollup is rebuilt: its INSERTs name no columns, so a column added at the end of the
+    # table would not line up with the dimensions it belongs to.
+    (
+        'ALTER TABLE facts ADD COLUMN IF NOT EXISTS "traffic_source" VARCHAR',
+        'ALTER TABLE facts ADD COLUMN IF NOT EXISTS "engaged_views" BIGINT',
+        "CREATE OR REPLACE VIEW active_facts AS SELECT * FROM facts WHERE replaced_by IS NULL",
+        "DROP TABLE facts_summed",
+        _rollup_table_sql(_V5_ROLLUP_DIMENSIONS, _V5_MEASURES),
+        *(_rollup_fill_sql(g, "TRUE", dimensions=_V5_ROLLUP_DIMENSIONS, measures=_V5_MEASURES) for g in ROLLUP_GRAINS),
+    ),
 )
 
 

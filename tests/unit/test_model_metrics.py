@@ -40,6 +40,7 @@ def test_spec_measures_are_all_present():
         "shares",
         "saves",
         "subscribers_gained",
+        "engaged_views",
     ]
     assert list(model.MEASURE_NAMES) == spec
 

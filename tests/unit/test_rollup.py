@@ -13,7 +13,7 @@ from vmdash import demo, metrics, model, queries
 from vmdash import store as store_module
 from vmdash.filters import FilterState
 from vmdash.ingest import Upload, import_files, pipeline, undo
-from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, Store
+from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, SCHEMA_VERSION, Store
 
 FR = Path(__file__).resolve().parents[2] / "tests" / "data" / "fr"
 
@@ -152,14 +152,14 @@ def test_reimport_and_undo_keep_the_rollup_exact(store, tmp_path):
 
 
 def test_a_youtube_zip_sums_its_views_once_in_the_rollup(store):
-    # Its period rows lose their views to the daily rows before loading; the rollup, summed
-    # from the staged rows, must hold the views the facts hold.
+    # The daily rows of videos its table data gives are dropped from the staged rows before
+    # loading; the rollup, summed from the staged rows, must hold the views the facts hold.
     path = FR / make_fr.YOUTUBE_ZIP
     (report,) = import_files(store, [Upload(path, path.name)])
     assert report.source_format == "youtube_chart_data+youtube_table_data"
-    daily = "SELECT video_id FROM facts WHERE date = date_end"
-    assert store.scalar(f"SELECT count(*) FROM facts WHERE date_end > date AND video_id IN ({daily})") > 0
-    assert store.scalar(f"SELECT count(views) FROM facts WHERE date_end > date AND video_id IN ({daily})") == 0
+    periodic = "SELECT video_id FROM facts WHERE date_end > date"
+    assert store.scalar("SELECT count(views) FROM facts WHERE date_end > date") > 0
+    assert store.scalar(f"SELECT count(*) FROM facts WHERE date = date_end AND video_id IN ({periodic})") == 0
     assert_rollup_matches_facts(store)
 
 
@@ -188,7 +188,7 @@ def test_a_database_from_before_the_rollup_gets_it_filled(tmp_path):
     s.close()
     reopened = Store(path, idle_release_s=None)
     try:
-        assert reopened.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == "4"
+        assert reopened.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == str(SCHEMA_VERSION)
         assert_rollup_matches_facts(reopened)
     finally:
         reopened.close()
