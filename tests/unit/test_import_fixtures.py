@@ -118,8 +118,9 @@ FACTS = {
         format="youtube_table_data",
         rows=30,
         summary_rows=1,
-        totals=dict(views=1040634, subscribers_gained=5101, impressions=13723355, watch_time_s=158550397.2),
-        null=("clicks", "spend", "plays_p25", "video_starts"),
+        # 'Subscribers' is the net figure: subscribers_gained stays NULL (only 'Subscribers gained' fills it)
+        totals=dict(views=1040634, impressions=13723355, watch_time_s=158550397.2),
+        null=("clicks", "spend", "plays_p25", "video_starts", "subscribers_gained"),
         platforms={"youtube": 30},
     ),
     "youtube_chart_data.csv": dict(

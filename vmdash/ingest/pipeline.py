@@ -19,7 +19,7 @@ import pandas as pd
 
 from vmdash import model
 from vmdash.errors import ImportRejected, InvalidChoice
-from vmdash.ingest import guard, mapping, sqlkit
+from vmdash.ingest import guard, mapping, sqlkit, youtube
 from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
 from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile, refresh_rollup
@@ -455,14 +455,23 @@ def _context(con: Any, part: guard.Part, detection: Detection) -> dict[str, str]
     """Constants a file leaves to its name (dates, a retention export's video)."""
     context = dict(part.context)
     fmt = detection.format
+    if fmt in youtube.FACTS_FORMATS:
+        why = youtube.measureless(detection.headers, set(detection.matches))
+        if why:
+            raise ImportRejected(part.display_name, why)
     if fmt.target == "retention" and "video_id" not in detection.matches:
         title = context.get("video_title")
         if not title:
             stem = Path(context.get("member") or part.display_name.split(" › ")[-1]).stem.strip()
             zip_stem = Path(part.display_name.split(" › ")[0]).stem.strip()
             for candidate in (zip_stem, stem):
-                cleaned = re.sub(_RETENTION_PREFIX, "", candidate, flags=re.I).strip()
-                if cleaned and cleaned.lower() not in _GENERIC_MEMBER_NAMES:
+                cleaned = re.sub(youtube.RETENTION_PREFIX, "", candidate, flags=re.I).strip()
+                folded = youtube.fold_title(cleaned)
+                if (
+                    folded
+                    and folded not in youtube.GENERIC_MEMBER_NAMES
+                    and cleaned.lower() not in _GENERIC_MEMBER_NAMES
+                ):
                     title = cleaned
                     break
         if not title:
@@ -472,13 +481,16 @@ def _context(con: Any, part: guard.Part, detection: Detection) -> dict[str, str]
                 "('Audience retention <dates> <title>.zip'); upload the ZIP as downloaded, "
                 "or rename the CSV to the video's title",
             )
-        context["video_title"] = title
+        # File systems drop characters a title may hold (':', '?', '/'): an exact title wins,
+        # else one equal once both are folded to letters and digits.
         known = con.execute(
-            "SELECT video_id FROM active_facts WHERE platform = $platform AND video_title = $title "
-            "AND video_id IS NOT NULL LIMIT 1",
-            {"platform": fmt.platform, "title": title},
+            "SELECT video_id, video_title FROM active_facts WHERE platform = $platform AND video_id IS NOT NULL "
+            f"AND (video_title = $title OR {youtube.FOLD_TITLE_SQL} = $folded) "
+            "ORDER BY video_title = $title DESC, video_id LIMIT 1",
+            {"platform": fmt.platform, "title": title, "folded": youtube.fold_title(title)},
         ).fetchone()
         context["video_id"] = known[0] if known else title
+        context["video_title"] = known[1] if known else title
     return context
 
 
@@ -718,16 +730,36 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
 
 
 def _merge_youtube_grains(tx: Any, report: ImportReport) -> None:
-    # A YouTube ZIP carries the same views twice: per period (table data) and per day (chart
-    # data). Keep the daily series for views and the period rows for everything else.
-    formats = {p.detection.format.name for p in report.parts}
-    if {"youtube_table_data", "youtube_chart_data"} <= formats:
-        stages = [p.table for p in report.parts if p.target == "facts"]
-        daily = " UNION ALL ".join(f"SELECT video_id FROM {t} WHERE {_GOOD} AND date = date_end" for t in stages)
-        for table in stages:
-            tx.execute(
-                f"""UPDATE {table} SET views = NULL
-                    WHERE platform = 'youtube' AND (date IS NULL OR date_end > date) AND video_id IN ({daily})"""
+    # A Studio ZIP gives a video's (or traffic source's) numbers twice: per period in the table
+    # data, per day in the chart data. The period row is the one that holds every metric, so it
+    # stays whole and every KPI reads as the table's; a daily row keeps only metrics the table
+    # lacks for its video, and is not loaded when none is left.
+    tables = [p for p in report.parts if p.detection.format in (youtube.TABLE_DATA, youtube.TRAFFIC_TABLE)]
+    charts = [p for p in report.parts if p.detection.format in (youtube.CHART_DATA, youtube.TRAFFIC_CHART)]
+    if not tables or not charts:
+        return
+    key = "s.video_id IS NOT DISTINCT FROM t.video_id AND s.traffic_source IS NOT DISTINCT FROM t.traffic_source"
+    for chart in charts:
+        chart_measures = sorted(youtube.MEASURES & set(chart.detection.matches))
+        dropped = 0
+        for table in tables:
+            shared = [m for m in chart_measures if m in table.detection.matches]
+            if not shared:
+                continue
+            in_table = f"EXISTS (SELECT 1 FROM {table.table} AS t WHERE NOT t._summary AND len(t._bad) = 0 AND {key})"
+            cleared = ", ".join(f'"{m}" = NULL' for m in shared)
+            tx.execute(f"UPDATE {chart.table} AS s SET {cleared} WHERE {_GOOD} AND {in_table}")
+            left = " OR ".join(f's."{m}" IS NOT NULL' for m in chart_measures)
+            dropped += int(
+                tx.execute(f"DELETE FROM {chart.table} AS s WHERE {_GOOD} AND {in_table} AND NOT ({left})").fetchone()[
+                    0
+                ]
+            )
+        if dropped:
+            chart.loadable -= dropped
+            videos = ", ".join(p.part.display_name.split(" › ")[-1] for p in tables)
+            report.skipped.append(
+                (chart.part.display_name, f"{dropped} daily rows whose period totals {videos} already gives")
             )
 
 
