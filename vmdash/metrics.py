@@ -15,7 +15,8 @@ from vmdash import model
 from vmdash.errors import InvalidChoice
 
 VIEW_DEFINITIONS = {
-    "youtube": "YouTube counts a view after a real play (for ads: 30 s, the whole ad if shorter, or a click)",
+    "youtube": "YouTube counts a view after a real play (for ads: 30 s, the whole ad if shorter, or a click); "
+    "since 2025 a Shorts view is any play or replay, and its earlier count is YouTube's 'engaged views'",
     "facebook": "Meta has no single view: vmdash uses 3-second plays; ThruPlay = 15 s or the whole video",
     "instagram": "Meta has no single view: vmdash uses 3-second plays; ThruPlay = 15 s or the whole video",
     "meta": "Meta has no single view: vmdash uses 3-second plays; ThruPlay = 15 s or the whole video",
@@ -264,7 +265,7 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Plays that reached half the video (engaged views) per view.",
         "Google Ads counts quartiles on impressions and TrueView views only from 30 s, so it can exceed 100 %; "
-        "Meta views are 3-second plays.",
+        "Meta views are 3-second plays. Not YouTube's own 'engaged views' (the engaged_views measure).",
     ),
     Metric(
         "clicks_per_engaged_view",

@@ -15,6 +15,7 @@ import re
 import stat
 import zipfile
 import zlib
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -236,6 +237,10 @@ def sniff_encoding(path: Path, name: str) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    # Japanese UIs export Shift_JIS (CP932); kana can only come out of real Japanese text.
+    with suppress(UnicodeDecodeError):
+        if re.search("[\u3040-\u30ff]", cut.decode("cp932")):
+            return "cp932"
     try:
         text = cut.decode("cp1252")
     except UnicodeDecodeError:
@@ -252,6 +257,7 @@ _ENCODING_LABELS = {
     "utf-16-le": "UTF-16",
     "utf-16-be": "UTF-16",
     "cp1252": "Windows-1252",
+    "cp932": "Shift_JIS",
 }
 
 

@@ -47,6 +47,7 @@ _DATE_FORMATS_MONTH_FIRST = (
     "%Y-%m-%d %H:%M:%S",
     "%m/%d/%Y %H:%M",
     "%m/%d/%y",
+    "%d-%b-%y",  # '8-May-20': a Studio table re-saved by Excel
 )
 _DATE_FORMATS_DAY_FIRST = (
     "%Y-%m-%d",
@@ -59,6 +60,7 @@ _DATE_FORMATS_DAY_FIRST = (
     "%Y-%m-%d %H:%M:%S",
     "%d/%m/%Y %H:%M",
     "%d/%m/%y",
+    "%d-%b-%y",  # '8-May-20': a Studio table re-saved by Excel
 )
 
 

@@ -44,30 +44,35 @@ SUMMABLE: tuple[Field, ...] = (
 )
 MEASURES: frozenset[str] = frozenset(f.name for f in SUMMABLE)
 
-# Metrics Studio computes per row that cannot be added up across days or videos, and what
-# to export instead: (English header, French header, why, what to export instead).
+# Metrics Studio computes per row that cannot be added up across days or videos:
+# (English header, French header, what it is, what to export instead).
 UNSUMMABLE: tuple[tuple[str, str, str, str], ...] = (
     (
         "Average view duration",
         "Durée moyenne de visionnage",
-        "an average",
+        "an average, which cannot be added up",
         "Views and Watch time (hours), from which vmdash computes it",
     ),
     (
         "Average percentage viewed (%)",
         "Pourcentage moyen regardé (%)",
-        "a rate",
+        "a rate, which cannot be added up",
         "Views and Watch time (hours) with the table data (it gives each video's duration)",
     ),
     (
         "Impressions click-through rate (%)",
         "Taux de clics des impressions (%)",
-        "a rate",
+        "a rate, which cannot be added up",
         "Impressions and Views",
     ),
-    ("Average views per viewer", "Nombre moyen de vues par spectateur", "an average", "Views"),
-    ("Unique viewers", "Spectateurs uniques", "a count of people that cannot be added up across days", "Views"),
-    ("Subscribers", "Abonnés", "the net change (gained minus lost)", "Subscribers gained"),
+    (
+        "Average views per viewer",
+        "Nombre moyen de vues par spectateur",
+        "an average, which cannot be added up",
+        "Views",
+    ),
+    ("Unique viewers", "Spectateurs uniques", "a count of people, which cannot be added up across days", "Views"),
+    ("Subscribers", "Abonnés", "the net change (gained minus lost), not subscribers gained", "Subscribers gained"),
     (
         "Estimated revenue ({cur})",
         "Revenus estimés ({cur})",
@@ -80,9 +85,19 @@ UNSUMMABLE: tuple[tuple[str, str, str, str], ...] = (
         "YouTube's revenue, which vmdash does not store",
         "Views or Watch time (hours)",
     ),
-    ("RPM ({cur})", "RPM ({cur})", "revenue per 1,000 views", "Views or Watch time (hours)"),
-    ("CPM ({cur})", "CPM ({cur})", "revenue per 1,000 ad impressions", "Views or Watch time (hours)"),
-    ("Stayed to watch (%)", "Ont continué à regarder (%)", "a rate", "Views and Engaged views"),
+    (
+        "RPM ({cur})",
+        "RPM ({cur})",
+        "revenue per 1,000 views, which vmdash does not store",
+        "Views or Watch time (hours)",
+    ),
+    ("CPM ({cur})", "CPM ({cur})", "revenue per 1,000 ad impressions, which vmdash does not store", "Views"),
+    (
+        "Stayed to watch (%)",
+        "Ont continué à regarder (%)",
+        "a rate, which cannot be added up",
+        "Views and Engaged views",
+    ),
 )
 
 # Studio tabs broken down by a dimension vmdash does not have: (English header, French header).
@@ -191,7 +206,7 @@ def _refusals() -> tuple[Format, ...]:
     for en, fr, what, instead in UNSUMMABLE:
         metric = Field("_metric", (en,), (fr,), "text", required=True)
         shown = en.replace(" ({cur})", "")
-        note = f"'{shown}' is {what}, so it cannot be summed; export {instead} instead"
+        note = f"'{shown}' is {what}; export the chart or table with {instead}"
         for suffix, identity, kind in (
             ("table", (*_VIDEO, _OPTIONAL_SOURCE), "table data"),
             ("chart", (_DATE, *_VIDEO, _OPTIONAL_SOURCE), "chart data"),
