@@ -108,3 +108,37 @@ def test_the_upload_page_refuses_unloadable_shapes_in_one_line(tmp_path, name):
         assert words in error
     assert not [b for b in app.button if b.label.startswith("Import")]
     assert _fingerprint(db) == before
+
+
+PAGES = ["pages/overview.py", "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/data.py"]
+
+
+@pytest.fixture(scope="module")
+def youtube_db(tmp_path_factory) -> Path:
+    """The sample data plus every loadable YouTube shape: rows by traffic source, engaged views, NULL views."""
+    from vmdash import demo
+    from vmdash.ingest import Upload, import_files
+
+    folder = tmp_path_factory.mktemp("youtube_pages")
+    db = folder / "vmdash.duckdb"
+    s = Store(db, idle_release_s=None)
+    demo.load_samples(s)
+    for name in LOADED:
+        path = build(name, folder)
+        import_files(s, [Upload(path, path.name)])
+    assert s.scalar("SELECT count(*) FROM active_facts WHERE traffic_source IS NOT NULL") > 0
+    s.close()
+    return db
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_with_traffic_sources_and_engaged_views_loaded(youtube_db, page, monkeypatch):
+    from tests.app.conftest import ANALYST_KEY, ROOT
+
+    monkeypatch.setenv("VMDASH_DB", str(youtube_db))
+    monkeypatch.setenv("VMDASH_ANALYST_KEY", ANALYST_KEY)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    app.text_input(key="_analyst_key").input(ANALYST_KEY).run()
+    if page != PAGES[0]:
+        app.switch_page(page).run()
+    assert not app.exception, app.exception
