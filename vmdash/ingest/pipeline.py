@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -593,20 +594,25 @@ def _output_columns(
 def _with_channel_and_objective(
     out: list[str], fmt: Format, declared: set[str], options: Options, params: dict[str, Any]
 ) -> list[str]:
-    # channel: chosen at import > the file's own column > the platform's usual channel
+    # channel: chosen at import > the file's own column > the layout's channel (organic
+    # screens are social even on ad platforms) > the platform's usual channel
     params["channel"] = options.channel
+    params["format_channel"] = fmt.channel
     default_channel = " ".join(f"WHEN '{p}' THEN '{c}'" for p, c in model.DEFAULT_CHANNEL.items())
     platform_expr = fmt.derived.get("platform", "platform" if "platform" in declared else "$platform")
     file_channel = "channel" if "channel" in declared else "NULL"
-    channel = f"coalesce($channel, {file_channel}, CASE {platform_expr} {default_channel} ELSE 'other' END)"
-    # objective: chosen at import > the file's own column > the platform's objective column;
-    # campaign-name rules fill what is still NULL after staging (_fill_objective).
+    channel = (
+        f"coalesce($channel, {file_channel}, $format_channel, CASE {platform_expr} {default_channel} ELSE 'other' END)"
+    )
+    # objective: chosen at import > the file's own column > a campaign-name token > the
+    # platform's buying objective. Tokens are matched after staging (_fill_objective), so the
+    # platform's objective is staged with PLATFORM_HINT in front and yields to a token there.
     params["objective"] = options.objective
     file_objective = "objective" if "objective" in declared else "NULL"
     platform_objective = "NULL"
     if fmt.objective_field:
-        mapped = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in model.PLATFORM_OBJECTIVES.items() if "'" not in k)
-        platform_objective = f"CASE lower(trim({fmt.objective_field})) {mapped} END"
+        mapped = " ".join(f"WHEN '{k}' THEN '{PLATFORM_HINT}{v}'" for k, v in _folded_platform_objectives().items())
+        platform_objective = f"CASE strip_accents(lower(trim({fmt.objective_field}))) {mapped} END"
     objective = f"coalesce($objective, {file_objective}, {platform_objective})"
     replaced = []
     for item in out:
@@ -619,17 +625,36 @@ def _with_channel_and_objective(
     return replaced
 
 
+# Marks a staged objective that came from the platform's objective column (see _fill_objective).
+PLATFORM_HINT = "~"
+
+
+def _folded_platform_objectives() -> dict[str, str]:
+    # Keys folded as the SQL folds cells (no accents, lower case); a quote cannot enter the SQL.
+    folded = {}
+    for key, value in model.PLATFORM_OBJECTIVES.items():
+        key = "".join(c for c in unicodedata.normalize("NFKD", key.lower()) if not unicodedata.combining(c))
+        if "'" not in key:
+            folded.setdefault(key, value)
+    return folded
+
+
 def _fill_objective(con: Any, table: str) -> None:
+    # The team's own campaign-name token wins over the platform's buying objective (a '_FID_'
+    # campaign bought as "Sales" is loyalty); tokens match without case or accents.
+    open_rows = f"(objective IS NULL OR starts_with(objective, '{PLATFORM_HINT}'))"
     con.execute(
         f"""
-        UPDATE {table} AS s SET objective = coalesce(m.objective, 'unassigned')
+        UPDATE {table} AS s
+        SET objective = coalesce(m.objective, nullif(ltrim(s.objective, '{PLATFORM_HINT}'), ''), 'unassigned')
         FROM (
             SELECT c.campaign, arg_min(r.objective, r.position) AS objective
-            FROM (SELECT DISTINCT campaign FROM {table} WHERE objective IS NULL) AS c
-            LEFT JOIN objective_rules AS r ON contains(lower(c.campaign), lower(r.token))
+            FROM (SELECT DISTINCT campaign FROM {table} WHERE {open_rows}) AS c
+            LEFT JOIN objective_rules AS r
+              ON contains(strip_accents(lower(c.campaign)), strip_accents(lower(r.token)))
             GROUP BY c.campaign
         ) AS m
-        WHERE s.objective IS NULL AND s.campaign IS NOT DISTINCT FROM m.campaign
+        WHERE {open_rows.replace("objective", "s.objective")} AND s.campaign IS NOT DISTINCT FROM m.campaign
         """
     )
     con.execute(f"UPDATE {table} SET objective = 'unassigned' WHERE objective IS NULL")

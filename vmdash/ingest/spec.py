@@ -48,6 +48,7 @@ class Format:
     objective_field: str | None = None  # a parsed field holding the platform's own objective
     match_all: bool = False  # every field's header must be present (a saved mapping), not only required ones
     exact: bool = False  # the header row holds these fields' columns and nothing else
+    channel: str | None = None  # the channel this screen serves (organic screens: 'social'); None: the platform's
     note: str = ""
 
     @property
