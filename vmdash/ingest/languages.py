@@ -31,10 +31,36 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+def _add(language: str, table: dict[str, tuple[str, ...]]) -> None:
+    """Add one platform's block to a language's table (spellings already there are kept)."""
+    known = HEADERS.setdefault(language, {})
+    for english, local in table.items():
+        known[english] = known.get(english, ()) + tuple(s for s in local if s not in known.get(english, ()))
+
+
+# -- Google Ads ------------------------------------------------------------------------------
+_add(
+    "pt",
+    {
+        "Campaign": ("Campanha",),
+        "Campaign type": ("Tipo de campanha",),
+        "Currency code": ("Código da moeda",),
+        "Impr.": ("Impr.",),
+        "Interactions": ("Interações",),
+        "Clicks": ("Cliques",),
+        "Views": ("Visualizações",),
+        "Cost": ("Custo",),
+        "Conversions": ("Conversões",),
+        "Conv. value": ("Valor de conv.", "Valor conv."),
+    },
+)
+
+
 def spellings(language: str, english: tuple[str, ...]) -> tuple[str, ...]:
     """The spellings of these English headers in one language's table (none when it has none)."""
     table = HEADERS.get(language, {})
     return tuple(local for spelling in english for local in table.get(spelling, ()))
+
 
 # language -> the twelve months, each as the spellings a date cell may use (full names,
 # abbreviations with and without their dot); dates are read by folding them to English.

@@ -23,7 +23,6 @@ _NA_TOKENS = ("--", "-", "—", "n/a", "na", "null", "none", "<5", "< 5")
 _NUMBER_NOISE = (" ", "\u00a0", "\u202f", "\t", "%", "€", "$", "£", "+")
 
 
-
 def _month_patterns() -> tuple[tuple[str, str], ...]:
     """(regular expression, English name) per month, from every language's spellings."""
     out = []
