@@ -7,7 +7,7 @@ A video's id is the number in its link.
 
 from vmdash.ingest.spec import Field, Format
 
-_DATE = Field("date", ("Date",), ("Date",), "date", required=True)
+_DATE = Field("date", ("Date",), (), "date", required=True)
 
 BUSINESS_OVERVIEW = Format(
     name="tiktok_business_overview",
@@ -16,12 +16,12 @@ BUSINESS_OVERVIEW = Format(
     channel="social",
     fields=(
         _DATE,
-        Field("views", ("Video views",), ("Vues de vidéo",), "int", required=True),
-        Field("reach", ("Reached audience",), ("Audience atteinte",), "int", required=True),
-        Field("_profile_views", ("Profile views",), ("Vues du profil",), "int"),
-        Field("likes", ("Likes",), ("J'aime",), "int"),
-        Field("comments", ("Comments",), ("Commentaires",), "int"),
-        Field("shares", ("Shares",), ("Partages",), "int"),
+        Field("views", ("Video views",), (), "int", required=True),
+        Field("reach", ("Reached audience",), (), "int", required=True),
+        Field("_profile_views", ("Profile views",), (), "int"),
+        Field("likes", ("Likes",), (), "int"),
+        Field("comments", ("Comments",), (), "int"),
+        Field("shares", ("Shares",), (), "int"),
     ),
     derived={"video_starts": "views", "date_end": "date"},
     note="The account's daily totals; TikTok counts a video view at the first frame.",
@@ -34,11 +34,11 @@ STUDIO_OVERVIEW = Format(
     channel="social",
     fields=(
         _DATE,
-        Field("views", ("Video Views",), ("Vues de vidéo",), "int", required=True),
-        Field("_profile_views", ("Profile Views",), ("Vues du profil",), "int", required=True),
-        Field("likes", ("Likes",), ("J'aime",), "int"),
-        Field("comments", ("Comments",), ("Commentaires",), "int"),
-        Field("shares", ("Shares",), ("Partages",), "int"),
+        Field("views", ("Video Views",), (), "int", required=True),
+        Field("_profile_views", ("Profile Views",), (), "int", required=True),
+        Field("likes", ("Likes",), (), "int"),
+        Field("comments", ("Comments",), (), "int"),
+        Field("shares", ("Shares",), (), "int"),
     ),
     derived={"video_starts": "views", "date_end": "date"},
     note="The account's daily totals (daily comment counts can be negative: deleted comments).",
@@ -50,15 +50,15 @@ VIDEOS = Format(
     platform="tiktok",
     channel="social",
     fields=(
-        Field("_time", ("Time",), ("Période",), "text"),
-        Field("_link", ("Video link",), ("Lien de la vidéo",), "text", required=True),
-        Field("video_title", ("Video title",), ("Titre de la vidéo",), "text"),
-        Field("published_at", ("Post time",), ("Heure de publication",), "date"),
-        Field("views", ("Total views", "Video views"), ("Vues totales", "Vues de vidéo"), "int", required=True),
-        Field("likes", ("Total likes", "Likes"), ("J'aime au total", "J'aime"), "int"),
-        Field("comments", ("Total comments", "Comments"), ("Commentaires au total", "Commentaires"), "int"),
-        Field("shares", ("Total shares", "Shares"), ("Partages au total", "Partages"), "int"),
-        Field("saves", ("Add to Favorites",), ("Ajouts aux favoris",), "int"),
+        Field("_time", ("Time",), (), "text"),
+        Field("_link", ("Video link",), (), "text", required=True),
+        Field("video_title", ("Video title",), (), "text"),
+        Field("published_at", ("Post time",), (), "date"),
+        Field("views", ("Total views", "Video views"), (), "int", required=True),
+        Field("likes", ("Total likes", "Likes"), (), "int"),
+        Field("comments", ("Total comments", "Comments"), (), "int"),
+        Field("shares", ("Total shares", "Shares"), (), "int"),
+        Field("saves", ("Add to Favorites",), (), "int"),
     ),
     derived={
         "video_id": "coalesce(nullif(regexp_extract(_link, '/video/(\\d+)', 1), ''), _link)",
