@@ -106,7 +106,15 @@ def _meta_placements():
     return dict(
         rows=len(rows),
         format="meta_ads_manager",
-        totals={c: total(rows, h) for c, h in (("spend", "Amount spent (EUR)"), ("impressions", "Impressions"))},
+        totals={
+            c: total(rows, h)
+            for c, h in (
+                ("spend", "Amount spent (EUR)"),
+                ("impressions", "Impressions"),
+                ("views", "3-second video plays"),
+                ("thruplays", "ThruPlays"),
+            )
+        },
         groups={
             (p, "ads", None): sum(r["Platform"] == p for r in rows)
             for p in ("facebook", "instagram", "audience_network", "messenger")
@@ -248,7 +256,13 @@ def _linkedin_leads():
     return dict(
         rows=len(rows),
         format="linkedin_campaign_manager",
-        totals={"spend": total(rows, "Total Spent"), "conversions": total(rows, "Conversions")},
+        totals={
+            "spend": total(rows, "Total Spent"),
+            "conversions": total(rows, "Conversions"),
+            "views": total(rows, "Video Views"),
+            "video_starts": total(rows, "Video Starts"),
+            "impressions": total(rows, "Impressions"),
+        },
         groups={("linkedin", "ads", None): len(rows)},
     )
 

@@ -98,14 +98,19 @@ def _date_cells(detection: Detection, lines: list[str]) -> list[str]:
     return [row[column].strip() for row in rows if column < len(row) and row[column].strip()]
 
 
+def _is_yearless(cell: str) -> bool:
+    """'February 28', '8 de marzo': a day and a month name, no year (not 'Total: Campaigns' or 'Lifetime')."""
+    words = re.findall(r"[^\W\d_]+", cell.lower())
+    return bool(re.search(r"\d", cell)) and not _YEAR.search(cell) and any(w in _MONTH_NUMBER for w in words)
+
+
 def _yearless(detection: Detection, lines: list[str]) -> bool:
-    """True when the sample's dates are written with words and no year ('February 28', '8 de marzo')."""
-    cells = _date_cells(detection, lines)
-    return any(re.search(r"[^\W\d_]", c) and not _YEAR.search(c) for c in cells)
+    """True when the sample's dates are written with a month name and no year."""
+    return any(_is_yearless(c) for c in _date_cells(detection, lines))
 
 
 def _yearless_example(detection: Detection, lines: list[str]) -> str:
-    return next((c for c in _date_cells(detection, lines) if not _YEAR.search(c)), "")
+    return next((c for c in _date_cells(detection, lines) if _is_yearless(c)), "")
 
 
 def _check_title(pattern: str, preamble: list[str], label: str, name: str) -> None:
