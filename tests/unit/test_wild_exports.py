@@ -502,8 +502,27 @@ def test_dates_in_every_month_language(store, cell, expected):
     from vmdash.ingest import sqlkit
 
     with store.connect() as con:
-        got = con.execute(f"SELECT {sqlkit.date('c0', False, True)} FROM (SELECT $v AS c0)", {"v": cell, "year": 2026})
+        sql = f"SELECT {sqlkit.date('c0', False, True)} FROM (SELECT $v AS c0)"
+        got = con.execute(sql, {"v": cell, "year": 2026, "year_last": None})
         assert got.fetchone()[0] == expected
+
+
+def test_a_yearless_date_in_a_period_across_new_year_takes_the_right_year(tmp_path):
+    path = tmp_path / "Overview 2025-12-30_2026-01-02.csv"
+    path.write_text(
+        "Date,Video Views,Profile Views,Likes,Comments,Shares\n"
+        "December 30,10,1,1,0,0\nDecember 31,20,1,1,0,0\nJanuary 1,30,1,1,0,0\nJanuary 2,40,1,1,0,0\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "vmdash.duckdb"
+    code, said = cli_import(db, path)
+    assert code == 0, said
+    store = Store(db, idle_release_s=None)
+    try:
+        dates = [r[0] for r in store.rows("SELECT date FROM active_facts ORDER BY date")]
+    finally:
+        store.close()
+    assert dates == [dt.date(2025, 12, 30), dt.date(2025, 12, 31), dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
 
 
 def test_month_tables_cover_twelve_months_per_language():

@@ -80,6 +80,8 @@ def context(
     if not _yearless(detection, lines):
         return out
     known = year or next((int(out[k][:4]) for k in ("date_end", "date") if out.get(k)), None)
+    if not year and out.get("date_end"):
+        out["year_last"] = out["date_end"]
     if known is None:
         example = _yearless_example(detection, lines)
         raise ImportRejected(

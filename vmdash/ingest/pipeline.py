@@ -511,7 +511,7 @@ def _staging_sql(
         typed_option = "types = $types, "
     parse_opts = {"decimal_comma": detection.decimal_comma, "day_first": detection.day_first, "year": "year" in context}
     if "year" in context:
-        params["year"] = context["year"]
+        params["year"], params["year_last"] = context["year"], context.get("year_last")
     # Each cell is worked on once: text columns are trimmed in one step and cleaned in the
     # next; numbers and dates cast straight from the raw cell and only fall back to the
     # locale-aware cleanup when that fails. Failures are then read off the parsed values.
@@ -627,7 +627,7 @@ def _with_channel_and_objective(
     if fmt.keep is not None:
         # Read off by _leave_out, which then drops the column.
         predicate, name, _ = fmt.keep
-        out = [*out, f"CASE WHEN NOT coalesce({predicate}, true) THEN coalesce({name}, '?') END AS _left_out"]
+        out = [*out, f"CASE WHEN NOT coalesce({predicate}, true) THEN left(coalesce({name}, '?'), 40) END AS _left_out"]
     replaced = []
     for item in out:
         if item.endswith('AS "channel"'):
@@ -690,6 +690,7 @@ def _leave_out(con: Any, table: str, fmt: Format, name: str) -> str:
     which = ", ".join(f"{kind} {n}" for kind, n in counts[:6])
     said = f"{total} row(s) left out ({fmt.keep[2]}: {which})"
     if not con.execute(f"SELECT count(*) FROM {table} WHERE NOT _summary").fetchone()[0]:
+        con.execute(f"DROP TABLE {table}")
         raise ImportRejected(name, f"nothing in it is loaded: {said}")
     return said
 

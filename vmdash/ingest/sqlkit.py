@@ -120,7 +120,8 @@ def date(raw: str, day_first: bool, year: bool = False) -> str:
     """A raw date cell in the usual spellings of every language in languages.MONTHS, as DATE.
 
     ISO dates cast directly; only other spellings go through month-name folding and the formats.
-    `year`: a date without a year ('February 28') takes the bound parameter `$year`.
+    `year`: a date without a year ('February 28') takes the bound parameter `$year` (and
+    `$year_last`, the period's last day, moves it a year back when it would fall after it).
     """
     folded = f"regexp_replace(lower({trimmed(raw)}), '\\b1er\\b', '1')"
     for pattern, english in _MONTHS:
@@ -132,9 +133,11 @@ def date(raw: str, day_first: bool, year: bool = False) -> str:
     parsed = f"CAST(try_strptime({folded}, [{listed}]) AS DATE)"
     if year:
         no_year = ", ".join(f"'{f}'" for f in _DATE_FORMATS_NO_YEAR)
-        parsed = (
-            f"coalesce({parsed}, CAST(try_strptime({folded} || ' ' || CAST($year AS VARCHAR), [{no_year}]) AS DATE))"
-        )
+        guess = f"CAST(try_strptime({folded} || ' ' || CAST($year AS VARCHAR), [{no_year}]) AS DATE)"
+        # With a period ending in January, 'December 30' belongs to the year before ($year_last:
+        # the period's last day, or NULL when the year was chosen at import).
+        guess = f"(CASE WHEN {guess} > CAST($year_last AS DATE) THEN CAST({guess} - INTERVAL 1 YEAR AS DATE) ELSE {guess} END)"
+        parsed = f"coalesce({parsed}, {guess})"
     return _in_range(f"coalesce(TRY_CAST({raw} AS DATE), {parsed})")
 
 
