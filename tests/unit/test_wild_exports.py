@@ -93,6 +93,7 @@ def _meta_no_campaign():
             "video_starts": total(rows, "Video plays"),
             "plays_p75": total(rows, "Video plays at 75%"),
             "conversion_value": total(rows, "Purchases conversion value"),
+            "conversions": total([r for r in rows if r["Result type"] == "Purchases"], "Results"),
             "watch_time_s": watch,
             "reach": None,
             "thruplays": None,

@@ -42,6 +42,8 @@ ADS_MANAGER = Format(
         Field("plays_p100", ("Video plays at 100%",), ("Vidéos lues à 100 %", "Lectures de la vidéo à 100 %"), "int"),
         Field("_avg_play_s", ("Video average play time",), ("Durée moyenne de lecture de la vidéo",), "duration"),
         Field("conversions", ("Purchases",), ("Achats",), "number"),
+        Field("_result_type", ("Result type",), ("Type de résultat",), "text"),
+        Field("_results", ("Results",), ("Résultats",), "number"),
         Field("conversion_value", ("Purchases conversion value",), ("Valeur de conversion des achats",), "number"),
         Field("likes", ("Post reactions",), ("Réactions à la publication",), "int"),
         Field("comments", ("Post comments",), ("Commentaires sur la publication",), "int"),
@@ -57,6 +59,12 @@ ADS_MANAGER = Format(
             "'messenger') THEN replace(lower(_placement), ' ', '_') ELSE 'meta' END"
         ),
         "watch_time_s": "_avg_play_s * video_starts",
+        # Without a Purchases column, results that are purchases or leads are the conversions
+        # (other result types, such as link clicks or ThruPlays, are not).
+        "conversions": (
+            "coalesce(conversions, CASE WHEN regexp_matches(lower(coalesce(_result_type, '')), "
+            "'purchase|achat|lead|prospect') THEN _results END)"
+        ),
         "date_end": "coalesce(date_end, date)",
     },
     objective_field="_objective",

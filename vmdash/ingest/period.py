@@ -38,7 +38,8 @@ _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 def preamble_range(lines: list[str]) -> tuple[dt.date, dt.date] | None:
     """The first 'start - end' date range written on the lines above a header."""
     for line in lines:
-        m = _RANGE.search(line.replace('"', " "))
+        # A title line is short; a long one is no preamble (and the search would cost quadratic time).
+        m = _RANGE.search(line[:200].replace('"', " "))
         if m:
             start, end = _date(m.groupdict(), ""), _date(m.groupdict(), "e")
             if start and end and start <= end:
