@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from pathlib import Path
 
-# Looked at before deciding: a wrapped file wraps every one of its first lines.
-SAMPLE_LINES = 20
+# Looked at before deciding: a wrapped file wraps every one of its first rows.
+SAMPLE_ROWS = 20
+SAMPLE_CHARS = 256 * 1024
 _DELIMITERS = (",", ";", "\t")
 
 
-def is_wrapped(lines: list[str]) -> bool:
-    """True when every sampled line is one quoted field whose text holds a delimited row."""
-    sample = [line for line in lines[:SAMPLE_LINES] if line.strip()]
-    if len(sample) < 2 or not all(line.lstrip("\ufeff").startswith('"') for line in sample):
+def is_wrapped(head: str) -> bool:
+    """True when the text's first rows are each one quoted field whose text holds a delimited row."""
+    head = head.lstrip("\ufeff")
+    if not head.startswith('"'):
         return False
     try:
-        rows = list(csv.reader(io.StringIO("\n".join(sample))))
+        rows = [row for row in itertools.islice(csv.reader(io.StringIO(head)), SAMPLE_ROWS + 1) if row]
     except csv.Error:
         return False
-    if len(rows) != len(sample) or any(len(row) != 1 for row in rows):
+    rows = rows[:SAMPLE_ROWS]  # the row after them may be cut by the sample
+    if len(rows) < 2 or any(len(row) != 1 for row in rows):
         return False
     header = rows[0][0]
     delimiter = max(_DELIMITERS, key=header.count)
@@ -35,16 +38,19 @@ def is_wrapped(lines: list[str]) -> bool:
 def unwrapped(path: Path, workdir: Path) -> Path | None:
     """The inner CSV written to a new file, or None when `path` (UTF-8) is not wrapped."""
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-        # A bounded read: a hostile file may be one line of a gigabyte.
-        head = [fh.readline(1 << 20).rstrip("\r\n") for _ in range(SAMPLE_LINES)]
-    if not is_wrapped([line for line in head if line]):
+        head = fh.read(SAMPLE_CHARS)
+    if not is_wrapped(head):
         return None
     target = workdir / f"{path.stem}_unwrapped.csv"
-    with (
-        path.open(encoding="utf-8-sig", newline="") as src,
-        target.open("w", encoding="utf-8", newline="") as dst,
-    ):
-        for row in csv.reader(src):
-            # A blank line reads as []; a wrapped row is one field holding the real line.
-            dst.write((row[0] if row else "") + "\n")
+    try:
+        with (
+            path.open(encoding="utf-8-sig", newline="") as src,
+            target.open("w", encoding="utf-8", newline="") as dst,
+        ):
+            for row in csv.reader(src):
+                # A blank line reads as []; a wrapped row is one field holding the real line.
+                dst.write((row[0] if row else "") + "\n")
+    except csv.Error:
+        # A field past the csv module's limit: not a wrapped export after all; read it as it is.
+        return None
     return target
