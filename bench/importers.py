@@ -88,15 +88,15 @@ def pandas_normalise(frame: pd.DataFrame) -> pd.DataFrame:
             parsed[name] = pd.to_numeric(raw, errors="coerce").astype("float64")
         else:
             parsed[name] = raw.astype("string").str.strip()
-    placement = parsed["_placement"].str.lower()
-    platform = placement.where(placement.isin(["facebook", "instagram"]), "meta")
-    objective = parsed["_objective"].str.strip().str.lower().map(model.PLATFORM_OBJECTIVES)
-    if objective.isna().any():
-        by_rule = pd.Series(pd.NA, index=frame.index, dtype="string")
-        campaigns = parsed["campaign"].str.lower()
-        for token, value in reversed(model.DEFAULT_OBJECTIVE_RULES):
-            by_rule = by_rule.mask(campaigns.str.contains(token.lower(), regex=False).fillna(False), value)
-        objective = objective.fillna(by_rule).fillna("unassigned")
+    placement = parsed["_placement"].str.lower().str.replace(" ", "_")
+    platform = placement.where(placement.isin(["facebook", "instagram", "audience_network", "messenger"]), "meta")
+    # The team's campaign-name tokens first, then Meta's own objective (as vmdash's importer).
+    by_rule = pd.Series(pd.NA, index=frame.index, dtype="string")
+    campaigns = parsed["campaign"].str.lower()
+    for token, value in reversed(model.DEFAULT_OBJECTIVE_RULES):
+        by_rule = by_rule.mask(campaigns.str.contains(token.lower(), regex=False).fillna(False), value)
+    platform_objective = parsed["_objective"].str.strip().str.lower().map(model.PLATFORM_OBJECTIVES)
+    objective = by_rule.fillna(platform_objective).fillna("unassigned")
     currency = next((m.currency for m in matches.values() if m.currency), None)
     out = pd.DataFrame(index=frame.index)
     for column in model.FACT_COLUMNS:

@@ -31,8 +31,11 @@ objective = right.selectbox(
     format_func=lambda o: "from the file / campaign names" if o is None else o,
 )
 
+# TikTok Studio writes some dates without their year ('February 28'): the import asks for it.
+year = st.number_input("Year of dates written without one", min_value=1990, max_value=2099, value=None, step=1)
+
 if files:
-    ui.upload_flow(store, files, channel, objective)
+    ui.upload_flow(store, files, channel, objective, year)
 
 st.subheader("Import history")
 ui.import_history(store)

@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=model.OBJECTIVES,
         help="objective for every row (default: from the file or campaign names)",
     )
+    p.add_argument(
+        "--year",
+        type=int,
+        metavar="YYYY",
+        help="year of dates written without one, e.g. TikTok Studio's 'February 28' (default: from the file)",
+    )
 
     p = sub.add_parser("summary", parents=[common], help="totals of every measure, overall or per group")
     p.add_argument("--by", choices=model.GROUPINGS, help="group by this dimension")
@@ -75,7 +81,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     if missing:
         print(f"error: {missing[0]}: no such file", file=sys.stderr)
         return 1
-    options = Options(channel=args.channel, objective=args.objective)
+    options = Options(channel=args.channel, objective=args.objective, year=args.year)
     reports = import_files(store, [Upload(f, f.name) for f in args.files], options)
     for report in reports:
         print(report.summary_line())

@@ -186,8 +186,8 @@ def test_retention_above_one_is_kept(store, samples):
 def test_objectives_come_from_the_export_then_campaign_names(store, samples):
     import_files(store, [Upload(samples / "meta_ads_manager.csv", "meta.csv")])
     by_objective = dict(store.rows("SELECT objective, count(*) FROM active_facts GROUP BY 1"))
-    # Meta's own Objective column: Sales -> conversion, Awareness -> awareness, Traffic -> acquisition.
-    assert by_objective == {"conversion": 24, "awareness": 12, "acquisition": 12}
+    # Campaign-name tokens first (_FID_ bought as "Sales" is loyalty), then Meta's own Objective column.
+    assert by_objective == {"conversion": 12, "loyalty": 12, "awareness": 12, "acquisition": 12}
     import_files(store, [Upload(samples / "tiktok_ads.csv", "tiktok.csv")])
     tiktok = dict(
         store.rows("SELECT objective, count(DISTINCT campaign) FROM active_facts WHERE platform = 'tiktok' GROUP BY 1")

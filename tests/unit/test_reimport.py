@@ -161,15 +161,11 @@ def test_objective_from_the_export_s_own_column(store):
     assert stored == {r["campaign"]: r["objective"] for r in EXPORTS[META].records}
 
 
-def test_the_export_s_objective_column_beats_campaign_name_rules(store):
-    # A rule that matches every campaign name, and would say loyalty.
+def test_campaign_name_rules_beat_the_export_s_objective_column(store):
+    # The team's own token wins over the platform's buying objective (issue 15, item 14).
     save_objective_rules(store, ANALYST, [("FR_2026Q1", "loyalty")])
     _import(store, META)
-    assert {r[0] for r in store.rows("SELECT DISTINCT objective FROM active_facts")} == {
-        "awareness",
-        "acquisition",
-        "conversion",
-    }
+    assert {r[0] for r in store.rows("SELECT DISTINCT objective FROM active_facts")} == {"loyalty"}
 
 
 def test_objective_from_campaign_name_rules(store):

@@ -8,7 +8,19 @@ from collections import Counter
 from dataclasses import dataclass
 
 from vmdash.errors import ImportRejected, UnknownFormat
-from vmdash.ingest import generic, google_ads, languages, linkedin, meta, tiktok, vimeo, wistia, youtube
+from vmdash.ingest import (
+    generic,
+    google_ads,
+    languages,
+    linkedin,
+    meta,
+    meta_business_suite,
+    tiktok,
+    tiktok_studio,
+    vimeo,
+    wistia,
+    youtube,
+)
 from vmdash.ingest.spec import Format, HeaderMatch, match_headers
 
 FORMATS: tuple[Format, ...] = (
@@ -19,6 +31,8 @@ FORMATS: tuple[Format, ...] = (
     *google_ads.FORMATS,
     *vimeo.FORMATS,
     *wistia.FORMATS,
+    *meta_business_suite.FORMATS,
+    *tiktok_studio.FORMATS,
     *generic.FORMATS,
 )
 BY_NAME = {f.name: f for f in FORMATS}

@@ -1,4 +1,4 @@
-"""Google Ads: video campaign report segmented by day, with its title and date-range preamble."""
+"""Google Ads: the video campaign report by day, and the UI's default campaign report for a period."""
 
 from vmdash.ingest.spec import Field, Format
 
@@ -37,4 +37,34 @@ VIDEO_CAMPAIGNS = Format(
     note="Quartiles are rates of impressions, turned into counts; bumpers have no views.",
 )
 
-FORMATS = (VIDEO_CAMPAIGNS,)
+# The UI's default download ('Campaign report', 'Relatório de campanha'): one row per campaign of
+# every type for the period its preamble names, no Day column, no quartiles, several 'Total: ...' rows.
+CAMPAIGN_REPORT = Format(
+    name="google_ads_campaign_report",
+    label="Google Ads (campaign report)",
+    platform="google_ads",
+    fields=(
+        Field("campaign", ("Campaign",), ("Campagne",), "text", required=True),
+        Field("_campaign_type", ("Campaign type",), ("Type de campagne",), "text", required=True),
+        Field("currency", ("Currency code",), ("Code de la devise",), "text"),
+        Field("impressions", ("Impr.", "Impressions"), ("Impr.", "Impressions"), "int", required=True),
+        Field("_interactions", ("Interactions",), ("Interactions",), "int"),
+        Field("clicks", ("Clicks",), ("Clics",), "int"),
+        Field("views", ("Views", "TrueView views"), ("Vues",), "int"),
+        Field("spend", ("Cost",), ("Coût",), "number", required=True),
+        Field("conversions", ("Conversions",), ("Conversions",), "number"),
+        Field("conversion_value", ("Conv. value", "All conv. value"), ("Valeur de conv.",), "number"),
+    ),
+    derived={
+        # A video campaign's interactions are views and engagements, not clicks; elsewhere
+        # (Search, Performance Max, Demand Gen) they are the clicks when no Clicks column is given.
+        "clicks": (
+            "coalesce(clicks, CASE WHEN NOT regexp_matches(lower(coalesce(_campaign_type, '')), '^v[ií]deo') "
+            "THEN _interactions END)"
+        ),
+        "views": "CASE WHEN regexp_matches(lower(coalesce(_campaign_type, '')), '^v[ií]deo') THEN views END",
+    },
+    note="A period per campaign from the preamble's date range; video measures only for video campaigns.",
+)
+
+FORMATS = (VIDEO_CAMPAIGNS, CAMPAIGN_REPORT)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from vmdash.errors import ImportRejected
+from vmdash.ingest import unwrap
 
 MB = 1024 * 1024
 
@@ -74,6 +75,11 @@ def expand(path: Path, name: str, workdir: Path) -> list[Part]:
     return [_as_utf8(path, name, workdir, context_from_name(name))]
 
 
+# Meta Business Suite names its downloads after the period: 'May-25-2026_Jun-21-2026_<account id>.csv'.
+_MONTH_DAY_YEAR = r"([A-Za-z]{3})-(\d{1,2})-(\d{4})"
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
 def context_from_name(name: str) -> dict[str, str]:
     """Facts a platform only puts in the file name: a date range and, for retention, the title."""
     stem = PurePosixPath(name).name
@@ -85,6 +91,11 @@ def context_from_name(name: str) -> dict[str, str]:
         title = m.group(3).strip()
         if title:
             context["video_title"] = title
+    else:
+        m = re.search(rf"(?:^|[^A-Za-z]){_MONTH_DAY_YEAR}_{_MONTH_DAY_YEAR}(?:$|[^0-9])", stem)
+        if m and m.group(1).lower() in _MONTHS and m.group(4).lower() in _MONTHS:
+            for key, (mon, day, year) in (("date", m.group(1, 2, 3)), ("date_end", m.group(4, 5, 6))):
+                context[key] = f"{year}-{_MONTHS.index(mon.lower()) + 1:02d}-{int(day):02d}"
     for value in (context.get("date"), context.get("date_end")):
         if value:
             try:
@@ -267,7 +278,7 @@ def _as_utf8(path: Path, name: str, workdir: Path, context: dict[str, str]) -> P
     if encoding in ("utf-8", "utf-8-sig"):
         _check_last_line(path, name)
         # DuckDB reads UTF-8 (and skips its BOM) directly: no copy of a large file.
-        return Part(path, name, label, context)
+        return Part(unwrap.unwrapped(path, workdir) or path, name, label, context)
     target = workdir / f"{path.stem}_utf8.csv"
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
@@ -279,7 +290,7 @@ def _as_utf8(path: Path, name: str, workdir: Path, context: dict[str, str]) -> P
         raise ImportRejected(
             name, f"the file's text encoding is broken ({label} expected, bad byte at offset {exc.start})"
         ) from None
-    return Part(target, name, label, context)
+    return Part(unwrap.unwrapped(target, workdir) or target, name, label, context)
 
 
 def _check_last_line(path: Path, name: str) -> None:

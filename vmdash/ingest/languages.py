@@ -189,7 +189,108 @@ YOUTUBE_TRAFFIC_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _add(language: str, table: dict[str, tuple[str, ...]]) -> None:
+    """Add one platform's block to a language's table (spellings already there are kept)."""
+    known = HEADERS.setdefault(language, {})
+    for english, local in table.items():
+        known[english] = known.get(english, ()) + tuple(s for s in local if s not in known.get(english, ()))
+
+
+# -- Google Ads ------------------------------------------------------------------------------
+_add(
+    "pt",
+    {
+        "Campaign": ("Campanha",),
+        "Campaign type": ("Tipo de campanha",),
+        "Currency code": ("Código da moeda",),
+        "Impr.": ("Impr.",),
+        "Interactions": ("Interações",),
+        "Clicks": ("Cliques",),
+        "Views": ("Visualizações",),
+        "Cost": ("Custo",),
+        "Conversions": ("Conversões",),
+        "Conv. value": ("Valor de conv.", "Valor conv."),
+    },
+)
+
+
 def spellings(language: str, english: tuple[str, ...]) -> tuple[str, ...]:
     """The spellings of these English headers in one language's table (none when it has none)."""
     table = HEADERS.get(language, {})
     return tuple(local for spelling in english for local in table.get(spelling, ()))
+
+
+# language -> the twelve months, each as the spellings a date cell may use (full names,
+# abbreviations with and without their dot); dates are read by folding them to English.
+MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "fr": (
+        ("janvier", "janv."),
+        ("février", "fevrier", "févr.", "fevr.", "fév."),
+        ("mars",),
+        ("avril", "avr."),
+        ("mai",),
+        ("juin",),
+        ("juillet", "juil."),
+        ("août", "aout"),
+        ("septembre", "sept."),
+        ("octobre", "oct."),
+        ("novembre", "nov."),
+        ("décembre", "decembre", "déc.", "dec."),
+    ),
+    "es": (
+        ("enero", "ene."),
+        ("febrero", "feb."),
+        ("marzo", "mar."),
+        ("abril", "abr."),
+        ("mayo",),
+        ("junio", "jun."),
+        ("julio", "jul."),
+        ("agosto", "ago."),
+        ("septiembre", "setiembre", "sep.", "sept."),
+        ("octubre", "oct."),
+        ("noviembre", "nov."),
+        ("diciembre", "dic."),
+    ),
+    "pt": (
+        ("janeiro", "jan."),
+        ("fevereiro", "fev."),
+        ("março", "marco"),
+        ("abril", "abr."),
+        ("maio",),
+        ("junho",),
+        ("julho",),
+        ("agosto", "ago."),
+        ("setembro", "set."),
+        ("outubro", "out."),
+        ("novembro", "nov."),
+        ("dezembro", "dez."),
+    ),
+    "de": (
+        ("januar", "jänner", "jan."),
+        ("februar", "feb."),
+        ("märz", "maerz", "mär."),
+        ("april", "apr."),
+        ("mai",),
+        ("juni",),
+        ("juli",),
+        ("august", "aug."),
+        ("september", "sept.", "sep."),
+        ("oktober", "okt."),
+        ("november", "nov."),
+        ("dezember", "dez."),
+    ),
+}
+ENGLISH_MONTHS: tuple[str, ...] = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)

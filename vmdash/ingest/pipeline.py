@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,8 @@ from typing import Any
 import pandas as pd
 
 from vmdash import model
-from vmdash.errors import ImportRejected, InvalidChoice
-from vmdash.ingest import guard, mapping, sqlkit, youtube
+from vmdash.errors import ImportRejected, InvalidChoice, VmdashError
+from vmdash.ingest import guard, mapping, period, sqlkit, youtube
 from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
 from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile, refresh_rollup
@@ -98,6 +99,7 @@ class StagedPart:
     rejected: int
     rejections: list[Rejection]
     flags: list[Flag] = field(default_factory=list)
+    left_out: str = ""  # rows a format leaves out on purpose, and why (Format.keep)
 
     @property
     def target(self) -> str:
@@ -160,6 +162,7 @@ class ImportReport:
             bits.append(f"{skipped} summary row(s) skipped")
         for part, why in self.skipped:
             bits.append(f"{part.split(' › ')[-1]} not loaded ({why})")
+        bits += [p.left_out for p in self.parts if p.left_out]
         if self.rows_rejected:
             first = next(r for p in self.parts for r in p.rejections)
             bits.append(f"{self.rows_rejected} rejected (first: row {first.row}, {first.reason})")
@@ -189,8 +192,12 @@ class Options:
 
     channel: str | None = None
     objective: str | None = None
+    year: int | None = None  # the year of dates written without one ('February 28')
 
     def __post_init__(self) -> None:
+        if self.year is not None and not model.FIRST_DATE.year <= self.year <= model.LAST_DATE.year:
+            first, last = model.FIRST_DATE.year, model.LAST_DATE.year
+            raise VmdashError(f"the year must be from {first} to {last} (got {self.year})")
         if self.channel is not None and self.channel not in model.CHANNELS:
             raise InvalidChoice("channel", self.channel, model.CHANNELS)
         if self.objective is not None and self.objective not in model.OBJECTIVES:
@@ -300,7 +307,7 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart | st
     fmt = detection.format
     if fmt.target == "skip":
         return f"{fmt.label}: {fmt.note[:1].lower()}{fmt.note[1:].rstrip('.')}"
-    context = _context(con, part, detection)
+    context = period.context(detection, lines, _context(con, part, detection), options.year, part.display_name)
     table = f"stage_{next(_counter)}"
     _create_stage(con, table, detection, part, context, options, _reader_types(detection, lines))
     malformed = con.execute(
@@ -310,6 +317,7 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart | st
     _drop_rejects(con)
     if fmt.target == "facts":
         _fill_objective(con, table)
+    left_out = _leave_out(con, table, fmt, part.display_name)
     counts = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE _summary), count(*) FILTER (WHERE {_GOOD}) FROM {table}"
     ).fetchone()
@@ -336,6 +344,7 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart | st
         loadable,
         rejected,
         rejections[:MAX_REJECTIONS_SHOWN],
+        left_out=left_out,
     )
     if fmt.target == "facts":
         staged.flags = _quality_flags(con, table)
@@ -512,7 +521,9 @@ def _staging_sql(
     if reader_types:
         params["types"] = {sqlkit.col(column): sql_type for column, sql_type in reader_types.items()}
         typed_option = "types = $types, "
-    parse_opts = {"decimal_comma": detection.decimal_comma, "day_first": detection.day_first}
+    parse_opts = {"decimal_comma": detection.decimal_comma, "day_first": detection.day_first, "year": "year" in context}
+    if "year" in context:
+        params["year"], params["year_last"] = context["year"], context.get("year_last")
     # Each cell is worked on once: text columns are trimmed in one step and cleaned in the
     # next; numbers and dates cast straight from the raw cell and only fall back to the
     # locale-aware cleanup when that fails. Failures are then read off the parsed values.
@@ -605,21 +616,30 @@ def _output_columns(
 def _with_channel_and_objective(
     out: list[str], fmt: Format, declared: set[str], options: Options, params: dict[str, Any]
 ) -> list[str]:
-    # channel: chosen at import > the file's own column > the platform's usual channel
+    # channel: chosen at import > the file's own column > the layout's channel (organic
+    # screens are social even on ad platforms) > the platform's usual channel
     params["channel"] = options.channel
+    params["format_channel"] = fmt.channel
     default_channel = " ".join(f"WHEN '{p}' THEN '{c}'" for p, c in model.DEFAULT_CHANNEL.items())
     platform_expr = fmt.derived.get("platform", "platform" if "platform" in declared else "$platform")
     file_channel = "channel" if "channel" in declared else "NULL"
-    channel = f"coalesce($channel, {file_channel}, CASE {platform_expr} {default_channel} ELSE 'other' END)"
-    # objective: chosen at import > the file's own column > the platform's objective column;
-    # campaign-name rules fill what is still NULL after staging (_fill_objective).
+    channel = (
+        f"coalesce($channel, {file_channel}, $format_channel, CASE {platform_expr} {default_channel} ELSE 'other' END)"
+    )
+    # objective: chosen at import > the file's own column > a campaign-name token > the
+    # platform's buying objective. Tokens are matched after staging (_fill_objective), so the
+    # platform's objective is staged with PLATFORM_HINT in front and yields to a token there.
     params["objective"] = options.objective
     file_objective = "objective" if "objective" in declared else "NULL"
     platform_objective = "NULL"
     if fmt.objective_field:
-        mapped = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in model.PLATFORM_OBJECTIVES.items() if "'" not in k)
-        platform_objective = f"CASE lower(trim({fmt.objective_field})) {mapped} END"
+        mapped = " ".join(f"WHEN '{k}' THEN '{PLATFORM_HINT}{v}'" for k, v in _folded_platform_objectives().items())
+        platform_objective = f"CASE strip_accents(lower(trim({fmt.objective_field}))) {mapped} END"
     objective = f"coalesce($objective, {file_objective}, {platform_objective})"
+    if fmt.keep is not None:
+        # Read off by _leave_out, which then drops the column.
+        predicate, name, _ = fmt.keep
+        out = [*out, f"CASE WHEN NOT coalesce({predicate}, true) THEN left(coalesce({name}, '?'), 40) END AS _left_out"]
     replaced = []
     for item in out:
         if item.endswith('AS "channel"'):
@@ -631,20 +651,60 @@ def _with_channel_and_objective(
     return replaced
 
 
+# Marks a staged objective that came from the platform's objective column (see _fill_objective).
+PLATFORM_HINT = "~"
+
+
+def _folded_platform_objectives() -> dict[str, str]:
+    # Keys folded as the SQL folds cells (no accents, lower case); a quote cannot enter the SQL.
+    folded = {}
+    for key, value in model.PLATFORM_OBJECTIVES.items():
+        key = "".join(c for c in unicodedata.normalize("NFKD", key.lower()) if not unicodedata.combining(c))
+        if "'" not in key:
+            folded.setdefault(key, value)
+    return folded
+
+
 def _fill_objective(con: Any, table: str) -> None:
+    # The team's own campaign-name token wins over the platform's buying objective (a '_FID_'
+    # campaign bought as "Sales" is loyalty); tokens match without case or accents.
+    open_rows = f"(objective IS NULL OR starts_with(objective, '{PLATFORM_HINT}'))"
     con.execute(
         f"""
-        UPDATE {table} AS s SET objective = coalesce(m.objective, 'unassigned')
+        UPDATE {table} AS s
+        SET objective = coalesce(m.objective, nullif(ltrim(s.objective, '{PLATFORM_HINT}'), ''), 'unassigned')
         FROM (
             SELECT c.campaign, arg_min(r.objective, r.position) AS objective
-            FROM (SELECT DISTINCT campaign FROM {table} WHERE objective IS NULL) AS c
-            LEFT JOIN objective_rules AS r ON contains(lower(c.campaign), lower(r.token))
+            FROM (SELECT DISTINCT campaign FROM {table} WHERE {open_rows}) AS c
+            LEFT JOIN objective_rules AS r
+              ON contains(strip_accents(lower(c.campaign)), strip_accents(lower(r.token)))
             GROUP BY c.campaign
         ) AS m
-        WHERE s.objective IS NULL AND s.campaign IS NOT DISTINCT FROM m.campaign
+        WHERE {open_rows.replace("objective", "s.objective")} AND s.campaign IS NOT DISTINCT FROM m.campaign
         """
     )
     con.execute(f"UPDATE {table} SET objective = 'unassigned' WHERE objective IS NULL")
+
+
+def _leave_out(con: Any, table: str, fmt: Format, name: str) -> str:
+    """Drop the rows a format leaves out on purpose (Format.keep); say how many and why."""
+    if fmt.keep is None:
+        return ""
+    counts = con.execute(
+        f"SELECT _left_out, count(*) FROM {table} WHERE _left_out IS NOT NULL AND NOT _summary "
+        "GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
+    con.execute(f"DELETE FROM {table} WHERE _left_out IS NOT NULL AND NOT _summary")
+    con.execute(f"ALTER TABLE {table} DROP COLUMN _left_out")
+    if not counts:
+        return ""
+    total = sum(n for _, n in counts)
+    which = ", ".join(f"{kind} {n}" for kind, n in counts[:6])
+    said = f"{total} row(s) left out ({fmt.keep[2]}: {which})"
+    if not con.execute(f"SELECT count(*) FROM {table} WHERE NOT _summary").fetchone()[0]:
+        con.execute(f"DROP TABLE {table}")
+        raise ImportRejected(name, f"nothing in it is loaded: {said}")
+    return said
 
 
 def _drop_stages(con: Any, reports: list[ImportReport]) -> None:

@@ -48,6 +48,13 @@ class Format:
     objective_field: str | None = None  # a parsed field holding the platform's own objective
     match_all: bool = False  # every field's header must be present (a saved mapping), not only required ones
     exact: bool = False  # the header row holds these fields' columns and nothing else
+    channel: str | None = None  # the channel this screen serves (organic screens: 'social'); None: the platform's
+    # (SQL predicate over parsed fields, SQL naming what a row is, why): rows failing the predicate
+    # are left out and the report counts them by that name (a post export's images are no videos)
+    keep: tuple[str, str, str] | None = None
+    # a regular expression the title line above the header must match: a series that names its
+    # metric only there ('Views;' over 'Date, Primary') is refused when it holds another one
+    title: str | None = None
     note: str = ""
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from vmdash import model
+from vmdash.ingest import languages
 from vmdash.ingest.spec import Field
 
 # Whitespace a cell may be padded with, including the no-break and narrow no-break spaces
@@ -21,20 +22,22 @@ _NA_TOKENS = ("--", "-", "—", "n/a", "na", "null", "none", "<5", "< 5")
 # Removed before reading a number: spaces of every kind, units and an explicit plus sign.
 _NUMBER_NOISE = (" ", "\u00a0", "\u202f", "\t", "%", "€", "$", "£", "+")
 
-_FRENCH_MONTHS = (
-    ("janvier|janv\\.?", "january"),
-    ("février|fevrier|févr\\.?|fevr\\.?|fév\\.?", "february"),
-    ("mars", "march"),
-    ("avril|avr\\.?", "april"),
-    ("mai", "may"),
-    ("juin", "june"),
-    ("juillet|juil\\.?", "july"),
-    ("août|aout", "august"),
-    ("septembre|sept\\.?", "september"),
-    ("octobre|oct\\.", "october"),
-    ("novembre|nov\\.", "november"),
-    ("décembre|decembre|déc\\.?|dec\\.", "december"),
-)
+
+def _month_patterns() -> tuple[tuple[str, str], ...]:
+    """(regular expression, English name) per month, from every language's spellings."""
+    out = []
+    for index, english in enumerate(languages.ENGLISH_MONTHS):
+        spellings = {s.rstrip(".") for table in languages.MONTHS.values() for s in table[index]}
+        spellings.discard(english)
+        # Longest first, so 'marzo' is not read as 'mar' + 'zo'; the dot of an abbreviation goes too.
+        ordered = sorted(spellings, key=lambda s: (-len(s), s))
+        out.append(("\\b(" + "|".join(re.escape(s) for s in ordered) + ")\\b\\.?", english))
+    return tuple(out)
+
+
+_MONTHS = _month_patterns()
+# Formats for a date written without its year ('February 28', '8 de marzo'), once the year is added.
+_DATE_FORMATS_NO_YEAR = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y")
 
 _DATE_FORMATS_MONTH_FIRST = (
     "%Y-%m-%d",
@@ -115,17 +118,29 @@ def duration(text: str, decimal_comma: bool) -> str:
     return f"CASE WHEN contains({text}, ':') THEN {hms} ELSE {number(text, decimal_comma)} END"
 
 
-def date(raw: str, day_first: bool) -> str:
-    """A raw date cell in any of the usual English or French spellings, as DATE.
+def date(raw: str, day_first: bool, year: bool = False) -> str:
+    """A raw date cell in the usual spellings of every language in languages.MONTHS, as DATE.
 
     ISO dates cast directly; only other spellings go through month-name folding and the formats.
+    `year`: a date without a year ('February 28') takes the bound parameter `$year` (and
+    `$year_last`, the period's last day, moves it a year back when it would fall after it).
     """
     folded = f"regexp_replace(lower({trimmed(raw)}), '\\b1er\\b', '1')"
-    for pattern, english in _FRENCH_MONTHS:
-        folded = f"regexp_replace({folded}, '\\b({pattern})', '{english}')"
+    for pattern, english in _MONTHS:
+        folded = f"regexp_replace({folded}, '{pattern}', '{english}')"
+    # '8 de marzo de 2026' (Spanish, Portuguese) and '8. März 2026' (German) read as '8 march 2026'.
+    folded = f"regexp_replace(regexp_replace({folded}, '\\s+de\\s+', ' ', 'g'), '^(\\d{{1,2}})\\.\\s+', '\\1 ')"
     formats = _DATE_FORMATS_DAY_FIRST if day_first else _DATE_FORMATS_MONTH_FIRST
     listed = ", ".join(f"'{f}'" for f in formats)
-    return _in_range(f"coalesce(TRY_CAST({raw} AS DATE), CAST(try_strptime({folded}, [{listed}]) AS DATE))")
+    parsed = f"CAST(try_strptime({folded}, [{listed}]) AS DATE)"
+    if year:
+        no_year = ", ".join(f"'{f}'" for f in _DATE_FORMATS_NO_YEAR)
+        guess = f"CAST(try_strptime({folded} || ' ' || CAST($year AS VARCHAR), [{no_year}]) AS DATE)"
+        # With a period ending in January, 'December 30' belongs to the year before ($year_last:
+        # the period's last day, or NULL when the year was chosen at import).
+        guess = f"(CASE WHEN {guess} > CAST($year_last AS DATE) THEN CAST({guess} - INTERVAL 1 YEAR AS DATE) ELSE {guess} END)"
+        parsed = f"coalesce({parsed}, {guess})"
+    return _in_range(f"coalesce(TRY_CAST({raw} AS DATE), {parsed})")
 
 
 def _in_range(value: str) -> str:
@@ -167,10 +182,10 @@ def typed_expr(fld: Field, value: str) -> str:
     return _scaled(fld.kind, _finite(value))
 
 
-def parse_expr(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_first: bool) -> str:
+def parse_expr(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_first: bool, year: bool = False) -> str:
     """The SQL turning a cell into the field's typed value: `raw` is the cell, `text` its cleaned text.
 
-    `text` (see `clean`) is only read for TEXT_KINDS.
+    `text` (see `clean`) is only read for TEXT_KINDS; `year`: see `date`.
     """
     kind = fld.kind
     if kind == "text":
@@ -180,7 +195,7 @@ def parse_expr(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_firs
     if kind == "duration":
         return duration(text, decimal_comma)
     if kind == "date":
-        return date(raw, day_first)
+        return date(raw, day_first, year)
     return _scaled(kind, number(raw, decimal_comma))
 
 

@@ -27,9 +27,9 @@ def _save_upload(uploaded: object, workdir: Path) -> Upload:
     return Upload(target, uploaded.name)
 
 
-def upload_flow(s: Store, files: list, channel: str | None, objective: str | None) -> None:
+def upload_flow(s: Store, files: list, channel: str | None, objective: str | None, year: int | None = None) -> None:
     """Preview each uploaded file, then import them all in one transaction on request."""
-    options = Options(channel=channel, objective=objective)
+    options = Options(channel=channel, objective=objective, year=int(year) if year else None)
     with tempfile.TemporaryDirectory(prefix="vmdash-upload-") as tmp:
         uploads = [_save_upload(f, Path(tmp)) for f in files]
         ready = []
@@ -50,7 +50,7 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                 for part, df in zip(report.parts, frames, strict=True):
                     st.caption(
                         f"{part.part.display_name}: {part.loadable} rows to load, {part.summary_rows} summary "
-                        f"row(s) skipped, {part.rejected} rejected"
+                        f"row(s) skipped, {part.rejected} rejected" + (f"; {part.left_out}" if part.left_out else "")
                     )
                     frame(df)
                     if part.rejections:
