@@ -225,6 +225,8 @@ def test_each_shape_imports_through_the_cli_with_the_raw_files_totals(tmp_path, 
         s.close()
     report, _ = _preview(db, path)
     assert sum(p.summary_rows for p in report.parts) == skipped
+    # The preview's rows to load are the rows the import loaded.
+    assert sum(p.loadable for p in report.parts) == rows
     # Importing it again changes nothing.
     before = fingerprint(db)
     code, said = cli_import(db, path)
