@@ -225,6 +225,8 @@ def test_each_shape_imports_through_the_cli_with_the_raw_files_totals(tmp_path, 
         s.close()
     report, _ = _preview(db, path)
     assert sum(p.summary_rows for p in report.parts) == skipped
+    # The preview's rows to load are the rows the import loaded.
+    assert sum(p.loadable for p in report.parts) == rows
     # Importing it again changes nothing.
     before = fingerprint(db)
     code, said = cli_import(db, path)
@@ -503,3 +505,31 @@ def test_a_database_of_the_previous_release_migrates_to_what_a_new_one_is(tmp_pa
     finally:
         migrated.close()
         fresh.close()
+
+
+def _european_resave(source: str, encoding: str) -> bytes:
+    """The fixture as a European Excel saves it: ';', decimal commas, CRLF, and a BOM in UTF-8."""
+    data = (DATA / source).read_bytes()
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8" if data.isascii() else _encoding(data)))))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([re.sub(r"^(\d+)\.(\d+)$", r"\1,\2", cell) for cell in row])
+    return (b"\xef\xbb\xbf" if encoding == "utf-8" else b"") + out.getvalue().encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+@pytest.mark.parametrize("source", ["table_data_blank_measures.csv", "excel_resaved_cp1252.csv"])
+def test_a_european_excel_resave_imports_with_the_same_totals(tmp_path, source, encoding):
+    path = tmp_path / "Table data.csv"
+    path.write_bytes(_european_resave(source, encoding))
+    want, rows = raw_totals([source])
+    s = Store(tmp_path / "db.duckdb", idle_release_s=None)
+    try:
+        [report] = import_files(s, [Upload(path, path.name)])
+        assert report.rows_rejected == 0 and report.rows_loaded == rows
+        assert s.scalar("SELECT count(*) FROM active_facts WHERE published_at IS NULL") == 0
+        for measure, value in want.items():
+            assert s.scalar(f'SELECT sum("{measure}") FROM active_facts') == pytest.approx(value, rel=1e-12), measure
+    finally:
+        s.close()

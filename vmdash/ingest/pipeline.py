@@ -242,6 +242,7 @@ def preview(
     with tempfile.TemporaryDirectory(prefix="vmdash-") as tmp, store.connect() as con:
         report = _stage_upload(con, upload, Path(tmp), options)
         try:
+            _merge_youtube_grains(con, report)  # so the rows to load are those the import loads
             _mark_duplicates(con, [report])
             frames = [
                 con.execute(

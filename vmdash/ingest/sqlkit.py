@@ -59,6 +59,7 @@ _DATE_FORMATS_DAY_FIRST = (
     "%d %B %Y",
     "%d %b %Y",
     "%B %d, %Y",
+    "%b %d, %Y",  # 'Feb 2, 2026': an English Studio table re-saved by a European Excel (';')
     "%Y/%m/%d",
     "%Y-%m-%d %H:%M:%S",
     "%d/%m/%Y %H:%M",
