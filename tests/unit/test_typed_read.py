@@ -70,8 +70,8 @@ def test_every_export_stores_the_same_rows_either_way(tmp_path, monkeypatch, rea
 
 def test_plain_exports_are_typed_by_the_reader(tmp_path, monkeypatch, reads):
     _import(tmp_path, META, "meta")
-    # Every number and the end date (the start date is the first column, which stays text).
-    assert len(reads) == 1 and len(reads[0]) == 14 and reads[0][1] == "DATE", reads
+    # Every number (Results included) and the end date (the start date is the first column, which stays text).
+    assert len(reads) == 1 and len(reads[0]) == 15 and reads[0][1] == "DATE", reads
 
 
 def _meta_with(tmp_path: Path, column: str, cell: str, at_row: int = 230) -> Path:
