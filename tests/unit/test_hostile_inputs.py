@@ -44,7 +44,6 @@ def _good(n: int) -> str:
     return "".join(GOOD_ROW.replace("Hostile test", f"Hostile test {i}") for i in range(n))
 
 
-
 class Harness:
     """A database holding the sample exports, kept open so each check costs milliseconds.
 
