@@ -468,10 +468,19 @@ def _mark_short_rows(con: Any, table: str, columns: int) -> None:
     enough = columns
     if shapes and int(shapes[0][1]) * 2 > total and int(shapes[0][0]) >= 2:
         enough = min(columns, int(shapes[0][0]))
+    if not con.execute(
+        f"SELECT count(*) FROM {table} WHERE NOT _summary AND _fields < $enough", {"enough": enough}
+    ).fetchone()[0]:
+        return
+    # Rebuilt, not updated: DuckDB updates a LIST column by delete and insert, which would
+    # move the rows and break rowid as the file's row order.
     con.execute(
-        f"UPDATE {table} SET _bad = list_prepend({_TOO_FEW_FIELDS}, _bad) WHERE NOT _summary AND _fields < $enough",
+        f"""CREATE TEMP TABLE {table}_padded AS SELECT * REPLACE (CASE WHEN NOT _summary AND _fields < $enough
+            THEN list_prepend({_TOO_FEW_FIELDS}, _bad) ELSE _bad END AS _bad) FROM {table} ORDER BY rowid""",
         {"enough": enough},
     )
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {table}_padded RENAME TO {table}")
 
 
 def _check_repeats(con: Any, table: str, part: guard.Part, detection: Detection, line_of: Callable[[int], int]) -> None:
