@@ -227,6 +227,12 @@ def test_two_zip_members_with_one_name_are_refused(store, tmp_path):
     _refused(store, path, "two files named 'Table data.csv'")
 
 
+def test_one_table_twice_in_a_zip_under_two_names_is_refused(store, tmp_path):
+    data = ("\n".join([YT_HEADER, *YT_ROWS]) + "\n").encode()
+    path = _zip(tmp_path / "copies.zip", [("Table data.csv", data), ("Table data (1).csv", data)])
+    _refused(store, path, "'Table data.csv' and 'Table data (1).csv' hold the same table")
+
+
 def test_zip_entries_that_overlap_one_member_are_refused(store, tmp_path):
     data = ("\n".join([YT_HEADER, *YT_ROWS]) + "\n").encode()
     path = _zip(tmp_path / "overlap.zip", [("a.csv", data), ("b.csv", data)])

@@ -292,6 +292,7 @@ def _stage_upload(con: Any, upload: Upload, workdir: Path, options: Options) -> 
     report: ImportReport | None = None
     try:
         parts = guard.expand(upload.path, name, workdir)
+        _check_same_tables(parts, name)
         report = ImportReport(name, file_hash(upload.path))
         for part in parts:
             staged = _stage_part(con, part, options, workdir)
@@ -319,6 +320,19 @@ def _explain(exc: Exception) -> str:
     if "Invalid unicode" in str(exc) or isinstance(exc, UnicodeError):
         return "the file's text encoding is broken (it is not valid UTF-8)"
     return "the file could not be read as a CSV table; export it again as CSV (UTF-8 or the platform's default)"
+
+
+def _check_same_tables(parts: list[guard.Part], name: str) -> None:
+    """Refuse a ZIP holding one table twice under two names: its rows would load twice."""
+    if len(parts) < 2:
+        return
+    seen: dict[str, str] = {}
+    for part in parts:
+        digest = file_hash(part.path)
+        if digest in seen:
+            first, second = (p.split(" › ")[-1] for p in (seen[digest], part.display_name))
+            raise ImportRejected(name, f"'{first}' and '{second}' hold the same table; upload it once")
+        seen[digest] = part.display_name
 
 
 def _check_sums(report: ImportReport) -> None:
