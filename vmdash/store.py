@@ -270,6 +270,16 @@ def refresh_rollup(con: Any, import_ids: Collection[int], new: tuple[int, str] |
     all_ids = sorted({*ids, *([new[0]] if new else [])})
     if not all_ids:
         return
+    try:
+        _refill_rollup(con, ids, all_ids, new)
+    except (duckdb.ConversionException, duckdb.OutOfRangeException):
+        # A sum past BIGINT: the import checks its sums first, this is the last line of defence.
+        raise VmdashError(
+            "the totals would exceed what vmdash can store (a sum over 9.2e18); nothing was changed"
+        ) from None
+
+
+def _refill_rollup(con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None) -> None:
     con.execute("DELETE FROM facts_summed WHERE list_contains($ids, import_id)", {"ids": all_ids})
     for grain in ROLLUP_GRAINS:
         if grain == "all":

@@ -73,7 +73,7 @@ def test_sigkill_during_import_never_leaves_half_an_import(tmp_path, big_export,
         wait = rng.uniform(0.05, duration * 0.95)
         time.sleep(wait)
         finished = process.poll() is not None
-        if not finished:  # poll() reaped a finished one: its pid is gone
+        if not finished:  # poll() reaped a finished one: its pid may be gone or reused
             os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
         state = _fingerprint(db)  # opens, replays the WAL, reads every table

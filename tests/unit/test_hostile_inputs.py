@@ -39,6 +39,11 @@ CANONICAL = "date,platform,video_title,campaign,impressions,views,plays_p25,play
 GOOD_ROW = "2026-01-05,youtube,Hostile test,Hostile campaign,1000,400,300,200,12,9.5\n"
 
 
+def _good(n: int) -> str:
+    """n distinct good rows: identical rows are refused as an export pasted twice."""
+    return "".join(GOOD_ROW.replace("Hostile test", f"Hostile test {i}") for i in range(n))
+
+
 class Harness:
     """A database holding the sample exports, kept open so each check costs milliseconds.
 
@@ -258,7 +263,6 @@ REFUSED: dict[str, Callable[[Path], Path]] = {
     "count_of_ten_to_the_thirty.csv": _csv(CANONICAL + GOOD_ROW.replace("1000", "1" + "0" * 30)),
     "count_of_1e308.csv": _csv(CANONICAL + GOOD_ROW.replace("1000", "1e308")),
     "count_of_infinity.csv": _csv(CANONICAL + GOOD_ROW.replace("1000", "inf")),
-    "mostly_unreadable_rows.csv": _csv(CANONICAL + GOOD_ROW * 5 + GOOD_ROW.replace("youtube", "myspace") * 30),
     "zip_bomb.zip": lambda p: _zip(p, {"table.csv": b"date,platform,impressions\n" + b"0" * 60_000_000}),
     "zip_traversal_up.zip": lambda p: _zip(p, {"../escape.csv": TIKTOK}),
     "zip_traversal_absolute.zip": lambda p: _zip(p, {"/tmp/escape.csv": TIKTOK}),
@@ -289,11 +293,13 @@ REFUSED: dict[str, Callable[[Path], Path]] = {
 ACCEPTED: dict[str, Callable[[Path], Path]] = {
     # A bad byte past the encoding sample: that one line is rejected with its reason.
     "invalid_utf8_past_sample.csv": _bytes(
-        (CANONICAL + GOOD_ROW * 5000).encode() + GOOD_ROW.replace("test", "t\xe9st").encode("latin-1")
+        (CANONICAL + _good(5000)).encode() + GOOD_ROW.replace("test", "t\xe9st").encode("latin-1")
     ),
+    # Rows with an unknown platform are rejected one by one; the others load.
+    "mostly_unreadable_rows.csv": _csv(CANONICAL + _good(5) + GOOD_ROW.replace("youtube", "myspace") * 30),
     "negative_counts.csv": _csv(CANONICAL + "2026-01-05,youtube,Neg,C,-1000,-400,-3,-2,-12,-9.5\n"),
     "quartiles_increase.csv": _csv(CANONICAL + "2026-01-05,youtube,Up,C,1000,400,10,300,12,9.5\n"),
-    "one_bad_row_among_many.csv": _csv(CANONICAL + GOOD_ROW * 40 + GOOD_ROW.replace("2026-01-05", "31/02/2026")),
+    "one_bad_row_among_many.csv": _csv(CANONICAL + _good(40) + GOOD_ROW.replace("2026-01-05", "31/02/2026")),
     "french_excel_resave.csv": _bytes(
         "\ufeffdate;platform;video_title;impressions;spend\n05/01/2026;youtube;Éclat;1\u202f234;45,2\n".encode()
     ),
@@ -386,7 +392,7 @@ def test_impossible_numbers_are_flagged_in_the_preview_not_fixed(harness, tmp_pa
 
 def test_one_absurd_count_rejects_its_row_not_the_file(harness, tmp_path):
     path = tmp_path / "absurd.csv"
-    path.write_text(CANONICAL + GOOD_ROW * 30 + GOOD_ROW.replace("1000", "1" + "0" * 30), encoding="utf-8")
+    path.write_text(CANONICAL + _good(30) + GOOD_ROW.replace("1000", "1" + "0" * 30), encoding="utf-8")
     report, _ = preview(harness.store, Upload(path, path.name))
     assert report.rows_rejected == 1
     assert "impressions" in report.parts[0].rejections[0].reason
@@ -395,7 +401,7 @@ def test_one_absurd_count_rejects_its_row_not_the_file(harness, tmp_path):
 @pytest.mark.parametrize("value", ["nan", "inf", "-Infinity"])
 def test_nan_and_infinity_are_not_numbers(harness, tmp_path, value):
     path = tmp_path / "nan.csv"
-    path.write_text(CANONICAL + GOOD_ROW * 30 + GOOD_ROW.replace("9.5", value), encoding="utf-8")
+    path.write_text(CANONICAL + _good(30) + GOOD_ROW.replace("9.5", value), encoding="utf-8")
     report, _ = preview(harness.store, Upload(path, path.name))
     assert report.rows_rejected == 1
 

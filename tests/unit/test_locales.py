@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -371,23 +372,26 @@ def _refused(store, path: Path, *patterns: str) -> ImportRejected:
     return caught.value
 
 
-def test_malformed_rows_beyond_the_threshold_name_the_row_and_the_column(store, tmp_path):
+def test_unreadable_spend_cells_are_null_and_counted_not_a_reason_to_refuse(store, tmp_path):
     lines = (FR / "meta_ads_manager_fr.csv").read_bytes().decode("utf-8-sig").split("\r\n")
-    # Spend of data rows 3 to 14 is text: twelve of 24 rows, past the 10-row / 5 % allowance.
-    for n in range(3, 15):
+    # Spend of data rows 3 to 14 is text: a measure that cannot be read is NULL for that cell.
+    spends = []
+    for n in range(1, len(lines)):
         cells = lines[n].split(";")
-        cells[7] = "douze euros"
+        if len(cells) < 8:
+            continue
+        if 3 <= n <= 14:
+            cells[7] = "douze euros"
+        else:
+            spends.append(float(re.sub(r"[\s\u202f\u00a0]", "", cells[7]).replace(",", ".")))
         lines[n] = ";".join(cells)
     path = tmp_path / "Méta mars.csv"
     path.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
-    _refused(
-        store,
-        path,
-        "12 of 24 rows could not be read",
-        "first: row 3",
-        "'Montant dépensé (EUR)'",
-        "nothing was imported",
-    )
+    [report] = import_files(store, [Upload(path, path.name)])
+    assert report.rows_rejected == 0 and report.rows_loaded == 24
+    assert report.null_cells()["spend"] == 12
+    assert "cells read as NULL: " in report.summary_line() and "spend 12" in report.summary_line()
+    assert store.scalar("SELECT sum(spend) FROM active_facts") == pytest.approx(sum(spends))
 
 
 def test_broken_utf16_names_the_file_and_the_byte(store, tmp_path):

@@ -46,9 +46,9 @@ def reads(monkeypatch):
     calls: list[dict[int, str]] = []
     real = pipeline._staging_sql
 
-    def spy(detection, part, context, options, reader_types):
+    def spy(detection, part, context, options, reader_types, **read):
         calls.append(dict(reader_types))
-        return real(detection, part, context, options, reader_types)
+        return real(detection, part, context, options, reader_types, **read)
 
     monkeypatch.setattr(pipeline, "_staging_sql", spy)
     return calls

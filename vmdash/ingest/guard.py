@@ -123,6 +123,7 @@ def _unzip(path: Path, name: str, workdir: Path) -> list[Part]:
         members = [i for i in zf.infolist() if not i.is_dir()]
         if len(members) > MAX_ZIP_MEMBERS:
             raise ImportRejected(name, f"the ZIP holds {len(members)} files, more than the {MAX_ZIP_MEMBERS} allowed")
+        _check_members(zf, members, name)
         total = 0
         for info in members:
             member = PurePosixPath(info.filename.replace("\\", "/"))
@@ -162,6 +163,26 @@ def _unzip(path: Path, name: str, workdir: Path) -> list[Part]:
             else:
                 parts.append(_as_utf8(target, display, workdir, context))
         return parts
+
+
+def _check_members(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse two members with one name and central-directory entries that share bytes.
+
+    Python 3.11's zipfile reads overlapping entries without complaint: 150 entries pointing
+    at one member would load its rows 150 times.
+    """
+    seen: set[str] = set()
+    for info in members:
+        key = info.filename.replace("\\", "/").lower()
+        if key in seen:
+            raise ImportRejected(name, f"the ZIP holds two files named {info.filename!r}; refused")
+        seen.add(key)
+    end = -1
+    for info in sorted(zf.infolist(), key=lambda i: i.header_offset):
+        if info.header_offset < end:
+            raise ImportRejected(name, "the ZIP's entries overlap (two of them share the same bytes); refused")
+        # A local header (at least 30 bytes) then the data: the least room a member takes.
+        end = info.header_offset + 30 + info.compress_size
 
 
 # What zipfile raises for a member it cannot give back: a bad checksum or deflate stream
@@ -232,6 +253,8 @@ def sniff_encoding(path: Path, name: str) -> str:
     with path.open("rb") as fh:
         head = fh.read(SAMPLE_BYTES)
     if head.startswith(codecs.BOM_UTF8):
+        if b"\x00" in head:
+            raise ImportRejected(name, "this is not a text export (it holds binary data)")
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"

@@ -20,14 +20,11 @@ import pandas as pd
 
 from vmdash import model
 from vmdash.errors import ImportRejected, InvalidChoice, VmdashError
-from vmdash.ingest import guard, mapping, period, sqlkit, youtube
+from vmdash.ingest import guard, mapping, period, reader, sqlkit, youtube
 from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
 from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile, refresh_rollup
 
-# A file with more unreadable rows than this share is refused whole.
-MAX_REJECTED_SHARE = 0.05
-MAX_REJECTED_ALWAYS_OK = 10
 MAX_REJECTIONS_SHOWN = 50
 # Member names that say nothing about the video (English and French Studio downloads).
 _GENERIC_MEMBER_NAMES = {
@@ -44,15 +41,25 @@ _GENERIC_MEMBER_NAMES = {
 }
 _RETENTION_PREFIX = r"^(audience retention|fidélisation de l['’]audience)\s*"
 _counter = itertools.count()
-# The staged rows that are loaded: not a summary row, no cell that failed to parse.
+# The staged rows that are loaded: not skipped (a summary, trailer or blank row), nothing wrong.
 _GOOD = "NOT _summary AND len(_bad) = 0"
+# Bookkeeping columns of a staging table, besides the canonical ones.
+_STAGE_COLUMNS = ("_summary", "_bad", "_blank", "_lone", "_note", "_trailer", "_again", "_fields")
+# Columns that say which thing a row is about: a row needs one of them (measures are optional).
+IDENTITY = ("date", "campaign", "ad_set", "ad", "video_id", "video_title", "traffic_source", "position_pct")
+# Dimensions that describe a row without identifying it: unreadable, they are NULL like a measure.
+_LENIENT_DIMENSIONS = ("published_at", "video_duration_s", "audience_ratio", "relative_ratio")
+# _bad codes that are not a field's index.
+_NO_IDENTITY, _TOO_FEW_FIELDS = -1, -2
+# The largest value a BIGINT sum of the rollup can hold.
+_BIGINT_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True)
 class Rejection:
     """One data row that was not loaded, and why."""
 
-    row: int  # 1-based data row after the header
+    line: int  # the physical line of the file where the row starts (1-based, quoted line breaks counted)
     reason: str
 
 
@@ -100,6 +107,9 @@ class StagedPart:
     rejections: list[Rejection]
     flags: list[Flag] = field(default_factory=list)
     left_out: str = ""  # rows a format leaves out on purpose, and why (Format.keep)
+    trailer_rows: int = 0  # footers after the data ('Showing top 500 results')
+    null_cells: dict[str, int] = field(default_factory=dict)  # measure -> loaded rows where it is NULL
+    sums: dict[str, int] = field(default_factory=dict)  # BIGINT measure -> sum of magnitudes (overflow check)
 
     @property
     def target(self) -> str:
@@ -145,6 +155,14 @@ class ImportReport:
         """The detected locale(s)."""
         return "+".join(sorted({p.detection.locale for p in self.parts}))
 
+    def null_cells(self) -> dict[str, int]:
+        """Cells read as NULL (blank, unknown or unreadable) per measure, over the rows loaded."""
+        total: dict[str, int] = {}
+        for part in self.parts:
+            for name, count in part.null_cells.items():
+                total[name] = total.get(name, 0) + count
+        return {name: count for name, count in total.items() if count}
+
     def detection_text(self) -> str:
         """Every part's detection reason."""
         if len(self.parts) == 1:
@@ -156,16 +174,24 @@ class ImportReport:
         if self.duplicate_of is not None:
             return f"{self.file_name}: already imported as #{self.duplicate_of}; nothing changed"
         skipped = sum(p.summary_rows for p in self.parts)
+        trailers = sum(p.trailer_rows for p in self.parts)
         bits = [f"{self.file_name}: import #{self.import_id}, {self.detection_text()}"]
         bits.append(f"{self.rows_loaded} rows loaded")
         if skipped:
             bits.append(f"{skipped} summary row(s) skipped")
+        if trailers:
+            bits.append(f"{trailers} trailer row(s) skipped")
         for part, why in self.skipped:
             bits.append(f"{part.split(' › ')[-1]} not loaded ({why})")
         bits += [p.left_out for p in self.parts if p.left_out]
         if self.rows_rejected:
             first = next(r for p in self.parts for r in p.rejections)
-            bits.append(f"{self.rows_rejected} rejected (first: row {first.row}, {first.reason})")
+            bits.append(f"{self.rows_rejected} rejected (first: line {first.line}, {first.reason})")
+        nulls = self.null_cells()
+        if nulls:
+            shown = ", ".join(f"{name} {count}" for name, count in list(nulls.items())[:4])
+            more = ", ..." if len(nulls) > 4 else ""
+            bits.append(f"cells read as NULL: {shown}{more}")
         for flag in (f for p in self.parts for f in p.flags):
             rows = ", ".join(str(r) for r in flag.rows[:5])
             bits.append(f"check: {flag.count} row(s) with {flag.check} (rows {rows})")
@@ -246,7 +272,7 @@ def preview(
             _mark_duplicates(con, [report])
             frames = [
                 con.execute(
-                    f"SELECT rowid + 1 AS _row, * EXCLUDE (_summary, _bad) FROM {p.table} "
+                    f"SELECT rowid + 1 AS _row, * EXCLUDE ({', '.join(_STAGE_COLUMNS)}) FROM {p.table} "
                     f"WHERE {_GOOD} ORDER BY rowid LIMIT $n",
                     {"n": rows},
                 ).df()
@@ -271,11 +297,13 @@ def file_hash(path: Path) -> str:
 
 def _stage_upload(con: Any, upload: Upload, workdir: Path, options: Options) -> ImportReport:
     name = upload.name
+    report: ImportReport | None = None
     try:
         parts = guard.expand(upload.path, name, workdir)
+        _check_same_tables(parts, name)
         report = ImportReport(name, file_hash(upload.path))
         for part in parts:
-            staged = _stage_part(con, part, options)
+            staged = _stage_part(con, part, options, workdir)
             if isinstance(staged, StagedPart):
                 report.parts.append(staged)
             else:
@@ -283,9 +311,12 @@ def _stage_upload(con: Any, upload: Upload, workdir: Path, options: Options) -> 
         if not report.parts:
             why = "; ".join(why for _, why in report.skipped)
             raise ImportRejected(name, f"nothing in it is loaded: {why}; upload the export's table or chart data")
-    except ImportRejected:
-        raise
+        _check_sums(report)
     except Exception as exc:
+        # The parts staged before the failure go with it.
+        _drop_stages(con, [report] if report else [])
+        if isinstance(exc, ImportRejected):
+            raise
         if is_duckdb_error(exc) or isinstance(exc, (UnicodeError, OSError, ValueError)):
             raise ImportRejected(name, _explain(exc)) from None
         raise
@@ -293,14 +324,40 @@ def _stage_upload(con: Any, upload: Upload, workdir: Path, options: Options) -> 
 
 
 def _explain(exc: Exception) -> str:
-    text = str(exc)
-    if "Invalid unicode" in text or isinstance(exc, UnicodeError):
+    # Never the exception's text: DuckDB's and Python's name server paths and internals.
+    if "Invalid unicode" in str(exc) or isinstance(exc, UnicodeError):
         return "the file's text encoding is broken (it is not valid UTF-8)"
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    return f"the file could not be read ({first[:160]})"
+    return "the file could not be read as a CSV table; export it again as CSV (UTF-8 or the platform's default)"
 
 
-def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart | str:
+def _check_same_tables(parts: list[guard.Part], name: str) -> None:
+    """Refuse a ZIP holding one table twice under two names: its rows would load twice."""
+    if len(parts) < 2:
+        return
+    seen: dict[str, str] = {}
+    for part in parts:
+        digest = file_hash(part.path)
+        if digest in seen:
+            first, second = (p.split(" › ")[-1] for p in (seen[digest], part.display_name))
+            raise ImportRejected(name, f"'{first}' and '{second}' hold the same table; upload it once")
+        seen[digest] = part.display_name
+
+
+def _check_sums(report: ImportReport) -> None:
+    """Refuse an import whose counts would overflow the rollup's BIGINT sums (never at display)."""
+    totals: dict[str, int] = {}
+    for part in report.parts:
+        for name, total in part.sums.items():
+            totals[name] = totals.get(name, 0) + total
+    for name, total in totals.items():
+        if total > _BIGINT_MAX:
+            raise ImportRejected(
+                report.file_name,
+                f"its '{name}' add up to more than vmdash can store (over 9.2e18); split the export or check the numbers",
+            )
+
+
+def _stage_part(con: Any, part: guard.Part, options: Options, workdir: Path) -> StagedPart | str:
     """The part parsed into a temporary table, or why a recognised part is not loaded."""
     lines = guard.head_lines(part.path)
     saved = mapping.saved(con.execute("SELECT name, mapping FROM column_mappings ORDER BY created_at").fetchall())
@@ -310,58 +367,190 @@ def _stage_part(con: Any, part: guard.Part, options: Options) -> StagedPart | st
         return f"{fmt.label}: {fmt.note[:1].lower()}{fmt.note[1:].rstrip('.')}"
     context = period.context(detection, lines, _context(con, part, detection), options.year, part.display_name)
     table = f"stage_{next(_counter)}"
-    _create_stage(con, table, detection, part, context, options, _reader_types(detection, lines))
-    malformed = con.execute(
-        "SELECT line, error_message FROM reject_errors ORDER BY line LIMIT $n", {"n": MAX_REJECTIONS_SHOWN}
+    source = reader.data_source(part.path, detection.header_line, workdir)
+    read = guard.Part(source.path, part.display_name, part.encoding, part.context)
+    read_skip = {"skip": source.skip}
+    padded = _create_stage(con, table, detection, read, context, options, _reader_types(detection, lines), read_skip)
+    try:
+        return _staged(con, table, part, detection, source, padded)
+    except BaseException:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        raise
+
+
+def _staged(
+    con: Any, table: str, part: guard.Part, detection: Detection, source: reader.Source, padded: bool
+) -> StagedPart:
+    fmt = detection.format
+    columns = len(detection.headers)
+    # One row per refused CSV record (DuckDB lists a record once per missing column).
+    refused = con.execute(
+        "SELECT line_byte_position, any_value(error_type), min(column_idx) FROM reject_errors "
+        "GROUP BY line_byte_position ORDER BY line_byte_position"
     ).fetchall()
-    malformed_count = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
     _drop_rejects(con)
+    _mark_trailers(con, table, fmt)
+    if padded:
+        _mark_short_rows(con, table, columns)
+    again = con.execute(f"SELECT min(rowid) FROM {table} WHERE _again AND NOT _blank").fetchone()[0]
     if fmt.target == "facts":
         _fill_objective(con, table)
     left_out = _leave_out(con, table, fmt, part.display_name)
     counts = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE _summary), count(*) FILTER (WHERE {_GOOD}) FROM {table}"
+        f"""SELECT count(*) FILTER (WHERE NOT _blank), count(*) FILTER (WHERE _summary AND NOT _blank AND NOT _trailer),
+                   count(*) FILTER (WHERE _trailer), count(*) FILTER (WHERE {_GOOD}),
+                   count(*) FILTER (WHERE NOT _summary AND len(_bad) > 0)
+            FROM {table}"""
     ).fetchone()
-    rows_read, summary_rows, loadable = (int(v) for v in counts)
+    rows_read, summary_rows, trailer_rows, loadable, bad_count = (int(v) for v in counts)
     bad_rows = con.execute(
-        f"SELECT rowid + 1, _bad FROM {table} WHERE NOT _summary AND len(_bad) > 0 ORDER BY rowid LIMIT $n",
+        f"SELECT rowid, _bad, _fields FROM {table} WHERE NOT _summary AND len(_bad) > 0 ORDER BY rowid LIMIT $n",
         {"n": MAX_REJECTIONS_SHOWN},
     ).fetchall()
-    bad_count = rows_read - summary_rows - loadable
+    # Physical lines: the refused records by their byte position, the read rows by a count of records.
+    at = reader.lines_at(source.path, [int(r[0]) for r in refused[:MAX_REJECTIONS_SHOWN]] + [0])
+    refused_lines = {at[int(r[0])] for r in refused[:MAX_REJECTIONS_SHOWN]}
+    if len(refused) > MAX_REJECTIONS_SHOWN:
+        refused_lines = set(reader.lines_at(source.path, [int(r[0]) for r in refused]).values())
+    wanted = [int(r[0]) for r in bad_rows] + ([int(again)] if again is not None else [])
+    starts = reader.record_lines(source, detection.delimiter, refused_lines, wanted)
+
+    def line_of(rowid: int) -> int:
+        if rowid not in starts:
+            starts.update(reader.record_lines(source, detection.delimiter, refused_lines, [rowid]))
+        return starts.get(rowid, 0) + source.line_offset
+
+    if again is not None:
+        raise ImportRejected(
+            part.display_name,
+            f"its header row comes again at line {line_of(int(again))}: it looks like two exports joined "
+            "into one file; upload each export once",
+        )
     fields = _present_fields(detection)
     rejections = [
-        Rejection(int(line) - detection.header_line - 1, f"malformed line ({message})") for line, message in malformed
+        Rejection(at[int(position)] + source.line_offset, reader.reject_reason(kind, missing, columns))
+        for position, kind, missing in refused[:MAX_REJECTIONS_SHOWN]
     ]
-    rejections += [Rejection(int(row), _why(detection, fields, bad)) for row, bad in bad_rows]
-    rejections.sort(key=lambda r: r.row)
-    rejected = int(bad_count + malformed_count)
-    total = rows_read + malformed_count
+    rejections += [Rejection(line_of(int(row)), _why(detection, fields, bad, n)) for row, bad, n in bad_rows]
+    rejections.sort(key=lambda r: r.line)
+    rejected = bad_count + len(refused)
     staged = StagedPart(
         part,
         detection,
         table,
-        rows_read + malformed_count,
+        rows_read + len(refused),
         summary_rows,
         loadable,
         rejected,
         rejections[:MAX_REJECTIONS_SHOWN],
         left_out=left_out,
+        trailer_rows=trailer_rows,
     )
+    if loadable == 0:
+        raise ImportRejected(part.display_name, _nothing_loadable(con, table, rejections, rows_read))
+    _check_repeats(con, table, part, detection, line_of)
     if fmt.target == "facts":
         staged.flags = _quality_flags(con, table)
-    if loadable == 0:
-        con.execute(f"DROP TABLE {table}")
-        why = f" (first problem: row {rejections[0].row}, {rejections[0].reason})" if rejections else ""
-        raise ImportRejected(part.display_name, f"no data rows could be read{why}")
-    if rejected > MAX_REJECTED_ALWAYS_OK and rejected > MAX_REJECTED_SHARE * total:
-        con.execute(f"DROP TABLE {table}")
+        staged.null_cells, staged.sums = _measure_totals(con, table, detection)
+    return staged
+
+
+def _nothing_loadable(con: Any, table: str, rejections: list[Rejection], rows_read: int) -> str:
+    """Why a file holds no row to load, in one line."""
+    if rejections:
         first = rejections[0]
+        return f"no data row could be read (first problem: line {first.line}, {first.reason})"
+    note = con.execute(f"SELECT _note FROM {table} WHERE _trailer ORDER BY rowid LIMIT 1").fetchone()
+    if note and note[0]:
+        said = " ".join(str(note[0]).split())[:80].replace("'", "’")
+        return f"the export holds no data rows (it says '{said}'); export a period with results"
+    if rows_read:
+        return "the export holds only summary rows (totals), no data rows; export the rows themselves"
+    return "the export holds no data rows (only its header); export a period with results"
+
+
+def _mark_trailers(con: Any, table: str, fmt: Format) -> None:
+    # A lone first cell after the last full row is a footer ('Showing top 500 results', a
+    # note, a disclaimer); one matching the format's trailer pattern is a footer anywhere.
+    last = con.execute(f"SELECT max(rowid) FROM {table} WHERE NOT _lone").fetchone()[0]
+    con.execute(
+        f"""UPDATE {table} SET _trailer = true, _summary = true
+            WHERE _lone AND NOT _blank AND NOT _summary
+              AND (rowid > $last OR coalesce(regexp_matches(lower(_note), $pattern), false))""",
+        # With no full row at all, only the pattern says what a footer is.
+        {"last": 2**62 if last is None else int(last), "pattern": fmt.trailer_row},
+    )
+
+
+def _mark_short_rows(con: Any, table: str, columns: int) -> None:
+    # Some exports write every row shorter than their header (Meta: 27 fields under 31): when
+    # most rows share one short shape, its missing trailing cells are NULL; shorter rows are broken.
+    shapes = con.execute(
+        f"SELECT _fields, count(*) FROM {table} WHERE NOT _summary GROUP BY _fields ORDER BY 2 DESC, 1 DESC"
+    ).fetchall()
+    total = sum(int(n) for _, n in shapes)
+    enough = columns
+    if shapes and int(shapes[0][1]) * 2 > total and int(shapes[0][0]) >= 2:
+        enough = min(columns, int(shapes[0][0]))
+    if not con.execute(
+        f"SELECT count(*) FROM {table} WHERE NOT _summary AND _fields < $enough", {"enough": enough}
+    ).fetchone()[0]:
+        return
+    # Rebuilt, not updated: DuckDB updates a LIST column by delete and insert, which would
+    # move the rows and break rowid as the file's row order.
+    con.execute(
+        f"""CREATE TEMP TABLE {table}_padded AS SELECT * REPLACE (CASE WHEN NOT _summary AND _fields < $enough
+            THEN list_prepend({_TOO_FEW_FIELDS}, _bad) ELSE _bad END AS _bad) FROM {table} ORDER BY rowid""",
+        {"enough": enough},
+    )
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {table}_padded RENAME TO {table}")
+
+
+def _check_repeats(con: Any, table: str, part: guard.Part, detection: Detection, line_of: Callable[[int], int]) -> None:
+    """Refuse a file whose rows repeat exactly (an export pasted twice): loading both would double it."""
+    outputs = [c.name for c in (model.FACT_COLUMNS if detection.format.target == "facts" else model.RETENTION_COLUMNS)]
+    outputs = [name for name in outputs if name != "import_id"]
+    quoted = ", ".join(f'"{name}"' for name in outputs)
+    measures = [c.name for c in model.MEASURES] if detection.format.target == "facts" else ["audience_ratio"]
+    # Rows without a number (all blank or zero) change no total however often they come.
+    counted = " OR ".join(f'coalesce("{m}", 0) <> 0' for m in measures)
+    found = con.execute(
+        f"""SELECT min(rowid), max(rowid) FROM {table} WHERE {_GOOD} AND ({counted})
+            GROUP BY hash({quoted}) HAVING count(*) > 1 ORDER BY 2 LIMIT 1"""
+    ).fetchone()
+    if not found:
+        return
+    first, again = int(found[0]), int(found[1])
+    same = " AND ".join(f'a."{name}" IS NOT DISTINCT FROM b."{name}"' for name in outputs)
+    exact = con.execute(
+        f"SELECT count(*) FROM {table} AS a, {table} AS b WHERE a.rowid = $a AND b.rowid = $b AND {same}",
+        {"a": first, "b": again},
+    ).fetchone()[0]
+    if exact:
         raise ImportRejected(
             part.display_name,
-            f"{rejected} of {total} rows could not be read (first: row {first.row}, {first.reason}); "
-            "nothing was imported",
+            f"line {line_of(again)} repeats line {line_of(first)} exactly: the rows look pasted twice, "
+            "and loading both would double them; remove the copy",
         )
-    return staged
+
+
+def _measure_totals(con: Any, table: str, detection: Detection) -> tuple[dict[str, int], dict[str, int]]:
+    """Per measure the file gives: loaded rows where it is NULL; per BIGINT measure, its sum of magnitudes."""
+    fmt = detection.format
+    given = [
+        c
+        for c in model.MEASURES
+        if c.name in detection.matches
+        or (c.name in fmt.derived and any(f in fmt.derived[c.name] for f in detection.matches))
+    ]
+    big = [c.name for c in model.MEASURES if c.sql_type == "BIGINT"]
+    selects = [f'count(*) FILTER (WHERE "{c.name}" IS NULL)' for c in given]
+    selects += [f'coalesce(sum(abs("{name}"::HUGEINT)), 0)' for name in big]
+    row = con.execute(f"SELECT {', '.join(selects)} FROM {table} WHERE {_GOOD}").fetchone()
+    nulls = {c.name: int(v) for c, v in zip(given, row[: len(given)], strict=True)}
+    sums = {name: int(v) for name, v in zip(big, row[len(given) :], strict=True)}
+    return nulls, sums
 
 
 def _reader_types(detection: Detection, lines: list[str]) -> dict[int, str]:
@@ -395,18 +584,41 @@ def _create_stage(
     context: dict[str, str],
     options: Options,
     reader_types: dict[int, str],
-) -> None:
+    read: dict[str, Any],
+) -> bool:
+    """Stage the part; True when it was read padded (some rows shorter than the header)."""
     if reader_types:
-        select, params = _staging_sql(detection, part, context, options, reader_types)
+        select, params = _staging_sql(detection, part, context, options, reader_types, read=read)
         con.execute(f"CREATE TEMP TABLE {table} AS {select}", params)
         if not con.execute("SELECT count(*) FROM reject_errors WHERE error_type = 'CAST'").fetchone()[0]:
-            return
+            return _read_short_rows(con, table, detection, part, context, options, read)
         # A cell the sample did not foresee: read every cell as text, which says what each
         # refused row held and reads the locale's spellings.
         con.execute(f"DROP TABLE {table}")
         _drop_rejects(con)
-    select, params = _staging_sql(detection, part, context, options, {})
+    select, params = _staging_sql(detection, part, context, options, {}, read=read)
     con.execute(f"CREATE TEMP TABLE {table} AS {select}", params)
+    return _read_short_rows(con, table, detection, part, context, options, read)
+
+
+def _read_short_rows(
+    con: Any,
+    table: str,
+    detection: Detection,
+    part: guard.Part,
+    context: dict[str, str],
+    options: Options,
+    read: dict[str, Any],
+) -> bool:
+    # Rows shorter than the header (a footer, 'No data available.', an export whose rows all
+    # lack the last columns) are refused by the fast read; read again, padded, to judge them.
+    if not con.execute("SELECT count(*) FROM reject_errors WHERE error_type = 'MISSING COLUMNS'").fetchone()[0]:
+        return False
+    con.execute(f"DROP TABLE {table}")
+    _drop_rejects(con)
+    select, params = _staging_sql(detection, part, context, options, {}, read={**read, "padded": True})
+    con.execute(f"CREATE TEMP TABLE {table} AS {select}", params)
+    return True
 
 
 def _drop_rejects(con: Any) -> None:
@@ -435,16 +647,34 @@ def _present_fields(detection: Detection) -> list[Field]:
     return [f for f in detection.format.fields if f.name in detection.matches]
 
 
-def _why(detection: Detection, fields: list[Field], bad: list[int]) -> str:
+def _why(detection: Detection, fields: list[Field], bad: list[int], fields_read: int) -> str:
     reasons = []
     for index in bad[:3]:
+        if index == _NO_IDENTITY:
+            reasons.append("it names no video, ad, campaign or date")
+            continue
+        if index == _TOO_FEW_FIELDS:
+            reasons.append(f"it has {fields_read} of the header's {len(detection.headers)} fields")
+            continue
         fld = fields[index]
-        header = detection.matches[fld.name].header.strip()
-        if fld.required:
-            reasons.append(f"'{header}' is missing or not a {_KIND_WORDS[fld.kind]}")
+        header = " ".join(detection.matches[fld.name].header.split())[:60]
+        if fld.kind in sqlkit.NUMERIC_KINDS and _lenient(fld):
+            reasons.append(f"'{header}' is beyond any plausible {_KIND_WORDS[fld.kind]}")
         else:
             reasons.append(f"'{header}' is not a {_KIND_WORDS[fld.kind]}")
     return "; ".join(reasons)
+
+
+def _lenient(fld: Field) -> bool:
+    """True for a field whose unreadable cells are NULL (a measure), not a reason to reject the row."""
+    if fld.name in IDENTITY or fld.name in ("date_end", "platform", "channel", "objective"):
+        return False
+    return fld.name in model.MEASURE_NAMES or fld.name in _LENIENT_DIMENSIONS or fld.name.startswith("_")
+
+
+def _identifies(fld: Field, fmt: Format) -> bool:
+    # A helper the position is derived from (the API's elapsed-time ratio) identifies a point too.
+    return fld.name in IDENTITY or (fld.name.startswith("_") and fld.name in fmt.derived.get("position_pct", ""))
 
 
 _KIND_WORDS = {
@@ -505,23 +735,35 @@ def _context(con: Any, part: guard.Part, detection: Detection) -> dict[str, str]
 
 
 def _staging_sql(
-    detection: Detection, part: guard.Part, context: dict[str, str], options: Options, reader_types: dict[int, str]
+    detection: Detection,
+    part: guard.Part,
+    context: dict[str, str],
+    options: Options,
+    reader_types: dict[int, str],
+    read: dict[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The SELECT that stages a part; `reader_types` are columns the CSV reader types itself."""
+    """The SELECT that stages a part; `reader_types` are columns the CSV reader types itself.
+
+    `read`: `skip` (CSV rows before the data, default 1) and `padded` (short rows padded with NULL).
+    """
+    read = read or {}
+    padded = bool(read.get("padded"))
     fmt = detection.format
     fields = _present_fields(detection)
-    names = [sqlkit.col(i) for i in range(len(detection.headers))]
+    width = len(detection.headers)
     params: dict[str, Any] = {
         "path": str(part.path),
-        "skip": detection.header_line + 1,
+        "skip": int(read.get("skip", detection.header_line + 1)),
         "delim": detection.delimiter,
-        "names": names,
         "summary_pattern": fmt.summary_row,
     }
-    typed_option = ""
-    if reader_types:
-        params["types"] = {sqlkit.col(column): sql_type for column, sql_type in reader_types.items()}
-        typed_option = "types = $types, "
+    # Every column given, nothing sniffed: a file whose rows are shorter than its header
+    # (a single 'No data available.') reads as short rows, never as a one-column table.
+    types = {sqlkit.col(i): "VARCHAR" for i in range(width)}
+    for column, sql_type in reader_types.items():
+        types[sqlkit.col(column)] = sql_type
+    params["columns"] = types
+    names = [sqlkit.col(i) for i in range(width)]
     parse_opts = {"decimal_comma": detection.decimal_comma, "day_first": detection.day_first, "year": "year" in context}
     if "year" in context:
         params["year"], params["year_last"] = context["year"], context.get("year_last")
@@ -530,38 +772,78 @@ def _staging_sql(
     # locale-aware cleanup when that fails. Failures are then read off the parsed values.
     text_columns = sorted({0} | {detection.matches[f.name].column for f in fields if f.kind in sqlkit.TEXT_KINDS})
     trimmed_cols = "".join(f", {sqlkit.trimmed(sqlkit.col(j))} AS t{j}" for j in text_columns)
-    parsed_cols = []
-    bad_checks = []
+    parsed_cols, bounded_cols, bad_checks = [], [], []
+    identity = []
     for index, fld in enumerate(fields):
         column = detection.matches[fld.name].column
         raw_cell, text = sqlkit.col(column), sqlkit.clean(f"t{column}")
         typed = column in reader_types
         if typed:
-            parsed_cols.append(f"{sqlkit.typed_expr(fld, raw_cell)} AS {fld.name}")
+            parsed_cols.append(f"{sqlkit.typed_value(fld, raw_cell)} AS {fld.name}")
         else:
-            parsed_cols.append(f"{sqlkit.parse_expr(fld, raw_cell, text, **parse_opts)} AS {fld.name}")
-        failed = f"{fld.name} IS NULL" if fld.required else sqlkit.failed_expr(raw_cell, fld.name, typed=typed)
-        bad_checks.append(f"CASE WHEN {failed} THEN {index} END")
+            parsed_cols.append(f"{sqlkit.parse_value(fld, raw_cell, text, **parse_opts)} AS {fld.name}")
+        strict = _identifies(fld, fmt) or not _lenient(fld)
+        checks = []
+        if fld.kind in sqlkit.NUMERIC_KINDS:
+            bounded = sqlkit.bounded(fld.kind, fld.name)
+            bounded_cols.append(f"{'CAST(' + bounded + ' AS BIGINT)' if fld.kind == 'int' else bounded} AS {fld.name}")
+            checks.append(sqlkit.out_of_bounds(fld.kind, fld.name))
+        if strict:
+            checks.append(sqlkit.failed_expr(raw_cell, fld.name, typed=typed))
+        if checks:
+            bad_checks.append(f"CASE WHEN {' OR '.join(checks)} THEN {index} END")
+        if _identifies(fld, fmt):
+            identity.append(fld.name)
+    if identity:
+        bad_checks.append(f"CASE WHEN {' AND '.join(f'{n} IS NULL' for n in identity)} THEN {_NO_IDENTITY} END")
+    elif not any(k in context for k in ("date", "video_id", "video_title")):
+        bad_checks.append(str(_NO_IDENTITY))
     present = {f.name for f in fields}
     for fld in fmt.fields:
         if fld.name not in present:
             parsed_cols.append(f"CAST(NULL AS {_sql_type(fld)}) AS {fld.name}")
     summary = "coalesce(regexp_matches(lower(t0), $summary_pattern), false)"
     bad = f"list_filter([{', '.join(bad_checks) or 'NULL'}], lambda x: x IS NOT NULL)"
+    others = [sqlkit.col(i) for i in range(1, width)]
+    lone = " AND ".join(f"{c} IS NULL" for c in others) or "true"
+    # The header again in the middle: compared on its text cells (a typed column would have
+    # sent the file back to the text read anyway).
+    compared = [i for i in range(1, min(width, 20)) if i not in reader_types]
+    again_cells = [f"coalesce({sqlkit.col(i)}, '') = $h{i}" for i in compared]
+    for i in (0, *compared):
+        params[f"h{i}"] = detection.headers[i].replace("\ufeff", "")
+    again = f"CASE WHEN replace(coalesce(t0, ''), '\ufeff', '') = $h0 THEN {' AND '.join(again_cells) or 'true'} ELSE false END"
     # No row number here: a window over the whole file would serialise the read. The staging
     # table keeps the file's order, so its rowid + 1 is the data row's number.
-    raw = (
-        "SELECT * FROM read_csv($path, skip = $skip, header = false, "
-        f"all_varchar = true, {typed_option}delim = $delim, quote = '\"', escape = '\"', names = $names, "
-        "store_rejects = true, null_padding = false)"
-    )
+    if padded:
+        # Empty cells read as '' and padding as NULL, so a row's own field count can be told.
+        params["nullstr"] = "\x01"
+        counted = " + ".join(f"({c} IS NOT NULL)::INTEGER" for c in names)
+        raw = (
+            f"SELECT {counted} AS _fields, {', '.join(f'nullif({c}, {chr(39)}{chr(39)}) AS {c}' for c in names)} "
+            "FROM read_csv($path, auto_detect = false, skip = $skip, header = false, columns = $columns, "
+            "delim = $delim, quote = '\"', escape = '\"', nullstr = $nullstr, store_rejects = true, "
+            "null_padding = true, parallel = false)"
+        )
+    else:
+        raw = (
+            f"SELECT *, {width} AS _fields FROM read_csv($path, auto_detect = false, skip = $skip, header = false, "
+            "columns = $columns, delim = $delim, quote = '\"', escape = '\"', store_rejects = true, "
+            "null_padding = false)"
+        )
+    bounded_sql = f" REPLACE ({', '.join(bounded_cols)})" if bounded_cols else ""
     stages = (
-        f"raw AS ({raw}), trimmed AS (SELECT *{trimmed_cols} FROM raw), "
+        f"raw AS ({raw}), trimmed AS (SELECT *{trimmed_cols}, {lone} AS _lone FROM raw), "
         f"typed AS (SELECT *, {', '.join(parsed_cols)} FROM trimmed), "
-        f"parsed AS (SELECT *, {summary} AS _summary, {bad} AS _bad FROM typed)"
+        f"parsed AS (SELECT *{bounded_sql}, _lone AND nullif(t0, '') IS NULL AS _blank, "
+        f"{summary} OR (_lone AND nullif(t0, '') IS NULL) AS _summary, {bad} AS _bad, "
+        f"CASE WHEN _lone THEN t0 END AS _note, false AS _trailer, {again} AS _again FROM typed)"
     )
     out_cols = _output_columns(fmt, present, context, options, detection, params)
-    select = f"WITH {stages} SELECT _summary, _bad, {', '.join(out_cols)} FROM parsed"
+    select = (
+        f"WITH {stages} SELECT _summary, _bad, _blank, _lone, _note, _trailer, _again, _fields, "
+        f"{', '.join(out_cols)} FROM parsed"
+    )
     return select, params
 
 
@@ -764,7 +1046,10 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
     inserted = " UNION ALL ".join(
         f"SELECT {_FACT_COLS} FROM {p.table} WHERE {_GOOD}" for p in report.parts if p.target == "facts"
     )
-    refresh_rollup(tx, replaced_ids, new=(import_id, inserted) if inserted else None)
+    try:
+        refresh_rollup(tx, replaced_ids, new=(import_id, inserted) if inserted else None)
+    except VmdashError as exc:
+        raise ImportRejected(report.file_name, str(exc)) from None
     report.rows_replaced = replaced
     report.replaced_imports = sorted(replaced_ids)
     first = report.parts[0].detection

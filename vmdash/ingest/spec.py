@@ -45,6 +45,13 @@ class Format:
     derived: dict[str, str] = field(default_factory=dict)
     # a regular expression on the first cell that marks a summary / totals row
     summary_row: str = r"^(total|totaux|total:|total of|total de)\b"
+    # a regular expression on the first cell of a row with nothing else in it that marks a footer
+    # after the data (YouTube Studio's 'Showing top 500 results'); other such lone rows at the
+    # very end are footers too
+    trailer_row: str = (
+        r"^((showing|displaying) (the )?(top |first )?[\d,. ]+ (results?|rows?|items?)\b"
+        r"|no (data|results?)( available| found)?\.?$)"
+    )
     objective_field: str | None = None  # a parsed field holding the platform's own objective
     match_all: bool = False  # every field's header must be present (a saved mapping), not only required ones
     exact: bool = False  # the header row holds these fields' columns and nothing else

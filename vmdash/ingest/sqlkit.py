@@ -91,19 +91,25 @@ def number(raw: str, decimal_comma: bool) -> str:
     """A raw cell as DOUBLE, reading thousands separators and the locale's decimal mark.
 
     Most cells are plain numbers: they cast directly, and only the rest pay for the cleanup.
+    '1.234,5' (dot thousands) and '1234,5' both read 1234.5 with a decimal comma; '1234.5'
+    (an Excel cell in a French export) stays.
     """
+    return _finite(_number_value(raw, decimal_comma))
+
+
+def _number_value(raw: str, decimal_comma: bool) -> str:
+    # The number as written, 'nan', 'inf' and '1e400' included: `bounded` decides what is one.
     stripped = raw
     for noise in _NUMBER_NOISE:
         stripped = f"replace({stripped}, '{noise}', '')"
     if decimal_comma:
-        # '1.234,5' (dot thousands) and '1234,5' both read 1234.5; '1234.5' (an Excel cell) stays.
         body = (
             f"CASE WHEN contains({stripped}, ',') "
             f"THEN replace(replace({stripped}, '.', ''), ',', '.') ELSE {stripped} END"
         )
     else:
         body = f"replace({stripped}, ',', '')"
-    return _finite(f"coalesce(TRY_CAST({raw} AS DOUBLE), TRY_CAST({body} AS DOUBLE))")
+    return f"coalesce(TRY_CAST({raw} AS DOUBLE), TRY_CAST({body} AS DOUBLE))"
 
 
 def _finite(value: str) -> str:
@@ -114,9 +120,20 @@ def _finite(value: str) -> str:
 
 def duration(text: str, decimal_comma: bool) -> str:
     """'H:MM:SS', 'M:SS' or plain seconds as DOUBLE seconds (hours may exceed 24)."""
+    return _finite(_duration_value(text, decimal_comma))
+
+
+# 'H:MM:SS' or 'M:SS': digits only, so 'nan:00', 'inf:00', '1e308:00:00' and 200 parts are not durations.
+_CLOCK = r"^\d{1,12}(:\d{1,2}){1,2}(\.\d+)?$"
+
+
+def _duration_value(text: str, decimal_comma: bool) -> str:
     parts = f"list_transform(string_split({text}, ':'), lambda v: TRY_CAST(v AS DOUBLE))"
     hms = f"list_reduce({parts}, lambda acc, v: acc * 60 + v)"
-    return f"CASE WHEN contains({text}, ':') THEN {hms} ELSE {number(text, decimal_comma)} END"
+    return (
+        f"CASE WHEN NOT contains({text}, ':') THEN {_number_value(text, decimal_comma)} "
+        f"WHEN regexp_matches({text}, '{_CLOCK}') THEN {hms} END"
+    )
 
 
 def date(raw: str, day_first: bool, year: bool = False) -> str:
@@ -180,13 +197,31 @@ def typed_expr(fld: Field, value: str) -> str:
     """The SQL turning a value the CSV reader already typed (READER_TYPES) into the field's value."""
     if fld.kind == "date":
         return _in_range(value)
-    return _scaled(fld.kind, _finite(value))
+    return _cast(fld.kind, bounded(fld.kind, typed_value(fld, value)))
+
+
+def typed_value(fld: Field, value: str) -> str:
+    """Like `parse_value`, for a value the CSV reader already typed."""
+    if fld.kind == "date":
+        return _in_range(value)
+    return _scaled(fld.kind, value)
 
 
 def parse_expr(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_first: bool, year: bool = False) -> str:
     """The SQL turning a cell into the field's typed value: `raw` is the cell, `text` its cleaned text.
 
-    `text` (see `clean`) is only read for TEXT_KINDS; `year`: see `date`.
+    `text` (see `clean`) is only read for TEXT_KINDS; `year`: see `date`. Numbers beyond their kind's bounds are NULL.
+    """
+    value = parse_value(fld, raw, text, decimal_comma=decimal_comma, day_first=day_first, year=year)
+    if fld.kind in NUMERIC_KINDS:
+        return _cast(fld.kind, bounded(fld.kind, value))
+    return value
+
+
+def parse_value(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_first: bool, year: bool = False) -> str:
+    """Like `parse_expr`, but numbers come as DOUBLE as written (non-finite or huge included).
+
+    `bounded` then keeps the plausible ones and `out_of_bounds` says which cells claimed more.
     """
     kind = fld.kind
     if kind == "text":
@@ -194,10 +229,33 @@ def parse_expr(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_firs
     if kind in _VOCABULARY:
         return choice(text, kind)
     if kind == "duration":
-        return duration(text, decimal_comma)
+        return _duration_value(text, decimal_comma)
     if kind == "date":
         return date(raw, day_first, year)
-    return _scaled(kind, number(raw, decimal_comma))
+    return _scaled(kind, _number_value(raw, decimal_comma))
+
+
+NUMERIC_KINDS = frozenset({"int", "number", "pct", "duration", "hours"})
+# The largest magnitude a cell of each kind may hold, after scaling (seconds, ratios). Far above
+# any real export (a channel's lifetime watch time is ~1e13 s), low enough that a derived
+# product (a Google quartile rate x impressions) and a sum of millions of rows stay exact in
+# BIGINT and finite in DOUBLE.
+BOUNDS = {"int": 1e15, "number": 1e15, "duration": 1e15, "hours": 1e15, "pct": 100.0}
+
+
+def bounded(kind: str, value: str) -> str:
+    """The value when it is finite and within its kind's bounds, else NULL."""
+    return f"(CASE WHEN isfinite({value}) AND abs({value}) <= {BOUNDS[kind]:.0f} THEN {value} END)"
+
+
+def out_of_bounds(kind: str, value: str) -> str:
+    """TRUE when a cell held a number that is not finite or beyond its kind's bounds."""
+    return f"({value} IS NOT NULL AND NOT coalesce(isfinite({value}) AND abs({value}) <= {BOUNDS[kind]:.0f}, false))"
+
+
+def _cast(kind: str, value: str) -> str:
+    # Bounded first, so the cast cannot fail.
+    return f"CAST({value} AS BIGINT)" if kind == "int" else value
 
 
 def _scaled(kind: str, number: str) -> str:
@@ -206,8 +264,7 @@ def _scaled(kind: str, number: str) -> str:
     if kind == "pct":
         return f"({number} / 100.0)"
     if kind == "int":
-        # TRY_CAST: a count too large for BIGINT fails its row, not the whole file.
-        return f"TRY_CAST(round({number}) AS BIGINT)"
+        return f"round({number})"
     return number
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from vmdash import model, queries
 from vmdash.errors import UnknownFormat, VmdashError
 from vmdash.ingest import Options, Upload, guard, import_files, mapping, preview, rules, undo
-from vmdash.ingest.pipeline import Flag, Rejection, file_hash
+from vmdash.ingest.pipeline import Flag, Rejection, StagedPart, file_hash
 from vmdash.ingest.spec import normalise_header
 from vmdash.store import Store
 from vmdash.ui.access import require_analyst, role
@@ -48,13 +48,18 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                     st.info(f"Already imported as #{report.duplicate_of}; importing it again changes nothing.")
                 st.success(report.detection_text(), icon=":material/check_circle:")
                 for part, df in zip(report.parts, frames, strict=True):
-                    st.caption(
-                        f"{part.part.display_name}: {part.loadable} rows to load, {part.summary_rows} summary "
-                        f"row(s) skipped, {part.rejected} rejected" + (f"; {part.left_out}" if part.left_out else "")
-                    )
+                    st.caption(_part_caption(part))
                     frame(df)
                     if part.rejections:
+                        st.caption(f"Rows not loaded (the first {len(part.rejections)}, by line of the file):")
                         frame(_rejections(part.rejections))
+                    nulls = {name: count for name, count in part.null_cells.items() if count}
+                    if nulls:
+                        st.caption(
+                            "Cells read as NULL (blank, unknown such as '--', or unreadable): "
+                            "NULL means not reported, never 0."
+                        )
+                        frame(_null_cells(nulls, part.loadable))
                     if part.flags:
                         st.warning(
                             "Some numbers look impossible. They are loaded as the export gives them; "
@@ -171,7 +176,25 @@ def objective_rules_editor(s: Store) -> None:
 
 
 def _rejections(rejections: list[Rejection]) -> pd.DataFrame:
-    return pd.DataFrame([{"row": r.row, "why it was not loaded": r.reason} for r in rejections])
+    return pd.DataFrame([{"line": r.line, "why it was not loaded": r.reason} for r in rejections])
+
+
+def _part_caption(part: StagedPart) -> str:
+    """Platform, layout, locale and what happens to the rows of one table of an upload."""
+    fmt = part.detection.format
+    platform = model.PLATFORM_LABELS.get(fmt.platform or "", "platform per row")
+    skipped = f"{part.summary_rows} total row(s) and {part.trailer_rows} trailer row(s) skipped"
+    return (
+        f"{part.part.display_name}: {platform} · {fmt.label} · locale {part.detection.locale} — "
+        f"{part.loadable} rows to load, {part.rejected} rejected, {skipped}"
+        + (f"; {part.left_out}" if part.left_out else "")
+    )
+
+
+def _null_cells(nulls: dict[str, int], loaded: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"measure": name, "cells read as NULL": count, "of rows": loaded} for name, count in nulls.items()]
+    )
 
 
 def import_history(s: Store) -> None:
