@@ -163,7 +163,9 @@ def _check_worksheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> N
         elif row is not None:
             max_row = max(max_row, int(row))
         if max_column > _EXCEL_COLUMNS:
-            _refuse(name, f"the sheet places a cell in column {max_column:,}, beyond Excel's last column (XFD); refused")
+            _refuse(
+                name, f"the sheet places a cell in column {max_column:,}, beyond Excel's last column (XFD); refused"
+            )
         if max_row * max(max_column, 1) > max_sheet_cells():
             _too_many(name, max_row, max(max_column, 1), "reaches")
 
