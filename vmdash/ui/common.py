@@ -288,10 +288,23 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]()$~|])")
 _MARKDOWN_LINE_START = re.compile(r"(?m)^(\s*\d*)([#+=.)-])")
 
 
+# GitHub-flavoured Markdown links bare URLs ('https://…', 'www.…') and e-mail addresses, and
+# does so after backslash escapes are resolved: only a character between the pieces breaks
+# the pattern. A word joiner is invisible and keeps the text on one line. After every colon
+# one too: 'mailto:' and Streamlit's ':red[…]' / ':material/…:' directives start that way.
+_WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=\S)|(?<=www)(?=\.)|(?=@)")
+
+
+def no_links(text: object) -> str:
+    """Text that Markdown cannot turn into a link (bare URLs, www., e-mail), shown the same."""
+    return _AUTOLINK.sub(_WORD_JOINER, str(text))
+
+
 def safe_text(value: object) -> str:
-    """Text from data (titles, campaign names) shown as typed: inert as Markdown and as HTML."""
+    """Text from data (titles, campaign names) shown as typed: inert as Markdown and as HTML, never a link."""
     text = _MARKDOWN_INLINE.sub(r"\\\1", html.escape(str(value), quote=False))
-    return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return no_links(_MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text))
 
 
 def frame(df: pd.DataFrame, **kwargs: object) -> None:
