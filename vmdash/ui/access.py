@@ -21,6 +21,7 @@ from vmdash.ui.common import safe_text
 _ROLE = "_vmdash_role"
 _KEY_INPUT = "_analyst_key"
 _KEY_REFUSED = "_analyst_key_refused"
+_KEY_REFUSED_WHY = "_analyst_key_refused_why"
 _ATTEMPTS_ID = "_vmdash_attempts_session"
 
 
@@ -75,14 +76,15 @@ def _attempts_session() -> str:
 def _check_key() -> None:
     given = st.session_state.get(_KEY_INPUT) or ""
     st.session_state[_KEY_INPUT] = ""
+    st.session_state[_KEY_REFUSED] = bool(given)
+    st.session_state[_KEY_REFUSED_WHY] = "That is not the analyst key."
     if not given:
-        st.session_state[_KEY_REFUSED] = False
         return
     session, address = _attempts_session(), _client_address()
     wait = roles.KEY_ATTEMPTS.retry_after(session, address)
     if wait:
         # Not even compared: a lockout must not tell a right guess from a wrong one.
-        st.session_state[_KEY_REFUSED] = f"Too many wrong keys: try again in {_minutes(wait)}."
+        st.session_state[_KEY_REFUSED_WHY] = f"Too many wrong keys: try again in {_minutes(wait)}."
         return
     if roles.key_grants_analyst(given, config()):
         roles.KEY_ATTEMPTS.succeeded(session)
@@ -90,11 +92,10 @@ def _check_key() -> None:
         st.session_state[_KEY_REFUSED] = False
     else:
         locked = roles.KEY_ATTEMPTS.failed(session, address)
-        st.session_state[_KEY_REFUSED] = (
-            f"That is not the analyst key. Too many wrong keys: try again in {_minutes(locked)}."
-            if locked
-            else "That is not the analyst key."
-        )
+        if locked:
+            st.session_state[_KEY_REFUSED_WHY] = (
+                f"That is not the analyst key. Too many wrong keys: try again in {_minutes(locked)}."
+            )
 
 
 def _minutes(seconds: float) -> str:
@@ -131,9 +132,8 @@ def access_panel() -> str:
                         on_change=_check_key,
                         help="Analysts can upload exports, map columns and undo imports.",
                     )
-                    refused = st.session_state.get(_KEY_REFUSED)
-                    if refused:
-                        st.error(refused if isinstance(refused, str) else "That is not the analyst key.")
+                    if st.session_state.get(_KEY_REFUSED):
+                        st.error(st.session_state.get(_KEY_REFUSED_WHY) or "That is not the analyst key.")
         else:
             st.caption("Read-only: set an analyst key on the server to enable uploads (see README).")
     return current

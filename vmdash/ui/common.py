@@ -290,10 +290,10 @@ _MARKDOWN_LINE_START = re.compile(r"(?m)^(\s*\d*)([#+=.)-])")
 
 # GitHub-flavoured Markdown links bare URLs ('https://…', 'www.…') and e-mail addresses, and
 # does so after backslash escapes are resolved: only a character between the pieces breaks
-# the pattern. A word joiner is invisible and keeps the text on one line. After every colon
-# one too: 'mailto:' and Streamlit's ':red[…]' / ':material/…:' directives start that way.
+# the pattern. A word joiner is invisible and keeps the text on one line. After a letter and a
+# colon one too, whatever follows: 'mailto:', 'xmpp:' (times such as 0:30 stay as they are).
 _WORD_JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(?i)(?<=:)(?=\S)|(?<=www)(?=\.)|(?=@)")
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z]:)(?=\S)|(?<=www)(?=\.)|(?=@)")
 
 
 def no_links(text: object) -> str:
