@@ -422,3 +422,20 @@ def test_no_server_path_in_a_reader_error(tmp_path):
         guard.expand(path, "old.xls", tmp_path)
     text = str(caught.value)
     assert str(tmp_path) not in text and "\n" not in text, text
+
+
+def test_a_base_exception_in_the_parent_is_one_line_too(tmp_path, monkeypatch):
+    # calamine's PanicException derives from BaseException: were anything in the parent to
+    # raise one, the upload page's `except VmdashError` must still get a refusal.
+    class PanicException(BaseException):
+        pass
+
+    def panic(path, name):
+        raise PanicException("TimeDelta::milliseconds out of bounds")
+
+    monkeypatch.setattr(sheets, "check_extent", panic)
+    path = tmp_path / "table.xlsx"
+    path.write_bytes(xlsx_bytes())
+    with pytest.raises(ImportRejected) as caught:
+        guard.expand(path, "table.xlsx", tmp_path)
+    assert str(caught.value) == "table.xlsx: the Excel file cannot be read (PanicException)"

@@ -53,11 +53,19 @@ def sheet_seconds() -> float:
 
 def sheet_to_csv(path: Path, name: str, workdir: Path, context: dict[str, str] | None = None) -> Part:
     """Read the first sheet of a workbook in a bounded child process and write it as UTF-8 CSV."""
+    from vmdash.errors import ImportRejected
     from vmdash.ingest.guard import Part, context_from_name
 
-    check_extent(path, name)
     target = workdir / f"{path.stem}_sheet.csv"
-    _read_in_child(path, target, name)
+    try:
+        check_extent(path, name)
+        _read_in_child(path, target, name)
+    except ImportRejected:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # e.g. a PanicException, which `except Exception` misses
+        raise ImportRejected(name, f"the Excel file cannot be read ({type(exc).__name__})") from None
     return Part(target, name, "Excel workbook", context or context_from_name(name))
 
 
