@@ -97,3 +97,27 @@ def test_axis_titles_and_labels_survive():
     for m in metrics.METRICS:
         assert charts.metric_axis_title(m, "EUR")
     assert model.MEASURE_NAMES
+
+
+def _cards_script() -> None:
+    import dataclasses
+    import math
+
+    from vmdash import metrics
+    from vmdash.queries import KpiValue
+    from vmdash.ui.common import kpi_cards
+
+    names = [f.name for f in dataclasses.fields(KpiValue)]
+    values = {}
+    for i, v in enumerate([math.inf, math.nan, -math.inf, 1e308]):
+        kw = dict.fromkeys(names)
+        kw.update(metric=metrics.METRICS[i], value=v, previous=1.0 if i % 2 else v, coverage=v)
+        values[str(i)] = KpiValue(**kw)
+    kpi_cards(values, "EUR", columns=4)
+
+
+def test_kpi_cards_survive_non_finite_values_changes_and_coverage():
+    app = AppTest.from_function(_cards_script, default_timeout=60).run()
+    assert not app.exception, [e.value[:500] for e in app.exception]
+    shown = [m.value for m in app.metric]
+    assert len(shown) == 4 and "not reported" in shown and "∞" in shown

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 import tempfile
 import time
@@ -204,10 +205,10 @@ def kpi_cards(values: dict[str, KpiValue], currency: str | None = None, columns:
     for i, kv in enumerate(values.values()):
         m = kv.metric
         help_text = m.help()
-        if kv.coverage is not None and kv.coverage < 0.999:
+        if kv.coverage is not None and math.isfinite(kv.coverage) and kv.coverage < 0.999:
             help_text += f" Based on {kv.coverage:.0%} of the data: the rest does not report {m.numerator}."
         delta = None
-        if kv.change is not None:
+        if kv.change is not None and math.isfinite(kv.change):
             delta = f"{kv.change:+.1%} vs previous period"
         with cols[i % columns]:
             st.metric(
