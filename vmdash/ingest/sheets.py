@@ -23,6 +23,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,8 +74,12 @@ def sheet_to_csv(path: Path, name: str, workdir: Path, context: dict[str, str] |
 
 _NS = rb"(?:[A-Za-z_][\w.-]*:)?"
 _DIMENSION = re.compile(rb"<" + _NS + rb"dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']{0,64})[\"']")
-_CELL = re.compile(rb"<" + _NS + rb"c\b[^>]*?\sr\s*=\s*[\"']\$?([A-Za-z]{1,8})\$?(\d{1,15})[\"']")
-_ROW = re.compile(rb"<" + _NS + rb"row\b[^>]*?\sr\s*=\s*[\"'](\d{1,15})[\"']")
+# Only a cell's `r` holds letters then digits (`ref=`, `sqref=` are other names); only a row's
+# holds digits alone. A literal start keeps each pass fast (a sheet has millions of cells); a
+# reference written some other way gets past this check only to meet the child's limits.
+_CELL_COLUMN = re.compile(rb" r=[\"']\$?([A-Za-z]{1,8})\$?\d")
+_CELL_ROW = re.compile(rb" r=[\"']\$?[A-Za-z]{1,8}\$?(\d{1,15})[\"']")
+_ROW = re.compile(rb" r=[\"'](\d{1,15})[\"']")
 _SST = re.compile(rb"<" + _NS + rb"sst\b([^>]*)>")
 _COUNT = re.compile(rb"\b(?:count|uniqueCount)\s*=\s*[\"'](\d{1,20})[\"']")
 _REF = re.compile(r"^\$?([A-Za-z]{1,8})\$?(\d{1,15})$")
@@ -128,8 +133,8 @@ def _too_many(name: str, rows: int, columns: int, what: str) -> None:
         )
 
 
-def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, tag: re.Pattern[bytes]):
-    """Yield every match of `tag` in a member, streamed, its output bounded like an upload."""
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
+    """A member's XML in pieces that end at a tag's end, streamed, its output bounded like an upload."""
     from vmdash.ingest.guard import max_file_bytes
 
     cap = max_file_bytes()
@@ -143,44 +148,42 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, tag: re.Pattern
                     _refuse(name, f"the workbook part {info.filename!r} expands beyond {cap // MB:,} MB; refused")
                 buffer = carry + chunk
                 cut = buffer.rfind(b">") + 1
-                yield from tag.finditer(buffer, 0, cut)
-                carry = buffer[cut:]
-                if len(carry) > _MAX_TAG:
-                    carry = carry[-_MAX_TAG:]
+                yield buffer[:cut]
+                carry = buffer[cut:][-_MAX_TAG:]
     except _DAMAGED:
         # A damaged or password-protected part: the reader says so in its own words.
         return
 
 
 _DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError, OSError)
-_WORKSHEET = re.compile(_DIMENSION.pattern + rb"|" + _CELL.pattern + rb"|" + _ROW.pattern)
 
 
 def _check_worksheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
     max_row = max_column = 0
-    for m in _scan(zf, info, name, _WORKSHEET):
-        dimension, letters, cell_row, row = m.group(1), m.group(2), m.group(3), m.group(4)
-        if dimension is not None:
-            end = dimension.decode("ascii", "replace").split(":")[-1]
-            ref = _REF.match(end)
+    for text in _chunks(zf, info, name):
+        for dimension in _DIMENSION.findall(text) if b"dimension" in text else ():
+            ref = _REF.match(dimension.decode("ascii", "replace").split(":")[-1])
             if ref:
                 _too_many(name, int(ref.group(2)), column_number(ref.group(1)), "declares")
-        elif letters is not None:
-            max_row = max(max_row, int(cell_row))
-            max_column = max(max_column, column_number(letters.decode("ascii")))
-        elif row is not None:
-            max_row = max(max_row, int(row))
+        columns = set(_CELL_COLUMN.findall(text))
+        if columns:
+            max_column = max(max_column, *(column_number(c.decode("ascii")) for c in columns))
+        rows = set(_CELL_ROW.findall(text)) | set(_ROW.findall(text))
+        if rows:
+            max_row = max(max_row, *map(int, rows))
         if max_column > _EXCEL_COLUMNS:
             _refuse(
                 name, f"the sheet places a cell in column {max_column:,}, beyond Excel's last column (XFD); refused"
             )
-        if max_row * max(max_column, 1) > max_sheet_cells():
-            _too_many(name, max_row, max(max_column, 1), "reaches")
+        _too_many(name, max_row, max(max_column, 1), "reaches")
 
 
 def _check_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
-    for m in _scan(zf, info, name, _SST):
-        counts = [int(c) for c in _COUNT.findall(m.group(1))]
+    for text in _chunks(zf, info, name):
+        tag = _SST.search(text)
+        if tag is None:
+            continue
+        counts = [int(c) for c in _COUNT.findall(tag.group(1))]
         cap = max_sheet_cells()
         if counts and max(counts) > cap:
             _refuse(
@@ -188,7 +191,7 @@ def _check_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str)
                 f"the workbook declares {max(counts):,} shared strings, over the {cap:,}-cell limit; "
                 "save the sheet again with only its table",
             )
-        return  # one <sst> per workbook
+        return  # one <sst> per workbook, at its start
 
 
 def _check_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
@@ -196,7 +199,7 @@ def _check_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
     # rows and cells repeated to the sheet's edge, which are no content and are fine.
     row = column = row_repeat = 0
     max_row = max_column = 0
-    for m in _scan(zf, info, name, _ODS_TAG):
+    for m in (m for text in _chunks(zf, info, name) for m in _ODS_TAG.finditer(text)):
         closing, kind, attrs, empty = m.group(1), m.group(2), m.group(3), m.group(4)
         if kind == b"table":
             if not closing:
