@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -16,13 +17,50 @@ from vmdash.errors import VmdashError
 from vmdash.ingest import Options, Upload, import_files, undo
 from vmdash.store import Store, default_db_path
 
+# Control characters from file names and data: a newline forges an extra "error:" line, a
+# carriage return overwrites one, ESC / CSI (C1) sequences clear or repaint the terminal, and
+# bidi overrides reorder what is read. Every line the CLI prints goes through escaped().
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escaped(text: object) -> str:
+    """Text with every control character shown as an escape (\\n, \\x1b, \\u202e), so it prints as one inert line."""
+
+    def escape(m: re.Match[str]) -> str:
+        ch = m.group()
+        if ch in _NAMED:
+            return _NAMED[ch]
+        return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+    return _CONTROL.sub(escape, str(text))
+
+
+def say(text: object = "", *, err: bool = False, lines: bool = False) -> None:
+    """Print for a terminal: one line, control characters escaped; `lines=True` keeps a block's own line breaks."""
+    parts = str(text).split("\n") if lines else [str(text)]
+    print("\n".join(escaped(part) for part in parts), file=sys.stderr if err else sys.stdout)
+
+
+def _json_safe(text: str) -> str:
+    # json.dumps escapes C0 characters itself (its own line breaks are the layout); DEL, C1 and
+    # bidi characters it leaves raw.
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors quote the arguments given: escaped like everything else."""
+
+    def _print_message(self, message: str, file: object = None) -> None:
+        if message:
+            print("\n".join(escaped(line) for line in message.rstrip("\n").split("\n")), file=file or sys.stderr)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also read by the docs test)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m vmdash", description="Video marketing results from platform exports."
-    )
-    common = argparse.ArgumentParser(add_help=False)
+    parser = _Parser(prog="python -m vmdash", description="Video marketing results from platform exports.")
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         default=None,
@@ -70,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](store, args)
     except VmdashError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", err=True)
         return 1
     finally:
         store.close()
@@ -79,12 +117,12 @@ def main(argv: list[str] | None = None) -> int:
 def _import(store: Store, args: argparse.Namespace) -> int:
     missing = [f for f in args.files if not f.is_file()]
     if missing:
-        print(f"error: {missing[0]}: no such file", file=sys.stderr)
+        say(f"error: {missing[0]}: no such file", err=True)
         return 1
     options = Options(channel=args.channel, objective=args.objective, year=args.year)
     reports = import_files(store, [Upload(f, f.name) for f in args.files], options)
     for report in reports:
-        print(report.summary_line())
+        say(report.summary_line())
     return 0
 
 
@@ -93,9 +131,9 @@ def _summary(store: Store, args: argparse.Namespace) -> int:
     if args.by == "import":
         frame = frame.rename(columns={"import_id": "import"})
     if args.json:
-        print(json.dumps(_records(frame), indent=2, ensure_ascii=False))
+        say(_json_safe(json.dumps(_records(frame), indent=2, ensure_ascii=False)), lines=True)
     else:
-        print(_table(frame))
+        say(_table(frame), lines=True)
     return 0
 
 
@@ -119,6 +157,10 @@ def _plain(value: object) -> object:
 
 
 def _table(frame: pd.DataFrame) -> str:
+    # Escaped cell by cell first: the table's own line breaks are kept, the data's are not.
+    frame = frame.map(lambda v: escaped(v) if isinstance(v, str) else v)
+    frame.columns = [escaped(c) for c in frame.columns]
+    frame.index = [escaped(i) if isinstance(i, str) else i for i in frame.index]
     shown = frame.T if len(frame) <= 12 else frame
     with pd.option_context("display.max_rows", 200, "display.max_columns", 50, "display.width", 160):
         return shown.to_string(na_rep="—")
@@ -127,10 +169,10 @@ def _table(frame: pd.DataFrame) -> str:
 def _imports(store: Store, args: argparse.Namespace) -> int:
     frame = queries.imports(store)
     if frame.empty:
-        print("no imports yet; `python -m vmdash import FILE` or `python -m vmdash demo`")
+        say("no imports yet; `python -m vmdash import FILE` or `python -m vmdash demo`")
         return 0
     for row in frame.itertuples():
-        print(
+        say(
             f"#{row.import_id:<4} {row.status:<7} {row.imported_at:%Y-%m-%d %H:%M}  {row.file_name}  "
             f"[{row.source_format}, {row.locale}]  read {row.rows_read}, loaded {row.rows_loaded}, "
             f"rejected {row.rows_rejected}, replaced {row.rows_replaced}"
@@ -140,7 +182,7 @@ def _imports(store: Store, args: argparse.Namespace) -> int:
 
 def _undo(store: Store, args: argparse.Namespace) -> int:
     result = undo(store, args.import_id)
-    print(
+    say(
         f"import #{args.import_id} undone: {result['removed']} rows removed, {result['restored']} earlier rows restored"
     )
     return 0
@@ -149,7 +191,7 @@ def _undo(store: Store, args: argparse.Namespace) -> int:
 def _demo(store: Store, args: argparse.Namespace) -> int:
     reports = demo.load_synthetic(store, args.rows) if args.rows else demo.load_samples(store)
     for report in reports:
-        print(report.summary_line())
+        say(report.summary_line())
     return 0
 
 

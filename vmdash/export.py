@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from typing import Any
 
@@ -10,25 +11,40 @@ import vl_convert
 
 from vmdash import charts
 
-# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
-_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+# OWASP's CSV injection guidance: a cell starting with one of these is run as a formula (or a
+# DDE command, '|') by Excel, LibreOffice or Sheets, also after leading spaces some of them
+# trim; full-width and other compatibility forms ('＝', '﹢') count, as East Asian Excel reads
+# them so. A separator inside a cell starts a new cell when a spreadsheet splits on it
+# (French Excel splits on ';', whatever the quoting says), so a formula after one counts too.
+# Every character NFKC folds onto '=', '+', '-', '@', '|' and onto ',', ';' (the BMP, listed
+# once here; tests/unit/test_export_injection.py recomputes them).
+FORMULA_FORMS = "\u207a\u207c\u208a\u208c\ufb29\ufe62\ufe63\ufe66\ufe6b\uff0b\uff0d\uff1d\uff20\uff5c"
+SEPARATOR_FORMS = "\u037e\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b"
+_FORMULA = re.escape("=+-@|\u2212" + FORMULA_FORMS)
+_SEPARATOR = re.escape(",;|\t" + SEPARATOR_FORMS)
+_FORMULA_START = re.compile(r"^(?:[\t\r\n]|[\s\u3000]*[" + _FORMULA + "])")
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([" + _SEPARATOR + r"])([\s\u3000\"']*[" + _FORMULA + "])")
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
+    """Make a text cell inert: an apostrophe before it, and after any separator a formula follows."""
+    if not isinstance(value, str) or not value:
+        return value
+    split_safe = _FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", value)
+    if split_safe != value or _FORMULA_START.match(value):
+        return "'" + split_safe
     return value
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV (with BOM, so Excel reads accents) and text cells neutralised."""
+    """The frame as UTF-8 CSV (with BOM, so Excel reads accents), text cells neutralised and quoted."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
     safe.columns = [neutralise(str(c)) for c in safe.columns]
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # Text quoted: a reader splitting on ',' keeps a cell's commas, quotes and line breaks inside it.
+    return safe.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def _spec(chart: Any) -> dict:

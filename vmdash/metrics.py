@@ -425,25 +425,43 @@ def get(name: str) -> Metric:
 
 
 def format_value(value: float | None, fmt: str, currency: str | None = None) -> str:
-    """Render a number in one of the registry formats; None or NaN reads 'not reported'."""
+    """Render a number in one of the registry formats; None or NaN reads 'not reported', ±inf '∞'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "not reported"
+    value = float(value)
+    if math.isinf(value):
+        # A sum past the largest double (imports refuse such values; older databases may hold them).
+        return "-∞" if value < 0 else "∞"
     if fmt == "pct":
-        return f"{value * 100:.1f} %"
+        return _huge(value * 100, " %") or f"{value * 100:.1f} %"
     if fmt == "money":
         symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency or "", currency or "")
-        return f"{value:,.2f} {symbol}".strip()
+        return (_huge(value, f" {symbol}") or f"{value:,.2f} {symbol}").strip()
     if fmt == "seconds":
+        if abs(value) >= _HUGE:
+            return _huge(value, " s")
         total = int(round(value))
         minutes, seconds = divmod(total, 60)
         return f"{minutes}:{seconds:02d}" if minutes else f"{value:.1f} s"
     if fmt == "ratio":
-        return f"{value:.2f}×"
+        return _huge(value, "×") or f"{value:.2f}×"
     return compact_number(value)
+
+
+# Past a trillion, digits stop meaning anything on a card: scientific notation keeps it short.
+_HUGE = 1e12
+
+
+def _huge(value: float, suffix: str) -> str:
+    return f"{value:.3g}{suffix}" if abs(value) >= _HUGE else ""
 
 
 def compact_number(value: float) -> str:
     """1234567 -> '1.23 M'; small numbers keep their digits."""
+    if not math.isfinite(value):
+        return "not reported" if math.isnan(value) else ("-∞" if value < 0 else "∞")
+    if abs(value) >= _HUGE:
+        return f"{value:.3g}"
     sign = "-" if value < 0 else ""
     value = abs(value)
     for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):

@@ -176,8 +176,19 @@ def compare_variants(
     # Per-variant value and interval, at the plain 95 % level (the intervals describe each variant).
     values_ci = []
     impossible = set()
+    overflowed = set()
     for rec in totals.itertuples():
         k, n = _num(rec.successes), _num(rec.trials)
+        if not (abs(k) < _MAX_TOTAL and abs(n) < _MAX_TOTAL):
+            # A sum that overflowed (or nearly): no interval or test means anything on it.
+            impossible.add(rec.variant)
+            overflowed.add(rec.variant)
+            values_ci.append((None, None, None))
+            warnings.append(
+                f"{labels[rec.variant]}'s totals are too large to compare (a sum of {metric.numerator} or "
+                f"{metric.denominator[0]} overflowed); check its imports."
+            )
+            continue
         if is_cost:
             r = stats.cost_per_result(k, n, LEVEL)  # numerator is spend, denominator conversions
         elif k > n:
@@ -187,7 +198,7 @@ def compare_variants(
             r = stats.rate(k, n, LEVEL)
         values_ci.append((r.value, r.low, r.high))
     totals[["value", "low", "high"]] = pd.DataFrame(values_ci, index=totals.index, columns=["value", "low", "high"])
-    for variant in impossible:
+    for variant in impossible - overflowed:
         warnings.append(
             f"{labels[variant]} reports more {metric.numerator} than {metric.denominator[0]} "
             f"(view-through results count too), so {metric.label} is not a share here: compare CPA instead."
@@ -210,6 +221,10 @@ def compare_variants(
             "(Bonferroni) so that one chance winner among several is not called a win."
         )
     return VariantReport(metric, unit, level, totals, tuple(findings), tuple(warnings))
+
+
+# Past this, counts and spend are no real campaign's (and statistics on them lose all precision).
+_MAX_TOTAL = 1e15
 
 
 def _money_format(currency: str | None) -> str:

@@ -19,7 +19,7 @@ from vmdash import export
         ("+33 1 23", "'+33 1 23"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
+        ("\t=1", "'\t'=1"),  # split on tabs, '=1' would be a cell of its own
         ("Spring campaign", "Spring campaign"),
         ("", ""),
         (12.5, 12.5),

@@ -7,7 +7,6 @@ UTF-8 text files that DuckDB can read, refusing what is unsafe or unreadable.
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
 import lzma
 import os
@@ -21,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from vmdash.errors import ImportRejected
 from vmdash.ingest import unwrap
+from vmdash.ingest.sheets import sheet_to_csv as _sheet_to_csv
 
 MB = 1024 * 1024
 
@@ -213,39 +213,6 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, name: str
         raise ImportRejected(
             name, f"the ZIP member {info.filename!r} {why}; download the export again or unzip it and upload the CSV"
         ) from None
-
-
-def _sheet_to_csv(path: Path, name: str, workdir: Path, context: dict[str, str] | None = None) -> Part:
-    """Read the first sheet of a workbook with calamine and write it as UTF-8 CSV."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types for every broken workbook
-        raise ImportRejected(name, f"the Excel file cannot be read ({str(exc)[:120]})") from None
-    target = workdir / f"{path.stem}_sheet.csv"
-    with target.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        for row in rows:
-            writer.writerow([_cell(v) for v in row])
-    return Part(target, name, "Excel workbook", context or context_from_name(name))
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        total = int(value.total_seconds())
-        return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
-    return str(value)
 
 
 def sniff_encoding(path: Path, name: str) -> str:

@@ -10,6 +10,7 @@ shown, logged or put in the URL.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 
 import streamlit as st
@@ -20,6 +21,8 @@ from vmdash.ui.common import safe_text
 _ROLE = "_vmdash_role"
 _KEY_INPUT = "_analyst_key"
 _KEY_REFUSED = "_analyst_key_refused"
+_KEY_REFUSED_WHY = "_analyst_key_refused_why"
+_ATTEMPTS_ID = "_vmdash_attempts_session"
 
 
 def _secrets(section: str) -> Mapping[str, object] | None:
@@ -54,14 +57,50 @@ def require_analyst(action: str) -> None:
     roles.require_analyst(role(), action)
 
 
+def _client_address() -> str:
+    # The peer the server sees (a proxy's, behind one): a forwarded-for header is the client's
+    # to write, so counting by it would let each guess claim a new address.
+    try:
+        address = st.context.ip_address
+    except Exception:  # no request context (bare script runs)
+        address = None
+    return address if isinstance(address, str) and address else "unknown"
+
+
+def _attempts_session() -> str:
+    if _ATTEMPTS_ID not in st.session_state:
+        st.session_state[_ATTEMPTS_ID] = secrets.token_hex(6)
+    return st.session_state[_ATTEMPTS_ID]
+
+
 def _check_key() -> None:
     given = st.session_state.get(_KEY_INPUT) or ""
     st.session_state[_KEY_INPUT] = ""
+    st.session_state[_KEY_REFUSED] = bool(given)
+    st.session_state[_KEY_REFUSED_WHY] = "That is not the analyst key."
+    if not given:
+        return
+    session, address = _attempts_session(), _client_address()
+    wait = roles.KEY_ATTEMPTS.retry_after(session, address)
+    if wait:
+        # Not even compared: a lockout must not tell a right guess from a wrong one.
+        st.session_state[_KEY_REFUSED_WHY] = f"Too many wrong keys: try again in {_minutes(wait)}."
+        return
     if roles.key_grants_analyst(given, config()):
+        roles.KEY_ATTEMPTS.succeeded(session)
         st.session_state[_ROLE] = roles.ANALYST
         st.session_state[_KEY_REFUSED] = False
     else:
-        st.session_state[_KEY_REFUSED] = bool(given)
+        locked = roles.KEY_ATTEMPTS.failed(session, address)
+        if locked:
+            st.session_state[_KEY_REFUSED_WHY] = (
+                f"That is not the analyst key. Too many wrong keys: try again in {_minutes(locked)}."
+            )
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
 
 
 def _sign_out() -> None:
@@ -94,7 +133,7 @@ def access_panel() -> str:
                         help="Analysts can upload exports, map columns and undo imports.",
                     )
                     if st.session_state.get(_KEY_REFUSED):
-                        st.error("That is not the analyst key.")
+                        st.error(st.session_state.get(_KEY_REFUSED_WHY) or "That is not the analyst key.")
         else:
             st.caption("Read-only: set an analyst key on the server to enable uploads (see README).")
     return current

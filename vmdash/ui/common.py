@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import altair as alt
@@ -18,6 +22,7 @@ import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock
 
 from vmdash import charts, demo, export, metrics, model, queries
+from vmdash.errors import DatabaseBusy
 from vmdash.filters import FilterState
 from vmdash.ingest.pipeline import file_hash
 from vmdash.queries import KpiValue
@@ -28,15 +33,73 @@ from vmdash.store import Store, default_db_path
 charts.share_altair_lock(_altair_globals_lock)
 
 
+# How long a query waits for a database file another process holds (a command-line import)
+# before the page says so, and how often that page then checks whether the file is free.
+BUSY_WAIT_S = 5.0
+BUSY_RETRY_S = 3.0
+_BUSY_SHOWN = "_vmdash_busy_shown"
+BUSY_TEXT = (
+    "The database is busy: another vmdash process (an import from the command line?) is writing to it. "
+    "This page loads by itself as soon as it is free; nothing you asked for was written."
+)
+
+
+class _AppStore(Store):
+    """The app's Store: a locked database file shows a retrying message, never an exception box."""
+
+    _busy_seen = 0.0  # when a query last found the file locked (monotonic seconds)
+
+    @contextmanager
+    def connect(self) -> Iterator[object]:
+        """Hold the connection; when the file stays locked, end the page with the retrying message."""
+        if time.monotonic() - self._busy_seen < BUSY_RETRY_S:
+            _busy_page(self)  # found locked a moment ago: say so at once rather than wait again
+        try:
+            with super().connect() as con:
+                yield con
+        except DatabaseBusy:
+            self._busy_seen = time.monotonic()
+            _busy_page(self)
+
+    def free(self) -> bool:
+        """True when the database file can be opened again (waits up to the busy timeout)."""
+        try:
+            with Store.connect(self):
+                pass
+        except DatabaseBusy:
+            self._busy_seen = time.monotonic()
+            return False
+        self._busy_seen = 0.0
+        return True
+
+
+def _busy_page(s: _AppStore) -> None:
+    if not st.session_state.get(_BUSY_SHOWN):
+        st.session_state[_BUSY_SHOWN] = True
+        st.warning(BUSY_TEXT, icon=":material/hourglass_top:")
+        _wait_for_database(s)
+    st.stop()
+
+
+@st.fragment(run_every=BUSY_RETRY_S)
+def _wait_for_database(s: _AppStore) -> None:
+    # Drawn with the message just after a failed wait: only the timed reruns look again.
+    if time.monotonic() - s._busy_seen > 1.0 and s.free():
+        st.rerun(scope="app")
+    st.caption(f"Still busy at {dt.datetime.now():%H:%M:%S}; checking again every {BUSY_RETRY_S:.0f} s.")
+
+
 @st.cache_resource(show_spinner=False)
 def _shared_store(path: str) -> Store:
     # One Store per process: it serialises sessions' queries on one connection under a
     # lock and lets go of the file when idle, so the CLI can import while the app runs.
-    return Store(path, idle_release_s=1.0)
+    return _AppStore(path, idle_release_s=1.0, busy_timeout_s=BUSY_WAIT_S)
 
 
 def store() -> Store:
     """The process-wide store for the configured database."""
+    # Called first by app.py and by each page, before any query of this run.
+    st.session_state[_BUSY_SHOWN] = False
     return _shared_store(str(default_db_path()))
 
 
@@ -142,10 +205,10 @@ def kpi_cards(values: dict[str, KpiValue], currency: str | None = None, columns:
     for i, kv in enumerate(values.values()):
         m = kv.metric
         help_text = m.help()
-        if kv.coverage is not None and kv.coverage < 0.999:
+        if kv.coverage is not None and math.isfinite(kv.coverage) and kv.coverage < 0.999:
             help_text += f" Based on {kv.coverage:.0%} of the data: the rest does not report {m.numerator}."
         delta = None
-        if kv.change is not None:
+        if kv.change is not None and math.isfinite(kv.change):
             delta = f"{kv.change:+.1%} vs previous period"
         with cols[i % columns]:
             st.metric(
@@ -226,10 +289,23 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]()$~|])")
 _MARKDOWN_LINE_START = re.compile(r"(?m)^(\s*\d*)([#+=.)-])")
 
 
+# GitHub-flavoured Markdown links bare URLs ('https://…', 'www.…') and e-mail addresses, and
+# does so after backslash escapes are resolved: only a character between the pieces breaks
+# the pattern. A word joiner is invisible and keeps the text on one line. After a letter and a
+# colon one too, whatever follows: 'mailto:', 'xmpp:' (times such as 0:30 stay as they are).
+_WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z]:)(?=\S)|(?<=www)(?=\.)|(?=@)")
+
+
+def no_links(text: object) -> str:
+    """Text that Markdown cannot turn into a link (bare URLs, www., e-mail), shown the same."""
+    return _AUTOLINK.sub(_WORD_JOINER, str(text))
+
+
 def safe_text(value: object) -> str:
-    """Text from data (titles, campaign names) shown as typed: inert as Markdown and as HTML."""
+    """Text from data (titles, campaign names) shown as typed: inert as Markdown and as HTML, never a link."""
     text = _MARKDOWN_INLINE.sub(r"\\\1", html.escape(str(value), quote=False))
-    return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return no_links(_MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text))
 
 
 def frame(df: pd.DataFrame, **kwargs: object) -> None:

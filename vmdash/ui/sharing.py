@@ -8,6 +8,7 @@ from vmdash import queries, roles, share, views
 from vmdash.errors import VmdashError
 from vmdash.store import Store
 from vmdash.ui.access import role
+from vmdash.ui.common import no_links, safe_text
 
 _OPENED = "_link_as_opened"
 
@@ -42,7 +43,7 @@ def link_notes(box: st.delta_generator.DeltaGenerator) -> None:
     st.session_state[_OPENED] = {}
     st.session_state["_link_notes"] = notes
     for note in notes:
-        box.warning(note, icon=":material/link_off:")
+        box.warning(no_links(note), icon=":material/link_off:")
 
 
 def _relative_link(page_path: str) -> str:
@@ -69,7 +70,7 @@ def share_panel(s: Store, page_path: str) -> None:
         saved = views.saved_views(s)
         if saved:
             st.markdown("**Saved views**")
-            st.markdown("\n".join(f"- [{share.shown(v.name)}](./{v.link})" for v in saved))
+            st.markdown("\n".join(f"- [{no_links(share.shown(v.name))}](./{v.link})" for v in saved))
         if role() == roles.ANALYST:
             with st.expander("Save this view", icon=":material/bookmark_add:"):
                 name = st.text_input("Name", max_chars=views.MAX_NAME, key="_view_name")
@@ -77,9 +78,9 @@ def share_panel(s: Store, page_path: str) -> None:
                     try:
                         saved_view = views.save_view(s, role(), name, link)
                     except VmdashError as exc:
-                        st.error(str(exc))
+                        st.error(safe_text(exc))
                     else:
-                        st.success(f"Saved “{share.shown(saved_view.name)}”.")
+                        st.success(f"Saved “{no_links(share.shown(saved_view.name))}”.")
                 if saved:
                     gone = st.selectbox("Delete a saved view", [v.name for v in saved], index=None, key="_view_del")
                     if gone and st.button("Delete", key="_delete_view"):

@@ -15,7 +15,7 @@ from vmdash.ingest.pipeline import Flag, Rejection, StagedPart, file_hash
 from vmdash.ingest.spec import normalise_header
 from vmdash.store import Store
 from vmdash.ui.access import require_analyst, role
-from vmdash.ui.common import frame
+from vmdash.ui.common import frame, safe_text
 
 MAX_UPLOAD_MB = 1024
 
@@ -34,21 +34,21 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
         uploads = [_save_upload(f, Path(tmp)) for f in files]
         ready = []
         for upload in uploads:
-            with st.expander(f"{upload.name}", expanded=True):
+            with st.expander(safe_text(upload.name), expanded=True):
                 try:
                     report, frames = preview(s, upload, options)
                 except UnknownFormat as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(safe_text(exc), icon=":material/error:")
                     _mapping_editor(s, upload, Path(tmp))
                     continue
                 except VmdashError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(safe_text(exc), icon=":material/error:")
                     continue
                 if report.duplicate_of is not None:
                     st.info(f"Already imported as #{report.duplicate_of}; importing it again changes nothing.")
-                st.success(report.detection_text(), icon=":material/check_circle:")
+                st.success(safe_text(report.detection_text()), icon=":material/check_circle:")
                 for part, df in zip(report.parts, frames, strict=True):
-                    st.caption(_part_caption(part))
+                    st.caption(safe_text(_part_caption(part)))
                     frame(df)
                     if part.rejections:
                         st.caption(f"Rows not loaded (the first {len(part.rejections)}, by line of the file):")
@@ -74,7 +74,7 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
         if st.session_state.get("last_import_key") == key:
             # Shown from session state: the page is redrawn once the import lands.
             for line in st.session_state.get("last_import_lines", []):
-                st.success(line)
+                st.success(safe_text(line))
             st.success("These files are imported.")
             return
         if st.button(f"Import {len(ready)} file(s)", type="primary"):
@@ -84,13 +84,13 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                 reports = import_files(s, ready, options, progress=lambda done, step: bar.progress(done, text=step))
             except VmdashError as exc:
                 bar.empty()
-                st.error(f"Nothing was imported: {exc}", icon=":material/error:")
+                st.error(f"Nothing was imported: {safe_text(exc)}", icon=":material/error:")
                 return
             bar.empty()
             st.session_state["last_import_key"] = key
             st.session_state["last_import_lines"] = [report.summary_line() for report in reports]
             for line in st.session_state["last_import_lines"]:
-                st.success(line)
+                st.success(safe_text(line))
 
 
 def _flags(flags: list[Flag]) -> pd.DataFrame:
@@ -142,7 +142,7 @@ def _mapping_editor(s: Store, upload: Upload, workdir: Path) -> None:
             require_analyst("save column mappings")
             mapping.save(s, role(), headers, mapping.ColumnMapping(name, platform, columns))
         except VmdashError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(safe_text(exc), icon=":material/error:")
             return
         st.rerun()
 
@@ -170,7 +170,7 @@ def objective_rules_editor(s: Store) -> None:
             require_analyst("edit objective rules")
             saved = rules.save_objective_rules(s, role(), list(edited.itertuples(index=False, name=None)))
         except VmdashError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(safe_text(exc), icon=":material/error:")
             return
         st.success(f"{len(saved)} rule(s) saved.")
 
@@ -216,7 +216,7 @@ def import_history(s: Store) -> None:
             require_analyst("undo imports")
             result = undo(s, int(chosen))
         except VmdashError as exc:
-            st.error(str(exc))
+            st.error(safe_text(exc))
             return
         st.success(
             f"Import #{chosen} undone: {result['removed']} rows removed, {result['restored']} earlier rows restored."
