@@ -73,7 +73,8 @@ def test_sigkill_during_import_never_leaves_half_an_import(tmp_path, big_export,
         wait = rng.uniform(0.05, duration * 0.95)
         time.sleep(wait)
         finished = process.poll() is not None
-        os.kill(process.pid, signal.SIGKILL)  # harmless on one that has exited and not been waited for
+        if not finished:  # poll() reaped one that has exited: its pid is gone (or someone else's)
+            os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
         state = _fingerprint(db)  # opens, replays the WAL, reads every table
         assert state in (before, after), f"attempt {attempt}: partial import after SIGKILL"
