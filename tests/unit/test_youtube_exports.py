@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from vmdash import cli, metrics, queries
+from vmdash import cli, metrics, model, queries
 from vmdash import store as store_module
 from vmdash.ingest import Upload, import_files, preview
 from vmdash.store import SCHEMA_VERSION, Store
@@ -459,6 +459,12 @@ PREVIOUS_FACT_COLUMNS = [
     "source_row",
     "replaced_by",
 ]
+
+
+def test_the_last_migration_builds_the_models_columns():
+    # A model change needs a migration: the next one freezes these and adds its own.
+    assert store_module.LATEST_DIMENSIONS == model.DIMENSION_NAMES
+    assert store_module.LATEST_MEASURES == model.MEASURE_NAMES
 
 
 def _columns(s: Store) -> list[tuple]:

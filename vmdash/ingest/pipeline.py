@@ -1096,16 +1096,13 @@ def _merge_youtube_grains(tx: Any, report: ImportReport) -> None:
             cleared = ", ".join(f'"{m}" = NULL' for m in shared)
             tx.execute(f"UPDATE {chart.table} AS s SET {cleared} WHERE {_GOOD} AND {in_table}")
             left = " OR ".join(f's."{m}" IS NOT NULL' for m in chart_measures)
-            dropped += int(
-                tx.execute(f"DELETE FROM {chart.table} AS s WHERE {_GOOD} AND {in_table} AND NOT ({left})").fetchone()[
-                    0
-                ]
-            )
+            emptied = tx.execute(f"DELETE FROM {chart.table} AS s WHERE {_GOOD} AND {in_table} AND NOT ({left})")
+            dropped += int(emptied.fetchone()[0])
         if dropped:
             chart.loadable -= dropped
-            videos = ", ".join(p.part.display_name.split(" › ")[-1] for p in tables)
+            given_by = ", ".join(p.part.display_name.split(" › ")[-1] for p in tables)
             report.skipped.append(
-                (chart.part.display_name, f"{dropped} daily rows whose period totals {videos} already gives")
+                (chart.part.display_name, f"{dropped} daily rows whose period totals {given_by} already gives")
             )
 
 
