@@ -673,8 +673,11 @@ def _lenient(fld: Field) -> bool:
 
 
 def _identifies(fld: Field, fmt: Format) -> bool:
-    # A helper the position is derived from (the API's elapsed-time ratio) identifies a point too.
-    return fld.name in IDENTITY or (fld.name.startswith("_") and fld.name in fmt.derived.get("position_pct", ""))
+    # A helper an identity is derived from (a TikTok link's video id, a reporting period, the
+    # API's elapsed-time ratio) identifies the row too.
+    if fld.name in IDENTITY:
+        return True
+    return fld.name.startswith("_") and any(fld.name in fmt.derived.get(name, "") for name in IDENTITY)
 
 
 _KIND_WORDS = {
