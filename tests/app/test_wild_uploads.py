@@ -8,7 +8,6 @@ helpers, and a second press of Import changes nothing.
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pytest

@@ -6,6 +6,8 @@ the two differ, so the README can only list what detection really knows.
 
 from __future__ import annotations
 
+import re
+
 from vmdash.ingest import (
     generic,
     google_ads,
@@ -37,7 +39,7 @@ PLATFORMS = (
     ("Wistia", wistia.FORMATS),
     ("any", generic.FORMATS),
 )
-_LOADED = {"facts": "metrics", "retention": "retention curve", "skip": "recognised, not loaded"}
+_LOADED = {"facts": "metrics", "retention": "retention curve", "skip": "recognised, not loaded (the reason is named)"}
 
 
 def export_languages(fmt: Format) -> tuple[str, ...]:
@@ -53,13 +55,36 @@ def export_languages(fmt: Format) -> tuple[str, ...]:
 
 
 def rows() -> list[tuple[str, str, str, str]]:
-    """(platform, export, languages, loaded as) per recognised export."""
+    """(platform, export, languages, loaded as) per recognised export.
+
+    Layouts recognised only to be refused with their reason (a Studio metric that is an
+    average, another Studio tab) share one row per platform, so the table stays readable.
+    """
     out = []
     for platform, formats in PLATFORMS:
+        refused: dict[str, None] = {}
+        common: set[str] | None = None
         for fmt in formats:
-            names = ", ".join(languages.NAMES[code] for code in export_languages(fmt))
-            out.append((platform, fmt.label, names, _LOADED[fmt.target]))
+            codes = export_languages(fmt)
+            if fmt.target == "skip":
+                refused[_short(fmt.label)] = None
+                common = set(codes) if common is None else common & set(codes)
+                continue
+            out.append((platform, fmt.label, _names(codes), _LOADED[fmt.target]))
+        if refused:
+            names = _names(tuple(code for code in languages.NAMES if code in (common or {"en"})))
+            out.append((platform, "other layouts: " + "; ".join(refused), names, _LOADED["skip"]))
     return out
+
+
+def _names(codes: tuple[str, ...]) -> str:
+    return ", ".join(languages.NAMES[code] for code in codes)
+
+
+def _short(label: str) -> str:
+    # 'YouTube Studio (chart data of RPM)' and its table, totals and traffic-source twins are 'RPM'.
+    m = re.search(r"\((?:(?:table data|chart data|traffic source|totals) of )?(.+)\)$", label)
+    return m.group(1) if m else label
 
 
 def markdown() -> str:
