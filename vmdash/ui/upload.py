@@ -49,7 +49,7 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                 st.success(safe_text(report.detection_text()), icon=":material/check_circle:")
                 for part, df in zip(report.parts, frames, strict=True):
                     st.caption(safe_text(_part_caption(part)))
-                    frame(df)
+                    frame(_dated(df))
                     if part.rejections:
                         st.caption(f"Rows not loaded (the first {len(part.rejections)}, by line of the file):")
                         frame(_rejections(part.rejections))
@@ -179,10 +179,22 @@ def _rejections(rejections: list[Rejection]) -> pd.DataFrame:
     return pd.DataFrame([{"line": r.line, "why it was not loaded": r.reason} for r in rejections])
 
 
+def _dated(df: pd.DataFrame) -> pd.DataFrame:
+    # DATE columns arrive as timestamps: a preview shows the day the export gives, no midnight.
+    out = df.copy()
+    for name in ("date", "date_end", "published_at"):
+        if name in out.columns and pd.api.types.is_datetime64_any_dtype(out[name]):
+            out[name] = out[name].dt.date
+    return out
+
+
 def _part_caption(part: StagedPart) -> str:
     """Platform, layout, locale and what happens to the rows of one table of an upload."""
     fmt = part.detection.format
-    platform = model.PLATFORM_LABELS.get(fmt.platform or "", "platform per row")
+    # A layout that reads the platform per row (Meta's placements, Business Suite's post types)
+    # names no single one.
+    per_row = "platform" in fmt.derived or fmt.platform is None
+    platform = "platform per row" if per_row else model.PLATFORM_LABELS.get(fmt.platform, fmt.platform)
     skipped = f"{part.summary_rows} total row(s) and {part.trailer_rows} trailer row(s) skipped"
     return (
         f"{part.part.display_name}: {platform} · {fmt.label} · locale {part.detection.locale} — "
