@@ -160,3 +160,14 @@ def test_a_lake_connection_string_reaches_the_store_as_typed():
     target = "ducklake:postgres:postgresql://vmdash@db.internal:5432/catalog"
     args = build_parser().parse_args(["summary", "--json", "--db", target])
     assert args.db == target
+
+
+def test_readme_documents_every_import_flag():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [line] = [line for line in readme.splitlines() if line.startswith("| `python -m vmdash import FILE")]
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices["import"]
+    flags = [o for a in sub._actions for o in a.option_strings if o.startswith("--") and o not in ("--help", "--db")]
+    assert flags, "the import command lost its flags"
+    for flag in flags:
+        assert flag in line, flag
