@@ -268,6 +268,7 @@ def _as_utf8(path: Path, name: str, workdir: Path, context: dict[str, str]) -> P
     if encoding in ("utf-8", "utf-8-sig"):
         _check_last_line(path, name)
         # DuckDB reads UTF-8 (and skips its BOM) directly: no copy of a large file.
+        path = _one_newline(path, workdir)
         return Part(unwrap.unwrapped(path, workdir) or path, name, label, context)
     target = workdir / f"{path.stem}_utf8.csv"
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -280,7 +281,31 @@ def _as_utf8(path: Path, name: str, workdir: Path, context: dict[str, str]) -> P
         raise ImportRejected(
             name, f"the file's text encoding is broken ({label} expected, bad byte at offset {exc.start})"
         ) from None
+    target = _one_newline(target, workdir)
     return Part(unwrap.unwrapped(target, workdir) or target, name, label, context)
+
+
+def _one_newline(path: Path, workdir: Path) -> Path:
+    """The file with every CRLF as LF when its first megabyte mixes the two, else the file itself.
+
+    DuckDB settles on one line ending from its sample, and a file ending its rows in '\r\n\n'
+    (a tab export re-saved by a script) then fails its parser's state machine. Lines keep their numbers.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(MB)
+    crlf = head.count(b"\r\n")
+    if not crlf or crlf == head.count(b"\n"):
+        return path
+    target = workdir / f"{path.stem}_lf.csv"
+    with path.open("rb") as src, target.open("wb") as dst:
+        carry = b""
+        while chunk := src.read(MB):
+            chunk = carry + chunk
+            # A '\r' closing the chunk may open the next chunk's '\r\n'.
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            dst.write(chunk[: len(chunk) - len(carry)].replace(b"\r\n", b"\n"))
+        dst.write(carry)
+    return target
 
 
 def _check_last_line(path: Path, name: str) -> None:

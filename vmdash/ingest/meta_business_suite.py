@@ -24,6 +24,8 @@ POSTS = Format(
         Field("published_at", ("Publish time",), (), "date", required=True),
         Field("_permalink", ("Permalink",), (), "text"),
         Field("_post_type", ("Post type",), (), "text"),
+        # The row's day when the export is by day; 'Lifetime' (the usual) is the file name's period.
+        Field("_date", ("Date",), (), "date"),
         Field("views", ("Views",), (), "int", required=True),
         Field("reach", ("Reach",), (), "int"),
         Field("likes", ("Likes", "Reactions"), (), "int"),
@@ -41,13 +43,18 @@ POSTS = Format(
             "THEN 'instagram' ELSE 'facebook' END"
         ),
         "video_title": "coalesce(_title, left(_description, 200))",
+        "date": "_date",
+        "date_end": "_date",
     },
     keep=(
         f"NOT regexp_matches(lower(coalesce(_post_type, '')), '{_NOT_VIDEO}')",
         "_post_type",
         "posts that are not videos",
     ),
-    note="Organic posts for the period in the file name ('Lifetime' rows); images, carousels and links left out.",
+    note=(
+        "Organic posts for their own day, or the period in the file name ('Lifetime' rows); "
+        "images, carousels and links left out."
+    ),
 )
 
 DAILY_SERIES = Format(
@@ -62,6 +69,7 @@ DAILY_SERIES = Format(
     exact=True,
     title=r"^views?$|^vues$",
     derived={"date_end": "date"},
+    account=True,
     note="The account's daily views (a 'Views' title line above 'Date, Primary').",
 )
 

@@ -55,6 +55,13 @@ _NO_IDENTITY, _TOO_FEW_FIELDS = -1, -2
 _BIGINT_MAX = 2**63 - 1
 
 
+# Said of account-level series (no video): the Overview adds them to per-video rows of the same platform.
+ACCOUNT_NOTE = (
+    "account totals, not per video: a per-video export of the same account counts these views again; "
+    "import one or the other, or filter by video"
+)
+
+
 @dataclass(frozen=True)
 class Rejection:
     """One data row that was not loaded, and why."""
@@ -184,6 +191,8 @@ class ImportReport:
         for part, why in self.skipped:
             bits.append(f"{part.split(' › ')[-1]} not loaded ({why})")
         bits += [p.left_out for p in self.parts if p.left_out]
+        if any(p.detection.format.account for p in self.parts):
+            bits.append(ACCOUNT_NOTE)
         if self.rows_rejected:
             first = next(r for p in self.parts for r in p.rejections)
             bits.append(f"{self.rows_rejected} rejected (first: line {first.line}, {first.reason})")
@@ -571,6 +580,9 @@ def _reader_types(detection: Detection, lines: list[str]) -> dict[int, str]:
         sql_types = {sqlkit.READER_TYPES.get(kind) for kind in column_kinds}
         if len(sql_types) != 1 or None in sql_types:
             continue
+        if detection.decimal_comma and "int" in column_kinds:
+            # '1.500' is 1500 in a decimal-comma file, past the sample too: the reader would take 1.5.
+            continue
         if all(sqlkit.plain(kind, row[column]) for row in sample if column < len(row) for kind in column_kinds):
             types[column] = sql_types.pop()
     return types
@@ -673,11 +685,19 @@ def _lenient(fld: Field) -> bool:
 
 
 def _identifies(fld: Field, fmt: Format) -> bool:
-    # A helper an identity is derived from (a TikTok link's video id, a reporting period, the
-    # API's elapsed-time ratio) identifies the row too.
+    # A helper an identity is derived from identifies the row too: the API's elapsed-time ratio
+    # (a retention point), TikTok's video link (the id is in it; titles may be blank), YouTube's
+    # traffic source.
     if fld.name in IDENTITY:
         return True
-    return fld.name.startswith("_") and any(fld.name in fmt.derived.get(name, "") for name in IDENTITY)
+    if not fld.name.startswith("_"):
+        return False
+    if fld.name in fmt.derived.get("position_pct", ""):
+        return True
+    if fld.kind != "text":
+        return False  # a typed helper ('Lifetime' in a post export's Date) may be unreadable: NULL, not a rejection
+    word = re.compile(rf"\b{re.escape(fld.name)}\b")
+    return any(word.search(fmt.derived.get(name, "")) for name in IDENTITY)
 
 
 _KIND_WORDS = {
@@ -878,7 +898,11 @@ def _output_columns(
         name = column.name
         if name == "import_id":
             continue
-        if name in fmt.derived:
+        if name in fmt.derived and name in context and name in ("date", "date_end"):
+            # A row's own date, else the period its file states (post exports: 'Lifetime' rows).
+            params[f"ctx_{name}"] = context[name]
+            expr = f"coalesce({fmt.derived[name]}, CAST($ctx_{name} AS {column.sql_type}))"
+        elif name in fmt.derived:
             expr = fmt.derived[name]
         elif name in declared:
             expr = name

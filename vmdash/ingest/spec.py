@@ -62,6 +62,9 @@ class Format:
     # a regular expression the title line above the header must match: a series that names its
     # metric only there ('Views;' over 'Date, Primary') is refused when it holds another one
     title: str | None = None
+    # the account's own totals, not per video: summed with per-video exports of the same account
+    # they count the same views twice, and the import line says so
+    account: bool = False
     note: str = ""
 
     @property

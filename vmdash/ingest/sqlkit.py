@@ -232,7 +232,21 @@ def parse_value(fld: Field, raw: str, text: str, *, decimal_comma: bool, day_fir
         return _duration_value(text, decimal_comma)
     if kind == "date":
         return date(raw, day_first, year)
+    if kind == "int" and decimal_comma:
+        return _scaled(kind, _count_value(raw))
     return _scaled(kind, _number_value(raw, decimal_comma))
+
+
+def _count_value(raw: str) -> str:
+    # A count in a decimal-comma file: '1.500' and '1.234.567' use the dot for thousands
+    # (Excel in German or Portuguese, Google Ads' total rows); anything else reads as a number.
+    stripped = raw
+    for noise in _NUMBER_NOISE:
+        stripped = f"replace({stripped}, '{noise}', '')"
+    return (
+        f"CASE WHEN regexp_full_match({stripped}, '-?[0-9]{{1,3}}([.][0-9]{{3}})+') "
+        f"THEN TRY_CAST(replace({stripped}, '.', '') AS DOUBLE) ELSE {_number_value(raw, True)} END"
+    )
 
 
 NUMERIC_KINDS = frozenset({"int", "number", "pct", "duration", "hours"})

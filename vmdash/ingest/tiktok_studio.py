@@ -24,6 +24,7 @@ BUSINESS_OVERVIEW = Format(
         Field("shares", ("Shares",), (), "int"),
     ),
     derived={"video_starts": "views", "date_end": "date"},
+    account=True,
     note="The account's daily totals; TikTok counts a video view at the first frame.",
 )
 
@@ -41,6 +42,7 @@ STUDIO_OVERVIEW = Format(
         Field("shares", ("Shares",), (), "int"),
     ),
     derived={"video_starts": "views", "date_end": "date"},
+    account=True,
     note="The account's daily totals (daily comment counts can be negative: deleted comments).",
 )
 
