@@ -673,8 +673,10 @@ def _lenient(fld: Field) -> bool:
 
 
 def _identifies(fld: Field, fmt: Format) -> bool:
-    # A helper the position is derived from (the API's elapsed-time ratio) identifies a point too.
-    return fld.name in IDENTITY or (fld.name.startswith("_") and fld.name in fmt.derived.get("position_pct", ""))
+    # A helper an identity column is derived from (the API's elapsed-time ratio, Studio's
+    # traffic source) identifies a row too.
+    derived = " ".join(fmt.derived.get(name, "") for name in ("position_pct", "traffic_source"))
+    return fld.name in IDENTITY or (fld.name.startswith("_") and bool(re.search(rf"\b{fld.name}\b", derived)))
 
 
 _KIND_WORDS = {
