@@ -18,7 +18,8 @@ from vmdash.errors import ImportRejected, VmdashError
 from vmdash.ingest import Upload, guard, import_files, preview
 from vmdash.store import Store
 
-YT_HEADER = "Content,Video title,Video publish time,Duration,Views,Watch time (hours),Subscribers,Impressions"
+# 'Subscribers gained', not 'Subscribers': the net figure is never read as a measure (issue 15, item 3).
+YT_HEADER = "Content,Video title,Video publish time,Duration,Views,Watch time (hours),Subscribers gained,Impressions"
 YT_ROWS = [
     "Total,,,,1500,60.5,12,40000",
     'aaaaaaaaaa1,First video,"Feb 2, 2026",493,1000,40.25,10,30000',
@@ -263,7 +264,7 @@ def test_nul_bytes_after_a_utf8_bom_are_refused(store, tmp_path):
         ("Watch time (hours)", "1e306"),
         ("Watch time (hours)", "inf"),
         ("Impressions", "nan"),
-        ("Subscribers", "-1e300"),
+        ("Subscribers gained", "-1e300"),
     ],
 )
 def test_numbers_beyond_their_bounds_fail_their_row(store, tmp_path, header, cell):

@@ -484,8 +484,8 @@ def _mark_trailers(con: Any, table: str, fmt: Format) -> None:
     last = con.execute(f"SELECT max(rowid) FROM {table} WHERE NOT _lone").fetchone()[0]
     con.execute(
         f"""UPDATE {table} SET _trailer = true, _summary = true
-            WHERE _lone AND NOT _blank AND NOT _summary
-              AND (rowid > $last OR coalesce(regexp_matches(lower(_note), $pattern), false))""",
+            WHERE _lone AND NOT _blank AND NOT _trailer
+              AND ((NOT _summary AND rowid > $last) OR coalesce(regexp_matches(lower(_note), $pattern), false))""",
         # With no full row at all, only the pattern says what a footer is.
         {"last": 2**62 if last is None else int(last), "pattern": fmt.trailer_row},
     )

@@ -51,6 +51,7 @@ _DATE_FORMATS_MONTH_FIRST = (
     "%m/%d/%Y %H:%M",
     "%m/%d/%y",
     "%d-%b-%y",  # '8-May-20': a Studio table re-saved by Excel
+    "%d-%B-%y",  # the same once month folding spelled a shared abbreviation out ('24-Sep-20')
 )
 _DATE_FORMATS_DAY_FIRST = (
     "%Y-%m-%d",
@@ -65,6 +66,7 @@ _DATE_FORMATS_DAY_FIRST = (
     "%d/%m/%Y %H:%M",
     "%d/%m/%y",
     "%d-%b-%y",  # '8-May-20': a Studio table re-saved by Excel
+    "%d-%B-%y",  # the same once month folding spelled a shared abbreviation out ('24-Sep-20')
 )
 
 

@@ -128,6 +128,10 @@ def _summary_pattern() -> str:
 
 
 SUMMARY_ROW = _summary_pattern()
+# The same trailers as footers, so the report counts them as trailers rather than totals.
+TRAILER_ROW = "|".join(
+    (Format.trailer_row, *(rf"^{p}" for patterns in languages.YOUTUBE_TRAILERS.values() for p in patterns))
+)
 
 
 def _source_sql() -> str:
@@ -152,6 +156,7 @@ def _facts(name: str, label: str, identity: tuple[Field, ...], note: str, dated:
         fields=(*identity, *SUMMABLE),
         derived=derived,
         summary_row=SUMMARY_ROW,
+        trailer_row=TRAILER_ROW,
         note=note,
     )
 
