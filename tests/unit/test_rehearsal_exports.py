@@ -12,10 +12,12 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from vmdash import cli
+from vmdash.ingest import detect, pipeline
 from vmdash.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "rehearsal"
@@ -235,3 +237,19 @@ def test_an_excel_file_with_crlf_rows_and_a_line_break_inside_a_title_keeps_ever
     code, said = cli_import(db, path)
     assert code == 0 and "rejected" not in said, said
     assert _loaded(db, ["views"]) == (3, {"views": 60.0})
+
+
+def test_the_upload_preview_says_an_account_series_overlaps_per_video_exports():
+    from vmdash.ui import upload
+
+    fmt = next(f for f in detect.FORMATS if f.account)
+    part = SimpleNamespace(
+        detection=SimpleNamespace(format=fmt, locale="en"),
+        part=SimpleNamespace(display_name="Overview.csv"),
+        summary_rows=0,
+        trailer_rows=0,
+        loadable=3,
+        rejected=0,
+        left_out="",
+    )
+    assert pipeline.ACCOUNT_NOTE in upload._part_caption(part)

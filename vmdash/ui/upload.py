@@ -11,7 +11,7 @@ import streamlit as st
 from vmdash import model, queries
 from vmdash.errors import UnknownFormat, VmdashError
 from vmdash.ingest import Options, Upload, guard, import_files, mapping, preview, rules, undo
-from vmdash.ingest.pipeline import Flag, Rejection, StagedPart, file_hash
+from vmdash.ingest.pipeline import ACCOUNT_NOTE, Flag, Rejection, StagedPart, file_hash
 from vmdash.ingest.spec import normalise_header
 from vmdash.store import Store
 from vmdash.ui.access import require_analyst, role
@@ -200,6 +200,7 @@ def _part_caption(part: StagedPart) -> str:
         f"{part.part.display_name}: {platform} · {fmt.label} · locale {part.detection.locale} — "
         f"{part.loadable} rows to load, {part.rejected} rejected, {skipped}"
         + (f"; {part.left_out}" if part.left_out else "")
+        + (f"; {ACCOUNT_NOTE}" if fmt.account else "")
     )
 
 
