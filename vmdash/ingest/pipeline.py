@@ -26,20 +26,6 @@ from vmdash.ingest.spec import Field, Format
 from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile, refresh_rollup
 
 MAX_REJECTIONS_SHOWN = 50
-# Member names that say nothing about the video (English and French Studio downloads).
-_GENERIC_MEMBER_NAMES = {
-    "organic",
-    "table data",
-    "chart data",
-    "totals",
-    "audience retention",
-    "organique",
-    "données du tableau",
-    "données du graphique",
-    "totaux",
-    "fidélisation de l'audience",
-}
-_RETENTION_PREFIX = r"^(audience retention|fidélisation de l['’]audience)\s*"
 _counter = itertools.count()
 # The staged rows that are loaded: not skipped (a summary, trailer or blank row), nothing wrong.
 _GOOD = "NOT _summary AND len(_bad) = 0"
@@ -730,11 +716,7 @@ def _context(con: Any, part: guard.Part, detection: Detection) -> dict[str, str]
             for candidate in (zip_stem, stem):
                 cleaned = re.sub(youtube.RETENTION_PREFIX, "", candidate, flags=re.I).strip()
                 folded = youtube.fold_title(cleaned)
-                if (
-                    folded
-                    and folded not in youtube.GENERIC_MEMBER_NAMES
-                    and cleaned.lower() not in _GENERIC_MEMBER_NAMES
-                ):
+                if folded and folded not in youtube.GENERIC_MEMBER_NAMES:
                     title = cleaned
                     break
         if not title:

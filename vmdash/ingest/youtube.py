@@ -263,6 +263,7 @@ GENERIC_MEMBER_NAMES: frozenset[str] = frozenset(
         "chartdata",
         "totals",
         "audienceretention",
+        "fidélisationdelaudience",
         "detailedactivity",
         "organique",
         "donneesdutableau",
