@@ -39,11 +39,24 @@ def _settle(page) -> None:
     wait_for_app(page)
 
 
-def _choose(page, label: str, option: str) -> None:
-    _settle(page)
-    page.locator("[data-testid='stSidebar']").get_by_role("combobox", name=label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
+def _choose(page, label: str, option: str, tries: int = 3) -> None:
+    """Pick an option in a sidebar multiselect until its chip shows.
+
+    A rerun that lands between opening the list and clicking the option redraws the widget and
+    swallows the click, so the pick is retried rather than assumed.
+    """
+    chip = page.locator("[data-testid='stSidebar'] [data-tag]").filter(has_text=option)
+    for _ in range(tries):
+        _settle(page)
+        page.locator("[data-testid='stSidebar']").get_by_role("combobox", name=label).first.click()
+        page.get_by_role("option", name=option, exact=True).click()
+        page.keyboard.press("Escape")
+        try:
+            expect(chip).to_have_count(1, timeout=15_000)
+            return
+        except AssertionError:
+            continue
+    expect(chip).to_have_count(1)
 
 
 def test_a_copied_link_reopens_the_same_view_in_a_fresh_browser(analyst_server, browser):
