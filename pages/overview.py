@@ -15,6 +15,7 @@ if present.empty:
     st.warning("No data matches these filters. Widen the dates or clear a filter in the sidebar.")
     ui.end_page()
 platforms = queries.platforms_present(store, filters)
+ui.account_overlap_note(store, filters)
 if filters.shifted_back() is None:
     st.caption("Choose a date range in the sidebar to compare each KPI with the period before it.")
 
@@ -31,14 +32,9 @@ with right:
     # Bound widgets show their options as they are: the URL then carries those readable words.
     by_label = {m.label: m.name for m in metrics.METRICS}
     metric_name = by_label[st.selectbox("KPI", list(by_label), key="kpi", bind="query-params")]
-    split = st.segmented_control(
-        "Split by",
-        ["platform", "channel", "objective"],
-        default="platform",
-        key="split",
-        bind="query-params",
-        required=True,
-    )
+    # Read as words in the URL; "platform and channel" sets organic and paid Facebook apart.
+    splits = {charts.legend_label(s).lower(): s for s in queries.TREND_SPLITS}
+    split = splits[st.selectbox("Split by", list(splits), key="split", bind="query-params")]
 metric = metrics.get(metric_name)
 with left:
     data = queries.trend(store, metric.name, filters, split=split)
@@ -48,6 +44,15 @@ with left:
         note = metrics.views_note(metric, platforms)
         marks = looplog.annotations(store, filters)
         ui.chart(charts.trend(data, metric, split, currency, note=note, annotations=marks), data, name="trend")
+
+side_by_side = queries.channels_side_by_side(store, filters)
+if not side_by_side.empty:
+    st.subheader("Organic and paid, platform by platform")
+    st.caption(
+        "Platforms this selection reaches through more than one channel, each channel on its own row. "
+        "A platform's “view” is the same on both rows; rates count only rows reporting both of their sides."
+    )
+    ui.frame(ui.side_by_side_table(side_by_side, currency))
 
 objectives = list(present["objective"])
 with right:
@@ -73,4 +78,5 @@ for column, worst, title in zip(st.columns(2), (False, True), ("Top 5", "Bottom 
                 ranked,
                 name=f"ranked_{'bottom' if worst else 'top'}",
             )
-ui.definitions([*shown, metric.name, primary.name], platforms)
+side_kpis = queries.SIDE_BY_SIDE_KPIS if not side_by_side.empty else ()
+ui.definitions([*shown, metric.name, primary.name, *side_kpis], platforms)

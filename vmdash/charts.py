@@ -57,7 +57,7 @@ _PALETTES = {
     "format": FORMAT_COLORS,
     "length": LENGTH_COLORS,
 }
-_SPLIT_TITLES = {"length": "Video length"}
+_SPLIT_TITLES = {"length": "Video length", "source": "Platform and channel"}
 
 # Marks drawn in "ink" (annotations, outlines, labels) sit on a white page or on Streamlit's
 # dark theme: a mid grey reads on both (about 4.4:1 on either), black vanishes on dark.
@@ -68,9 +68,16 @@ _AXIS_FORMAT = {"pct": ".1~%", "money": alt.Undefined, "seconds": ",.0f", "ratio
 _TOOLTIP_FORMAT = {"pct": ".1%", "money": ",.2f", "seconds": ",.1f", "ratio": ".2f", "number": ",.0f"}
 
 
+def _source_palette() -> dict[str, str]:
+    """'platform/channel' pairs in canonical order, each in its platform's colour."""
+    return {
+        f"{p}/{c}": PLATFORM_COLORS.get(p, PLATFORM_COLORS["other"]) for p in model.PLATFORMS for c in model.CHANNELS
+    }
+
+
 def color_scale(split: str, present: list[str]) -> alt.Scale:
     """A colour scale that gives each platform / channel / objective its fixed colour."""
-    palette = _PALETTES[split]
+    palette = _source_palette() if split == "source" else _PALETTES[split]
     domain = [v for v in palette if v in present] or list(palette)
     return alt.Scale(domain=domain, range=[palette[v] for v in domain])
 
@@ -84,6 +91,9 @@ def series_label(split: str, value: object) -> str:
     """How a group is named on a chart: platforms by their product name, the rest as stored."""
     if split == "platform":
         return model.PLATFORM_LABELS.get(str(value), str(value))
+    if split == "source":
+        platform, _, channel = str(value).partition("/")
+        return f"{series_label('platform', platform)} {model.CHANNEL_LABELS.get(channel, channel)}"
     return str(value)
 
 
@@ -167,6 +177,22 @@ def trend(
     scale = _labelled_scale(split, present)
     y = alt.Y("value:Q", title=metric_axis_title(metric, currency), axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt]))
     color = alt.Color("series:N", title=legend_label(split), scale=scale)
+    # Organic and paid lines of one platform share its colour; the dash tells them apart.
+    dash = (
+        {
+            "strokeDash": alt.StrokeDash(
+                "reached_as:N",
+                title="Channel",
+                # Paid first, so it takes the solid line: organic rows are mostly flat period spans.
+                sort=sorted(model.CHANNEL_LABELS.values(), key=lambda v: v != model.CHANNEL_LABELS["ads"]),
+                legend=alt.Legend(symbolStrokeColor=INK),
+            )
+        }
+        if split == "source"
+        else {}
+    )
+    if split == "source" and not frame.empty:
+        frame = frame.assign(reached_as=frame["source"].map(lambda v: model.CHANNEL_LABELS.get(v.partition("/")[2])))
     tooltip = [
         alt.Tooltip("period:T", title="From"),
         alt.Tooltip("period_end:T", title="To"),
@@ -183,17 +209,28 @@ def trend(
     base = alt.Chart(
         frame, title=alt.Title(f"{metric.label} over time", subtitle=_subtitle(metric.help(), note, span_note))
     )
+    # A line drawn with its points would give the dash legend point symbols, which show no dash:
+    # with a dash, the points are a layer of their own.
     points = (
         base.transform_filter(alt.datum.kind == "point")
-        .mark_line(point=True, strokeWidth=2)
-        .encode(x=alt.X("period:T", title="Period"), y=y, color=color, tooltip=tooltip)
+        .mark_line(point=not dash, strokeWidth=2)
+        .encode(x=alt.X("period:T", title="Period"), y=y, color=color, tooltip=tooltip, **dash)
+    )
+    dots = (
+        [
+            base.transform_filter(alt.datum.kind == "point")
+            .mark_circle(size=30, opacity=1)
+            .encode(x="period:T", y=y, color=color, tooltip=tooltip)
+        ]
+        if dash
+        else []
     )
     spans = (
         base.transform_filter(alt.datum.kind == "span")
         .mark_rule(strokeWidth=4, opacity=0.6, strokeCap="round")
-        .encode(x="period:T", x2="period_end:T", y=y, color=color, tooltip=tooltip)
+        .encode(x="period:T", x2="period_end:T", y=y, color=color, tooltip=tooltip, **dash)
     )
-    return alt.layer(points, spans, *annotation_layers(annotations)).properties(height=460)
+    return alt.layer(points, *dots, spans, *annotation_layers(annotations)).properties(height=460)
 
 
 def annotation_layers(annotations: pd.DataFrame | None) -> list[alt.Chart]:

@@ -26,6 +26,17 @@ PLATFORMS: tuple[str, ...] = (
 CHANNELS: tuple[str, ...] = ("social", "ads", "website", "sales", "seo", "email", "other")
 OBJECTIVES: tuple[str, ...] = ("awareness", "acquisition", "conversion", "loyalty", "unassigned")
 
+# How a channel reads next to a platform's name ("Facebook organic", "Facebook paid").
+CHANNEL_LABELS = {
+    "social": "organic",
+    "ads": "paid",
+    "website": "website",
+    "sales": "sales",
+    "seo": "search",
+    "email": "email",
+    "other": "other channel",
+}
+
 PLATFORM_LABELS = {
     "youtube": "YouTube",
     "facebook": "Facebook",

@@ -293,6 +293,63 @@ def _kpi_values(
     return {key: {name: kpi(key, name) for name in names} for key, names in wanted.items()}
 
 
+# What the Overview sets side by side for a platform reached through more than one channel:
+# volume first, then KPIs every channel can report (none weighs a measure by a dimension).
+SIDE_BY_SIDE_TOTALS: tuple[str, ...] = ("impressions", "reach", "views", "likes", "comments", "shares", "spend")
+SIDE_BY_SIDE_KPIS: tuple[str, ...] = ("view_rate", "completion_rate", "avg_view_duration", "ctr")
+
+
+@cache.cached
+def channels_side_by_side(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Per platform the selection reaches through more than one channel (organic and paid
+    Facebook), each channel's totals and KPIs: one row per platform and channel, in canonical order.
+    """
+    kpis = [metrics.get(n) for n in SIDE_BY_SIDE_KPIS]
+    measures = [*SIDE_BY_SIDE_TOTALS, *(c for m in kpis for c in m.measures)]
+    keys = [('"platform"', "platform"), ('"channel"', "channel")]
+    _, params = filters.where()
+    params.update({"platforms": list(model.PLATFORMS), "channels": list(model.CHANNELS)})
+    totals = ", ".join(f'sum("{c}") AS "{c}"' for c in SIDE_BY_SIDE_TOTALS)
+    exprs = ", ".join(f'{m.sql()} AS "{m.name}"' for m in kpis)
+    return store.df(
+        f"""SELECT * EXCLUDE (reached_by) FROM (
+                SELECT platform, channel, {totals}, {exprs},
+                       count(*) OVER (PARTITION BY platform) AS reached_by
+                FROM ({presummed(keys, filters, measures)})
+                WHERE platform IS NOT NULL AND channel IS NOT NULL
+                GROUP BY platform, channel
+            ) WHERE reached_by > 1
+            ORDER BY list_position($platforms, platform), list_position($channels, channel)""",
+        params,
+    )
+
+
+# A row that names no video, ad or campaign: an account's own series (Meta Business Suite's
+# daily Views, TikTok Studio's Overview), which counts again what per-video rows report.
+ACCOUNT_ROW_SQL = " AND ".join(f'"{c}" IS NULL' for c in ("video_id", "video_title", "ad", "ad_set", "campaign"))
+
+
+@cache.cached
+def account_totals_beside_videos(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Per platform and channel holding both account series and per-video rows in the
+    selection: the account rows' views and impressions, which sums over both count twice.
+    """
+    keys = [('"platform"', "platform"), ('"channel"', "channel"), (ACCOUNT_ROW_SQL, "account")]
+    _, params = filters.where()
+    params.update({"platforms": list(model.PLATFORMS), "channels": list(model.CHANNELS)})
+    return store.df(
+        f"""SELECT platform, channel,
+                   sum(_rows) FILTER (WHERE account) AS account_rows,
+                   sum(views) FILTER (WHERE account) AS account_views,
+                   sum(impressions) FILTER (WHERE account) AS account_impressions
+            FROM ({presummed(keys, filters, ("views", "impressions"))})
+            GROUP BY platform, channel
+            HAVING bool_or(account) AND bool_or(NOT account)
+            ORDER BY list_position($platforms, platform), list_position($channels, channel)""",
+        params,
+    )
+
+
 @cache.cached
 def date_span(store: Store, filters: FilterState = FilterState()) -> tuple[dt.date | None, dt.date | None]:
     """First and last dates covered by the filtered rows."""
@@ -322,6 +379,10 @@ def pick_grain(start: dt.date | None, end: dt.date | None, series: int = 1) -> s
     return "year"
 
 
+# What the Overview's trend can be split by; "source" is platform and channel together.
+TREND_SPLITS: tuple[str, ...] = ("platform", "source", "channel", "objective")
+
+
 @cache.cached
 def trend(
     store: Store, metric_name: str, filters: FilterState = FilterState(), split: str = "platform"
@@ -333,17 +394,21 @@ def trend(
     come back as one value over their whole span (`kind` 'span', from `period` to `period_end`).
     """
     metric = metrics.get(metric_name)
-    if split not in ("platform", "channel", "objective"):
-        raise InvalidChoice("split", split, ("platform", "channel", "objective"))
+    if split not in TREND_SPLITS:
+        raise InvalidChoice("split", split, TREND_SPLITS)
     start, end = date_span(store, filters)
-    grain = pick_grain(start, end, series=len(model.PLATFORMS))
+    grain = pick_grain(start, end, series=len(model.PLATFORMS) * (len(model.CHANNELS) if split == "source" else 1))
     _, params = filters.where()
     params["grain"] = grain
-    keys = [('"date"', "date"), ('"date_end"', "date_end"), (f'"{split}"', split)]
+    # "source" is a platform through one channel (organic Facebook apart from paid Facebook):
+    # both are read as plain columns, so the day sums still serve the chart.
+    split_keys = ("platform", "channel") if split == "source" else (split,)
+    keys = [('"date"', "date"), ('"date_end"', "date_end"), *((f'"{c}"', c) for c in split_keys)]
     volume = f'sum("{metric.denominator[0]}") FILTER (WHERE {metric.reported_sql()})'
+    source = ', "platform" || \'/\' || "channel" AS "source"' if split == "source" else ""
     return store.df(
         f"""WITH rows AS (
-                SELECT *, date_trunc($grain, "date")::DATE AS b0,
+                SELECT *{source}, date_trunc($grain, "date")::DATE AS b0,
                        date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
                 FROM ({presummed(keys, filters, metric.measures, '"date" IS NOT NULL', by_day=True)})
             ), points AS (

@@ -5,6 +5,7 @@ Pages call these and vmdash's query functions, and hold no SQL.
 
 from vmdash.ui.access import access_panel, require_analyst, role
 from vmdash.ui.common import (
+    account_overlap_note,
     chart,
     current_filters,
     definitions,
@@ -17,6 +18,7 @@ from vmdash.ui.common import (
     safe_text,
     sample_note,
     set_filters,
+    side_by_side_table,
     store,
     unique_labels,
 )
@@ -26,6 +28,7 @@ from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, objective_rules_edit
 
 __all__ = [
     "MAX_UPLOAD_MB",
+    "account_overlap_note",
     "access_panel",
     "app_pages",
     "chart",
@@ -49,6 +52,7 @@ __all__ = [
     "sample_note",
     "set_filters",
     "share_panel",
+    "side_by_side_table",
     "store",
     "through_app",
     "unique_labels",

@@ -121,8 +121,8 @@ def sample_note(s: Store) -> None:
     active = queries.active_hashes(s)
     if active and active <= _sample_hashes():
         st.info(
-            "You are looking at the **bundled sample data** (Maison Lumière, Q1 2026: YouTube, Meta, "
-            "TikTok, LinkedIn, Google Ads, Vimeo and Wistia exports). Upload your own exports on "
+            "You are looking at the **bundled sample data** (Maison Lumière, Q1 2026: YouTube, Meta ads "
+            "and organic posts, TikTok ads and organic videos, LinkedIn, Google Ads, Vimeo and Wistia exports). Upload your own exports on "
             "**Upload & data**.",
             icon=":material/info:",
         )
@@ -280,6 +280,32 @@ def formatted(frame: pd.DataFrame, formats: dict[str, str], currency: str | None
         if column in out.columns:
             out[column] = [metrics.format_value(None if pd.isna(v) else float(v), fmt, currency) for v in out[column]]
     return out
+
+
+def account_overlap_note(s: Store, filters: FilterState) -> None:
+    """Warn where account series and per-video rows of one platform and channel are summed together."""
+    overlap = queries.account_totals_beside_videos(s, filters)
+    for row in overlap.itertuples():
+        source = charts.series_label("source", f"{row.platform}/{row.channel}")
+        views = "no" if pd.isna(row.account_views) else f"{int(row.account_views):,}"
+        st.warning(
+            f"{source}: the selection holds both the account's own totals ({views} views) and per-video rows, "
+            "and sums count the same views twice. Pick videos in the Video filter to read per-video rows "
+            "alone, or undo one of the two imports on Upload & data."
+        )
+
+
+def side_by_side_table(frame: pd.DataFrame, currency: str | None = None) -> pd.DataFrame:
+    """queries.channels_side_by_side for people: platform and channel by name, totals and KPIs formatted."""
+    totals = [c for c in frame.columns if c in model.MEASURE_NAMES]
+    kpis = [c for c in frame.columns if c in metrics.BY_NAME]
+    formats = {c: "money" if c == "spend" else "number" for c in totals} | {m: metrics.get(m).fmt for m in kpis}
+    out = formatted(frame, formats, currency).assign(
+        platform=frame["platform"].map(lambda p: model.PLATFORM_LABELS.get(p, p)),
+        channel=frame["channel"].map(lambda c: model.CHANNEL_LABELS.get(c, c)),
+    )
+    names = {"platform": "Platform", "channel": "Channel"} | {c: c.replace("_", " ").capitalize() for c in totals}
+    return out.rename(columns=names | {m: metrics.get(m).label for m in kpis})
 
 
 # Markdown a title could use to format, link ('[x](url)'), colour (':red[x]'), typeset
