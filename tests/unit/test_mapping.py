@@ -101,3 +101,25 @@ def test_objective_rules_are_edited_by_analysts_and_used_by_the_next_import(stor
     frame.to_csv(path, index=False)
     import_files(store, [Upload(path, path.name)])
     assert set(queries.summary(store, by="objective")["objective"]) == {"loyalty"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"platform": "vimeo", "columns": {"impressions\\" ; DROP TABLE facts; --": "Shown"}}',  # not a field
+        '{"platform": "myspace", "columns": {"impressions": "Shown"}}',  # not a platform
+        '{"platform": "vimeo", "columns": {"date": "Day"}}',  # no measure
+        '{"platform": "vimeo", "columns": ["impressions"]}',  # not a mapping
+        "not json",
+    ],
+)
+def test_a_saved_mapping_is_checked_again_when_read(store, export, body):
+    good_headers, _ = _mapped(store, export)
+    with store.transaction() as tx:
+        tx.execute("INSERT INTO column_mappings VALUES ('tampered', 'Tampered', $body, now())", {"body": body})
+    rows = store.rows("SELECT name, mapping FROM column_mappings ORDER BY name")
+    formats = mapping.saved(rows)
+    # The tampered row is passed over; the good one still recognises its files.
+    assert [f.name for f in formats] == ["mapping:Weekly report"]
+    (report,) = import_files(store, [Upload(export, export.name)])
+    assert report.rows_loaded == 3

@@ -106,9 +106,20 @@ def save(store: Store, role: str, headers: Sequence[str], mapping: ColumnMapping
 
 
 def saved(rows: Sequence[tuple[str, str]]) -> tuple[Format, ...]:
-    """Formats for saved mappings, from (name, mapping JSON) rows of the column_mappings table."""
+    """Formats for saved mappings, from (name, mapping JSON) rows of the column_mappings table.
+
+    Each is checked again as it is read, as on saving: a row written by hand or by an older
+    version that names a field vmdash does not have never reaches a query; it is passed over.
+    """
     out = []
     for name, body in rows:
-        data: Mapping[str, object] = json.loads(body)
-        out.append(as_format(ColumnMapping(name, str(data["platform"]), dict(data["columns"]))))  # type: ignore[arg-type]
+        try:
+            data: Mapping[str, object] = json.loads(body)
+            columns = data["columns"]
+            if not isinstance(columns, dict) or not all(isinstance(h, str) for h in columns.values()):
+                continue
+            mapping = check(ColumnMapping(str(name), str(data["platform"]), dict(columns)), list(columns.values()))
+        except (ValueError, KeyError, TypeError, VmdashError):
+            continue
+        out.append(as_format(mapping))
     return tuple(out)

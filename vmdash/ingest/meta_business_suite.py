@@ -6,6 +6,7 @@ are left out (they are no videos) and the report counts them.
 """
 
 from vmdash.ingest.spec import Field, Format
+from vmdash.sql import literal
 
 # Post types that are not videos (Facebook: Photos, Links, Status; Instagram: IG image, IG carousel).
 _NOT_VIDEO = "image|photo|carousel|link|status|text|album|story image"
@@ -47,7 +48,7 @@ POSTS = Format(
         "date_end": "_date",
     },
     keep=(
-        f"NOT regexp_matches(lower(coalesce(_post_type, '')), '{_NOT_VIDEO}')",
+        f"NOT regexp_matches(lower(coalesce(_post_type, '')), {literal(_NOT_VIDEO)})",
         "_post_type",
         "posts that are not videos",
     ),

@@ -23,6 +23,7 @@ from vmdash.errors import ImportRejected, InvalidChoice, VmdashError
 from vmdash.ingest import guard, mapping, period, reader, sqlkit, youtube
 from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
+from vmdash.sql import ident, idents, literal
 from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile, refresh_rollup
 
 MAX_REJECTIONS_SHOWN = 50
@@ -506,10 +507,10 @@ def _check_repeats(con: Any, table: str, part: guard.Part, detection: Detection,
     """Refuse a file whose rows repeat exactly (an export pasted twice): loading both would double it."""
     outputs = [c.name for c in (model.FACT_COLUMNS if detection.format.target == "facts" else model.RETENTION_COLUMNS)]
     outputs = [name for name in outputs if name != "import_id"]
-    quoted = ", ".join(f'"{name}"' for name in outputs)
+    quoted = idents(outputs)
     measures = [c.name for c in model.MEASURES] if detection.format.target == "facts" else ["audience_ratio"]
     # Rows without a number (all blank or zero) change no total however often they come.
-    counted = " OR ".join(f'coalesce("{m}", 0) <> 0' for m in measures)
+    counted = " OR ".join(f"coalesce({ident(m)}, 0) <> 0" for m in measures)
     found = con.execute(
         f"""SELECT min(rowid), max(rowid) FROM {table} WHERE {_GOOD} AND ({counted})
             GROUP BY hash({quoted}) HAVING count(*) > 1 ORDER BY 2 LIMIT 1"""
@@ -912,7 +913,7 @@ def _with_channel_and_objective(
     # screens are social even on ad platforms) > the platform's usual channel
     params["channel"] = options.channel
     params["format_channel"] = fmt.channel
-    default_channel = " ".join(f"WHEN '{p}' THEN '{c}'" for p, c in model.DEFAULT_CHANNEL.items())
+    default_channel = " ".join(f"WHEN {literal(p)} THEN {literal(c)}" for p, c in model.DEFAULT_CHANNEL.items())
     platform_expr = fmt.derived.get("platform", "platform" if "platform" in declared else "$platform")
     file_channel = "channel" if "channel" in declared else "NULL"
     channel = (
@@ -925,7 +926,9 @@ def _with_channel_and_objective(
     file_objective = "objective" if "objective" in declared else "NULL"
     platform_objective = "NULL"
     if fmt.objective_field:
-        mapped = " ".join(f"WHEN '{k}' THEN '{PLATFORM_HINT}{v}'" for k, v in _folded_platform_objectives().items())
+        mapped = " ".join(
+            f"WHEN {literal(k)} THEN {literal(PLATFORM_HINT + v)}" for k, v in _folded_platform_objectives().items()
+        )
         platform_objective = f"CASE strip_accents(lower(trim({fmt.objective_field}))) {mapped} END"
     objective = f"coalesce($objective, {file_objective}, {platform_objective})"
     if fmt.keep is not None:
@@ -948,23 +951,22 @@ PLATFORM_HINT = "~"
 
 
 def _folded_platform_objectives() -> dict[str, str]:
-    # Keys folded as the SQL folds cells (no accents, lower case); a quote cannot enter the SQL.
-    folded = {}
+    # Keys folded as the SQL folds cells (no accents, lower case).
+    folded: dict[str, str] = {}
     for key, value in model.PLATFORM_OBJECTIVES.items():
         key = "".join(c for c in unicodedata.normalize("NFKD", key.lower()) if not unicodedata.combining(c))
-        if "'" not in key:
-            folded.setdefault(key, value)
+        folded.setdefault(key, value)
     return folded
 
 
 def _fill_objective(con: Any, table: str) -> None:
     # The team's own campaign-name token wins over the platform's buying objective (a '_FID_'
     # campaign bought as "Sales" is loyalty); tokens match without case or accents.
-    open_rows = f"(objective IS NULL OR starts_with(objective, '{PLATFORM_HINT}'))"
+    open_rows = f"(objective IS NULL OR starts_with(objective, {literal(PLATFORM_HINT)}))"
     con.execute(
         f"""
         UPDATE {table} AS s
-        SET objective = coalesce(m.objective, nullif(ltrim(s.objective, '{PLATFORM_HINT}'), ''), 'unassigned')
+        SET objective = coalesce(m.objective, nullif(ltrim(s.objective, {literal(PLATFORM_HINT)}), ''), 'unassigned')
         FROM (
             SELECT c.campaign, arg_min(r.objective, r.position) AS objective
             FROM (SELECT DISTINCT campaign FROM {table} WHERE {open_rows}) AS c
@@ -1017,8 +1019,8 @@ def _mark_duplicates(con: Any, reports: list[ImportReport]) -> None:
 
 # -- loading ---------------------------------------------------------------------------------
 
-_FACT_COLS = ", ".join(f'"{c.name}"' for c in model.FACT_COLUMNS if c.name != "import_id")
-_RETENTION_COLS = ", ".join(f'"{c.name}"' for c in model.RETENTION_COLUMNS if c.name != "import_id")
+_FACT_COLS = idents(c.name for c in model.FACT_COLUMNS if c.name != "import_id")
+_RETENTION_COLS = idents(c.name for c in model.RETENTION_COLUMNS if c.name != "import_id")
 
 
 def _load(tx: Any, report: ImportReport, options: Options) -> None:
@@ -1102,9 +1104,9 @@ def _merge_youtube_grains(tx: Any, report: ImportReport) -> None:
             if not shared:
                 continue
             in_table = f"EXISTS (SELECT 1 FROM {table.table} AS t WHERE NOT t._summary AND len(t._bad) = 0 AND {key})"
-            cleared = ", ".join(f'"{m}" = NULL' for m in shared)
+            cleared = ", ".join(f"{ident(m)} = NULL" for m in shared)
             tx.execute(f"UPDATE {chart.table} AS s SET {cleared} WHERE {_GOOD} AND {in_table}")
-            left = " OR ".join(f's."{m}" IS NOT NULL' for m in chart_measures)
+            left = " OR ".join(f"s.{ident(m)} IS NOT NULL" for m in chart_measures)
             emptied = tx.execute(f"DELETE FROM {chart.table} AS s WHERE {_GOOD} AND {in_table} AND NOT ({left})")
             dropped += int(emptied.fetchone()[0])
         if dropped:

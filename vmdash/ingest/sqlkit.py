@@ -12,6 +12,7 @@ import re
 from vmdash import model
 from vmdash.ingest import languages
 from vmdash.ingest.spec import Field
+from vmdash.sql import literal
 
 # Whitespace a cell may be padded with, including the no-break and narrow no-break spaces
 # French exports use as thousands separators.
@@ -77,12 +78,12 @@ def col(index: int) -> str:
 
 def trimmed(raw: str) -> str:
     """The cell without the padding around it (trimming only the cells that have some is faster)."""
-    return f"CASE WHEN regexp_matches({raw}, '{_PADDED}') THEN trim({raw}, '{_PAD}') ELSE {raw} END"
+    return f"CASE WHEN regexp_matches({raw}, {literal(_PADDED)}) THEN trim({raw}, {literal(_PAD)}) ELSE {raw} END"
 
 
 def clean(text: str) -> str:
     """A trimmed cell, NULL for blank or 'unknown' markers (tokens are short: longer text skips the lookup)."""
-    tokens = ", ".join(f"'{t}'" for t in _NA_TOKENS)
+    tokens = ", ".join(literal(t) for t in _NA_TOKENS)
     return (
         f"CASE WHEN length({text}) > 4 THEN {text} "
         f"WHEN list_contains([{tokens}], lower({text})) THEN NULL ELSE nullif({text}, '') END"
@@ -103,7 +104,7 @@ def _number_value(raw: str, decimal_comma: bool) -> str:
     # The number as written, 'nan', 'inf' and '1e400' included: `bounded` decides what is one.
     stripped = raw
     for noise in _NUMBER_NOISE:
-        stripped = f"replace({stripped}, '{noise}', '')"
+        stripped = f"replace({stripped}, {literal(noise)}, '')"
     if decimal_comma:
         body = (
             f"CASE WHEN contains({stripped}, ',') "
@@ -134,7 +135,7 @@ def _duration_value(text: str, decimal_comma: bool) -> str:
     hms = f"list_reduce({parts}, lambda acc, v: acc * 60 + v)"
     return (
         f"CASE WHEN NOT contains({text}, ':') THEN {_number_value(text, decimal_comma)} "
-        f"WHEN regexp_matches({text}, '{_CLOCK}') THEN {hms} END"
+        f"WHEN regexp_matches({text}, {literal(_CLOCK)}) THEN {hms} END"
     )
 
 
@@ -147,14 +148,14 @@ def date(raw: str, day_first: bool, year: bool = False) -> str:
     """
     folded = f"regexp_replace(lower({trimmed(raw)}), '\\b1er\\b', '1')"
     for pattern, english in _MONTHS:
-        folded = f"regexp_replace({folded}, '{pattern}', '{english}')"
+        folded = f"regexp_replace({folded}, {literal(pattern)}, {literal(english)})"
     # '8 de marzo de 2026' (Spanish, Portuguese) and '8. März 2026' (German) read as '8 march 2026'.
     folded = f"regexp_replace(regexp_replace({folded}, '\\s+de\\s+', ' ', 'g'), '^(\\d{{1,2}})\\.\\s+', '\\1 ')"
     formats = _DATE_FORMATS_DAY_FIRST if day_first else _DATE_FORMATS_MONTH_FIRST
-    listed = ", ".join(f"'{f}'" for f in formats)
+    listed = ", ".join(literal(f) for f in formats)
     parsed = f"CAST(try_strptime({folded}, [{listed}]) AS DATE)"
     if year:
-        no_year = ", ".join(f"'{f}'" for f in _DATE_FORMATS_NO_YEAR)
+        no_year = ", ".join(literal(f) for f in _DATE_FORMATS_NO_YEAR)
         guess = f"CAST(try_strptime({folded} || ' ' || CAST($year AS VARCHAR), [{no_year}]) AS DATE)"
         # With a period ending in January, 'December 30' belongs to the year before ($year_last:
         # the period's last day, or NULL when the year was chosen at import).
@@ -173,7 +174,7 @@ _VOCABULARY = {"platform": model.PLATFORMS, "channel": model.CHANNELS, "objectiv
 
 def choice(text: str, kind: str) -> str:
     """A cell as one of the canonical names of its vocabulary, NULL when it is not one."""
-    names = ", ".join(f"'{p}'" for p in _VOCABULARY[kind])
+    names = ", ".join(literal(p) for p in _VOCABULARY[kind])
     lowered = f"replace(lower({text}), ' ', '_')"
     # Not `IN (...)`: DuckDB plans a long IN list as a hash join, which reorders rows, and the
     # staging table's rowid must stay the file's row number.
@@ -244,7 +245,7 @@ def _count_value(raw: str) -> str:
     # (Excel in German or Portuguese, Google Ads' total rows); anything else reads as a number.
     stripped = raw
     for noise in _NUMBER_NOISE:
-        stripped = f"replace({stripped}, '{noise}', '')"
+        stripped = f"replace({stripped}, {literal(noise)}, '')"
     return (
         f"CASE WHEN regexp_full_match({stripped}, '-?[0-9]{{1,3}}([.][0-9]{{3}})+') "
         f"THEN TRY_CAST(replace({stripped}, '.', '') AS DOUBLE) ELSE {_number_value(raw, True)} END"

@@ -15,6 +15,7 @@ import unicodedata
 
 from vmdash.ingest import languages
 from vmdash.ingest.spec import Field, Format
+from vmdash.sql import literal
 
 _CONTENT = Field("video_id", ("Content", "Video"), ("Contenu", "Vidéo"), "text", required=True)
 _TITLE = Field("video_title", ("Video title",), ("Titre de la vidéo",), "text")
@@ -137,10 +138,9 @@ TRAILER_ROW = "|".join(
 def _source_sql() -> str:
     """`_source` in English Studio spelling when it is a known translation, else as given."""
     cases = " ".join(
-        f"WHEN '{local.lower()}' THEN '{english}'"
+        f"WHEN {literal(local.lower())} THEN {literal(english)}"
         for english, locals_ in languages.YOUTUBE_TRAFFIC_SOURCES.items()
         for local in locals_
-        if "'" not in local and "'" not in english
     )
     return f"CASE lower(_source) {cases} ELSE _source END"
 
