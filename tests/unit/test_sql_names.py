@@ -33,6 +33,8 @@ def test_a_literal_refuses_a_nul():
 
 
 def test_platform_objectives_keep_every_key_even_with_a_quote(monkeypatch):
-    monkeypatch.setattr(model, "PLATFORM_OBJECTIVES", {**model.PLATFORM_OBJECTIVES, "Notoriété d'une marque": "awareness"})
+    monkeypatch.setattr(
+        model, "PLATFORM_OBJECTIVES", {**model.PLATFORM_OBJECTIVES, "Notoriété d'une marque": "awareness"}
+    )
     folded = pipeline._folded_platform_objectives()
     assert folded["notoriete d'une marque"] == "awareness"
