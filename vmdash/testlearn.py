@@ -285,7 +285,7 @@ def _cost_finding(base: pd.Series, rec: object, metric: metrics.Metric, names: t
 def _platform_names(platforms: object) -> str:
     if not isinstance(platforms, str) or not platforms:
         return "no platform"
-    return ", ".join(model.PLATFORM_LABELS.get(p, p) for p in platforms.split(","))
+    return ", ".join(model.platform_label(p) for p in platforms.split(","))
 
 
 def _warnings(totals: pd.DataFrame, metric: metrics.Metric, kind: str):
@@ -468,7 +468,7 @@ def lifecycle_table(frame: pd.DataFrame, measure: str, currency: str | None = No
             (rec.key, rec.platform),
             {
                 "video": rec.title,
-                "platform": model.PLATFORM_LABELS.get(rec.platform, rec.platform),
+                "platform": model.platform_label(rec.platform),
                 "published_at": pd.Timestamp(rec.published_at).date(),
             },
         )
@@ -556,7 +556,7 @@ def benchmark_table(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "video": frame["title"],
-            "platform": [model.PLATFORM_LABELS.get(p, p) for p in frame["platform"]],
+            "platform": [model.platform_label(p) for p in frame["platform"]],
             "objective": frame["objective"],
             "length_bucket": frame["length_bucket"],
             "kpi": [metrics.get(k).label for k in frame["kpi"]],
