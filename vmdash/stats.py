@@ -231,6 +231,14 @@ def cost_detectable_change(base_rate: float, spend: float, power: float = 0.8, l
     return 1 - 1 / ratio  # results per spend up by `ratio` = cost per result down by this share
 
 
+def typical_index(value: object, median: object, higher_is_better: bool) -> float | None:
+    """A value against the typical (median) one: 100 = typical; above 100 = better (for a cost: cheaper)."""
+    value, median = float_or_none(value), float_or_none(median)
+    if not value or not median:
+        return None
+    return 100 * (value / median if higher_is_better else median / value)
+
+
 def about(value: float) -> float:
     """A volume rounded to two significant figures, for "needs about N more"."""
     if value <= 0:
