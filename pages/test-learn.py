@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vmdash import charts, looplog, metrics, queries, testlearn, ui
-from vmdash.ui import testlearn as tl
+from vmdash.ui import experiments as tl
 
 ui.through_app()
 store = ui.store()

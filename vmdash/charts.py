@@ -90,7 +90,7 @@ def legend_label(split: str) -> str:
 def series_label(split: str, value: object) -> str:
     """How a group is named on a chart: platforms by their product name, the rest as stored."""
     if split == "platform":
-        return model.PLATFORM_LABELS.get(str(value), str(value))
+        return model.platform_label(str(value))
     if split == "source":
         platform, _, channel = str(value).partition("/")
         return f"{series_label('platform', platform)} {model.CHANNEL_LABELS.get(channel, channel)}"
@@ -262,7 +262,7 @@ def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency
     """Horizontal bars of videos ranked by a KPI, coloured by platform."""
     present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []
     # The same creative often runs on several placements: label each bar with its platform.
-    data = data.assign(series=data["platform"].map(lambda p: model.PLATFORM_LABELS.get(p, p)))
+    data = data.assign(series=data["platform"].map(model.platform_label))
     data = data.assign(label=data["video"].astype(str) + " · " + data["series"])
     return (
         alt.Chart(data, title=title)

@@ -52,6 +52,19 @@ PLATFORM_LABELS = {
     "other": "Other",
 }
 
+# Money is shown with the symbol of its currency; a code without one here is shown as the code.
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def platform_label(platform: str) -> str:
+    """How a platform reads to people ("google_ads" -> "Google Ads"); an unknown name reads as itself."""
+    return PLATFORM_LABELS.get(platform, platform)
+
+
+def currency_symbol(currency: str | None) -> str:
+    """The symbol money in this currency is shown with ("EUR" -> "€"); '' for no currency."""
+    return CURRENCY_SYMBOLS.get(currency or "", currency or "")
+
 
 @dataclass(frozen=True)
 class Column:

@@ -17,6 +17,8 @@ from scipy import stats as sps
 from statsmodels.stats import proportion as smp
 from statsmodels.stats import rates as smr
 
+from vmdash.numbers import float_or_none
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -165,9 +167,10 @@ def compare_costs(
         )
         test = smr.test_poisson_2indep(ka, a_spend, kb, b_spend, method="score", compare="ratio")
     ratio = (b_cost / a_cost) if a_cost and b_cost else None
-    p = float(test.pvalue) if test.pvalue is not None and not math.isnan(test.pvalue) else None
-    low_f = float(low) if not math.isnan(low) else None
-    high_f = float(high) if not math.isnan(high) and not math.isinf(high) else None
+    p = float_or_none(test.pvalue)
+    low_f = float_or_none(low)
+    # An unbounded upper limit says nothing a reader can use: no upper limit.
+    high_f = None if math.isinf(high) else float_or_none(high)
     if ka == 0 or kb == 0:
         # With no result on one side the score interval collapses to a point: there is no cost ratio.
         low_f = high_f = None
@@ -226,6 +229,14 @@ def cost_detectable_change(base_rate: float, spend: float, power: float = 0.8, l
         return None
     ratio = float(spo.brentq(gap, 1 + 1e-9, 1e6))
     return 1 - 1 / ratio  # results per spend up by `ratio` = cost per result down by this share
+
+
+def typical_index(value: object, median: object, higher_is_better: bool) -> float | None:
+    """A value against the typical (median) one: 100 = typical; above 100 = better (for a cost: cheaper)."""
+    value, median = float_or_none(value), float_or_none(median)
+    if not value or not median:
+        return None
+    return 100 * (value / median if higher_is_better else median / value)
 
 
 def about(value: float) -> float:

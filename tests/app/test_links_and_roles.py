@@ -6,7 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ANALYST_KEY
-from vmdash import share, views
+from vmdash import saved_views as views
+from vmdash import share
 from vmdash.errors import PermissionDenied
 from vmdash.roles import ANALYST, VIEWER
 from vmdash.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vmdash import views
+from vmdash import saved_views as views
 from vmdash.errors import InvalidChoice, NotFound, PermissionDenied
 from vmdash.roles import ANALYST, VIEWER
 

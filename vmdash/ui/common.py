@@ -264,9 +264,7 @@ def definitions(metric_names: list[str] | tuple[str, ...], platforms: list[str] 
         views = metrics.view_definitions(platforms)
         if views:
             st.markdown("**What counts as a view**")
-            st.markdown(
-                "\n".join(f"- **{model.PLATFORM_LABELS.get(p, p)}**: {safe_text(text)}" for p, text in views.items())
-            )
+            st.markdown("\n".join(f"- **{model.platform_label(p)}**: {safe_text(text)}" for p, text in views.items()))
         st.caption(
             "Every rate is a ratio of sums over the rows that report both of its sides; a platform that does not "
             "report a measure shows “not reported” and is left out, never counted as 0."
@@ -301,7 +299,7 @@ def side_by_side_table(frame: pd.DataFrame, currency: str | None = None) -> pd.D
     kpis = [c for c in frame.columns if c in metrics.BY_NAME]
     formats = {c: "money" if c == "spend" else "number" for c in totals} | {m: metrics.get(m).fmt for m in kpis}
     out = formatted(frame, formats, currency).assign(
-        platform=frame["platform"].map(lambda p: model.PLATFORM_LABELS.get(p, p)),
+        platform=frame["platform"].map(model.platform_label),
         channel=frame["channel"].map(lambda c: model.CHANNEL_LABELS.get(c, c)),
     )
     names = {"platform": "Platform", "channel": "Channel"} | {c: c.replace("_", " ").capitalize() for c in totals}
@@ -359,7 +357,7 @@ def page_header(title: str, s: Store, filters: FilterState) -> None:
     if filters.has_dates:
         undated = queries.undated_rows(s, filters)
         if not undated.empty:
-            names = ", ".join(model.PLATFORM_LABELS.get(p, p) for p in undated["platform"])
+            names = ", ".join(model.platform_label(p) for p in undated["platform"])
             st.caption(
                 f"{names}: {int(undated['rows'].sum())} rows of lifetime totals carry no dates and are left out "
                 "while a date range is chosen; select the whole date span to include them."

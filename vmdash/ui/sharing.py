@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vmdash import queries, roles, share, views
+from vmdash import queries, roles, share
+from vmdash import saved_views as views
 from vmdash.errors import VmdashError
 from vmdash.store import Store
 from vmdash.ui.access import role

@@ -194,7 +194,7 @@ def _part_caption(part: StagedPart) -> str:
     # A layout that reads the platform per row (Meta's placements, Business Suite's post types)
     # names no single one.
     per_row = "platform" in fmt.derived or fmt.platform is None
-    platform = "platform per row" if per_row else model.PLATFORM_LABELS.get(fmt.platform, fmt.platform)
+    platform = "platform per row" if per_row else model.platform_label(fmt.platform)
     skipped = f"{part.summary_rows} total row(s) and {part.trailer_rows} trailer row(s) skipped"
     return (
         f"{part.part.display_name}: {platform} · {fmt.label} · locale {part.detection.locale} — "

@@ -68,7 +68,7 @@ def variant_table(report: testlearn.VariantReport, currency: str | None) -> None
         {
             "Variant": t["label"],
             "Platforms": [
-                ", ".join(model.PLATFORM_LABELS.get(p, p) for p in str(x).split(",")) if isinstance(x, str) else ""
+                ", ".join(model.platform_label(p) for p in str(x).split(",")) if isinstance(x, str) else ""
                 for x in t["platforms"]
             ],
             "From": [pd.Timestamp(d).date() if pd.notna(d) else None for d in t["first_date"]],
