@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import charts, metrics, queries, ui
+from vmdash import charts, links, metrics, queries, ui
 
 ui.through_app()
 store = ui.store()
@@ -14,7 +14,7 @@ by = left.segmented_control(
     "Compare by",
     list(queries.COMPLETION_SPLITS),
     default="platform",
-    key="by",
+    key=links.COMPLETION_BY.key,
     bind="query-params",
     required=True,
 )
@@ -23,7 +23,7 @@ base_label = right.segmented_control(
     "Share of",
     list(bases),
     default="plays started",
-    key="base",
+    key=links.BASE.key,
     bind="query-params",
     required=True,
     help="Meta reports no starts: compare per impression to include it.",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import charts, metrics, queries, ui
+from vmdash import charts, links, metrics, queries, ui
 
 ui.through_app()
 store = ui.store()
@@ -14,7 +14,7 @@ by = st.segmented_control(
     "Compare by",
     list(queries.FUNNEL_SPLITS),
     default="channel",
-    key="funnel_by",
+    key=links.FUNNEL_BY.key,
     bind="query-params",
     required=True,
 )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import charts, looplog, metrics, queries, ui
+from vmdash import charts, links, looplog, metrics, queries, ui
 
 ui.through_app()
 store = ui.store()
@@ -31,10 +31,10 @@ left, right = st.columns([3, 1])
 with right:
     # Bound widgets show their options as they are: the URL then carries those readable words.
     by_label = {m.label: m.name for m in metrics.METRICS}
-    metric_name = by_label[st.selectbox("KPI", list(by_label), key="kpi", bind="query-params")]
+    metric_name = by_label[st.selectbox("KPI", list(by_label), key=links.KPI.key, bind="query-params")]
     # Read as words in the URL; "platform and channel" sets organic and paid Facebook apart.
     splits = {charts.legend_label(s).lower(): s for s in queries.TREND_SPLITS}
-    split = splits[st.selectbox("Split by", list(splits), key="split", bind="query-params")]
+    split = splits[st.selectbox("Split by", list(splits), key=links.SPLIT.key, bind="query-params")]
 metric = metrics.get(metric_name)
 with left:
     data = queries.trend(store, metric.name, filters, split=split)
@@ -60,7 +60,7 @@ with right:
         "Rank videos for",
         objectives,
         index=0,
-        key="rank_for",
+        key=links.RANK_FOR.key,
         bind="query-params",
         help="Objective whose main KPI ranks the videos.",
     )

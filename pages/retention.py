@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import charts, metrics, queries, ui
+from vmdash import charts, links, metrics, queries, ui
 
 ui.through_app()
 store = ui.store()
@@ -26,7 +26,7 @@ with right:
         list(keys),
         default=list(keys)[:1],
         max_selections=queries.MAX_OVERLAY,
-        key="curves",
+        key=links.CURVES.key,
         bind="query-params",
         help="Pick several to overlay their curves.",
     )
@@ -34,7 +34,7 @@ with right:
         "Position in",
         ["percent", "seconds"],
         default="percent",
-        key="unit",
+        key=links.UNIT.key,
         bind="query-params",
         required=True,
     )

@@ -1,6 +1,31 @@
-"""Errors vmdash raises on purpose, each with a message a marketer can act on."""
+"""Errors vmdash raises on purpose, each with a message a marketer can act on.
+
+Every one derives from VmdashError, which the UI renders in one place (ui.show_error)
+and the command line prints. A refused value has its own type by what was wrong with it
+(an unknown choice, too long, out of range, the wrong kind, empty): each message says
+what was given and what is allowed, both cut to a readable length.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+# How much of a given value, and how many allowed choices, a message shows.
+MAX_GIVEN = 40
+MAX_LISTED = 12
+
+
+def given_text(value: object, limit: int = MAX_GIVEN) -> str:
+    """A given value quoted for a message, cut to `limit` characters."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def listed(choices: Iterable[object], limit: int = MAX_LISTED) -> str:
+    """Choices joined by commas; past `limit`, how many more there are."""
+    items = [str(c) for c in choices]
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 class VmdashError(Exception):
@@ -28,15 +53,65 @@ class NotFound(VmdashError):
     """A named thing (an import, a video) does not exist."""
 
 
-class InvalidChoice(VmdashError):
+class PermissionDenied(VmdashError):
+    """The current role may not do this."""
+
+
+class InvalidValue(VmdashError):
+    """A value given to vmdash is refused; the subclass says why."""
+
+    what: str
+
+
+class UnknownChoice(InvalidValue):
     """A value is not one of the allowed names."""
 
-    def __init__(self, what: str, given: str, allowed: tuple[str, ...] | list[str]):
+    def __init__(self, what: str, given: object, allowed: Iterable[object]):
         self.what = what
         self.given = given
         self.allowed = tuple(allowed)
-        super().__init__(f"unknown {what} {given!r}; choose one of: {', '.join(self.allowed)}")
+        super().__init__(f"unknown {what} {given_text(given)}; choose one of: {listed(self.allowed)}")
 
 
-class PermissionDenied(VmdashError):
-    """The current role may not do this."""
+# The older name, still raised by the query and metric modules.
+InvalidChoice = UnknownChoice
+
+
+class TooLong(InvalidValue):
+    """A text is longer than allowed."""
+
+    def __init__(self, what: str, given_length: int, limit: int):
+        self.what = what
+        self.given_length = given_length
+        self.limit = limit
+        super().__init__(f"the {what} is {given_length:,} characters long; at most {limit:,} are allowed")
+
+
+class OutOfRange(InvalidValue):
+    """A number (a year, a count of items) is outside the allowed range."""
+
+    def __init__(self, what: str, given: object, low: object, high: object):
+        self.what = what
+        self.given = given
+        self.low = low
+        self.high = high
+        got = given if isinstance(given, (int, float)) else given_text(given)
+        super().__init__(f"the {what} must be from {low} to {high} (got {got})")
+
+
+class WrongKind(InvalidValue):
+    """A value is not of the expected kind (a date, a link of this app)."""
+
+    def __init__(self, what: str, given: object, expected: str):
+        self.what = what
+        self.given = given
+        self.expected = expected
+        super().__init__(f"the {what} must be {expected} (got {given_text(given)})")
+
+
+class Empty(InvalidValue):
+    """A value that must be given is empty."""
+
+    def __init__(self, what: str):
+        self.what = what
+        super().__init__(f"the {what} is empty")

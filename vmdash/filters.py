@@ -1,7 +1,9 @@
 """Filter state -> SQL WHERE fragment, bound parameters and a human sentence, together.
 
-Each filter is declared once in FILTERS; only its registry column name enters
-SQL text, every value is a bound parameter.
+Each list filter is declared once in FILTERS: the sidebar's filter bar draws one
+multiselect per entry, bound to its URL parameter (which vmdash.links registers for
+shared links). Only its registry column name enters SQL text, every value is a bound
+parameter.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from vmdash import model
 class ListFilter:
     """A filter that keeps rows whose column is one of the chosen values."""
 
-    key: str  # FilterState field and URL parameter
+    key: str  # FilterState field
+    param: str  # URL parameter, and the key of the filter bar's widget
     column: str  # canonical column
-    label: str
+    label: str  # the words for it in sentences and link notes; capitalised, the widget's label
     allowed: tuple[str, ...] | None = None  # fixed vocabulary, or None when values come from data
     sql: str = ""  # the SQL expression compared, when it is not the plain column
+    help: str = ""  # the widget's tooltip
 
     @property
     def expr(self) -> str:
@@ -32,11 +36,18 @@ class ListFilter:
 VIDEO_KEY_SQL = 'coalesce("video_id", "ad")'
 
 FILTERS: tuple[ListFilter, ...] = (
-    ListFilter("channels", "channel", "channel", model.CHANNELS),
-    ListFilter("platforms", "platform", "platform", model.PLATFORMS),
-    ListFilter("objectives", "objective", "objective", model.OBJECTIVES),
-    ListFilter("campaigns", "campaign", "campaign"),
-    ListFilter("videos", "video_id", "video", sql=VIDEO_KEY_SQL),
+    ListFilter("channels", "channel", "channel", "channel", model.CHANNELS),
+    ListFilter("platforms", "platform", "platform", "platform", model.PLATFORMS),
+    ListFilter("objectives", "objective", "objective", "objective", model.OBJECTIVES),
+    ListFilter("campaigns", "campaign", "campaign", "campaign"),
+    ListFilter(
+        "videos",
+        "video",
+        "video_id",
+        "video",
+        sql=VIDEO_KEY_SQL,
+        help="A video, or an ad where the platform exports no video id (Meta, TikTok).",
+    ),
 )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from vmdash import metrics, model, queries, roles, stats
-from vmdash.errors import InvalidChoice, NotFound
+from vmdash.errors import NotFound, OutOfRange, TooLong, UnknownChoice, WrongKind, given_text
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.store import Store
 
@@ -48,14 +48,14 @@ def stage_key(label_or_key: str) -> str:
     for key, label in STAGES.items():
         if label_or_key in (key, label):
             return key
-    raise InvalidChoice("stage", label_or_key, tuple(STAGES.values()))
+    raise UnknownChoice("stage", label_or_key, tuple(STAGES.values()))
 
 
 def clean_note(note: str) -> str:
     """A note as stored: printable, single-spaced, at most MAX_NOTE characters."""
     text = " ".join("".join(ch for ch in str(note) if ch.isprintable()).split())
     if len(text) > MAX_NOTE:
-        raise InvalidChoice("note", text[:40] + "…", (f"at most {MAX_NOTE} characters",))
+        raise TooLong("note", len(text), MAX_NOTE)
     return text
 
 
@@ -102,23 +102,21 @@ def record(
     key = stage_key(stage)
     text = clean_note(note)
     videos, campaigns = list(dict.fromkeys(videos)), list(dict.fromkeys(campaigns))
-    if not videos and not campaigns:
-        raise InvalidChoice("videos or campaigns", "none", ("at least one video or campaign",))
-    if len(videos) + len(campaigns) > MAX_ITEMS:
-        raise InvalidChoice("videos or campaigns", f"{len(videos) + len(campaigns)} items", (f"at most {MAX_ITEMS}",))
+    if not 1 <= len(videos) + len(campaigns) <= MAX_ITEMS:
+        raise OutOfRange("number of videos and campaigns", len(videos) + len(campaigns), 1, MAX_ITEMS)
     if not isinstance(happened_on, dt.date):
-        raise InvalidChoice("date", str(happened_on)[:40], ("a date",))
+        raise WrongKind("date", happened_on, "a date")
     items = []
     for kind, keys in (("video", videos), ("campaign", campaigns)):
         labels = _labels(store, kind, keys)
         missing = [k for k in keys if k not in labels]
         if missing:
-            raise InvalidChoice(kind, str(missing[0])[:80], ("one present in the data",))
+            raise NotFound(f"there is no {kind} {given_text(missing[0])} in the data")
         items += [(kind, k, labels[k]) for k in keys]
     if objective is None:
         objective = _main_objective(store, videos, campaigns)
     if objective not in model.OBJECTIVES:
-        raise InvalidChoice("objective", objective, model.OBJECTIVES)
+        raise UnknownChoice("objective", objective, model.OBJECTIVES)
     with store.transaction() as tx:
         entry_id = tx.execute("SELECT nextval('loop_log_seq')").fetchone()[0]
         tx.execute(

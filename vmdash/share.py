@@ -1,7 +1,9 @@
 """Shared links: say what a link asked for that the view could not use.
 
 The whole view lives in the query string: every filter and page control is a
-widget bound to a short parameter (`platform=tiktok&dates=2026-03-01&...`).
+widget bound to a short parameter (`platform=tiktok&dates=2026-03-01&...`), each
+registered in vmdash.links.
+
 Streamlit drops, silently, any value its widget cannot take (an unknown channel,
 a video that was undone, a malformed date). A stakeholder opening an old or
 edited link deserves to know, so the app keeps the query string as it arrived
@@ -13,31 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+from vmdash import links
+
 MAX_SHOWN = 40
 
-# Every URL parameter the app reads, with the words a note uses for it.
-PARAMS: dict[str, str] = {
-    "dates": "dates",
-    "channel": "channel",
-    "platform": "platform",
-    "objective": "objective",
-    "campaign": "campaign",
-    "video": "video",
-    "kpi": "KPI",
-    "split": "split",
-    "rank_for": "ranking objective",
-    "curves": "retention video",
-    "unit": "position unit",
-    "by": "comparison",
-    "base": "quartile base",
-    "funnel_by": "funnel comparison",
-    "test_by": "variant kind",
-    "test_kpi": "test KPI",
-    "test_videos": "variant video",
-    "test_campaigns": "variant campaign",
-    "test_tokens": "variant name token",
-    "cohort_measure": "lifecycle measure",
-}
+# Every URL parameter the app reads (vmdash.links), with the words a note uses for it.
+PARAMS: dict[str, str] = {p.key: p.words for p in links.PARAMS}
 # Parameters Streamlit itself reads.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
 
@@ -68,7 +51,7 @@ def dropped(
             continue
         still = set(_as_list(kept.get(key, [])))
         lost = [v for v in dict.fromkeys(_as_list(value)) if v and v not in still]
-        if key == "dates" and lost:
+        if key == links.DATES.key and lost:
             values = ", ".join(f"“{shown(v)}”" for v in _as_list(value))
             notes.append(f"The link's dates {values} are not a valid range (YYYY-MM-DD); all dates are shown.")
             continue

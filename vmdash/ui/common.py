@@ -1,4 +1,4 @@
-"""Common Streamlit pieces: the store, the sample-data note, the filter bar, KPI cards.
+"""Common Streamlit pieces: the store, the sample-data note, the filter bar, KPI cards, error messages.
 
 The only vmdash module that imports streamlit; pages call these and vmdash's
 query functions, and hold no SQL.
@@ -21,9 +21,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock
 
-from vmdash import charts, demo, export, metrics, model, queries
-from vmdash.errors import DatabaseBusy
-from vmdash.filters import FilterState
+from vmdash import charts, demo, export, links, metrics, model, queries
+from vmdash.errors import DatabaseBusy, VmdashError
+from vmdash.filters import FILTERS, FilterState, ListFilter
 from vmdash.ingest.pipeline import file_hash
 from vmdash.queries import KpiValue
 from vmdash.store import Store, default_db_path
@@ -129,8 +129,9 @@ def sample_note(s: Store) -> None:
 
 
 def filter_bar(s: Store) -> FilterState:
-    """The global filters in the sidebar, bound to the URL so a copied link reproduces them."""
+    """The global filters in the sidebar, one per filters.FILTERS entry, bound to the URL so a copied link reproduces them."""
     span = queries.date_span(s)
+    chosen: dict[str, tuple[str, ...]] = {}
     with st.sidebar:
         st.header("Filters")
         dates = None
@@ -140,37 +141,32 @@ def filter_bar(s: Store) -> FilterState:
                 value=(span[0], span[1]),
                 min_value=span[0] - dt.timedelta(days=366),
                 max_value=span[1] + dt.timedelta(days=366),
-                key="dates",
+                key=links.DATES.key,
                 bind="query-params",
                 help="Rows whose reporting period overlaps these dates.",
             )
-        channels = st.multiselect("Channel", model.CHANNELS, key="channel", bind="query-params")
-        # No format_func: a bound widget puts the formatted label, not the value, in the URL.
-        platforms = st.multiselect("Platform", model.PLATFORMS, key="platform", bind="query-params")
-        objectives = st.multiselect("Objective", model.OBJECTIVES, key="objective", bind="query-params")
-        campaigns = st.multiselect("Campaign", queries.choices(s, "campaign"), key="campaign", bind="query-params")
-        # Bound widgets show their options as they are, so the URL carries these readable labels.
-        keys = unique_labels(video_labels(s))
-        chosen_videos = st.multiselect(
-            "Video",
-            list(keys),
-            key="video",
-            bind="query-params",
-            help="A video, or an ad where the platform exports no video id (Meta, TikTok).",
-        )
+        for flt in FILTERS:
+            options = _filter_options(s, flt)
+            # No format_func: a bound widget puts the formatted label, not the value, in the URL;
+            # the options are the labels, so the URL carries readable words.
+            picked = st.multiselect(
+                flt.label.capitalize(), list(options), key=flt.param, bind="query-params", help=flt.help or None
+            )
+            chosen[flt.key] = tuple(options[label] for label in picked)
     date_from, date_to = _date_range(dates)
     if (date_from, date_to) == span:
         # The whole span means "all dates": rows without dates (lifetime totals) stay in.
         date_from = date_to = None
-    return FilterState(
-        date_from=date_from,
-        date_to=date_to,
-        channels=tuple(channels),
-        platforms=tuple(platforms),
-        objectives=tuple(objectives),
-        campaigns=tuple(campaigns),
-        videos=tuple(keys[label] for label in chosen_videos),
-    )
+    return FilterState(date_from=date_from, date_to=date_to, **chosen)
+
+
+def _filter_options(s: Store, flt: ListFilter) -> dict[str, str]:
+    """Label -> value for one filter: its fixed vocabulary, or the values present in the data."""
+    if flt.allowed is not None:
+        return {v: v for v in flt.allowed}
+    if flt.column == "video_id":
+        return unique_labels(video_labels(s))
+    return {v: v for v in queries.choices(s, flt.column)}
 
 
 def video_labels(s: Store) -> dict[str, str]:
@@ -330,6 +326,15 @@ def safe_text(value: object) -> str:
     """Text from data (titles, campaign names) shown as typed: inert as Markdown and as HTML, never a link."""
     text = _MARKDOWN_INLINE.sub(r"\\\1", html.escape(str(value), quote=False))
     return no_links(_MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text))
+
+
+def show_error(exc: VmdashError, before: str = "") -> None:
+    """Show any error vmdash raised on purpose; the one place the UI renders one.
+
+    The message can carry what a person typed or a link asked for: it is shown inert.
+    `before` says what did not happen ("Nothing was imported: ").
+    """
+    st.error(before + safe_text(exc), icon=":material/error:")
 
 
 def frame(df: pd.DataFrame, **kwargs: object) -> None:

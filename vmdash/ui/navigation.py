@@ -18,6 +18,8 @@ from contextlib import contextmanager
 import streamlit as st
 
 from vmdash import roles
+from vmdash.errors import VmdashError
+from vmdash.ui.common import show_error
 
 # (script, title, icon, URL path); the first is the default page, at the root URL. Each
 # file is named after its URL path: the older mode names a page after its file, so a page
@@ -59,12 +61,15 @@ def end_page() -> None:
 
 @contextmanager
 def routed() -> Iterator[None]:
-    """app.py runs the chosen page inside this block."""
+    """app.py runs the chosen page inside this block; a vmdash error the page lets through ends it with its message."""
     _local.routed = True
     try:
         yield
     except _PageEnded:
         pass
+    except VmdashError as exc:
+        # A refused value (a control's choice, a name) is the person's to fix, not a traceback.
+        show_error(exc)
     finally:
         _local.routed = False
 

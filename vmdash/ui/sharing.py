@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vmdash import queries, roles, share
+from vmdash import links, queries, roles, share
 from vmdash import saved_views as views
 from vmdash.errors import VmdashError
 from vmdash.store import Store
 from vmdash.ui.access import role
-from vmdash.ui.common import no_links, safe_text
+from vmdash.ui.common import no_links, show_error
 
 _OPENED = "_link_as_opened"
 
@@ -19,7 +19,7 @@ def _current_params() -> dict[str, list[str]]:
 
 
 def _widget_values(key: str) -> list[str]:
-    value = st.session_state.get(key) if key in share.PARAMS else None
+    value = st.session_state.get(key) if key in links.BY_KEY else None
     if value is None:
         return []
     items = value if isinstance(value, (list, tuple)) else [value]
@@ -50,7 +50,7 @@ def link_notes(box: st.delta_generator.DeltaGenerator) -> None:
 def _relative_link(page_path: str) -> str:
     # Only what this view shows: parameters of widgets drawn on it. A value for a control this
     # page does not draw (another mode's, or an unknown key) would ride along unchecked.
-    shown = {k: v for k, v in _current_params().items() if k in share.PARAMS and k in st.session_state}
+    shown = {k: v for k, v in _current_params().items() if k in links.BY_KEY and k in st.session_state}
     return views.link_for(page_path, shown)
 
 
@@ -79,7 +79,7 @@ def share_panel(s: Store, page_path: str) -> None:
                     try:
                         saved_view = views.save_view(s, role(), name, link)
                     except VmdashError as exc:
-                        st.error(safe_text(exc))
+                        show_error(exc)
                     else:
                         st.success(f"Saved “{no_links(share.shown(saved_view.name))}”.")
                 if saved:

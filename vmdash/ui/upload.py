@@ -15,7 +15,7 @@ from vmdash.ingest.pipeline import ACCOUNT_NOTE, Flag, Rejection, StagedPart, fi
 from vmdash.ingest.spec import normalise_header
 from vmdash.store import Store
 from vmdash.ui.access import require_analyst, role
-from vmdash.ui.common import frame, safe_text
+from vmdash.ui.common import frame, safe_text, show_error
 
 MAX_UPLOAD_MB = 1024
 
@@ -38,11 +38,11 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                 try:
                     report, frames = preview(s, upload, options)
                 except UnknownFormat as exc:
-                    st.error(safe_text(exc), icon=":material/error:")
+                    show_error(exc)
                     _mapping_editor(s, upload, Path(tmp))
                     continue
                 except VmdashError as exc:
-                    st.error(safe_text(exc), icon=":material/error:")
+                    show_error(exc)
                     continue
                 if report.duplicate_of is not None:
                     st.info(f"Already imported as #{report.duplicate_of}; importing it again changes nothing.")
@@ -84,7 +84,7 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                 reports = import_files(s, ready, options, progress=lambda done, step: bar.progress(done, text=step))
             except VmdashError as exc:
                 bar.empty()
-                st.error(f"Nothing was imported: {safe_text(exc)}", icon=":material/error:")
+                show_error(exc, "Nothing was imported: ")
                 return
             bar.empty()
             st.session_state["last_import_key"] = key
@@ -142,7 +142,7 @@ def _mapping_editor(s: Store, upload: Upload, workdir: Path) -> None:
             require_analyst("save column mappings")
             mapping.save(s, role(), headers, mapping.ColumnMapping(name, platform, columns))
         except VmdashError as exc:
-            st.error(safe_text(exc), icon=":material/error:")
+            show_error(exc)
             return
         st.rerun()
 
@@ -170,7 +170,7 @@ def objective_rules_editor(s: Store) -> None:
             require_analyst("edit objective rules")
             saved = rules.save_objective_rules(s, role(), list(edited.itertuples(index=False, name=None)))
         except VmdashError as exc:
-            st.error(safe_text(exc), icon=":material/error:")
+            show_error(exc)
             return
         st.success(f"{len(saved)} rule(s) saved.")
 
@@ -229,7 +229,7 @@ def import_history(s: Store) -> None:
             require_analyst("undo imports")
             result = undo(s, int(chosen))
         except VmdashError as exc:
-            st.error(safe_text(exc))
+            show_error(exc)
             return
         st.success(
             f"Import #{chosen} undone: {result['removed']} rows removed, {result['restored']} earlier rows restored."
