@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from vmdash import roles
-from vmdash.errors import InvalidChoice, NotFound
+from vmdash.errors import Empty, NotFound, TooLong, WrongKind
 from vmdash.store import Store
 
 MAX_NAME = 80
@@ -43,16 +43,16 @@ def clean_name(name: str) -> str:
     """A view name as stored: printable, single-spaced, trimmed; refused when empty or too long."""
     text = " ".join("".join(ch for ch in str(name) if ch.isprintable()).split())
     if not text:
-        raise InvalidChoice("view name", str(name)[:40], ("a name of 1 to 80 characters",))
+        raise Empty("view name")
     if len(text) > MAX_NAME:
-        raise InvalidChoice("view name", text[:40] + "…", (f"at most {MAX_NAME} characters",))
+        raise TooLong("view name", len(text), MAX_NAME)
     return text
 
 
 def check_link(link: str) -> str:
     """The link if it is a relative app link; refused otherwise (an absolute or script URL, say)."""
     if len(link) > MAX_LINK or not _LINK.match(link):
-        raise InvalidChoice("view link", link[:40], ("a page path and query string of this app",))
+        raise WrongKind("view link", link, "a page path and query string of this app")
     return link
 
 

@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # Bound widgets whose key is computed: tests/app/test_bound_widgets.py checks them as the app runs.
 COMPUTED_KEYS = {
     ("vmdash/ui/common.py", "flt.param"),
-    ("vmdash/ui/testlearn.py", "_PICKER_KEYS[kind]"),
 }
 
 

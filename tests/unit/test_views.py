@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vmdash import saved_views as views
-from vmdash.errors import InvalidChoice, NotFound, PermissionDenied
+from vmdash.errors import InvalidValue, NotFound, PermissionDenied
 from vmdash.roles import ANALYST, VIEWER
 
 
@@ -22,13 +22,13 @@ def test_link_for_repeats_keys_for_several_values():
     ["javascript:alert(1)", "https://evil.example/?a=1", "//evil.example", "/etc/passwd", "data?x=<script>", "a b"],
 )
 def test_only_relative_app_links_are_accepted(link):
-    with pytest.raises(InvalidChoice):
+    with pytest.raises(InvalidValue):
         views.check_link(link)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "\x00\x1b", "x" * 81])
 def test_names_must_be_printable_and_short(name):
-    with pytest.raises(InvalidChoice):
+    with pytest.raises(InvalidValue):
         views.clean_name(name)
 
 

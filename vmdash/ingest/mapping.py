@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from vmdash import model, roles
-from vmdash.errors import InvalidChoice, VmdashError
+from vmdash.errors import Empty, InvalidChoice, VmdashError
 from vmdash.ingest.detect import DELIMITERS, MAX_PREAMBLE_LINES, cells_of
 from vmdash.ingest.generic import canonical_field
 from vmdash.ingest.spec import Format, normalise_header
@@ -59,7 +59,7 @@ def check(mapping: ColumnMapping, headers: Sequence[str]) -> ColumnMapping:
     """The mapping if it can import files with these headers; refused with the reason otherwise."""
     name = " ".join(str(mapping.name).split())[:80]
     if not name:
-        raise InvalidChoice("mapping name", mapping.name, ("a name",))
+        raise Empty("mapping name")
     if mapping.platform not in model.PLATFORMS:
         raise InvalidChoice("platform", mapping.platform, model.PLATFORMS)
     unknown = set(mapping.columns) - set(MAPPABLE)

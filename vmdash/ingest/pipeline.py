@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from vmdash import model
-from vmdash.errors import ImportRejected, InvalidChoice, VmdashError
+from vmdash.errors import ImportRejected, InvalidChoice, OutOfRange, VmdashError
 from vmdash.ingest import guard, mapping, period, reader, sqlkit, youtube
 from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
@@ -219,7 +219,7 @@ class Options:
     def __post_init__(self) -> None:
         if self.year is not None and not model.FIRST_DATE.year <= self.year <= model.LAST_DATE.year:
             first, last = model.FIRST_DATE.year, model.LAST_DATE.year
-            raise VmdashError(f"the year must be from {first} to {last} (got {self.year})")
+            raise OutOfRange("year", self.year, first, last)
         if self.channel is not None and self.channel not in model.CHANNELS:
             raise InvalidChoice("channel", self.channel, model.CHANNELS)
         if self.objective is not None and self.objective not in model.OBJECTIVES:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vmdash import model, roles
-from vmdash.errors import InvalidChoice, VmdashError
+from vmdash.errors import Empty, InvalidChoice, TooLong, WrongKind
 from vmdash.store import Store
 
 MAX_TOKEN = 40
@@ -30,8 +30,12 @@ def save_objective_rules(store: Store, role: str, rules: Sequence[tuple[str, str
         token = "" if token is None else str(token).strip()
         if not token and not objective:
             continue
-        if not token or len(token) > MAX_TOKEN or not token.isprintable():
-            raise VmdashError(f"a rule's token must be 1 to {MAX_TOKEN} printable characters (got {token[:40]!r})")
+        if not token:
+            raise Empty("rule's token")
+        if len(token) > MAX_TOKEN:
+            raise TooLong("rule's token", len(token), MAX_TOKEN)
+        if not token.isprintable():
+            raise WrongKind("rule's token", token, "printable characters")
         if objective not in model.OBJECTIVES or objective == "unassigned":
             raise InvalidChoice("objective", str(objective), model.OBJECTIVES[:4])
         clean.append((token, objective))

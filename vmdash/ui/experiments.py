@@ -7,14 +7,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from vmdash import looplog, metrics, model, queries, testlearn
+from vmdash import links, looplog, metrics, model, queries, testlearn
 from vmdash.errors import VmdashError
 from vmdash.filters import FilterState
 from vmdash.store import Store
 from vmdash.ui.access import role
-from vmdash.ui.common import formatted, frame, safe_text, unique_labels, video_labels
+from vmdash.ui.common import formatted, frame, safe_text, show_error, unique_labels, video_labels
 
-_PICKER_KEYS = {"video": "test_videos", "campaign": "test_campaigns", "token": "test_tokens"}
 _PICKER_HELP = {
     "video": "Videos, or ads where the platform exports no video id (Meta, TikTok). The first is the baseline.",
     "campaign": "Whole campaigns. The first is the baseline.",
@@ -35,7 +34,7 @@ def variant_picker(s: Store, filters: FilterState, kind: str) -> tuple[list[str]
     chosen = st.multiselect(
         "Variants",
         list(keys),
-        key=_PICKER_KEYS[kind],
+        key=links.TEST_VARIANTS[kind].key,
         bind="query-params",
         max_selections=testlearn.MAX_VARIANTS,
         help=_PICKER_HELP[kind],
@@ -176,7 +175,7 @@ def loop_log_form(s: Store, filters: FilterState) -> None:
                     objective=None if objective not in model.OBJECTIVES else objective,
                 )
             except VmdashError as exc:
-                st.error(safe_text(exc))
+                show_error(exc)
             else:
                 st.success(f"Logged #{entry.entry_id}: {looplog.STAGES[entry.stage]} on {entry.happened_on}.")
 
@@ -200,6 +199,6 @@ def loop_log_delete(s: Store, judged: pd.DataFrame) -> None:
             try:
                 looplog.delete(s, role(), options[gone])
             except VmdashError as exc:
-                st.error(safe_text(exc))
+                show_error(exc)
             else:
                 st.rerun()
