@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 
 from vmdash import model
+from vmdash.sql import ident
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class ListFilter:
     @property
     def expr(self) -> str:
         """The SQL expression the chosen values are compared with."""
-        return self.sql or f'"{self.column}"'
+        return self.sql or ident(self.column)
 
 
 # Ad platforms (Meta, TikTok) export no video id: the ad name is the creative, so it stands in.

@@ -17,6 +17,7 @@ import pandas as pd
 from vmdash import metrics, model, queries, roles, stats
 from vmdash.errors import NotFound, OutOfRange, TooLong, UnknownChoice, WrongKind, given_text
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
+from vmdash.sql import ident
 from vmdash.store import Store
 
 STAGES: dict[str, str] = {
@@ -189,7 +190,7 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
     kpis = [metrics.get(n) for n in _candidate_kpis()]
     parts = []
     for m in kpis:
-        num, den = f'"{m.numerator}"', " * ".join(f'"{c}"' for c in m.denominator)
+        num, den = ident(m.numerator), " * ".join(ident(c) for c in m.denominator)
         parts.append(
             f'{m.sql()} AS "{m.name}", sum({num}) FILTER (WHERE {m.reported_sql()}) AS "{m.name}__num", '
             f'sum({den}) FILTER (WHERE {m.reported_sql()}) AS "{m.name}__den"'

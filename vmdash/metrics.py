@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from vmdash import model
 from vmdash.errors import InvalidChoice
+from vmdash.sql import ident
 
 VIEW_DEFINITIONS = {
     "youtube": "YouTube counts a view after a real play (for ads: 30 s, the whole ad if shorter, or a click); "
@@ -89,7 +90,7 @@ _COLUMNS = set(model.MEASURE_NAMES) | {"video_duration_s"}
 def _quote(column: str) -> str:
     if column not in _COLUMNS:
         raise InvalidChoice("measure", column, sorted(_COLUMNS))
-    return f'"{column}"'
+    return ident(column)
 
 
 VIEW_CAVEAT = (

@@ -14,6 +14,7 @@ import pandas as pd
 from vmdash import cache, metrics, model, queries, stats
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
+from vmdash.sql import ident
 from vmdash.store import Store
 from vmdash.testlearn.choices import MAX_VARIANTS, MIN_PEERS, TEST_KPIS, VARIANT_KINDS, WINDOWS
 
@@ -78,7 +79,7 @@ def variant_totals(
         raise InvalidChoice("test KPI", metric_name, TEST_KPIS)
     where, params = filters.where()
     case, matches, any_variant = _variant_sql(kind, tuple(values), params)
-    num, den = f'"{metric.numerator}"', f'"{metric.denominator[0]}"'
+    num, den = ident(metric.numerator), ident(metric.denominator[0])
     reported = metric.reported_sql()
     frame = store.df(
         f"""WITH v AS (
@@ -152,7 +153,7 @@ def lifecycle(store: Store, measure: str, filters: FilterState = FilterState(), 
     params.update({"windows": list(WINDOWS), "limit": int(limit)})
     if measure in model.MEASURE_NAMES:
         value = f'sum("{measure}")'
-        reported = f'"{measure}" IS NOT NULL'
+        reported = f"{ident(measure)} IS NOT NULL"
     else:
         m = metrics.get(measure)
         value, reported = m.sql(), m.reported_sql()
@@ -221,7 +222,7 @@ def benchmarks(store: Store, filters: FilterState = FilterState(), limit: int = 
             f"""SELECT key, "platform", "objective", $kpi{i} AS kpi,
                        coalesce(any_value("video_title"), key) AS title,
                        max({duration}) AS duration_s, {m.sql()} AS value,
-                       sum({" * ".join(f'"{c}"' for c in m.denominator)}) FILTER (WHERE {m.reported_sql()}) AS volume
+                       sum({" * ".join(ident(c) for c in m.denominator)}) FILTER (WHERE {m.reported_sql()}) AS volume
                 FROM pre WHERE "objective" = $obj{i}
                 GROUP BY key, "platform", "objective" HAVING value IS NOT NULL"""
         )
