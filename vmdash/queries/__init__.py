@@ -8,9 +8,9 @@ from `filters` enter SQL text here. What lives where:
 - `kpis`: totals (`summary`), KPI values with coverage and the previous period (`KpiValue`).
 - `selection`: what the filtered data holds, for the filter bar and page header (date span,
   choices, video pickers, currency, undated rows, platforms present).
-- `imports`: import metadata (history, data version, latest import, active hashes).
+- `import_history`: import metadata (history, data version, latest import, active hashes).
 - `names`: dimensions from name tokens (format, length) and the order of a split's groups.
-- `overview`, `completion`, `funnel`, `retention`, `test_learn`: each page's queries and its
+- `overview`, `completion`, `funnel_impact`, `retention`: each page's queries and its
   `load(store, filters, controls)`, which returns everything the page draws as one frozen
   dataclass; the page, the benchmark (bench/workload.py) and the tests call it.
 
@@ -21,7 +21,7 @@ load (`from vmdash.queries import overview`; `overview.load(...)`).
 from vmdash.filters import VIDEO_KEY_SQL
 from vmdash.queries.completion import QUARTILE_BASES, completion_by_length, quartile_funnel
 from vmdash.queries.facts import NAME_KEYS, fact_rows, presummed
-from vmdash.queries.funnel import (
+from vmdash.queries.funnel_impact import (
     _FUNNEL_KPIS,
     FUNNEL_SPLITS,
     funnel,
@@ -30,7 +30,7 @@ from vmdash.queries.funnel import (
     funnel_table,
     unpriced_groups,
 )
-from vmdash.queries.imports import active_hashes, data_version, imports, is_empty, latest_import
+from vmdash.queries.import_history import active_hashes, data_version, imports, is_empty, latest_import
 from vmdash.queries.kpis import KpiValue, kpis, objective_kpis, summary
 from vmdash.queries.names import (
     COMPLETION_SPLITS,

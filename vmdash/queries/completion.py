@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from vmdash import cache, metrics
@@ -10,6 +12,7 @@ from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries.facts import NAME_KEYS, presummed
 from vmdash.queries.kpis import _none
 from vmdash.queries.names import _in_order, _split_sql, duration_sql
+from vmdash.queries.selection import platforms_present
 from vmdash.store import Store
 
 # -- completion ------------------------------------------------------------------------------
@@ -94,3 +97,44 @@ def completion_by_length(store: Store, filters: FilterState = FilterState(), lim
             ORDER BY starts DESC, key LIMIT $limit""",
         params,
     )
+
+
+# -- the page's load ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletionControls:
+    """The Completion page's widget values; the defaults are the widgets' own."""
+
+    by: str = "platform"
+    base: str = "video_starts"
+
+
+@dataclass(frozen=True)
+class CompletionData:
+    """Everything the Completion page draws for one choice of filters and controls.
+
+    `table` is the quartile funnel as the page's table: one row per group (column 'group'), a
+    column per step in step order, unformatted. The rest is empty when `funnel` is.
+    """
+
+    funnel: pd.DataFrame
+    table: pd.DataFrame
+    step_kpis: tuple[str, ...]
+    platforms: list[str]
+    videos: pd.DataFrame
+
+
+def load(
+    store: Store, filters: FilterState = FilterState(), controls: CompletionControls = CompletionControls()
+) -> CompletionData:
+    """The Completion page's data: the quartile funnel (tidy and as a table) and completion against length."""
+    steps = quartile_funnel(store, filters, controls.by, controls.base)
+    step_kpis = tuple(s.rate for s in QUARTILE_BASES[controls.base] if s.rate)
+    if steps.empty:
+        return CompletionData(steps, pd.DataFrame(columns=["group"]), step_kpis, [], pd.DataFrame())
+    platforms = platforms_present(store, filters)
+    table = steps.pivot(index="group", columns="step", values="rate").reindex(
+        index=list(dict.fromkeys(steps["group"])), columns=list(dict.fromkeys(steps.sort_values("order")["step"]))
+    )
+    return CompletionData(steps, table.reset_index(), step_kpis, platforms, completion_by_length(store, filters))

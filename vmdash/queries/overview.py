@@ -5,14 +5,16 @@ paid side by side, account series beside per-video rows, and the best and worst 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import cache, metrics, model
+from vmdash import cache, looplog, metrics, model
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
 from vmdash.queries.facts import fact_rows, presummed
-from vmdash.queries.selection import date_span
+from vmdash.queries.kpis import KpiValue, objective_kpis
+from vmdash.queries.selection import currency, date_span, platforms_present
 from vmdash.store import Store
 
 MAX_CHART_POINTS = 5000
@@ -189,3 +191,60 @@ def _ranking_ends(store: Store, metric_name: str, filters: FilterState, limit: i
             ) WHERE best_rank <= $limit OR worst_rank <= $limit""",
         params,
     )
+
+
+# -- the page's load ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewControls:
+    """The Overview's widget values; the defaults are the widgets' own."""
+
+    kpi: str = metrics.METRICS[0].name
+    split: str = TREND_SPLITS[0]
+    # None (or an objective without data): the first objective present, as the widget offers it.
+    rank_for: str | None = None
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    """Everything the Overview draws for one choice of filters and controls."""
+
+    currency: str | None
+    objectives: tuple[str, ...]
+    platforms: list[str]
+    cards: dict[str, dict[str, KpiValue]]
+    trend: pd.DataFrame
+    annotations: pd.DataFrame | None
+    side_by_side: pd.DataFrame
+    focus: str | None
+    primary: str | None
+    top: pd.DataFrame
+    bottom: pd.DataFrame
+
+
+def options(store: Store, filters: FilterState = FilterState()) -> tuple[str, ...]:
+    """The objectives holding data, in canonical order: what the page ranks videos for (empty: no data)."""
+    return tuple(by_objective(store, filters)["objective"])
+
+
+def load(
+    store: Store, filters: FilterState = FilterState(), controls: OverviewControls = OverviewControls()
+) -> OverviewData:
+    """The Overview's data: KPI cards per objective, the trend, organic and paid side by side, best and worst videos."""
+    money = currency(store, filters)
+    present = options(store, filters)
+    platforms = platforms_present(store, filters)
+    cards = objective_kpis(store, present, filters)
+    series = trend(store, controls.kpi, filters, split=controls.split)
+    # Loop-log entries are not facts: read only when there is a trend to mark.
+    marks = None if series.empty else looplog.annotations(store, filters)
+    side_by_side = channels_side_by_side(store, filters)
+    focus = controls.rank_for if controls.rank_for in present else (present[0] if present else None)
+    primary = metrics.PRIMARY[focus] if focus is not None else None
+    top = bottom = pd.DataFrame(columns=["video", "platform", "value", "volume"])
+    if primary is not None:
+        scope = filters.narrowed(objectives=(focus,))
+        top = ranked_videos(store, primary, scope, limit=5)
+        bottom = ranked_videos(store, primary, scope, limit=5, worst=True)
+    return OverviewData(money, present, platforms, cards, series, marks, side_by_side, focus, primary, top, bottom)

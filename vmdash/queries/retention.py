@@ -228,3 +228,40 @@ def retention_view(
     return RetentionView(
         curves, band, band_note, pd.DataFrame(moment_rows, columns=moment_columns), pd.DataFrame(hook_rows), unit
     )
+
+
+# -- the page's load ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionControls:
+    """The Retention page's widget values; the defaults are the widgets' own.
+
+    `videos` are retention keys; None stands for the picker's default, the first video it offers.
+    """
+
+    videos: tuple[str, ...] | None = None
+    unit: str = "pct"
+
+
+@dataclass(frozen=True)
+class RetentionData:
+    """Everything the Retention page draws: the videos offered, and the view of those chosen (None: none chosen)."""
+
+    videos: pd.DataFrame
+    view: RetentionView | None
+
+
+def options(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """The videos with retention curves under these filters: what the page's video picker offers."""
+    return retention_videos(store, filters)
+
+
+def load(
+    store: Store, filters: FilterState = FilterState(), controls: RetentionControls = RetentionControls()
+) -> RetentionData:
+    """The Retention page's data: curves, typical band, key moments and hooks of the chosen videos."""
+    videos = options(store, filters)
+    keys = tuple(videos["key"].iloc[:1]) if controls.videos is None else controls.videos
+    view = retention_view(store, list(keys), filters, controls.unit) if keys else None
+    return RetentionData(videos, view)

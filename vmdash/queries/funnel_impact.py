@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from vmdash import cache, metrics
@@ -10,6 +12,7 @@ from vmdash.filters import FilterState
 from vmdash.queries.facts import presummed
 from vmdash.queries.kpis import _none
 from vmdash.queries.names import _in_order
+from vmdash.queries.selection import currency, platforms_present
 from vmdash.store import Store
 
 # -- funnel impact -------------------------------------------------------------------------
@@ -123,3 +126,64 @@ def funnel_table(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[list(columns)].rename(columns=columns)
     out["Weakest step"] = [weakest.get(g, "") for g in frame["group"]]
     return out
+
+
+# -- the page's load ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelControls:
+    """The Funnel impact page's widget values; the defaults are the widgets' own."""
+
+    by: str = "channel"
+
+
+@dataclass(frozen=True)
+class FunnelData:
+    """Everything the Funnel impact page draws for one choice of filters and controls.
+
+    `weakest` and `above_one` are the rows of `steps` the page writes a sentence for; `roas` and
+    its coverage are the whole selection's (None when no platform reports conversion value).
+    The rest is empty when `frame` is.
+    """
+
+    currency: str | None
+    frame: pd.DataFrame
+    platforms: list[str]
+    steps: pd.DataFrame
+    table: pd.DataFrame
+    weakest: pd.DataFrame
+    above_one: pd.DataFrame
+    costs: pd.DataFrame
+    priced: bool
+    unpriced: list[str]
+    roas: float | None
+    roas_coverage: float | None
+
+
+def load(store: Store, filters: FilterState = FilterState(), controls: FunnelControls = FunnelControls()) -> FunnelData:
+    """The Funnel impact page's data: the funnel per group, step rates judged against the selection, costs, ROAS."""
+    money = currency(store, filters)
+    frame = funnel(store, filters, controls.by)
+    if frame.empty:
+        empty = pd.DataFrame()
+        return FunnelData(money, frame, [], empty, empty, empty, empty, empty, False, [], None, None)
+    steps = funnel_steps(frame)
+    costs = funnel_costs(frame)
+    priced = bool(costs["value"].notna().any())
+    total = frame[frame["is_total"]].iloc[0]
+    roas = _none(total["roas"])
+    return FunnelData(
+        currency=money,
+        frame=frame,
+        platforms=platforms_present(store, filters),
+        steps=steps,
+        table=funnel_table(frame),
+        weakest=steps[steps["weakest"]],
+        above_one=steps[steps["rate"] > 1],
+        costs=costs,
+        priced=priced,
+        unpriced=unpriced_groups(costs) if priced else [],
+        roas=roas,
+        roas_coverage=total["roas__coverage"] if roas is not None else None,
+    )
