@@ -7,9 +7,9 @@ it is made. `pandas_page(data, page, filters)` computes the same answers from Da
 memory, as a competent pandas dashboard would; `compare` checks that both agree, so the baseline
 is known to do the same work.
 
-Test & learn has no `load` yet: vmdash runs the page's calls (a variant comparison of the two
-busiest ads of the first campaign, lifecycle cohorts, benchmarks); which ads those are is looked
-up once per view and kept, as a person picks them before the page runs. The pandas baseline
+Test & learn's load runs with the two busiest ads of the first campaign picked (a variant
+comparison on CTR) and its other controls at their defaults; which ads those are is looked up
+once per view and kept, as a person picks them before the page runs. The pandas baseline
 answers only the variant sums and comparisons, so its ratio flatters pandas.
 """
 
@@ -26,12 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vmdash import metrics, model, queries, retention, stats, testlearn
+from vmdash import metrics, model, queries, retention, stats
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries import completion as completion_page
 from vmdash.queries import funnel_impact as funnel_page
 from vmdash.queries import overview as overview_page
 from vmdash.queries import retention as retention_page
+from vmdash.queries import test_learn as test_learn_page
 from vmdash.store import Store
 
 
@@ -88,12 +89,13 @@ def vmdash_page(store: Store, page: str, filters: FilterState) -> dict[str, Any]
     return _VMDASH_PAGES[page](store, filters)
 
 
-# The page modules whose `load` each page calls; Test & learn has none yet (see the module docstring).
+# The vmdash.queries module whose `load` each page calls.
 PAGE_MODULES = {
     "overview": overview_page,
     "retention": retention_page,
     "completion": completion_page,
     "funnel": funnel_page,
+    "test_learn": test_learn_page,
 }
 
 
@@ -155,13 +157,15 @@ def _test_learn(store: Store, f: FilterState) -> dict[str, Any]:
     variants = _busiest_variants(store, f, campaign)
     out["variants"] = variants
     out["comparisons"] = _compare_variants(variants)
-    if len(variants) >= 2:
-        pair = tuple(variants["variant"].iloc[:2])
-        scope = f.narrowed(campaigns=(campaign,))
-        out["report"] = testlearn.compare_variants(store, "video", pair, "ctr", scope)
-        out["variant_trend"] = testlearn.variant_trend(store, "video", pair, "ctr", scope)
-    out["lifecycle"] = testlearn.lifecycle(store, next(iter(testlearn.cohort_options().values())), f)
-    out["benchmarks"] = testlearn.benchmarks(store, f)
+    # The two busiest ads of the campaign picked in the URL and judged on CTR, under the view's
+    # filters as on the page; the other controls at the widgets' defaults.
+    pair = tuple(variants["variant"].iloc[:2])
+    controls = test_learn_page.LearnControls(kind="video", variants=pair, kpi="ctr")
+    data = test_learn_page.load(store, f, controls)
+    out["report"] = data.report
+    out["variant_trend"] = data.trend
+    out["lifecycle"] = data.cohorts
+    out["benchmarks"] = data.benchmarks
     return out
 
 

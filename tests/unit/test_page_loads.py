@@ -10,7 +10,7 @@ import pytest
 
 from bench import workload
 from vmdash.filters import FilterState
-from vmdash.queries import completion, funnel_impact, overview, retention
+from vmdash.queries import completion, funnel_impact, overview, retention, test_learn
 
 ROOT = Path(__file__).resolve().parents[2]
 # Page file -> the vmdash.queries module holding its load, and what else it may call there:
@@ -76,27 +76,35 @@ def test_the_check_sees_a_page_that_stops_using_its_load():
 
 
 def test_every_load_returns_a_frozen_dataclass_and_has_default_controls(sample_store):
-    for page, (module, _) in PAGES.items():
+    for page, module in {**{p: m for p, (m, _) in PAGES.items()}, "test-learn": test_learn}.items():
         data = module.load(sample_store, FilterState())
         assert dataclasses.is_dataclass(data) and type(data).__dataclass_params__.frozen, page
         with pytest.raises(dataclasses.FrozenInstanceError):
-            data.platforms = []  # type: ignore[misc]
+            data.currency = None  # type: ignore[misc]
         controls = [v for k, v in vars(module).items() if k.endswith("Controls") and isinstance(v, type)]
         assert len(controls) == 1 and controls[0]() == module.load.__defaults__[-1], page
 
 
-def test_the_benchmark_measures_the_pages_loads_with_default_controls(sample_store, monkeypatch):
-    assert set(workload.PAGE_MODULES) == set(PAGES)
+def test_the_benchmark_measures_the_pages_loads_with_the_widgets_defaults(sample_store, monkeypatch):
+    wanted = {**{p: m for p, (m, _) in PAGES.items()}, "test_learn": test_learn}
+    assert wanted == workload.PAGE_MODULES
+    assert set(workload.PAGE_MODULES) == set(workload.PAGES)
     for page, module in workload.PAGE_MODULES.items():
-        assert module is PAGES[page][0]
         calls = []
         original = module.load
+        default = original.__defaults__[-1]
 
-        def spy(store, filters, controls=original.__defaults__[-1], _calls=calls, _original=original):
+        def spy(store, filters, controls=default, _calls=calls, _original=original):
             _calls.append(controls)
             return _original(store, filters, controls)
 
         monkeypatch.setattr(module, "load", spy)
         answers = workload.vmdash_page(sample_store, page, FilterState())
-        assert calls == [original.__defaults__[-1]], page
-        assert answers["platforms" if page != "retention" else "retention_videos"] is not None
+        assert len(calls) == 1, page
+        if page == "test_learn":
+            # The campaign's two busiest ads picked and judged on CTR: the rest as the widgets start.
+            assert calls[0].variants == tuple(answers["variants"]["variant"].iloc[:2])
+            assert calls[0].kpi == "ctr"
+            assert dataclasses.replace(calls[0], variants=(), kpi=default.kpi) == default
+        else:
+            assert calls == [default], page

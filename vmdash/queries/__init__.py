@@ -12,7 +12,10 @@ from `filters` enter SQL text here. What lives where:
 - `names`: dimensions from name tokens (format, length) and the order of a split's groups.
 - `overview`, `completion`, `funnel_impact`, `retention`: each page's queries and its
   `load(store, filters, controls)`, which returns everything the page draws as one frozen
-  dataclass; the page, the benchmark (bench/workload.py) and the tests call it.
+  dataclass; the page, the benchmark (bench/workload.py) and the tests call it. `options`, where
+  a page has it, is what a widget offers before its value can be read.
+- `test_learn`: the Test & learn page's load over vmdash.testlearn and vmdash.looplog (not
+  imported here: those modules read through this package).
 
 Callers use the names re-exported here (`queries.trend`, ...) and a page's module for its
 load (`from vmdash.queries import overview`; `overview.load(...)`).
