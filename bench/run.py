@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
+import inspect
 import json
 import os
+import pkgutil
 import platform
 import statistics
 import subprocess
@@ -295,18 +298,36 @@ def bench_queries(report: Report, rows: int, db: Path, repeat: int, pandas_repea
         store.close()
 
 
+def _query_functions() -> dict[str, tuple[Callable[..., Any], list[tuple[Any, str]]]]:
+    """Every public function of the vmdash.queries package by name, with each (module, name) that holds it.
+
+    A page's load calls the functions by the names its own module imported them under, so each is
+    timed wherever it is held; names defined in more than one page module ("load") get the module's.
+    """
+    modules = [
+        queries,
+        *(importlib.import_module(f"{queries.__name__}.{m.name}") for m in pkgutil.iter_modules(queries.__path__)),
+    ]
+    found: dict[int, tuple[str, Callable[..., Any], list[tuple[Any, str]]]] = {}
+    for module in modules:
+        for n, fn in vars(module).items():
+            if n.startswith("_") or not inspect.isfunction(fn) or not fn.__module__.startswith(queries.__name__):
+                continue
+            if id(fn) not in found:
+                name = (
+                    fn.__name__
+                    if getattr(queries, fn.__name__, None) is fn
+                    else f"{fn.__module__.rsplit('.', 1)[1]}.{n}"
+                )
+                found[id(fn)] = (name, fn, [])
+            found[id(fn)][2].append((module, n))
+    return {name: (fn, holders) for name, fn, holders in found.values()}
+
+
 def query_breakdown(db: Path, repeat: int) -> dict[str, dict[str, float]]:
     """Median time of every vmdash.queries call per page (nested calls counted in their callers too)."""
     store = Store(db, idle_release_s=None)
-    names = [
-        n
-        for n in dir(queries)
-        if callable(getattr(queries, n))
-        and not n.startswith("_")
-        and getattr(queries, n).__module__ == queries.__name__
-    ]
-    names = [n for n in names if n not in ("FilterState", "KpiValue", "RetentionView", "Store", "dataclass")]
-    originals = {n: getattr(queries, n) for n in names}
+    functions = _query_functions()
     samples: dict[str, list[float]] = {}
 
     def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -324,19 +345,24 @@ def query_breakdown(db: Path, repeat: int) -> dict[str, dict[str, float]]:
         filters = workload.scenarios(store)["all data"]
         for page in workload.PAGES:
             workload.vmdash_page(store, page, filters)
-            for n, fn in originals.items():
-                setattr(queries, n, timed(n, fn))
+            for n, (fn, holders) in functions.items():
+                for module, attr in holders:
+                    setattr(module, attr, timed(n, fn))
             samples.clear()
             for _ in range(repeat):
                 workload.vmdash_page(store, page, filters)
-            for n, fn in originals.items():
-                setattr(queries, n, fn)
+            _restore(functions)
             out[page] = {n: statistics.median(v) * len(v) / repeat for n, v in samples.items()}
     finally:
-        for n, fn in originals.items():
-            setattr(queries, n, fn)
+        _restore(functions)
         store.close()
     return out
+
+
+def _restore(functions: dict[str, tuple[Callable[..., Any], list[tuple[Any, str]]]]) -> None:
+    for fn, holders in functions.values():
+        for module, attr in holders:
+            setattr(module, attr, fn)
 
 
 # -- 3 + 4. page reruns and payload --------------------------------------------------------------

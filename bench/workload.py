@@ -1,15 +1,16 @@
 """What each page asks for in one rerun, answered by vmdash (DuckDB) and by pandas in memory.
 
-`vmdash_page(store, page, filters)` makes the same vmdash calls, in the same order, as app.py's
-frame (filter bar, page header) and the page file do with the view's default widget values.
-`pandas_page(data, page, filters)` computes the same answers from DataFrames held in memory, as
-a competent pandas dashboard would; `compare` checks that both agree, so the baseline is known
-to do the same work.
+`vmdash_page(store, page, filters)` makes the calls of app.py's frame (filter bar, page header)
+and then calls the page's own `load` (vmdash.queries.<page>.load) with the default controls,
+the values the page's widgets start with: a change to a page's data is measured here as soon as
+it is made. `pandas_page(data, page, filters)` computes the same answers from DataFrames held in
+memory, as a competent pandas dashboard would; `compare` checks that both agree, so the baseline
+is known to do the same work.
 
-Test & learn: vmdash runs the page's own calls (a variant comparison of the two busiest ads
-of the first campaign, lifecycle cohorts, benchmarks); which ads those are is looked up once
-per view and kept, as a person picks them before the page runs. The pandas baseline answers
-only the variant sums and comparisons, so its ratio flatters pandas.
+Test & learn's load runs with the two busiest ads of the first campaign picked (a variant
+comparison on CTR) and its other controls at their defaults; which ads those are is looked up
+once per view and kept, as a person picks them before the page runs. The pandas baseline
+answers only the variant sums and comparisons, so its ratio flatters pandas.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vmdash import metrics, model, queries, retention, stats, testlearn
+from vmdash import metrics, model, queries, retention, stats
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
+from vmdash.queries import completion as completion_page
+from vmdash.queries import funnel_impact as funnel_page
+from vmdash.queries import overview as overview_page
+from vmdash.queries import retention as retention_page
+from vmdash.queries import test_learn as test_learn_page
 from vmdash.store import Store
 
 
@@ -83,52 +89,62 @@ def vmdash_page(store: Store, page: str, filters: FilterState) -> dict[str, Any]
     return _VMDASH_PAGES[page](store, filters)
 
 
+# The vmdash.queries module whose `load` each page calls.
+PAGE_MODULES = {
+    "overview": overview_page,
+    "retention": retention_page,
+    "completion": completion_page,
+    "funnel": funnel_page,
+    "test_learn": test_learn_page,
+}
+
+
 def _overview(store: Store, f: FilterState) -> dict[str, Any]:
     out = vmdash_frame(store, f)
-    out["currency"] = queries.currency(store, f)
-    present = queries.by_objective(store, f)
-    out["by_objective"] = present
-    out["platforms"] = queries.platforms_present(store, f)
-    for objective, values in queries.objective_kpis(store, tuple(present["objective"]), f).items():
+    # What the page reads before its widgets, as the page does (then a kept answer inside load).
+    overview_page.options(store, f)
+    data = overview_page.load(store, f)
+    out["currency"] = data.currency
+    out["objectives"] = data.objectives
+    out["platforms"] = data.platforms
+    for objective, values in data.cards.items():
         out[f"kpis:{objective}"] = values
-    out["trend"] = queries.trend(store, metrics.METRICS[0].name, f, split="platform")
-    focus = present["objective"].iloc[0]
-    primary = metrics.PRIMARY[focus]
-    scope = f.narrowed(objectives=(focus,))
-    out["top"] = queries.ranked_videos(store, primary, scope, limit=5)
-    out["bottom"] = queries.ranked_videos(store, primary, scope, limit=5, worst=True)
+    out["trend"] = data.trend
+    out["top"] = data.top
+    out["bottom"] = data.bottom
     return out
 
 
 def _retention(store: Store, f: FilterState) -> dict[str, Any]:
     out = vmdash_frame(store, f)
-    videos = queries.retention_videos(store, f)
-    out["retention_videos"] = videos
-    if not videos.empty:
-        view = queries.retention_view(store, [videos["key"].iloc[0]], f, "pct")
-        out["curves"] = view.curves
-        out["band"] = view.band
-        out["hooks"] = view.hooks
+    retention_page.options(store, f)
+    data = retention_page.load(store, f)
+    out["retention_videos"] = data.videos
+    if data.view is not None:
+        out["curves"] = data.view.curves
+        out["band"] = data.view.band
+        out["hooks"] = data.view.hooks
     return out
 
 
 def _completion(store: Store, f: FilterState) -> dict[str, Any]:
     out = vmdash_frame(store, f)
-    out["quartile_funnel"] = queries.quartile_funnel(store, f, "platform", "video_starts")
-    out["platforms"] = queries.platforms_present(store, f)
-    out["completion_by_length"] = queries.completion_by_length(store, f)
+    data = completion_page.load(store, f)
+    out["quartile_funnel"] = data.funnel
+    out["platforms"] = data.platforms
+    out["completion_by_length"] = data.videos
     return out
 
 
 def _funnel(store: Store, f: FilterState) -> dict[str, Any]:
     out = vmdash_frame(store, f)
-    out["currency"] = queries.currency(store, f)
-    frame = queries.funnel(store, f, "channel")
-    out["funnel"] = frame
-    out["platforms"] = queries.platforms_present(store, f)
-    out["steps"] = queries.funnel_steps(frame)
-    out["table"] = queries.funnel_table(frame)
-    out["costs"] = queries.funnel_costs(frame)
+    data = funnel_page.load(store, f)
+    out["currency"] = data.currency
+    out["funnel"] = data.frame
+    out["platforms"] = data.platforms
+    out["steps"] = data.steps
+    out["table"] = data.table
+    out["costs"] = data.costs
     return out
 
 
@@ -141,13 +157,15 @@ def _test_learn(store: Store, f: FilterState) -> dict[str, Any]:
     variants = _busiest_variants(store, f, campaign)
     out["variants"] = variants
     out["comparisons"] = _compare_variants(variants)
-    if len(variants) >= 2:
-        pair = tuple(variants["variant"].iloc[:2])
-        scope = f.narrowed(campaigns=(campaign,))
-        out["report"] = testlearn.compare_variants(store, "video", pair, "ctr", scope)
-        out["variant_trend"] = testlearn.variant_trend(store, "video", pair, "ctr", scope)
-    out["lifecycle"] = testlearn.lifecycle(store, next(iter(testlearn.cohort_options().values())), f)
-    out["benchmarks"] = testlearn.benchmarks(store, f)
+    # The two busiest ads of the campaign picked in the URL and judged on CTR, under the view's
+    # filters as on the page; the other controls at the widgets' defaults.
+    pair = tuple(variants["variant"].iloc[:2])
+    controls = test_learn_page.LearnControls(kind="video", variants=pair, kpi="ctr")
+    data = test_learn_page.load(store, f, controls)
+    out["report"] = data.report
+    out["variant_trend"] = data.trend
+    out["lifecycle"] = data.cohorts
+    out["benchmarks"] = data.benchmarks
     return out
 
 
@@ -655,7 +673,7 @@ def compare(page: str, ours: dict[str, Any], theirs: dict[str, Any]) -> list[str
     if len(ours["video_choices"]) != len(theirs["video_choices"]):
         problems.append(f"{page}: {len(ours['video_choices'])} vs {len(theirs['video_choices'])} video choices")
     if page == "overview":
-        for objective in ours["by_objective"]["objective"]:
+        for objective in ours["objectives"]:
             for name, kv in ours[f"kpis:{objective}"].items():
                 value, coverage, previous = theirs[f"kpis:{objective}"][name]
                 check(f"{objective} {name}", kv.value, value)

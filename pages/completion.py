@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vmdash import charts, links, metrics, queries, ui
+from vmdash.queries import completion
 
 ui.through_app()
 store = ui.store()
@@ -30,17 +31,15 @@ base_label = right.segmented_control(
 )
 base = bases[base_label]
 
-funnel = queries.quartile_funnel(store, filters, by, base)
-if funnel.empty:
+data = completion.load(store, filters, completion.CompletionControls(by=by, base=base))
+if data.funnel.empty:
     st.warning(f"No row in this selection reports {'plays started' if base == 'video_starts' else 'impressions'}.")
     ui.end_page()
-platforms = queries.platforms_present(store, filters)
-step_kpis = [s.rate for s in queries.QUARTILE_BASES[base] if s.rate]
-ui.chart(charts.quartile_funnel(funnel, by, note=metrics.get(step_kpis[-1]).caveat), funnel, name="quartile_funnel")
-table = funnel.pivot(index="group", columns="step", values="rate").reindex(
-    index=list(dict.fromkeys(funnel["group"])), columns=list(dict.fromkeys(funnel.sort_values("order")["step"]))
+step_kpis = list(data.step_kpis)
+ui.chart(
+    charts.quartile_funnel(data.funnel, by, note=metrics.get(step_kpis[-1]).caveat), data.funnel, name="quartile_funnel"
 )
-table = table.reset_index().assign(group=lambda d: [charts.series_label(by, g) for g in d["group"]])
+table = data.table.assign(group=lambda d: [charts.series_label(by, g) for g in d["group"]])
 ui.frame(
     ui.formatted(table, {c: "pct" for c in table.columns if c != "group"}).rename(
         columns={"group": charts.legend_label(by)}
@@ -54,7 +53,7 @@ if by == "length":
     st.caption("Length is the export's duration, else a length token in the ad or campaign name (e.g. “Bumper 6s”).")
 
 st.subheader("Completion rate against video length")
-videos = queries.completion_by_length(store, filters)
+videos = data.videos
 if videos.empty:
     st.info("No video in this selection reports both its starts and its completions with a known length.")
 else:
@@ -62,4 +61,4 @@ else:
     total = int(videos["videos_total"].iloc[0])
     shown = f"the {len(videos)} most-started of {total} videos" if total > len(videos) else f"{total} videos"
     st.caption(f"Showing {shown} that report starts, completions and a length.")
-ui.definitions([*step_kpis, "completion_rate"], platforms)
+ui.definitions([*step_kpis, "completion_rate"], data.platforms)

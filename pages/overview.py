@@ -2,29 +2,23 @@
 
 import streamlit as st
 
-from vmdash import charts, links, looplog, metrics, queries, ui
+from vmdash import charts, links, metrics, queries, ui
+from vmdash.queries import overview
 
 ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
 ui.page_header("Overview", store, filters)
-currency = queries.currency(store, filters)
 
-present = queries.by_objective(store, filters)
-if present.empty:
+objectives = list(overview.options(store, filters))
+if not objectives:
     st.warning("No data matches these filters. Widen the dates or clear a filter in the sidebar.")
     ui.end_page()
-platforms = queries.platforms_present(store, filters)
 ui.account_overlap_note(store, filters)
 if filters.shifted_back() is None:
     st.caption("Choose a date range in the sidebar to compare each KPI with the period before it.")
-
-shown: list[str] = []
-cards = queries.objective_kpis(store, tuple(present["objective"]), filters)
-for objective, values in cards.items():
-    st.subheader(objective.capitalize())
-    ui.kpi_cards(values, currency, columns=len(values))
-    shown.extend(values)
+# The cards sit above the controls but are drawn once the controls are read.
+cards = st.container()
 
 st.divider()
 left, right = st.columns([3, 1])
@@ -35,27 +29,6 @@ with right:
     # Read as words in the URL; "platform and channel" sets organic and paid Facebook apart.
     splits = {charts.legend_label(s).lower(): s for s in queries.TREND_SPLITS}
     split = splits[st.selectbox("Split by", list(splits), key=links.SPLIT.key, bind="query-params")]
-metric = metrics.get(metric_name)
-with left:
-    data = queries.trend(store, metric.name, filters, split=split)
-    if data.empty:
-        st.info(f"{metric.label} is not reported by the platforms in this selection.")
-    else:
-        note = metrics.views_note(metric, platforms)
-        marks = looplog.annotations(store, filters)
-        ui.chart(charts.trend(data, metric, split, currency, note=note, annotations=marks), data, name="trend")
-
-side_by_side = queries.channels_side_by_side(store, filters)
-if not side_by_side.empty:
-    st.subheader("Organic and paid, platform by platform")
-    st.caption(
-        "Platforms this selection reaches through more than one channel, each channel on its own row. "
-        "A platform's “view” is the same on both rows; rates count only rows reporting both of their sides."
-    )
-    ui.frame(ui.side_by_side_table(side_by_side, currency))
-
-objectives = list(present["objective"])
-with right:
     focus = st.selectbox(
         "Rank videos for",
         objectives,
@@ -64,19 +37,48 @@ with right:
         bind="query-params",
         help="Objective whose main KPI ranks the videos.",
     )
-primary = metrics.get(metrics.PRIMARY[focus])
-st.subheader(f"Best and worst videos on {primary.label} ({focus})")
-scope = filters.narrowed(objectives=(focus,))
-for column, worst, title in zip(st.columns(2), (False, True), ("Top 5", "Bottom 5"), strict=True):
-    ranked = queries.ranked_videos(store, primary.name, scope, limit=5, worst=worst)
+data = overview.load(store, filters, overview.OverviewControls(kpi=metric_name, split=split, rank_for=focus))
+
+shown: list[str] = []
+with cards:
+    for objective, values in data.cards.items():
+        st.subheader(objective.capitalize())
+        ui.kpi_cards(values, data.currency, columns=len(values))
+        shown.extend(values)
+
+metric = metrics.get(metric_name)
+with left:
+    if data.trend.empty:
+        st.info(f"{metric.label} is not reported by the platforms in this selection.")
+    else:
+        note = metrics.views_note(metric, data.platforms)
+        ui.chart(
+            charts.trend(data.trend, metric, split, data.currency, note=note, annotations=data.annotations),
+            data.trend,
+            name="trend",
+        )
+
+if not data.side_by_side.empty:
+    st.subheader("Organic and paid, platform by platform")
+    st.caption(
+        "Platforms this selection reaches through more than one channel, each channel on its own row. "
+        "A platform's “view” is the same on both rows; rates count only rows reporting both of their sides."
+    )
+    ui.frame(ui.side_by_side_table(data.side_by_side, data.currency))
+
+primary = metrics.get(data.primary)
+st.subheader(f"Best and worst videos on {primary.label} ({data.focus})")
+for column, ranked, worst, title in zip(
+    st.columns(2), (data.top, data.bottom), (False, True), ("Top 5", "Bottom 5"), strict=True
+):
     with column:
         if ranked.empty:
             st.info(f"No video in this selection reports {primary.label}.")
         else:
             ui.chart(
-                charts.ranked_bars(ranked, primary, title, currency),
+                charts.ranked_bars(ranked, primary, title, data.currency),
                 ranked,
                 name=f"ranked_{'bottom' if worst else 'top'}",
             )
-side_kpis = queries.SIDE_BY_SIDE_KPIS if not side_by_side.empty else ()
-ui.definitions([*shown, metric.name, primary.name, *side_kpis], platforms)
+side_kpis = queries.SIDE_BY_SIDE_KPIS if not data.side_by_side.empty else ()
+ui.definitions([*shown, metric.name, primary.name, *side_kpis], data.platforms)

@@ -3,13 +3,14 @@
 import streamlit as st
 
 from vmdash import charts, links, metrics, queries, ui
+from vmdash.queries import retention
 
 ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
 ui.page_header("Retention", store, filters)
 
-videos = queries.retention_videos(store, filters)
+videos = retention.options(store, filters)
 if videos.empty:
     st.warning(
         "No retention curve matches these filters. Import a retention export (YouTube Studio audience "
@@ -44,7 +45,7 @@ if not chosen:
     st.info("Choose at least one video.")
     ui.end_page()
 
-view = queries.retention_view(store, chosen, filters, unit)
+view = retention.load(store, filters, retention.RetentionControls(videos=tuple(chosen), unit=unit)).view
 with left:
     if view.unit != unit:
         st.caption("Some chosen videos have no known length: positions stay in % of length.")

@@ -1,0 +1,250 @@
+"""The Overview page's queries and its `load`: objectives present, KPI cards, trend, organic and
+paid side by side, account series beside per-video rows, and the best and worst videos.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from vmdash import cache, looplog, metrics, model
+from vmdash.errors import InvalidChoice
+from vmdash.filters import FilterState
+from vmdash.queries.facts import fact_rows, presummed
+from vmdash.queries.kpis import KpiValue, objective_kpis
+from vmdash.queries.selection import currency, date_span, platforms_present
+from vmdash.store import Store
+
+MAX_CHART_POINTS = 5000
+
+
+# What the Overview sets side by side for a platform reached through more than one channel:
+# volume first, then KPIs every channel can report (none weighs a measure by a dimension).
+SIDE_BY_SIDE_TOTALS: tuple[str, ...] = ("impressions", "reach", "views", "likes", "comments", "shares", "spend")
+SIDE_BY_SIDE_KPIS: tuple[str, ...] = ("view_rate", "completion_rate", "avg_view_duration", "ctr")
+
+
+@cache.cached
+def channels_side_by_side(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Per platform the selection reaches through more than one channel (organic and paid
+    Facebook), each channel's totals and KPIs: one row per platform and channel, in canonical order.
+    """
+    kpis = [metrics.get(n) for n in SIDE_BY_SIDE_KPIS]
+    measures = [*SIDE_BY_SIDE_TOTALS, *(c for m in kpis for c in m.measures)]
+    keys = [('"platform"', "platform"), ('"channel"', "channel")]
+    _, params = filters.where()
+    params.update({"platforms": list(model.PLATFORMS), "channels": list(model.CHANNELS)})
+    totals = ", ".join(f'sum("{c}") AS "{c}"' for c in SIDE_BY_SIDE_TOTALS)
+    exprs = ", ".join(f'{m.sql()} AS "{m.name}"' for m in kpis)
+    return store.df(
+        f"""SELECT * EXCLUDE (reached_by) FROM (
+                SELECT platform, channel, {totals}, {exprs},
+                       count(*) OVER (PARTITION BY platform) AS reached_by
+                FROM ({presummed(keys, filters, measures)})
+                WHERE platform IS NOT NULL AND channel IS NOT NULL
+                GROUP BY platform, channel
+            ) WHERE reached_by > 1
+            ORDER BY list_position($platforms, platform), list_position($channels, channel)""",
+        params,
+    )
+
+
+# A row that names no video, ad or campaign: an account's own series (Meta Business Suite's
+# daily Views, TikTok Studio's Overview), which counts again what per-video rows report.
+ACCOUNT_ROW_SQL = " AND ".join(f'"{c}" IS NULL' for c in ("video_id", "video_title", "ad", "ad_set", "campaign"))
+
+
+@cache.cached
+def account_totals_beside_videos(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Per platform and channel holding both account series and per-video rows in the
+    selection: the account rows' views and impressions, which sums over both count twice.
+    """
+    keys = [('"platform"', "platform"), ('"channel"', "channel"), (ACCOUNT_ROW_SQL, "account")]
+    _, params = filters.where()
+    params.update({"platforms": list(model.PLATFORMS), "channels": list(model.CHANNELS)})
+    return store.df(
+        f"""SELECT platform, channel,
+                   sum(_rows) FILTER (WHERE account) AS account_rows,
+                   sum(views) FILTER (WHERE account) AS account_views,
+                   sum(impressions) FILTER (WHERE account) AS account_impressions
+            FROM ({presummed(keys, filters, ("views", "impressions"))})
+            GROUP BY platform, channel
+            HAVING bool_or(account) AND bool_or(NOT account)
+            ORDER BY list_position($platforms, platform), list_position($channels, channel)""",
+        params,
+    )
+
+
+def pick_grain(start: dt.date | None, end: dt.date | None, series: int = 1) -> str:
+    """The finest of day / week / month that keeps a trend under the chart point limit."""
+    if start is None or end is None:
+        return "day"
+    days = (end - start).days + 1
+    for grain, size in (("day", 1), ("week", 7), ("month", 30)):
+        if days / size * max(series, 1) <= MAX_CHART_POINTS:
+            return grain
+    return "year"
+
+
+# What the Overview's trend can be split by; "source" is platform and channel together.
+TREND_SPLITS: tuple[str, ...] = ("platform", "source", "channel", "objective")
+
+
+@cache.cached
+def trend(
+    store: Store, metric_name: str, filters: FilterState = FilterState(), split: str = "platform"
+) -> pd.DataFrame:
+    """A KPI over time per platform (or channel / objective), bucketed to stay under 5,000 points.
+
+    Rows that fit in one bucket of the chosen grain become points (`kind` 'point'); rows
+    reported for a longer period (a month of Meta at day grain) are not pretended daily: they
+    come back as one value over their whole span (`kind` 'span', from `period` to `period_end`).
+    """
+    metric = metrics.get(metric_name)
+    if split not in TREND_SPLITS:
+        raise InvalidChoice("split", split, TREND_SPLITS)
+    start, end = date_span(store, filters)
+    grain = pick_grain(start, end, series=len(model.PLATFORMS) * (len(model.CHANNELS) if split == "source" else 1))
+    _, params = filters.where()
+    params["grain"] = grain
+    # "source" is a platform through one channel (organic Facebook apart from paid Facebook):
+    # both are read as plain columns, so the day sums still serve the chart.
+    split_keys = ("platform", "channel") if split == "source" else (split,)
+    keys = [('"date"', "date"), ('"date_end"', "date_end"), *((f'"{c}"', c) for c in split_keys)]
+    volume = f'sum("{metric.denominator[0]}") FILTER (WHERE {metric.reported_sql()})'
+    source = ', "platform" || \'/\' || "channel" AS "source"' if split == "source" else ""
+    return store.df(
+        f"""WITH rows AS (
+                SELECT *{source}, date_trunc($grain, "date")::DATE AS b0,
+                       date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
+                FROM ({presummed(keys, filters, metric.measures, '"date" IS NOT NULL', by_day=True)})
+            ), points AS (
+                SELECT 'point' AS kind, b0 AS period, b0 AS period_end, "{split}",
+                       {metric.sql()} AS value, {volume} AS volume
+                FROM rows WHERE b0 = b1 GROUP BY ALL
+            ), spans AS (
+                SELECT 'span' AS kind, "date"::DATE AS period, "date_end"::DATE AS period_end, "{split}",
+                       {metric.sql()} AS value, {volume} AS volume
+                FROM rows WHERE b0 <> b1 GROUP BY ALL
+            )
+            SELECT * FROM (SELECT * FROM points UNION ALL SELECT * FROM spans)
+            WHERE value IS NOT NULL ORDER BY kind, "{split}", period LIMIT {MAX_CHART_POINTS}""",
+        params,
+    )
+
+
+@cache.cached
+def by_objective(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Rows and spend per objective (in the canonical order), to show which objectives hold data."""
+    _, params = filters.where()
+    params["order"] = list(model.OBJECTIVES)
+    return store.df(
+        f"SELECT objective, sum(_rows) AS rows, sum(spend) AS spend, sum(impressions) AS impressions "
+        f"FROM ({fact_rows(filters, columns={'objective'})}) "
+        "GROUP BY objective ORDER BY list_position($order, objective)",
+        params,
+    )
+
+
+@cache.cached
+def ranked_videos(
+    store: Store,
+    metric_name: str,
+    filters: FilterState = FilterState(),
+    limit: int = 5,
+    min_volume: float = 100,
+    worst: bool = False,
+) -> pd.DataFrame:
+    """Videos (or ads, where no video id) ranked by a KPI, best (or worst) first, with volume to judge.
+
+    Ties go to the larger volume, then by name. Both ends come from one query (kept in the
+    cache), so a page showing the top and the bottom reads the facts once.
+    """
+    ends = _ranking_ends(store, metric_name, filters, int(limit), float(min_volume))
+    rank = "worst_rank" if worst else "best_rank"
+    picked = ends[ends[rank] <= limit].sort_values(rank)
+    return picked.drop(columns=["best_rank", "worst_rank"]).reset_index(drop=True)
+
+
+@cache.cached
+def _ranking_ends(store: Store, metric_name: str, filters: FilterState, limit: int, min_volume: float) -> pd.DataFrame:
+    """The `limit` best and `limit` worst videos on a KPI, each with its rank from either end."""
+    metric = metrics.get(metric_name)
+    _, params = filters.where()
+    params.update({"limit": limit, "min_volume": min_volume})
+    best, worst = ("DESC", "ASC") if metric.higher_is_better else ("ASC", "DESC")
+    den = f"sum({' * '.join(chr(34) + c + chr(34) for c in metric.denominator)})"
+    keys = [('coalesce("video_title", "ad", "video_id", "campaign")', "video"), ('"platform"', "platform")]
+    return store.df(
+        f"""WITH ranked AS (
+                SELECT video, platform, {metric.sql()} AS value, {den} AS volume
+                FROM ({presummed(keys, filters, metric.measures)})
+                GROUP BY ALL HAVING value IS NOT NULL AND volume >= $min_volume
+            )
+            SELECT * FROM (
+                SELECT *,
+                       row_number() OVER (ORDER BY value {best}, volume DESC, video, platform) AS best_rank,
+                       row_number() OVER (ORDER BY value {worst}, volume DESC, video, platform) AS worst_rank
+                FROM ranked
+            ) WHERE best_rank <= $limit OR worst_rank <= $limit""",
+        params,
+    )
+
+
+# -- the page's load ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewControls:
+    """The Overview's widget values; the defaults are the widgets' own."""
+
+    kpi: str = metrics.METRICS[0].name
+    split: str = TREND_SPLITS[0]
+    # None (or an objective without data): the first objective present, as the widget offers it.
+    rank_for: str | None = None
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    """Everything the Overview draws for one choice of filters and controls."""
+
+    currency: str | None
+    objectives: tuple[str, ...]
+    platforms: list[str]
+    cards: dict[str, dict[str, KpiValue]]
+    trend: pd.DataFrame
+    annotations: pd.DataFrame | None
+    side_by_side: pd.DataFrame
+    focus: str | None
+    primary: str | None
+    top: pd.DataFrame
+    bottom: pd.DataFrame
+
+
+def options(store: Store, filters: FilterState = FilterState()) -> tuple[str, ...]:
+    """The objectives holding data, in canonical order: what the page ranks videos for (empty: no data)."""
+    return tuple(by_objective(store, filters)["objective"])
+
+
+def load(
+    store: Store, filters: FilterState = FilterState(), controls: OverviewControls = OverviewControls()
+) -> OverviewData:
+    """The Overview's data: KPI cards per objective, the trend, organic and paid side by side, best and worst videos."""
+    money = currency(store, filters)
+    present = options(store, filters)
+    platforms = platforms_present(store, filters)
+    cards = objective_kpis(store, present, filters)
+    series = trend(store, controls.kpi, filters, split=controls.split)
+    # Loop-log entries are not facts: read only when there is a trend to mark.
+    marks = None if series.empty else looplog.annotations(store, filters)
+    side_by_side = channels_side_by_side(store, filters)
+    focus = controls.rank_for if controls.rank_for in present else (present[0] if present else None)
+    primary = metrics.PRIMARY[focus] if focus is not None else None
+    top = bottom = pd.DataFrame(columns=["video", "platform", "value", "volume"])
+    if primary is not None:
+        scope = filters.narrowed(objectives=(focus,))
+        top = ranked_videos(store, primary, scope, limit=5)
+        bottom = ranked_videos(store, primary, scope, limit=5, worst=True)
+    return OverviewData(money, present, platforms, cards, series, marks, side_by_side, focus, primary, top, bottom)

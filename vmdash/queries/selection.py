@@ -1,0 +1,101 @@
+"""What the filtered data holds, for the filter bar, the page header and every page's frame.
+
+Date span, dimension choices, video pickers, the one currency, undated rows, platforms present.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from vmdash import cache, model
+from vmdash.errors import InvalidChoice
+from vmdash.filters import VIDEO_KEY_SQL, FilterState
+from vmdash.queries.facts import fact_rows
+from vmdash.store import Store
+
+
+@cache.cached
+def date_span(store: Store, filters: FilterState = FilterState()) -> tuple[dt.date | None, dt.date | None]:
+    """First and last dates covered by the filtered rows."""
+    where, params = filters.where()
+    # Clamped: imports refuse dates outside the model's span, but a database written before
+    # they did may hold one, and the date picker cannot show year 0 or 99999.
+    params = {**params, "first_date": model.FIRST_DATE, "last_date": model.LAST_DATE}
+    row = store.rows(
+        # (greatest and least skip NULLs: without the CASE no dates at all would read as the whole span.)
+        'SELECT CASE WHEN min("date") IS NOT NULL THEN greatest(min("date"), $first_date) END, '
+        'CASE WHEN max(coalesce("date_end", "date")) IS NOT NULL '
+        'THEN least(max(coalesce("date_end", "date")), $last_date) END '
+        f"FROM active_facts WHERE {where}",
+        params,
+    )[0]
+    return row[0], row[1]
+
+
+@cache.cached
+def choices(store: Store, column: str, filters: FilterState = FilterState()) -> list[str]:
+    """Distinct values of a dimension present in the data (for the filter bar)."""
+    if column not in ("campaign", "video_id", "platform", "channel", "objective"):
+        raise InvalidChoice("dimension", column, ("campaign", "video_id", "platform", "channel", "objective"))
+    _, params = filters.where()
+    present = f'"{column}" IS NOT NULL'
+    rows = store.rows(
+        f'SELECT DISTINCT "{column}" FROM ({fact_rows(filters, present, {column})}) ORDER BY 1 LIMIT 2000',
+        params,
+    )
+    return [r[0] for r in rows]
+
+
+@cache.cached
+def videos(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Video ids with their titles and platforms, for pickers."""
+    _, params = filters.where()
+    return store.df(
+        f"""SELECT video_id, any_value(video_title) AS video_title, any_value(platform) AS platform
+            FROM ({fact_rows(filters, "video_id IS NOT NULL")}) GROUP BY video_id
+            ORDER BY video_title NULLS LAST LIMIT 2000""",
+        params,
+    )
+
+
+@cache.cached
+def currency(store: Store, filters: FilterState = FilterState()) -> str | None:
+    """The one currency of the filtered data, or None when there are several or none."""
+    _, params = filters.where()
+    present = "currency IS NOT NULL"
+    rows = store.rows(f"SELECT DISTINCT currency FROM ({fact_rows(filters, present, {'currency'})}) LIMIT 2", params)
+    return rows[0][0] if len(rows) == 1 else None
+
+
+@cache.cached
+def undated_rows(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Rows without a date (lifetime totals such as Vimeo and Wistia) per platform: a date range leaves them out."""
+    where, params = filters.without("date_from", "date_to").where()
+    return store.df(
+        f'SELECT platform, count(*) AS rows FROM active_facts WHERE {where} AND "date" IS NULL GROUP BY ALL ORDER BY 1',
+        params,
+    )
+
+
+def platforms_present(store: Store, filters: FilterState = FilterState()) -> list[str]:
+    """The platforms the filtered rows come from, in canonical order."""
+    present = set(choices(store, "platform", filters))
+    return [p for p in model.PLATFORMS if p in present]
+
+
+@cache.cached
+def video_choices(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Every video (or ad, where the platform gives no video id) with a label, for the video filter."""
+    _, params = filters.where()
+    # Platforms as a sorted list, not an ordered string_agg: that sorts inside every group, and
+    # this runs on every page (a quarter of its time over 10M facts).
+    return store.df(
+        f"""SELECT {VIDEO_KEY_SQL} AS key,
+                   coalesce(any_value("video_title"), {VIDEO_KEY_SQL}) AS title,
+                   array_to_string(list_sort(list_distinct(list("platform"))), ', ') AS platforms
+            FROM ({fact_rows(filters, f"{VIDEO_KEY_SQL} IS NOT NULL")})
+            GROUP BY 1 ORDER BY 2, 1 LIMIT 2000""",
+        params,
+    )
