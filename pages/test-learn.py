@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from vmdash import charts, looplog, metrics, queries, testlearn, ui
+from vmdash import charts, links, looplog, metrics, testlearn, ui
+from vmdash.queries import test_learn
 from vmdash.ui import experiments as tl
 
 ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
 ui.page_header("Test & learn", store, filters)
-currency = queries.currency(store, filters)
-platforms = queries.platforms_present(store, filters)
 
 st.subheader("Compare variants")
 left, right = st.columns([3, 2])
@@ -19,12 +18,12 @@ with right:
         "Compare",
         list(testlearn.VARIANT_KINDS),
         default="videos / ads",
-        key="test_by",
+        key=links.TEST_BY.key,
         bind="query-params",
         required=True,
     )
-    kpis = testlearn.kpi_options()
-    kpi = kpis[st.selectbox("Judge on", list(kpis), key="test_kpi", bind="query-params")]
+    kpis = test_learn.kpi_options()
+    kpi = kpis[st.selectbox("Judge on", list(kpis), key=links.TEST_KPI.key, bind="query-params")]
     kind = testlearn.VARIANT_KINDS[by]
     values, labels = tl.variant_picker(store, filters, kind)
     st.caption(
@@ -32,35 +31,40 @@ with right:
         "conversion rate or CPA. Intervals treat every impression (start, click) as independent: people who "
         "see an ad several times make the real uncertainty wider, so give borderline results more time."
     )
-metric = metrics.get(kpi)
-with left:
-    if len(values) < 2:
-        st.info("Pick two or more variants to compare; the first one picked is the baseline.")
-    else:
-        report = testlearn.compare_variants(store, kind, values, kpi, filters, labels, currency)
-        tl.verdicts(report)
-        ui.chart(
-            charts.variant_intervals(report.table, metric, currency, note=metric.caveat),
-            report.table[["label", "value", "low", "high", "successes", "trials"]],
-            name="variants",
-        )
-if len(values) >= 2:
-    tl.variant_table(report, currency)
-    trend = testlearn.variant_trend(store, kind, values, kpi, filters, labels)
-    if not trend.empty:
-        marks = looplog.annotations(store, testlearn.variant_scope(filters, kind, values))
-        ui.chart(
-            charts.variant_trend(trend, metric, list(labels.values()), currency, annotations=marks),
-            trend,
-            name="variant_trend",
-        )
+# Drawn once every control is read and the page's data loaded.
+variant_area = st.container()
 
 st.divider()
 st.subheader("Lifecycle: the first 1, 7 and 28 days")
-cohort_options = testlearn.cohort_options()
-option = st.selectbox("Measure", list(cohort_options), key="cohort_measure", bind="query-params")
+cohort_options = test_learn.cohort_options()
+option = st.selectbox("Measure", list(cohort_options), key=links.COHORT_MEASURE.key, bind="query-params")
 measure = cohort_options[option]
-cohorts = testlearn.lifecycle(store, measure, filters)
+controls = test_learn.LearnControls(kind=kind, variants=tuple(values), labels=labels, kpi=kpi, cohort_measure=measure)
+data = test_learn.load(store, filters, controls)
+currency = data.currency
+
+metric = metrics.get(kpi)
+with left:
+    if data.report is None:
+        st.info("Pick two or more variants to compare; the first one picked is the baseline.")
+    else:
+        tl.verdicts(data.report)
+        ui.chart(
+            charts.variant_intervals(data.report.table, metric, currency, note=metric.caveat),
+            data.report.table[["label", "value", "low", "high", "successes", "trials"]],
+            name="variants",
+        )
+with variant_area:
+    if data.report is not None:
+        tl.variant_table(data.report, currency)
+    if data.trend is not None and not data.trend.empty:
+        ui.chart(
+            charts.variant_trend(data.trend, metric, list(labels.values()), currency, annotations=data.trend_marks),
+            data.trend,
+            name="variant_trend",
+        )
+
+cohorts = data.cohorts
 if cohorts.empty:
     st.info(
         f"No video in this selection has {option.lower()} by day within 28 days of its publish date. "
@@ -76,8 +80,8 @@ else:
 
 st.divider()
 st.subheader("Loop log: test → learn → amplify → optimise")
-judged = looplog.before_after(store)
-tl.loop_log_table(judged, queries.currency(store))
+judged = data.loop_log
+tl.loop_log_table(judged, data.loop_log_currency)
 st.caption(
     f"Before / after: the objective's main KPI over the {looplog.WINDOW_DAYS} days before the date and the "
     f"{looplog.WINDOW_DAYS} days from it, on the rows of the videos and campaigns concerned. Entries also "
@@ -88,8 +92,8 @@ tl.loop_log_delete(store, judged)
 
 st.divider()
 st.subheader("Benchmarks: each video against your typical one")
-bench = testlearn.benchmarks(store, filters)
-ranked = testlearn.furthest_from_typical(bench, 30)
+bench = data.benchmarks
+ranked = data.furthest
 if ranked.empty:
     st.info(
         f"No group of {testlearn.MIN_PEERS} or more videos shares a platform, objective and length bucket "
@@ -105,10 +109,10 @@ else:
     )
 with st.expander("Every video's benchmark", icon=":material/table:"):
     ui.frame(
-        testlearn.benchmark_table(bench),
+        test_learn.benchmark_table(bench),
         column_config={
             "index": st.column_config.NumberColumn("Index", format="%.0f"),
             "volume": st.column_config.NumberColumn("Volume", format="%d"),
         },
     )
-ui.definitions([*testlearn.TEST_KPIS, *dict.fromkeys(metrics.PRIMARY.values())], platforms)
+ui.definitions([*testlearn.TEST_KPIS, *dict.fromkeys(metrics.PRIMARY.values())], data.platforms)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from vmdash.queries import completion, funnel_impact, overview, retention
+from vmdash.queries import completion, funnel_impact, overview, retention, test_learn
 
 PAGES = {
     "pages/overview.py": overview,
     "pages/retention.py": retention,
     "pages/completion.py": completion,
     "pages/funnel.py": funnel_impact,
+    "pages/test-learn.py": test_learn,
 }
 
 

@@ -73,3 +73,9 @@ def load(store: Store, filters: FilterState = FilterState(), controls: LearnCont
         bench,
         testlearn.furthest_from_typical(bench, 30),
     )
+
+
+# What the page's widgets offer and how it lays out a table: no data read, so the page may call them.
+kpi_options = testlearn.kpi_options
+cohort_options = testlearn.cohort_options
+benchmark_table = testlearn.benchmark_table
