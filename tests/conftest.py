@@ -15,11 +15,11 @@ SAMPLES = ROOT / "data" / "samples"
 # time, and a three-minute browser file started late ran the suite past ten minutes.
 LONGEST_FIRST = (
     "browser/test_concurrency.py",
-    "unit/test_crash_safety.py",
+    "integration/test_crash_safety.py",
     "scale/test_ducklake.py",
-    "unit/test_chart_points.py",
+    "integration/test_chart_points.py",
     "browser/test_sharing.py",
-    "unit/test_bench_smoke.py",
+    "integration/test_bench_smoke.py",
 )
 
 

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ROOT
-from tests.app.test_test_learn import CTR_OPTION
+from tests.support.choices import CTR_OPTION
 from vmdash import charts, demo, metrics, model
 from vmdash.store import Store, refresh_rollup
 
