@@ -1,7 +1,8 @@
-"""Shared test fixtures: real DuckDB files on temp paths and the real-format sample exports."""
+"""Shared test fixtures (real DuckDB files on temp paths, the real-format sample exports), which tests are slow, and which run first."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,18 @@ LONGEST_FIRST = (
     "integration/test_bench_smoke.py",
 )
 
+# Every test in these folders is `slow`: left out of the fast loop (`-m "not slow and not browser"`),
+# still run by CI. They start processes or PostgreSQL, or import large generated data.
+SLOW_FOLDERS = ("integration", "scale")
+TESTS = Path(__file__).resolve().parent
 
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the longest files first (a stable sort: every file keeps its own order)."""
+    """Mark the slow folders' tests before `-m` selects, and put the longest files first (a stable sort)."""
+    for item in items:
+        if item.path.is_relative_to(TESTS) and item.path.relative_to(TESTS).parts[0] in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
 
     def rank(item: pytest.Item) -> int:
         path = item.path.as_posix()
@@ -47,11 +57,29 @@ def store(db_path: Path):
     s.close()
 
 
+@pytest.fixture(scope="session")
+def samples_db(tmp_path_factory) -> Path:
+    """A database file holding every bundled sample export, imported once per test process.
+
+    Never opened by a test: fixtures hand out copies, because importing the samples costs
+    seconds and copying the file milliseconds.
+    """
+    path = tmp_path_factory.mktemp("samples_db") / "vmdash.duckdb"
+    s = Store(path, idle_release_s=None)
+    try:
+        demo.load_samples(s)
+    finally:
+        s.close()
+    return path
+
+
 @pytest.fixture
-def sample_store(store: Store) -> Store:
-    """A store holding every bundled sample export."""
-    demo.load_samples(store)
-    return store
+def sample_store(db_path: Path, samples_db: Path):
+    """A store holding every bundled sample export (a fresh copy per test)."""
+    shutil.copyfile(samples_db, db_path)
+    s = Store(db_path, idle_release_s=None)
+    yield s
+    s.close()
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,9 @@ from tests.support.choices import CTR_OPTION
 from vmdash import charts, demo, metrics, model
 from vmdash.store import Store, refresh_rollup
 
+# Left out of the fast loop: every page through AppTest, once per kind of non-finite sum.
+pytestmark = pytest.mark.slow
+
 # Both among the first 400 rows, which the poisons overwrite.
 POISONED_CAMPAIGNS = ("FR_2026Q1_AWA_TikTok-TopView-Serum", "FR_2026Q1_CONV_TikTok-Shop-Retargeting")
 KPI_OPTIONS = ("CPA (conversion)", "Conversion rate (conversion)", "Completion rate (loyalty)", "Hook rate (awareness)")

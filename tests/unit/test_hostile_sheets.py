@@ -24,6 +24,9 @@ from vmdash import demo
 from vmdash.errors import ImportRejected
 from vmdash.ingest import guard, sheets
 
+# Left out of the fast loop: each hostile workbook goes through the command line and the upload path.
+pytestmark = pytest.mark.slow
+
 CLASSES: collections.Counter[str] = collections.Counter()
 
 # -- the hostile classes ---------------------------------------------------------------------------

@@ -110,6 +110,7 @@ def _cli(db: Path, *args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_undo_removes_one_import_and_brings_back_what_it_replaced(tmp_path):
     db = tmp_path / "undo.duckdb"
     empty = _cli(db, "summary", "--json")
