@@ -58,13 +58,13 @@ def store(db_path: Path):
 
 
 @pytest.fixture(scope="session")
-def samples_db(tmp_path_factory) -> Path:
+def sample_db_file(tmp_path_factory) -> Path:
     """A database file holding every bundled sample export, imported once per test process.
 
     Never opened by a test: fixtures hand out copies, because importing the samples costs
     seconds and copying the file milliseconds.
     """
-    path = tmp_path_factory.mktemp("samples_db") / "vmdash.duckdb"
+    path = tmp_path_factory.mktemp("samples") / "vmdash.duckdb"
     s = Store(path, idle_release_s=None)
     try:
         demo.load_samples(s)
@@ -74,9 +74,9 @@ def samples_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def sample_store(db_path: Path, samples_db: Path):
+def sample_store(db_path: Path, sample_db_file: Path):
     """A store holding every bundled sample export (a fresh copy per test)."""
-    shutil.copyfile(samples_db, db_path)
+    shutil.copyfile(sample_db_file, db_path)
     s = Store(db_path, idle_release_s=None)
     yield s
     s.close()

@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def app_db(tmp_path_factory, samples_db) -> Path:
+def app_db(tmp_path_factory, sample_db_file) -> Path:
     """A database holding the sample exports, shared by a module's app tests."""
     path = tmp_path_factory.mktemp("app") / "vmdash.duckdb"
-    shutil.copyfile(samples_db, path)
+    shutil.copyfile(sample_db_file, path)
     return path
 
 

@@ -19,6 +19,9 @@ from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
 from vmdash.ui.common import no_links, safe_text
 
+# Left out of the fast loop: every page through AppTest on a database of link-like titles.
+pytestmark = pytest.mark.slow
+
 URL = "https://evil.example/login"
 WWW = "www.evil.example"
 MAIL = "help@evil.example"

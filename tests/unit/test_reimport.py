@@ -188,6 +188,7 @@ def test_objective_is_unassigned_when_nothing_says(store):
 # -- channel: the platform's usual one unless chosen at upload ---------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", [META, "tiktok_ads_fr.csv", "youtube_table_data_fr.csv", make_fr.WISTIA_XLSX, "google_ads_video_fr.csv"]
 )

@@ -198,6 +198,7 @@ LOADED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", LOADED)
 def test_each_shape_imports_through_the_cli_with_the_raw_files_totals(tmp_path, name):
     sources, fmt, locale, skipped = LOADED[name]
