@@ -23,17 +23,18 @@ LONGEST_FIRST = (
     "integration/test_bench_smoke.py",
 )
 
-# Every test in these folders is `slow`: left out of the fast loop (`-m "not slow and not browser"`),
-# still run by CI. They start processes or PostgreSQL, or import large generated data.
-SLOW_FOLDERS = ("integration", "scale")
+# Every test under these paths is `slow`: left out of the fast loop (`-m "not slow and not browser"`),
+# still run by CI. The folders start processes or PostgreSQL, or import large generated data; the
+# rollup module reimports, undoes and refills the rollup for every KPI (half a minute in all).
+SLOW_PATHS = ("integration/", "scale/", "unit/test_rollup.py")
 TESTS = Path(__file__).resolve().parent
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the slow folders' tests before `-m` selects, and put the longest files first (a stable sort)."""
+    """Mark the slow paths' tests before `-m` selects, and put the longest files first (a stable sort)."""
     for item in items:
-        if item.path.is_relative_to(TESTS) and item.path.relative_to(TESTS).parts[0] in SLOW_FOLDERS:
+        if item.path.is_relative_to(TESTS) and item.path.relative_to(TESTS).as_posix().startswith(SLOW_PATHS):
             item.add_marker(pytest.mark.slow)
 
     def rank(item: pytest.Item) -> int:

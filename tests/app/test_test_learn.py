@@ -14,6 +14,9 @@ from vmdash import metrics
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
 
+# Left out of the fast loop: Test & learn through AppTest, one full app run per verdict.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 # campaign -> (impressions, clicks) over 10 days; WIN_B's CTR is three times WIN_A's,
 # TIE_D's only 10 % above TIE_C's on the same volume: far inside the noise.

@@ -207,6 +207,7 @@ def test_french_export_imports_with_exact_totals(store, name):
     assert store.rows("SELECT source_format, locale FROM imports") == [(fmt, "fr")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "first", "last"),
     [
