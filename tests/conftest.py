@@ -1,7 +1,8 @@
-"""Shared test fixtures: real DuckDB files on temp paths and the real-format sample exports."""
+"""Shared test fixtures (real DuckDB files on temp paths, the real-format sample exports), which tests are slow, and which run first."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,16 +16,26 @@ SAMPLES = ROOT / "data" / "samples"
 # time, and a three-minute browser file started late ran the suite past ten minutes.
 LONGEST_FIRST = (
     "browser/test_concurrency.py",
-    "unit/test_crash_safety.py",
+    "integration/test_crash_safety.py",
     "scale/test_ducklake.py",
-    "unit/test_chart_points.py",
+    "integration/test_chart_points.py",
     "browser/test_sharing.py",
-    "unit/test_bench_smoke.py",
+    "integration/test_bench_smoke.py",
 )
 
+# Every test under these paths is `slow`: left out of the fast loop (`-m "not slow and not browser"`),
+# still run by CI. The folders start processes or PostgreSQL, or import large generated data; the
+# rollup module reimports, undoes and refills the rollup for every KPI (half a minute in all).
+SLOW_PATHS = ("integration/", "scale/", "unit/test_rollup.py")
+TESTS = Path(__file__).resolve().parent
 
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the longest files first (a stable sort: every file keeps its own order)."""
+    """Mark the slow paths' tests before `-m` selects, and put the longest files first (a stable sort)."""
+    for item in items:
+        if item.path.is_relative_to(TESTS) and item.path.relative_to(TESTS).as_posix().startswith(SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)
 
     def rank(item: pytest.Item) -> int:
         path = item.path.as_posix()
@@ -47,11 +58,29 @@ def store(db_path: Path):
     s.close()
 
 
+@pytest.fixture(scope="session")
+def sample_db_file(tmp_path_factory) -> Path:
+    """A database file holding every bundled sample export, imported once per test process.
+
+    Never opened by a test: fixtures hand out copies, because importing the samples costs
+    seconds and copying the file milliseconds.
+    """
+    path = tmp_path_factory.mktemp("samples") / "vmdash.duckdb"
+    s = Store(path, idle_release_s=None)
+    try:
+        demo.load_samples(s)
+    finally:
+        s.close()
+    return path
+
+
 @pytest.fixture
-def sample_store(store: Store) -> Store:
-    """A store holding every bundled sample export."""
-    demo.load_samples(store)
-    return store
+def sample_store(db_path: Path, sample_db_file: Path):
+    """A store holding every bundled sample export (a fresh copy per test)."""
+    shutil.copyfile(sample_db_file, db_path)
+    s = Store(db_path, idle_release_s=None)
+    yield s
+    s.close()
 
 
 @pytest.fixture(scope="session")

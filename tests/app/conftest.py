@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vmdash import demo
-from vmdash.store import Store
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def app_db(tmp_path_factory) -> Path:
+def app_db(tmp_path_factory, sample_db_file) -> Path:
     """A database holding the sample exports, shared by a module's app tests."""
     path = tmp_path_factory.mktemp("app") / "vmdash.duckdb"
-    s = Store(path, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
+    shutil.copyfile(sample_db_file, path)
     return path
 
 

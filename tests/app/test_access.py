@@ -20,6 +20,9 @@ from tests.app.conftest import ANALYST_KEY, ROOT
 from vmdash import demo
 from vmdash.store import Store
 
+# Left out of the fast loop: every write control clicked through AppTest, on a database of its own.
+pytestmark = pytest.mark.slow
+
 SAMPLE = ROOT / "data" / "samples" / "tiktok_ads.csv"
 
 

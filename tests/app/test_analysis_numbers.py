@@ -19,6 +19,9 @@ from streamlit.testing.v1 import AppTest
 from vmdash import charts, metrics, model
 from vmdash.store import Store
 
+# Left out of the fast loop: every page through AppTest, checked against SQL and a second process.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 MIXED = "Mixes platforms whose 'view' differs"
 META_VIEW = "Meta has no single view: vmdash uses 3-second plays"

@@ -15,6 +15,9 @@ from vmdash import demo
 from vmdash.store import Store
 from vmdash.ui import common
 
+# Left out of the fast loop: a second process holds the database lock for seconds.
+pytestmark = pytest.mark.slow
+
 # Another process holding the file read-write, as `python -m vmdash import` does for a long import.
 HOLDER = """
 import sys, time

@@ -21,6 +21,9 @@ from vmdash.errors import ImportRejected
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store, refresh_rollup
 
+# Left out of the fast loop: every page through AppTest, once per hostile title and date.
+pytestmark = pytest.mark.slow
+
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 MDLINK = "[click me](https://evil.example/login)"

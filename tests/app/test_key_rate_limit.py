@@ -10,6 +10,9 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import ANALYST_KEY, ROOT
 from vmdash import roles
 
+# Left out of the fast loop: many fresh AppTest sessions to reach the limits.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def clean_attempts():

@@ -12,6 +12,9 @@ from vmdash.errors import PermissionDenied
 from vmdash.roles import ANALYST, VIEWER
 from vmdash.store import Store
 
+# Left out of the fast loop: one AppTest run per link parameter and hostile value.
+pytestmark = pytest.mark.slow
+
 HOSTILE = [
     "'; DROP TABLE facts; --",
     "<script>alert(1)</script>",

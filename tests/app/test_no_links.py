@@ -13,11 +13,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ROOT
-from tests.app.test_test_learn import CTR_OPTION
+from tests.support.choices import CTR_OPTION
 from vmdash import demo
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
 from vmdash.ui.common import no_links, safe_text
+
+# Left out of the fast loop: every page through AppTest on a database of link-like titles.
+pytestmark = pytest.mark.slow
 
 URL = "https://evil.example/login"
 WWW = "www.evil.example"

@@ -13,9 +13,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ROOT
-from tests.app.test_test_learn import CTR_OPTION
+from tests.support.choices import CTR_OPTION
 from vmdash import charts, demo, metrics, model
 from vmdash.store import Store, refresh_rollup
+
+# Left out of the fast loop: every page through AppTest, once per kind of non-finite sum.
+pytestmark = pytest.mark.slow
 
 # Both among the first 400 rows, which the poisons overwrite.
 POISONED_CAMPAIGNS = ("FR_2026Q1_AWA_TikTok-TopView-Serum", "FR_2026Q1_CONV_TikTok-Shop-Retargeting")

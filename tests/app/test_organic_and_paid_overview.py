@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from vmdash import queries
 from vmdash.store import Store
 from vmdash.ui.common import side_by_side_table
@@ -46,6 +48,7 @@ def test_one_channel_selected_leaves_nothing_to_set_side_by_side(app):
     assert not any(h.value == "Organic and paid, platform by platform" for h in app.subheader)
 
 
+@pytest.mark.slow
 def test_account_totals_summed_with_per_video_rows_are_called_out(tmp_path, monkeypatch):
     from pathlib import Path
 

@@ -24,6 +24,7 @@ def test_every_page_runs_without_exception(analyst_app, page):
     assert app.title[0].value
 
 
+@pytest.mark.slow
 def test_fresh_machine_loads_the_samples_and_says_so(tmp_path, monkeypatch):
     from pathlib import Path
 
@@ -50,6 +51,7 @@ def test_overview_cards_match_the_database(app, app_db):
     assert _metric(app, "CPM") == metrics.get("cpm").format(want["cpm"].value, "EUR")
 
 
+@pytest.mark.slow
 def test_filters_from_the_url_drive_the_numbers(app, app_db):
     app.query_params["platform"] = ["tiktok"]
     app.query_params["objective"] = ["awareness"]
@@ -75,6 +77,7 @@ def test_no_matching_data_is_a_message_not_an_error(app):
     assert any("No data matches these filters" in w.value for w in app.warning)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["pages/funnel.py", "pages/test-learn.py", "pages/retention.py"])
 def test_a_page_link_opened_first_keeps_its_filters(app, page):
     # Streamlit's older multipage mode runs a page on its own when it is the first thing a

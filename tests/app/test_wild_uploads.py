@@ -16,6 +16,9 @@ from streamlit.testing.v1 import AppTest
 from tests.unit.test_wild_exports import CASES, DATA, SOCIAL, raw, total
 from vmdash.store import Store
 
+# Left out of the fast loop: every wild fixture uploaded through AppTest.
+pytestmark = pytest.mark.slow
+
 
 def _upload_script(db_path: str, paths: list[str], year: int | None) -> None:
     """The Upload page's flow for these files, in an analyst's session."""

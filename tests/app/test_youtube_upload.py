@@ -17,6 +17,9 @@ from streamlit.testing.v1 import AppTest
 from tests.unit.test_youtube_exports import DATA, LOADED, MEASURE_HEADERS, REFUSED, build, raw_totals
 from vmdash.store import Store
 
+# Left out of the fast loop: every Studio shape uploaded through AppTest, then every page.
+pytestmark = pytest.mark.slow
+
 
 def _upload_script(db_path: str, file_path: str, file_name: str) -> None:
     """The Upload page's preview and import controls for one uploaded file."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import start_server, wait_for_app
-from tests.unit.test_hostile_sheets import _MAIN, _far_cell, xlsx_bytes, zipped
+from tests.support.workbooks import MAIN, far_cell, xlsx_bytes, zipped
 from vmdash import demo
 from vmdash.store import Store
 
@@ -21,12 +21,12 @@ pytestmark = pytest.mark.browser
 KEY = "browser-hostile-key-5e1a"
 BOMBS = {
     # Named like a web address too: the file name shown on the page must not become a link.
-    "www.evil.example cell bomb.xlsx": lambda: xlsx_bytes(raw=_far_cell("XFD1048576")),
+    "www.evil.example cell bomb.xlsx": lambda: xlsx_bytes(raw=far_cell("XFD1048576")),
     "strings bomb.xlsx": lambda: xlsx_bytes(
-        sst=f'<?xml version="1.0"?><sst xmlns="{_MAIN}" uniqueCount="4294967295"><si><t>a</t></si></sst>'
+        sst=f'<?xml version="1.0"?><sst xmlns="{MAIN}" uniqueCount="4294967295"><si><t>a</t></si></sst>'
     ),
     "panic.xlsx": lambda: xlsx_bytes(raw='<row r="2"><c r="A2" s="1"><v>-1e15</v></c></row>'),
-    "bomb in a zip.zip": lambda: zipped("report.xlsx", xlsx_bytes(raw=_far_cell("ZZ300000"))),
+    "bomb in a zip.zip": lambda: zipped("report.xlsx", xlsx_bytes(raw=far_cell("ZZ300000"))),
 }
 
 

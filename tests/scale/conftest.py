@@ -1,4 +1,4 @@
-"""DuckLake catalogs on a throwaway PostgreSQL server (bench/pgserver.py), one fresh database per test.
+"""DuckLake catalogs on a throwaway PostgreSQL server (tests/support/pgserver.py), one fresh database per test.
 
 Without PostgreSQL, or without the DuckLake extension packages (requirements-scale.txt),
 the scale tests are skipped with the reason; with VMDASH_REQUIRE_POSTGRES=1 (CI) they fail.
@@ -12,18 +12,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
-from bench.pgserver import Postgres, PostgresDidNotStart, throwaway_postgres, unavailable
-
-
-def postgres_missing(reason: str) -> NoReturn:
-    """Skip the test for `reason`, or fail it where VMDASH_REQUIRE_POSTGRES=1 (CI) says PostgreSQL must be there."""
-    if os.environ.get("VMDASH_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"{reason} (VMDASH_REQUIRE_POSTGRES=1)", pytrace=False)
-    pytest.skip(reason)
+from tests.support.pgserver import Postgres, PostgresDidNotStart, throwaway_postgres, unavailable
+from tests.support.required import postgres_missing
 
 
 @pytest.fixture(scope="session")

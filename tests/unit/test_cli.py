@@ -30,6 +30,7 @@ def fingerprint(db: Path) -> dict:
         s.close()
 
 
+@pytest.mark.slow
 def test_demo_then_summary_by_platform_json(tmp_path):
     # The acceptance command, as a user types it.
     db = tmp_path / "x.duckdb"
@@ -63,6 +64,7 @@ def test_demo_then_summary_by_platform_json(tmp_path):
     assert tiktok["thruplays"] is None
 
 
+@pytest.mark.slow
 def test_summary_groupings_and_plain_output(tmp_path, capsys):
     db = str(tmp_path / "s.duckdb")
     assert run(capsys, "demo", "--db", db)[0] == 0
@@ -93,6 +95,7 @@ def test_missing_file_exits_1(tmp_path, capsys):
     assert code == 1 and "no such file" in err
 
 
+@pytest.mark.slow
 def test_reimport_is_a_no_op_and_undo_restores_summary(tmp_path, capsys, samples):
     db = str(tmp_path / "u.duckdb")
     run(capsys, "import", str(samples / "google_ads_video.csv"), "--db", db)

@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 from tests.unit.test_hostile_inputs import TOTALS, Harness, check
 from vmdash import demo, model
 
+# Left out of the fast loop: hundreds of generated and damaged files, each imported twice.
+pytestmark = pytest.mark.slow
+
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.csv"))
 

@@ -24,6 +24,9 @@ from vmdash.errors import VmdashError
 from vmdash.ingest import Upload, import_files, undo
 from vmdash.store import Store
 
+# Left out of the fast loop: hundreds of generated hostile inputs, each imported into the samples.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
 COUNTS: collections.Counter[str] = collections.Counter()

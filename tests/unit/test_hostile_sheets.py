@@ -1,8 +1,8 @@
 """Spreadsheets that ask a reader for gigabytes, or make it panic, must be one error line, never a dead server.
 
-Every input is generated here: minimal .xlsx / .ods packages written by hand (so the
-XML is exactly the hostile shape), the same inside ZIPs and under other names, and
-.xls containers. Each goes through the command line and the upload path with the
+Every input is generated here: minimal .xlsx / .ods packages written by hand
+(tests/support/workbooks.py, so the XML is exactly the hostile shape), the same inside
+ZIPs and under other names, and .xls containers. Each goes through the command line and the upload path with the
 harness of test_hostile_inputs.py: a refusal is one line naming the file and leaves
 the database as it was; an acceptance loads whole. A second group lifts the XML
 pre-check so the bounded child process alone has to hold the bomb. The count per
@@ -13,152 +13,21 @@ from __future__ import annotations
 
 import collections
 import io
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.support.workbooks import MAIN, far_cell, ods_bytes, ods_cell, xlsx_bytes, zipped
 from tests.unit.test_hostile_inputs import TOTALS, Harness, check
 from vmdash import demo
 from vmdash.errors import ImportRejected
 from vmdash.ingest import guard, sheets
 
+# Left out of the fast loop: each hostile workbook goes through the command line and the upload path.
+pytestmark = pytest.mark.slow
+
 CLASSES: collections.Counter[str] = collections.Counter()
-HEADER = ["date", "platform", "video_title", "impressions", "views"]
-ROW = ["2026-01-05", "youtube", "Sheet test", 1000, 400]
-
-# -- writing workbooks by hand ---------------------------------------------------------------------
-
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT = (
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    '<Override PartName="/xl/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
-)
-_RELS = (
-    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}"><Relationship Id="rId1" '
-    f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-)
-_WORKBOOK = (
-    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
-    '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-_WORKBOOK_RELS = (
-    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
-    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
-    f'<Relationship Id="rId3" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
-)
-# Style 1 is a date format: a number in such a cell is read as a date (and can panic).
-_STYLES = (
-    f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{_MAIN}"><cellXfs count="2">'
-    '<xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>'
-)
-
-
-def _letters(column: int) -> str:
-    out = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
-def _table_rows(rows: list[list[object]]) -> str:
-    out = []
-    for r, row in enumerate(rows, start=1):
-        cells = []
-        for c, value in enumerate(row, start=1):
-            ref = f"{_letters(c)}{r}"
-            if isinstance(value, str):
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
-            else:
-                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
-        out.append(f'<row r="{r}">{"".join(cells)}</row>')
-    return "".join(out)
-
-
-GOOD_TABLE = _table_rows([HEADER, ROW, [*ROW[:2], "Second", 2000, 900]])
-
-
-def xlsx_bytes(
-    extra_rows: str = "", dimension: str | None = None, sst: str | None = None, raw: str | None = None
-) -> bytes:
-    """A minimal, valid workbook: the good table, then `extra_rows` (or `raw` as the whole sheetData)."""
-    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    sheet_data = raw if raw is not None else GOOD_TABLE + extra_rows
-    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">{dim}<sheetData>{sheet_data}</sheetData></worksheet>'
-    strings = (
-        sst
-        or f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}" count="1" uniqueCount="1"><si><t>a</t></si></sst>'
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CT)
-        z.writestr("_rels/.rels", _RELS)
-        z.writestr("xl/workbook.xml", _WORKBOOK)
-        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
-        z.writestr("xl/sharedStrings.xml", strings)
-        z.writestr("xl/styles.xml", _STYLES)
-    return out.getvalue()
-
-
-_ODS_NS = (
-    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
-)
-
-
-def _ods_cell(value: object, repeat: int = 1) -> str:
-    rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
-    if isinstance(value, str):
-        return f'<table:table-cell office:value-type="string"{rep}><text:p>{value}</text:p></table:table-cell>'
-    return f'<table:table-cell office:value-type="float" office:value="{value}"{rep}><text:p>{value}</text:p></table:table-cell>'
-
-
-GOOD_ODS = "".join(
-    f"<table:table-row>{''.join(_ods_cell(v) for v in row)}</table:table-row>"
-    for row in (HEADER, ROW, [*ROW[:2], "Second", 2000, 900])
-)
-
-
-def ods_bytes(extra_rows: str = "") -> bytes:
-    """A minimal OpenDocument spreadsheet: the good table, then `extra_rows`."""
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="Sheet1">{GOOD_ODS}{extra_rows}'
-        "</table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", "<manifest/>", zipfile.ZIP_DEFLATED)
-        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
-def zipped(member: str, data: bytes, also: dict[str, bytes] | None = None) -> bytes:
-    """`data` as a member of a ZIP (as a download folder zipped by a person)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(member, data)
-        for name, more in (also or {}).items():
-            z.writestr(name, more)
-    return out.getvalue()
-
 
 # -- the hostile classes ---------------------------------------------------------------------------
 
@@ -180,11 +49,6 @@ FAR_REFS = [
 ]
 
 
-def _far_cell(ref: str, quote: str = '"', prefix: str = "") -> str:
-    row = "".join(ch for ch in ref if ch.isdigit())
-    return f"<{prefix}row r={quote}{row}{quote}><{prefix}c r={quote}{ref}{quote}><{prefix}v>1</{prefix}v></{prefix}c></{prefix}row>"
-
-
 CASES: dict[str, tuple[str, Callable[[], bytes]]] = {}
 
 
@@ -195,28 +59,26 @@ def _add(cls: str, name: str, build: Callable[[], bytes]) -> None:
 
 for ref in FAR_REFS:
     tag = ref.replace("$", "D")
-    _add("far cell", f"far_{tag}.xlsx", lambda ref=ref: xlsx_bytes(_far_cell(ref)))
-    _add("far cell", f"far_{tag}_single_quotes.xlsx", lambda ref=ref: xlsx_bytes(_far_cell(ref, "'")))
-    _add("far cell", f"far_{tag}_alone.xlsx", lambda ref=ref: xlsx_bytes(raw=_far_cell(ref)))
-    _add(
-        "far cell in a ZIP", f"far_{tag}_zipped.zip", lambda ref=ref: zipped("report.xlsx", xlsx_bytes(_far_cell(ref)))
-    )
-    _add("far cell, other names", f"far_{tag}_as.xls", lambda ref=ref: xlsx_bytes(_far_cell(ref)))
+    _add("far cell", f"far_{tag}.xlsx", lambda ref=ref: xlsx_bytes(far_cell(ref)))
+    _add("far cell", f"far_{tag}_single_quotes.xlsx", lambda ref=ref: xlsx_bytes(far_cell(ref, "'")))
+    _add("far cell", f"far_{tag}_alone.xlsx", lambda ref=ref: xlsx_bytes(raw=far_cell(ref)))
+    _add("far cell in a ZIP", f"far_{tag}_zipped.zip", lambda ref=ref: zipped("report.xlsx", xlsx_bytes(far_cell(ref))))
+    _add("far cell, other names", f"far_{tag}_as.xls", lambda ref=ref: xlsx_bytes(far_cell(ref)))
 for n, ref in enumerate(("XFD1048576", "ZZ300000", "A9999999")):
     # A namespace prefix on every element, as some generators write.
-    raw = f'<x:sheetData xmlns:x="{_MAIN}">{_far_cell(ref, prefix="x:")}</x:sheetData>'
+    raw = f'<x:sheetData xmlns:x="{MAIN}">{far_cell(ref, prefix="x:")}</x:sheetData>'
     _add("far cell", f"far_prefixed_{n}.xlsx", lambda raw=raw: xlsx_bytes(raw=raw))
     _add("far cell, other names", f"far_prefixed_{n}.xlsm", lambda raw=raw: xlsx_bytes(raw=raw))
-    _add("far cell, other names", f"far_{n}_no_suffix", lambda ref=ref: xlsx_bytes(_far_cell(ref)))
+    _add("far cell, other names", f"far_{n}_no_suffix", lambda ref=ref: xlsx_bytes(far_cell(ref)))
     _add(
         "far cell in a ZIP",
         f"far_{n}_beside_a_csv.zip",
-        lambda ref=ref: zipped("a.xlsx", xlsx_bytes(_far_cell(ref)), {"b.csv": b"date,views\n2026-01-01,1\n"}),
+        lambda ref=ref: zipped("a.xlsx", xlsx_bytes(far_cell(ref)), {"b.csv": b"date,views\n2026-01-01,1\n"}),
     )
     _add(
         "far cell in a ZIP",
         f"far_{n}_zip_in_zip.zip",
-        lambda ref=ref: zipped("inner.zip", zipped("report.xlsx", xlsx_bytes(_far_cell(ref)))),
+        lambda ref=ref: zipped("inner.zip", zipped("report.xlsx", xlsx_bytes(far_cell(ref)))),
     )
 # A far row without a cell reference: the row number alone places the cells.
 for n, row in enumerate((1048576, 5000001, 99999999)):
@@ -243,9 +105,9 @@ for n, ref in enumerate(DIMENSIONS):
 
 for n, count in enumerate((4294967295, 10**12, 18446744073709551615, 5_000_001, 2**31)):
     for k, attrs in enumerate((f'count="{count}" uniqueCount="{count}"', f'uniqueCount="{count}"', f"count='{count}'")):
-        sst = f'<?xml version="1.0"?><sst xmlns="{_MAIN}" {attrs}><si><t>a</t></si></sst>'
+        sst = f'<?xml version="1.0"?><sst xmlns="{MAIN}" {attrs}><si><t>a</t></si></sst>'
         _add("shared-string count", f"sst_{n}_{k}.xlsx", lambda sst=sst: xlsx_bytes(sst=sst))
-    sst = f'<?xml version="1.0"?><sst xmlns="{_MAIN}" uniqueCount="{count}"><si><t>a</t></si></sst>'
+    sst = f'<?xml version="1.0"?><sst xmlns="{MAIN}" uniqueCount="{count}"><si><t>a</t></si></sst>'
     _add("shared-string count", f"sst_{n}_zipped.zip", lambda sst=sst: zipped("s.xlsx", xlsx_bytes(sst=sst)))
     _add("shared-string count", f"sst_{n}_as.xls", lambda sst=sst: xlsx_bytes(sst=sst))
 
@@ -262,20 +124,20 @@ for n, value in enumerate(("-1e15", "-1e16", "-9e18", "-2e15", "-1e300", "-1.5e1
 
 ODS_BOMBS = {
     "both_repeats": '<table:table-row table:number-rows-repeated="1048576">'
-    + _ods_cell(1, 16384)
+    + ods_cell(1, 16384)
     + "</table:table-row>",
     "far_cell": '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16383"/>'
     "</table:table-row><table:table-row>"
     + '<table:table-cell table:number-columns-repeated="16383"/>'
-    + _ods_cell(1)
+    + ods_cell(1)
     + "</table:table-row>",
-    "wide_repeat": "<table:table-row>" + _ods_cell("x", 6_000_000) + "</table:table-row>",
+    "wide_repeat": "<table:table-row>" + ods_cell("x", 6_000_000) + "</table:table-row>",
     "tall_repeat": '<table:table-row table:number-rows-repeated="3000000">'
-    + _ods_cell(1)
-    + _ods_cell(2)
+    + ods_cell(1)
+    + ods_cell(2)
     + "</table:table-row>",
     "huge_repeat_number": '<table:table-row table:number-rows-repeated="99999999999999">'
-    + _ods_cell(1)
+    + ods_cell(1)
     + "</table:table-row>",
 }
 for label, rows in ODS_BOMBS.items():
@@ -344,11 +206,11 @@ def test_hostile_sheet_is_one_line_and_nothing_written(harness, tmp_path, name):
 
 # The same bombs with the XML pre-check lifted: the child process alone must hold them.
 CHILD_ONLY = {
-    "child_far_cell.xlsx": lambda: xlsx_bytes(raw=_far_cell("XFD1048576")),
+    "child_far_cell.xlsx": lambda: xlsx_bytes(raw=far_cell("XFD1048576")),
     "child_sst_count.xlsx": lambda: xlsx_bytes(
-        sst=f'<?xml version="1.0"?><sst xmlns="{_MAIN}" uniqueCount="4294967295"><si><t>a</t></si></sst>'
+        sst=f'<?xml version="1.0"?><sst xmlns="{MAIN}" uniqueCount="4294967295"><si><t>a</t></si></sst>'
     ),
-    "child_far_cell_zipped.zip": lambda: zipped("r.xlsx", xlsx_bytes(_far_cell("ZZ300000"))),
+    "child_far_cell_zipped.zip": lambda: zipped("r.xlsx", xlsx_bytes(far_cell("ZZ300000"))),
     "child_ods_both_repeats.ods": lambda: ods_bytes(ODS_BOMBS["both_repeats"]),
     "child_ods_far_cell.ods": lambda: ods_bytes(ODS_BOMBS["far_cell"]),
     "child_panic.xlsx": lambda: xlsx_bytes(raw='<row r="2"><c r="A2" s="1"><v>-1e15</v></c></row>'),
@@ -389,7 +251,7 @@ def test_a_workbook_reads_to_the_same_csv_as_before(tmp_path):
 
 def test_far_cell_message_names_the_extent(tmp_path):
     path = tmp_path / "bomb.xlsx"
-    path.write_bytes(xlsx_bytes(raw=_far_cell("XFD1048576")))
+    path.write_bytes(xlsx_bytes(raw=far_cell("XFD1048576")))
     with pytest.raises(ImportRejected) as caught:
         guard.expand(path, "bomb.xlsx", tmp_path)
     assert str(caught.value) == (

@@ -144,6 +144,7 @@ RETENTION = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FACTS))
 def test_fact_export_imports_with_exact_totals(store, samples, name):
     want = FACTS[name]

@@ -178,6 +178,7 @@ def test_committed_files_are_what_the_generator_writes():
         assert len(data) < 50_000, name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FACTS))
 def test_french_export_imports_with_exact_totals(store, name):
     fmt, evidence, expected, nulls, platforms = FACTS[name]
@@ -206,6 +207,7 @@ def test_french_export_imports_with_exact_totals(store, name):
     assert store.rows("SELECT source_format, locale FROM imports") == [(fmt, "fr")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "first", "last"),
     [

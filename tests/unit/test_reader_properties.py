@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
 
+# Left out of the fast loop: many random blankings and resaves of every fixture, each imported.
+pytestmark = pytest.mark.slow
+
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 # file -> {header: (canonical measure, factor)}
 SPECS: dict[str, dict[str, tuple[str, float]]] = {

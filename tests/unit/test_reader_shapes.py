@@ -81,6 +81,7 @@ def test_youtube_rows_with_blank_views_load_with_null_there(store, tmp_path):
 # -- item 2: footers --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "footer",
     ["Showing top 500 results", '"Showing top 500 results"', "Showing top 500 results,,,,,,,", "Exported by a tool"],
@@ -257,6 +258,7 @@ def test_nul_bytes_after_a_utf8_bom_are_refused(store, tmp_path):
 # -- items 2, 3, 6: bounds, non-finite durations and overflowing sums -------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("header", "cell"),
     [
@@ -278,6 +280,7 @@ def test_numbers_beyond_their_bounds_fail_their_row(store, tmp_path, header, cel
     assert f"'{header}' is beyond any plausible" in report.parts[0].rejections[0].reason
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("duration", ["nan:00", "inf:00", "1e308:00:00", ":".join(["59"] * 200), "-inf"])
 def test_durations_that_are_not_durations_never_get_in(store, tmp_path, duration):
     header = "Video ID,Title,Duration,Impressions,Views,Finishes,Total time watched"
@@ -299,6 +302,7 @@ def test_sums_that_would_overflow_are_refused_at_import(store, tmp_path):
 # -- item 12: reader errors never leak ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "data",
     [

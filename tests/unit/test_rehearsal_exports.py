@@ -148,6 +148,7 @@ def _fingerprint(db: Path) -> dict:
         store.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_rehearsal_export_imports_with_the_raw_files_totals(tmp_path, name):
     count, want = CASES[name]()

@@ -110,6 +110,7 @@ def _cli(db: Path, *args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_undo_removes_one_import_and_brings_back_what_it_replaced(tmp_path):
     db = tmp_path / "undo.duckdb"
     empty = _cli(db, "summary", "--json")
@@ -187,6 +188,7 @@ def test_objective_is_unassigned_when_nothing_says(store):
 # -- channel: the platform's usual one unless chosen at upload ---------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", [META, "tiktok_ads_fr.csv", "youtube_table_data_fr.csv", make_fr.WISTIA_XLSX, "google_ads_video_fr.csv"]
 )

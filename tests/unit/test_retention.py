@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
+import shutil
 import statistics
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vmdash import demo, metrics, model, queries, retention
+from vmdash import metrics, model, queries, retention
 from vmdash.filters import FilterState
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
@@ -232,9 +233,10 @@ def test_a_dense_curve_is_judged_on_1_percent_steps_and_keeps_its_last_point():
 
 
 @pytest.fixture(scope="module")
-def samples_db(tmp_path_factory) -> Store:
-    s = Store(tmp_path_factory.mktemp("ret") / "vmdash.duckdb", idle_release_s=None)
-    demo.load_samples(s)
+def samples_db(tmp_path_factory, sample_db_file) -> Store:
+    path = tmp_path_factory.mktemp("ret") / "vmdash.duckdb"
+    shutil.copyfile(sample_db_file, path)
+    s = Store(path, idle_release_s=None)
     yield s
     s.close()
 
@@ -300,11 +302,11 @@ def _shifted(ratio: list[float], by: float) -> list[float]:
 
 
 @pytest.fixture(scope="module")
-def band_db(tmp_path_factory) -> Store:
+def band_db(tmp_path_factory, sample_db_file) -> Store:
     """The samples plus two more YouTube videos of 3-10 min (API curves and their lengths)."""
     folder = tmp_path_factory.mktemp("band")
+    shutil.copyfile(sample_db_file, folder / "vmdash.duckdb")
     s = Store(folder / "vmdash.duckdb", idle_release_s=None)
-    demo.load_samples(s)
     pos, ratio = _api("sbq4JgYUL4u")
     extra = {"bandVideoA1": -0.05, "bandVideoB2": 0.08}
     retention_csv = folder / "more_retention.csv"

@@ -98,23 +98,3 @@ def test_durations(store, cell, decimal_comma, want):
 
 def test_text_is_trimmed_of_every_kind_of_space(store):
     assert _parse(store, "text", f"{NBSP} Spring launch \t")[0] == "Spring launch"
-
-
-def test_a_large_file_keeps_each_row_s_number(tmp_path, store):
-    # Big enough for DuckDB to read it in parallel: every stored row must still name its own
-    # line, or rejected-row reasons and source_row point at the wrong data.
-    import csv
-
-    from vmdash import demo
-    from vmdash.ingest.pipeline import Upload, import_files
-
-    path = demo.write_synthetic_csv(tmp_path / "many.csv", rows=150_000, seed=3)
-    (report,) = import_files(store, [Upload(path, path.name)])
-    stored = store.rows(
-        "SELECT source_row, video_id, impressions FROM facts WHERE import_id = $id ORDER BY source_row",
-        {"id": report.import_id},
-    )
-    with path.open(newline="", encoding="utf-8") as fh:
-        expected = [(n, r["video_id"], int(r["impressions"])) for n, r in enumerate(csv.DictReader(fh), start=1)]
-    assert len(stored) == len(expected) == 150_000
-    assert stored == expected

@@ -62,6 +62,7 @@ def _both(tmp_path: Path, path: Path, monkeypatch) -> tuple[tuple, tuple]:
     return typed, text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", EXPORTS, ids=lambda p: p.name)
 def test_every_export_stores_the_same_rows_either_way(tmp_path, monkeypatch, reads, path):
     typed, text = _both(tmp_path, path, monkeypatch)
@@ -131,6 +132,7 @@ ODD_DATES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cell", ODD_NUMBERS)
 def test_an_odd_number_far_down_reads_as_the_text_parse_reads_it(tmp_path, monkeypatch, reads, cell):
     path = _meta_with(tmp_path, "Impressions", cell)
@@ -139,6 +141,7 @@ def test_an_odd_number_far_down_reads_as_the_text_parse_reads_it(tmp_path, monke
     assert reads[0], "the sample is plain: the reader types the columns first"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cell", ODD_DATES)
 def test_an_odd_date_far_down_reads_as_the_text_parse_reads_it(tmp_path, monkeypatch, reads, cell):
     path = _meta_with(tmp_path, "Reporting ends", cell)

@@ -309,6 +309,7 @@ def _check_loaded(store: Store, want: dict) -> None:
         assert {r[0] for r in store.rows("SELECT video_id FROM active_facts")} == want["video_ids"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_wild_export_imports_through_the_cli_with_exact_totals(tmp_path, name):
     want = CASES[name]()
@@ -334,6 +335,7 @@ def test_wild_export_imports_through_the_cli_with_exact_totals(tmp_path, name):
         store.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_wild_export_previews_and_imports_through_the_upload_path(store, tmp_path, name):
     want = CASES[name]()

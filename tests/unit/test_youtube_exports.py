@@ -198,6 +198,7 @@ LOADED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", LOADED)
 def test_each_shape_imports_through_the_cli_with_the_raw_files_totals(tmp_path, name):
     sources, fmt, locale, skipped = LOADED[name]
@@ -252,6 +253,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", REFUSED)
 def test_unloadable_shapes_are_refused_in_one_line_naming_what_they_hold(tmp_path, name):
     db = tmp_path / "vmdash.duckdb"
@@ -525,6 +527,7 @@ def _european_resave(source: str, encoding: str) -> bytes:
     return (b"\xef\xbb\xbf" if encoding == "utf-8" else b"") + out.getvalue().encode(encoding)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
 @pytest.mark.parametrize("source", ["table_data_blank_measures.csv", "excel_resaved_cp1252.csv"])
 def test_a_european_excel_resave_imports_with_the_same_totals(tmp_path, source, encoding):
