@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import ducklake, generate, importers, pgserver, statements, workload  # noqa: E402
+from bench import ducklake, generate, importers, statements, workload  # noqa: E402
+from tests.support import pgserver  # noqa: E402
 from vmdash import cache, queries  # noqa: E402
 from vmdash.ingest import Upload, import_files  # noqa: E402
 from vmdash.store import Store  # noqa: E402
@@ -419,7 +420,7 @@ def bench_app(report: Report, rows: int, db: Path, repeat: int, idle_repeat: int
 def bench_ducklake(report: Report, rows: int, repeat: int, dsn: str | None = None) -> None:
     """The import and each page's cold queries on DuckLake vs a new embedded file, from the import benchmark's export.
 
-    Args: dsn: a PostgreSQL server to hold the catalog (default: a throwaway one, bench/pgserver.py;
+    Args: dsn: a PostgreSQL server to hold the catalog (default: a throwaway one, tests/support/pgserver.py;
     raises PostgresUnavailable when it cannot start). The issue sets no target: the ratio is the figure.
     """
     path = generate.meta_export(OUT, rows)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import apptest, generate, importers, pgserver, run, workload
-from tests.scale.conftest import postgres_missing
+from bench import apptest, generate, importers, run, workload
+from tests.support import pgserver
+from tests.support.required import postgres_missing
 from vmdash import queries
 from vmdash.store import Store
 

@@ -3,7 +3,7 @@
     with throwaway_postgres() as server:
         Store(f"ducklake:postgres:{server.dsn()}", data_path=...)
 
-Used by tests/scale (its `postgres` fixture) and by `python bench/run.py --only ducklake`; it needs no pytest.
+Used by tests/scale (its `postgres` fixture) and by `python bench/run.py --only ducklake`.
 What is missing to start one (PostgreSQL, the DuckLake extension packages, psycopg) raises
 PostgresUnavailable naming the one thing to install.
 """
