@@ -34,6 +34,13 @@ def test_named_parameters_replace_the_row_with_the_same_key(lake_con):
     assert rows == [("q1", "?a=3", "ana"), ("q2", "?a=2", None)]
 
 
+def test_values_after_the_key_may_be_any_expressions(lake_con):
+    sql = "INSERT OR REPLACE INTO saved_views VALUES ($name, concat($link, ')'), now()::TIMESTAMP, NULL);"
+    lake_con.execute(sql, {"name": "q1", "link": "?a=(1"})
+    lake_con.execute(sql, {"name": "q1", "link": "?a=(2"})
+    assert lake_con.execute("SELECT name, link FROM saved_views").fetchall() == [("q1", "?a=(2)")]
+
+
 def test_positional_parameters_replace_the_row_with_the_same_key(lake_con):
     lake_con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ["schema_version", "1"])
     lake_con.execute("insert or replace into meta values (?, ?);", ("schema_version", "2"))
@@ -55,6 +62,9 @@ def test_other_statements_pass_through_unchanged(lake_con):
         ("INSERT OR REPLACE INTO meta SELECT 'a', '1'", None, "only runs"),
         ("INSERT OR REPLACE INTO meta VALUES ('a', $v)", {"v": "1"}, "only runs"),
         ("INSERT OR REPLACE INTO meta VALUES (?, ?), (?, ?)", ["a", "1", "b", "2"], "only runs"),
+        ("INSERT OR REPLACE INTO meta VALUES (?, lower(')')), (?, '(')", ["a", "b"], "only runs"),
+        ("INSERT OR REPLACE INTO meta VALUES ($k::VARCHAR, $v)", {"k": "a", "v": "1"}, "only runs"),
+        ("INSERT OR REPLACE INTO meta VALUES (?, ?); DELETE FROM meta", ["a", "1"], "only runs"),
         ("DELETE FROM meta; INSERT OR REPLACE INTO meta VALUES (?, ?)", ["a", "1"], "only runs"),
         ("INSERT OR REPLACE INTO facts VALUES ($a, $b)", {"a": 1, "b": 2}, "has no key"),
         ("INSERT OR REPLACE INTO meta VALUES ($k, $v)", None, "needs its key"),

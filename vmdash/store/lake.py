@@ -51,18 +51,15 @@ _LAKE_SEQUENCES = (("import_seq", "imports", "import_id"), ("loop_log_seq", "loo
 _LAKE_KEYS = {"meta": "key", "column_mappings": "signature", "saved_views": "name", "objective_rules": "position"}
 
 # The one form of INSERT OR REPLACE a lake connection rewrites:
-#     INSERT OR REPLACE INTO <table> VALUES (<p1>, <p2>, ...)
-# one row, no column list, every value a bound parameter (all `$name` or all `?`), <table> one
-# of _LAKE_KEYS. It runs as DELETE FROM <table> WHERE <key> = <p1>, then the same INSERT
-# without OR REPLACE. Any other INSERT OR REPLACE (a column list, a SELECT, several rows, a
-# literal value, a table without a key here, executemany) raises: rewritten by pattern it
-# would replace the wrong rows, and sent as it is DuckLake refuses it for want of a key.
+#     INSERT OR REPLACE INTO <table> VALUES (<key parameter>, <any values>...)
+# no column list, one row, its first value (the key) a bound parameter (`$name` or `?`),
+# <table> one of _LAKE_KEYS. It runs as DELETE FROM <table> WHERE <key> = <key parameter>,
+# then the same INSERT without OR REPLACE. Any other INSERT OR REPLACE (a column list, a
+# SELECT, several rows, a literal key, more statements, a table without a key here,
+# executemany) raises: rewritten by pattern it would replace the wrong rows, and sent as it is
+# DuckLake refuses it for want of a key.
 _ANY_UPSERT = re.compile(r"\bINSERT\s+OR\s+REPLACE\b", re.IGNORECASE)
-_PARAM = r"(?:\$\w+|\?)"
-_UPSERT = re.compile(
-    rf"\s*INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s+VALUES\s*\(\s*({_PARAM})(?:\s*,\s*{_PARAM})*\s*\)\s*;?\s*",
-    re.IGNORECASE,
-)
+_UPSERT = re.compile(r"\s*INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s+VALUES\s*\(\s*(\$\w+|\?)\s*[,)]", re.IGNORECASE)
 
 
 def is_lake(target: str | Path) -> bool:
@@ -94,17 +91,42 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _row_end(sql: str, start: int) -> int:
+    """The index of the parenthesis closing the one opened just before `start` (-1 when none).
+
+    Parentheses inside quoted strings and identifiers do not count.
+    """
+    depth, quote = 1, ""
+    for i in range(start, len(sql)):
+        ch = sql[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
 def _upsert_as_delete(sql: str, params: Mapping[str, Any] | Sequence[Any] | None) -> tuple[str, Any, str] | None:
-    """For the supported INSERT OR REPLACE: (DELETE of its key, the DELETE's parameters, the plain INSERT).
+    """For the supported INSERT OR REPLACE: (the DELETE of its key, the DELETE's parameters, the plain INSERT).
 
     None when `sql` holds no INSERT OR REPLACE; raises VmdashError for a form it does not support.
     """
     if not _ANY_UPSERT.search(sql):
         return None
-    match = _UPSERT.fullmatch(sql)
-    supported = "one row of bound parameters, INSERT OR REPLACE INTO <table> VALUES ($key, ...)"
-    if match is None:
-        raise VmdashError(f"a DuckLake store only runs INSERT OR REPLACE as {supported}; got: {sql.strip()[:200]}")
+    match = _UPSERT.match(sql)
+    end = _row_end(sql, match.start(2)) if match else -1
+    if match is None or end < 0 or sql[end + 1 :].strip() not in ("", ";"):
+        raise VmdashError(
+            "a DuckLake store only runs INSERT OR REPLACE INTO <table> VALUES ($key, ...): one row, no "
+            f"column list, the key bound as a parameter; got: {sql.strip()[:200]}"
+        )
     table, first = match.group(1), match.group(2)
     key = _LAKE_KEYS.get(table.lower())
     if key is None:
