@@ -24,10 +24,10 @@ and `_rollup_fill_sql`.
 Read side (in `vmdash/queries.py` until it joins this module): `fact_rows` reads whole
 months and periods here and only the daily rows of partial months at a range's edges from
 `facts` (`_edge_rows`, which may instead take a month's sums less its days outside the
-range); `_day_rows` serves the 'day' and 'period' grains when the
-platform, channel, objective and currency suffice; `presummed` sums either per key. Both sides
-must agree on what a grain holds: change one, change the other, and `tests/unit/test_rollup.py`
-and `tests/unit/test_presummed.py` check them against the facts.
+range); `_day_rows` serves the 'day' and 'period' grains when the platform, channel,
+objective and currency suffice; `presummed` sums either per key. Both sides must agree on
+what a grain holds: change one, change the other; the rollup and presummed tests
+(test_rollup.py, test_presummed.py) check both against the facts.
 """
 
 from __future__ import annotations
