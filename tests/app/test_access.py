@@ -17,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ANALYST_KEY, ROOT
+from tests.support import store_checks
 from vmdash import demo
 from vmdash.store import Store
 
@@ -60,7 +61,7 @@ def fresh_db(tmp_path) -> Path:
 def _fingerprint(path: Path) -> dict:
     s = Store(path, idle_release_s=None)
     try:
-        return s.fingerprint()
+        return store_checks.fingerprint(s)
     finally:
         s.close()
 

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ROOT
+from tests.support import store_checks
 from vmdash import charts, demo, export, metrics, model
 from vmdash.errors import ImportRejected
 from vmdash.ingest import Upload, import_files
@@ -136,13 +137,13 @@ def test_chart_exports_escape_titles_and_neutralise_formulas():
 def test_an_out_of_range_date_is_refused_in_its_row(tmp_path, date):
     s = Store(tmp_path / "vmdash.duckdb", idle_release_s=None)
     demo.load_samples(s)
-    before = s.fingerprint()
+    before = store_checks.fingerprint(s)
     csv = tmp_path / "odd date.csv"
     csv.write_text(HEADER + f"{date},youtube,odd,Odd,45,Odd,10,5,5,4,3,2,1,1,1\n", encoding="utf-8")
     with pytest.raises(ImportRejected) as refused:
         import_files(s, [Upload(csv, csv.name)])
     assert "'date' is not a date from 1990 to 2099" in str(refused.value)
-    assert s.fingerprint() == before
+    assert store_checks.fingerprint(s) == before
     s.close()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support import store_checks
 from tests.unit.test_wild_exports import CASES, DATA, SOCIAL, raw, total
 from vmdash.store import Store
 
@@ -59,7 +60,7 @@ def _facts(db: Path, sql: str) -> list[tuple]:
 def _fingerprint(db: Path) -> dict:
     s = Store(db, idle_release_s=None)
     try:
-        return s.fingerprint()
+        return store_checks.fingerprint(s)
     finally:
         s.close()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support import store_checks
 from tests.unit.test_youtube_exports import DATA, LOADED, MEASURE_HEADERS, REFUSED, build, raw_totals
 from vmdash.store import Store
 
@@ -50,7 +51,7 @@ def _app(db: Path, path: Path) -> AppTest:
 def _fingerprint(db: Path) -> dict:
     s = Store(db, idle_release_s=None)
     try:
-        return s.fingerprint()
+        return store_checks.fingerprint(s)
     finally:
         s.close()
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import store_checks
 from vmdash import demo
 from vmdash.store import Store
 
@@ -28,8 +29,8 @@ def _fingerprint(db: Path) -> dict:
     s = Store(db, idle_release_s=None)
     try:
         # When an import ran differs between runs; what it stored must not.
-        assert s.rollup_agrees()
-        return s.fingerprint(ignore={"imported_at"})
+        assert store_checks.rollup_agrees(s)
+        return store_checks.fingerprint(s, ignore={"imported_at"})
     finally:
         s.close()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import store_checks
 from vmdash import cli, demo, model
 from vmdash.ingest import Upload, import_files, pipeline
 from vmdash.store import MIGRATIONS, Store, _for_lake
@@ -42,7 +43,7 @@ def _summaries(db: str, capsys) -> dict[str, list]:
 def _fingerprint(target: str | Path) -> dict:
     s = Store(target, idle_release_s=None)
     try:
-        return s.fingerprint(ignore=IGNORE)
+        return store_checks.fingerprint(s, ignore=IGNORE)
     finally:
         s.close()
 
@@ -182,7 +183,8 @@ def seeded(lake) -> Store:
 
 
 def test_an_import_failing_after_its_first_insert_leaves_the_catalog_unchanged(lake, seeded, monkeypatch, tmp_path):
-    before = seeded.fingerprint(ignore=IGNORE)
+    before = store_checks.fingerprint(seeded, ignore=IGNORE)
+    next_id = seeded.scalar("SELECT max(import_id) FROM imports") + 1
     export = demo.write_synthetic_csv(tmp_path / "synthetic_export.csv", rows=5_000, seed=5)
 
     def fail(*_args, **_kwargs):
@@ -191,12 +193,13 @@ def test_an_import_failing_after_its_first_insert_leaves_the_catalog_unchanged(l
     monkeypatch.setattr(pipeline, "_merge_youtube_grains", fail)
     with pytest.raises(RuntimeError, match="injected"):
         import_files(seeded, [Upload(export, export.name)])
-    assert seeded.fingerprint(ignore=IGNORE) == before
+    assert store_checks.fingerprint(seeded, ignore=IGNORE) == before
     assert _fingerprint(lake.target) == before  # as another process sees it
 
     monkeypatch.undo()
     (report,) = import_files(seeded, [Upload(export, export.name)])
-    assert report.import_id == 11 and report.rows_loaded == 5_000
+    # The failed attempt used no import id: the next one is still free.
+    assert report.import_id == next_id and report.rows_loaded == 5_000
 
 
 KILLER = """

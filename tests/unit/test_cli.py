@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import store_checks
 from vmdash import model
 from vmdash.cli import build_parser, main
 from vmdash.store import Store
@@ -25,7 +26,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 def fingerprint(db: Path) -> dict:
     s = Store(db, idle_release_s=None)
     try:
-        return s.fingerprint()
+        return store_checks.fingerprint(s)
     finally:
         s.close()
 

@@ -3,7 +3,7 @@
 Every file goes through `python -m vmdash import` (in-process `cli.main`, and a
 real process for a few) and through `preview` / `import_files` with an `Upload`
 (what the Upload page calls). A refusal must be one line naming the file and
-leave every table exactly as it was (`Store.fingerprint`); an acceptance must
+leave every table exactly as it was (`store_checks.fingerprint`); an acceptance must
 load the whole import and nothing else, and its undo must restore the data.
 Text that is legitimately importable (SQL, HTML or a formula in a title) must
 be stored verbatim and stay inert. The generated inputs are in
@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import store_checks
 from vmdash import cli, demo
 from vmdash.errors import ImportRejected, VmdashError
 from vmdash.ingest import Upload, import_files, preview, undo
@@ -59,7 +60,7 @@ class Harness:
         self.store = Store(path, idle_release_s=None)
 
     def fingerprint(self) -> dict:
-        return self.store.fingerprint()
+        return store_checks.fingerprint(self.store)
 
     def data(self) -> dict:
         fp = self.fingerprint()

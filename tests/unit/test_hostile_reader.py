@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import store_checks
 from vmdash.errors import VmdashError
 from vmdash.ingest import Upload, import_files, undo
 from vmdash.store import Store
@@ -375,7 +376,7 @@ def test_there_are_enough_hostile_inputs():
 def test_a_hostile_input_loads_whole_or_is_refused_cleanly(small_db, tmp_path, cls, name, build):
     store = small_db
     path = build(tmp_path / name)
-    before = store.fingerprint()
+    before = store_checks.fingerprint(store)
     COUNTS[cls] += 1
     try:
         reports = import_files(store, [Upload(path, name)])
@@ -385,13 +386,13 @@ def test_a_hostile_input_loads_whole_or_is_refused_cleanly(small_db, tmp_path, c
         assert message.startswith(f"{name}: "), message
         assert not INTERNALS.search(message), message
         assert str(tmp_path) not in message
-        assert store.fingerprint() == before, f"{name}: a refused import changed the database"
+        assert store_checks.fingerprint(store) == before, f"{name}: a refused import changed the database"
         OUTCOMES["refused"] += 1
         return
     OUTCOMES["accepted"] += 1
     [report] = reports
     if report.duplicate_of is not None:
-        assert store.fingerprint() == before
+        assert store_checks.fingerprint(store) == before
         return
     stored = store.scalar(
         "SELECT (SELECT count(*) FROM facts WHERE import_id = $id) + (SELECT count(*) FROM retention WHERE import_id = $id)",
@@ -405,6 +406,6 @@ def test_a_hostile_input_loads_whole_or_is_refused_cleanly(small_db, tmp_path, c
         store.scalar(f"SELECT count(*) FROM facts WHERE import_id = $id AND NOT ({finite})", {"id": report.import_id})
         == 0
     )
-    assert store.rollup_agrees()
+    assert store_checks.rollup_agrees(store)
     assert "\n" not in report.summary_line()
     undo(store, report.import_id)

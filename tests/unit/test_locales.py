@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.data import make_fr
+from tests.support import store_checks
 from vmdash import queries
 from vmdash.errors import ImportRejected, UnknownFormat
 from vmdash.ingest import Upload, import_files, preview
@@ -282,12 +283,12 @@ def test_a_zip_of_totals_alone_is_refused_with_the_reason(store, tmp_path):
     path = tmp_path / "Totaux seulement.zip"
     with zipfile.ZipFile(path, "w") as z, zipfile.ZipFile(FR / make_fr.YOUTUBE_ZIP) as src:
         z.writestr("Totaux.csv", src.read("Totaux.csv"))
-    before = store.fingerprint()
+    before = store_checks.fingerprint(store)
     with pytest.raises(
         ImportRejected, match=r"^Totaux seulement\.zip: nothing in it is loaded: YouTube Studio \(totals\)"
     ):
         import_files(store, [Upload(path, path.name)])
-    assert store.fingerprint() == before
+    assert store_checks.fingerprint(store) == before
 
 
 # -- retention: every curve ends up on 0-100 % of the video's length ----------------------------
@@ -363,14 +364,14 @@ def test_a_decimal_comma_first_seen_past_the_sample_still_reads_as_one(store, tm
 
 
 def _refused(store, path: Path, *patterns: str) -> ImportRejected:
-    before = store.fingerprint()
+    before = store_checks.fingerprint(store)
     with pytest.raises(ImportRejected) as caught:
         import_files(store, [Upload(path, path.name)])
     message = str(caught.value)
     assert message.startswith(f"{path.name}: ") and "\n" not in message
     for pattern in patterns:
         assert pattern in message, message
-    assert store.fingerprint() == before
+    assert store_checks.fingerprint(store) == before
     return caught.value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import store_checks
 from vmdash import queries
 from vmdash.errors import PermissionDenied, UnknownFormat, VmdashError
 from vmdash.ingest import Upload, import_files, mapping
@@ -33,10 +34,10 @@ def _mapped(store, export):
 
 
 def test_an_unknown_layout_is_refused_until_mapped(store, export):
-    before = store.fingerprint()
+    before = store_checks.fingerprint(store)
     with pytest.raises(UnknownFormat, match="Map its columns"):
         import_files(store, [Upload(export, export.name)])
-    assert store.fingerprint() == before
+    assert store_checks.fingerprint(store) == before
 
 
 def test_a_saved_mapping_imports_this_and_the_next_file(store, export, tmp_path):
@@ -66,10 +67,10 @@ def test_a_saved_mapping_imports_this_and_the_next_file(store, export, tmp_path)
 )
 def test_a_mapping_that_cannot_work_is_refused(store, export, columns, platform):
     _, headers = mapping.header_row(export.read_text(encoding="utf-8").splitlines())
-    before = store.fingerprint()
+    before = store_checks.fingerprint(store)
     with pytest.raises(VmdashError):
         mapping.save(store, ANALYST, headers, mapping.ColumnMapping("x", platform, columns))
-    assert store.fingerprint() == before
+    assert store_checks.fingerprint(store) == before
 
 
 def test_viewers_cannot_save_a_mapping(store, export):
@@ -90,10 +91,10 @@ def test_objective_rules_are_edited_by_analysts_and_used_by_the_next_import(stor
     assert rules.objective_rules(store)  # seeded
     with pytest.raises(PermissionDenied):
         rules.save_objective_rules(store, VIEWER, [("_X_", "loyalty")])
-    before = store.fingerprint()
+    before = store_checks.fingerprint(store)
     with pytest.raises(VmdashError):
         rules.save_objective_rules(store, ANALYST, [("_X_", "loyalty"), ("", "awareness")])
-    assert store.fingerprint() == before
+    assert store_checks.fingerprint(store) == before
     rules.save_objective_rules(store, ANALYST, [("syn_", "loyalty"), ("", ""), ("_ACQ_", "acquisition")])
     assert rules.objective_rules(store) == [("syn_", "loyalty"), ("_ACQ_", "acquisition")]
     frame = demo.synthetic_frame(20, seed=2).assign(objective=None)

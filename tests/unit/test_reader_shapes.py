@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import store_checks
 from vmdash.errors import ImportRejected, VmdashError
 from vmdash.ingest import Upload, guard, import_files, preview
 from vmdash.store import Store
@@ -42,7 +43,7 @@ def _import(store: Store, path: Path):
 
 
 def _refused(store: Store, path: Path, *said: str) -> str:
-    before = store.fingerprint()
+    before = store_checks.fingerprint(store)
     with pytest.raises(ImportRejected) as caught:
         import_files(store, [Upload(path, path.name)])
     message = str(caught.value)
@@ -50,7 +51,7 @@ def _refused(store: Store, path: Path, *said: str) -> str:
     assert "Error" not in message and "/tmp" not in message and "c0" not in message, message
     for bit in said:
         assert bit in message, message
-    assert store.fingerprint() == before
+    assert store_checks.fingerprint(store) == before
     return message
 
 
@@ -289,7 +290,7 @@ def test_durations_that_are_not_durations_never_get_in(store, tmp_path, duration
     assert store.scalar("SELECT count(*) FROM facts WHERE NOT isfinite(watch_time_s)") == 0
     assert store.scalar("SELECT count(*) FROM facts WHERE NOT isfinite(video_duration_s)") == 0
     assert store.scalar("SELECT sum(watch_time_s) FROM facts") == 3600.0
-    assert store.rollup_agrees()
+    assert store_checks.rollup_agrees(store)
 
 
 def test_sums_that_would_overflow_are_refused_at_import(store, tmp_path):

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.support import store_checks
 from vmdash import cli
 from vmdash.ingest import detect, pipeline
 from vmdash.store import Store
@@ -143,7 +144,7 @@ def _loaded(db: Path, columns: list[str]) -> tuple[int, dict[str, float]]:
 def _fingerprint(db: Path) -> dict:
     store = Store(db, idle_release_s=None)
     try:
-        return store.fingerprint()
+        return store_checks.fingerprint(store)
     finally:
         store.close()
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from tests.data import make_fr
+from tests.support import store_checks
 from vmdash import model, queries
 from vmdash.ingest import Options, Upload, import_files, undo
 from vmdash.ingest.rules import save_objective_rules
@@ -45,15 +46,15 @@ def _summary(store) -> list[dict]:
 
 def test_the_same_file_twice_changes_nothing_and_says_so(store):
     first = _import(store, ZIP)
-    before, fingerprint = _summary(store), store.fingerprint()
+    before, fingerprint = _summary(store), store_checks.fingerprint(store)
     again = _import(store, ZIP)
     assert again.duplicate_of == first.import_id and again.import_id is None and again.rows_loaded == 0
     assert again.summary_line() == f"{ZIP}: already imported as #{first.import_id}; nothing changed"
     assert _summary(store) == before
-    assert store.fingerprint() == fingerprint
+    assert store_checks.fingerprint(store) == fingerprint
     # Under another name, the same bytes are still the same file.
     renamed = _import(store, "copie.zip", FR / ZIP)
-    assert renamed.duplicate_of == first.import_id and store.fingerprint() == fingerprint
+    assert renamed.duplicate_of == first.import_id and store_checks.fingerprint(store) == fingerprint
 
 
 def test_the_same_rows_in_another_file_replace_the_earlier_ones(store, tmp_path):

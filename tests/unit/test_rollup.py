@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.data import make_fr
+from tests.support import store_checks
 from vmdash import demo, metrics, model, queries
 from vmdash import store as store_module
 from vmdash.filters import FilterState
@@ -47,7 +48,7 @@ def assert_rollup_matches_facts(store: Store) -> None:
     assert _sums(store, "(SELECT * FROM facts_summed WHERE _grain = 'period')", "sum(_rows)::BIGINT", span) == _sums(
         store, periods, "count(*)", span
     )
-    assert store.rollup_agrees()
+    assert store_checks.rollup_agrees(store)
     assert _sums(store, "(SELECT * FROM facts_summed WHERE _grain = 'all')", "sum(_rows)::BIGINT", "0") == _sums(
         store, "active_facts", "count(*)", "0"
     )

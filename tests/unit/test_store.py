@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import store_checks
 from vmdash import queries
 from vmdash.store import SCHEMA_VERSION, Store
 
@@ -33,18 +34,18 @@ def test_reopening_does_not_migrate_twice(db_path):
 
 
 def test_transaction_rolls_back_on_error(store):
-    before = store.fingerprint()
+    before = store_checks.fingerprint(store)
     with pytest.raises(RuntimeError), store.transaction() as tx:
         tx.execute("INSERT INTO objective_rules VALUES (999, 'x', 'awareness')")
         raise RuntimeError("boom")
-    assert store.fingerprint() == before
+    assert store_checks.fingerprint(store) == before
 
 
 def test_fingerprint_sees_a_changed_value(store):
-    before = store.fingerprint()
+    before = store_checks.fingerprint(store)
     with store.transaction() as tx:
         tx.execute("UPDATE objective_rules SET token = 'changed' WHERE position = 0")
-    after = store.fingerprint()
+    after = store_checks.fingerprint(store)
     assert after["objective_rules"][0] == before["objective_rules"][0]
     assert after["objective_rules"][1] != before["objective_rules"][1]
 
@@ -153,14 +154,14 @@ def test_rows_an_interrupted_import_left_are_removed_on_open(db_path, tmp_path):
     export = demo.write_synthetic_csv(tmp_path / "first.csv", rows=300, seed=3)
     s = Store(db_path, idle_release_s=None)
     import_files(s, [Upload(export, export.name)])
-    before = s.fingerprint()
+    before = store_checks.fingerprint(s)
     with s.transaction() as tx:
         # What a replayed, never-committed import of the same rows leaves: its rows, the
         # rows it replaced marked, but no imports row (written last, it never made it).
         tx.execute("INSERT INTO facts SELECT * REPLACE (999 AS import_id, NULL AS replaced_by) FROM facts")
         tx.execute("UPDATE facts SET replaced_by = 999 WHERE import_id <> 999")
     s = _unclean_reopen(s)
-    assert s.fingerprint() == before
+    assert store_checks.fingerprint(s) == before
     s.close()
 
 
@@ -173,13 +174,13 @@ def test_an_interrupted_undo_is_finished_on_open(db_path, tmp_path):
     second.write_text(first.read_text(encoding="utf-8").replace(",", " ,", 1), encoding="utf-8")
     s = Store(db_path, idle_release_s=None)
     import_files(s, [Upload(first, first.name)])
-    before = s.fingerprint()
+    before = store_checks.fingerprint(s)
     (report,) = import_files(s, [Upload(second, second.name)])
     assert report.rows_replaced == 300
     # The undo got as far as its first statement.
     s.scalar("UPDATE imports SET status = 'undone' WHERE import_id = $id", {"id": report.import_id})
     s = _unclean_reopen(s)
-    fp = s.fingerprint()
+    fp = store_checks.fingerprint(s)
     assert fp["facts"] == before["facts"]
     assert s.scalar("SELECT count(*) FROM active_facts") == 300
     s.close()

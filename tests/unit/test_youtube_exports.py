@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import store_checks
 from vmdash import cli, metrics, model, queries
 from vmdash import store as store_module
 from vmdash.ingest import Upload, import_files, preview
 from vmdash.store import SCHEMA_VERSION, Store
+from vmdash.store import schema as store_schema
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "youtube"
 SHY = "\u00ad"
@@ -152,7 +154,7 @@ def cli_import(db: Path, path: Path) -> tuple[int, str]:
 def fingerprint(db: Path) -> dict:
     s = Store(db, idle_release_s=None)
     try:
-        return s.fingerprint()
+        return store_checks.fingerprint(s)
     finally:
         s.close()
 
@@ -479,7 +481,7 @@ def _columns(s: Store) -> list[tuple]:
 
 def test_a_database_of_the_previous_release_migrates_to_what_a_new_one_is(tmp_path, monkeypatch):
     old = tmp_path / "old.duckdb"
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", 3)
     s = Store(old, idle_release_s=None)
     assert [r[1] for r in _columns(s) if r[0] == "facts"] == PREVIOUS_FACT_COLUMNS
     with s.transaction() as tx:
@@ -493,9 +495,9 @@ def test_a_database_of_the_previous_release_migrates_to_what_a_new_one_is(tmp_pa
             "100, 1), (DATE '2026-01-02', DATE '2026-01-02', 'youtube', 'social', 'unassigned', 'b', 5, NULL, 1)"
         )
     s.close()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)  # the previous release
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", 4)  # the previous release
     Store(old, idle_release_s=None).close()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION)
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", SCHEMA_VERSION)
     migrated = Store(old, idle_release_s=None)
     fresh = Store(tmp_path / "fresh.duckdb", idle_release_s=None)
     try:
@@ -505,12 +507,12 @@ def test_a_database_of_the_previous_release_migrates_to_what_a_new_one_is(tmp_pa
             ("a", 10, None, None),
             ("b", 5, None, None),
         ]
-        assert migrated.rollup_agrees()
+        assert store_checks.rollup_agrees(migrated)
         assert migrated.scalar("SELECT sum(_rows) FROM facts_summed WHERE _grain = 'all'") == 2
         # It takes new imports like a new one.
         path = DATA / "traffic_source_table.csv"
         import_files(migrated, [Upload(path, path.name)])
-        assert migrated.rollup_agrees()
+        assert store_checks.rollup_agrees(migrated)
     finally:
         migrated.close()
         fresh.close()

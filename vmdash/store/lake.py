@@ -1,0 +1,278 @@
+"""The DuckLake adapter: the same tables in a DuckLake, for many processes on many machines.
+
+`VMDASH_DB=ducklake:postgres:<libpq connection string>` (with `VMDASH_DATA_PATH` naming
+the folder or `s3://` prefix for the Parquet files when the lake is first created) puts
+the same tables in a DuckLake: the catalog in PostgreSQL, the data as Parquet files. Many
+processes on many machines can then read and write at once, so nothing here locks a file:
+the connection stays open, there is no idle release and no `.waiting` request. The rest of
+vmdash sees the same tables and runs the same SQL; where DuckLake lacks a feature the
+schema uses, this module stands in for it:
+
+- no PRIMARY KEY / UNIQUE and no sequences: migrations are applied without them
+  (`_for_lake`), and each write transaction (`_Lake.transaction`) first takes a PostgreSQL
+  advisory lock (writers queue up, readers never wait), then gives `import_seq` and
+  `loop_log_seq` a TEMP sequence starting past the largest stored id, so ids stay unique and
+  increasing across processes;
+- no `INSERT OR REPLACE` (it needs a key): `_LakeConnection` rewrites the one form vmdash
+  writes into a DELETE of the key and an INSERT, and refuses any other form (see `_UPSERT`);
+- staging tables stay TEMP tables in the process's own in-memory DuckDB;
+- no write-ahead-log replay: a DuckLake commit is one PostgreSQL transaction, so an import
+  that dies leaves at most unreferenced Parquet files (`ducklake_delete_orphaned_files`
+  removes them), never rows, and nothing needs reconciling on open.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from vmdash.errors import DatabaseBusy, VmdashError
+from vmdash.store.session import configure, transaction
+
+LAKE_PREFIX = "ducklake:"
+LAKE_ALIAS = "lake"
+# The offline extension packages (requirements-scale.txt): module, extension name.
+_LAKE_EXTENSIONS = {
+    "ducklake": "duckdb_extension_ducklake",
+    "postgres_scanner": "duckdb_extension_postgres_scanner",
+}
+# pg_advisory_lock key shared by every vmdash writer of a lake: hash of "vmdash writer".
+_WRITER_LOCK_KEY = 0x766D646173680001
+# The schema's sequences, as TEMP stand-ins in a lake: sequence, table, id column.
+_LAKE_SEQUENCES = (("import_seq", "imports", "import_id"), ("loop_log_seq", "loop_log", "entry_id"))
+# The key each table's INSERT OR REPLACE replaces on: its PRIMARY KEY in the embedded schema,
+# and its first column, so the first value of an INSERT without a column list is the key.
+_LAKE_KEYS = {"meta": "key", "column_mappings": "signature", "saved_views": "name", "objective_rules": "position"}
+
+# The one form of INSERT OR REPLACE a lake connection rewrites:
+#     INSERT OR REPLACE INTO <table> VALUES (<key parameter>, <any values>...)
+# no column list, one row, its first value (the key) a bound parameter (`$name` or `?`),
+# <table> one of _LAKE_KEYS. It runs as DELETE FROM <table> WHERE <key> = <key parameter>,
+# then the same INSERT without OR REPLACE. Any other INSERT OR REPLACE (a column list, a
+# SELECT, several rows, a literal key, more statements, a table without a key here,
+# executemany) raises: rewritten by pattern it would replace the wrong rows, and sent as it is
+# DuckLake refuses it for want of a key.
+_ANY_UPSERT = re.compile(r"\bINSERT\s+OR\s+REPLACE\b", re.IGNORECASE)
+_UPSERT = re.compile(r"\s*INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s+VALUES\s*\(\s*(\$\w+|\?)\s*[,)]", re.IGNORECASE)
+
+
+def is_lake(target: str | Path) -> bool:
+    """True when a database setting names a DuckLake (`ducklake:...`) rather than a file."""
+    return str(target).startswith(LAKE_PREFIX)
+
+
+def extension_path(name: str) -> Path | None:
+    """The extension file a PyPI package ships for this duckdb version, or None when not installed."""
+    try:
+        package = importlib.import_module(_LAKE_EXTENSIONS[name])
+    except ImportError:
+        return None
+    path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    return path if path.is_file() else None
+
+
+def _for_lake(statement: str) -> str:
+    """A migration statement as DuckLake accepts it ('' to skip): no sequences, no PRIMARY KEY."""
+    if re.match(r"\s*CREATE\s+SEQUENCE\b", statement, re.IGNORECASE):
+        return ""
+    statement = re.sub(r",\s*PRIMARY\s+KEY\s*\([^)]*\)", "", statement, flags=re.IGNORECASE)
+    # A key column is never NULL; NOT NULL is the one constraint DuckLake keeps.
+    return re.sub(r"\s+PRIMARY\s+KEY\b", " NOT NULL", statement, flags=re.IGNORECASE)
+
+
+def _literal(text: str) -> str:
+    # ATTACH takes no bound parameters; these are the operator's settings, quoted all the same.
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _row_end(sql: str, start: int) -> int:
+    """The index of the parenthesis closing the one opened just before `start` (-1 when none).
+
+    Parentheses inside quoted strings and identifiers do not count.
+    """
+    depth, quote = 1, ""
+    for i in range(start, len(sql)):
+        ch = sql[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _upsert_as_delete(sql: str, params: Mapping[str, Any] | Sequence[Any] | None) -> tuple[str, Any, str] | None:
+    """For the supported INSERT OR REPLACE: (the DELETE of its key, the DELETE's parameters, the plain INSERT).
+
+    None when `sql` holds no INSERT OR REPLACE; raises VmdashError for a form it does not support.
+    """
+    if not _ANY_UPSERT.search(sql):
+        return None
+    match = _UPSERT.match(sql)
+    end = _row_end(sql, match.start(2)) if match else -1
+    if match is None or end < 0 or sql[end + 1 :].strip() not in ("", ";"):
+        raise VmdashError(
+            "a DuckLake store only runs INSERT OR REPLACE INTO <table> VALUES ($key, ...): one row, no "
+            f"column list, the key bound as a parameter; got: {sql.strip()[:200]}"
+        )
+    table, first = match.group(1), match.group(2)
+    key = _LAKE_KEYS.get(table.lower())
+    if key is None:
+        raise VmdashError(
+            f"INSERT OR REPLACE into {table} has no key in a DuckLake store (keyed tables: {', '.join(_LAKE_KEYS)})"
+        )
+    if first == "?" and isinstance(params, Sequence) and not isinstance(params, str) and params:
+        key_params: Any = [params[0]]
+    elif first != "?" and isinstance(params, Mapping) and first[1:] in params:
+        key_params = {first[1:]: params[first[1:]]}
+    else:
+        raise VmdashError(f"INSERT OR REPLACE into {table} in a DuckLake store needs its key {first} bound")
+    insert = "INSERT INTO " + sql[sql.upper().index("INTO") + 4 :].lstrip()
+    return f'DELETE FROM {table} WHERE "{key}" = {first}', key_params, insert
+
+
+class _LakeConnection:
+    """A lake connection inside a write transaction: the supported `INSERT OR REPLACE` becomes DELETE + INSERT."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def execute(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> Any:
+        """Run one statement, replacing by key where DuckLake has no PRIMARY KEY to do it."""
+        rewritten = _upsert_as_delete(sql, params)
+        if rewritten is not None:
+            delete, key_params, sql = rewritten
+            self._con.execute(delete, key_params)
+        return self._con.execute(sql, params) if params is not None else self._con.execute(sql)
+
+    def executemany(self, sql: str, params: Any = None) -> Any:
+        """Run one statement per parameter set; an INSERT OR REPLACE must go through `execute`."""
+        if _ANY_UPSERT.search(sql):
+            raise VmdashError("a DuckLake store runs INSERT OR REPLACE one row at a time (execute, not executemany)")
+        return self._con.executemany(sql, params) if params is not None else self._con.executemany(sql)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+
+class _Lake:
+    """How a Store reaches a DuckLake: extensions, ATTACH, and the writers' lock in PostgreSQL."""
+
+    def __init__(self, target: str, data_path: str | None):
+        self.target = target
+        self.data_path = data_path
+        self._session: Any = None
+
+    @property
+    def catalog_dsn(self) -> str | None:
+        """The libpq connection string of a PostgreSQL catalog, or None for another catalog."""
+        rest = self.target[len(LAKE_PREFIX) :]
+        return rest[len("postgres:") :] if rest.startswith("postgres:") else None
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(":memory:")
+        try:
+            configure(con)
+            needed = ["ducklake"] + (["postgres_scanner"] if self.catalog_dsn is not None else [])
+            for name in needed:
+                path = extension_path(name)
+                try:
+                    con.execute(f"LOAD {_literal(str(path))}" if path else f"LOAD {name}")
+                except duckdb.Error:
+                    raise VmdashError(
+                        f"the DuckLake store needs DuckDB's {name} extension, which is not installed: "
+                        "pip install -r requirements-scale.txt"
+                    ) from None
+            options = f" (DATA_PATH {_literal(self.data_path)})" if self.data_path else ""
+            try:
+                con.execute(f"ATTACH {_literal(self.target)} AS {LAKE_ALIAS}{options}")
+            except duckdb.Error as exc:
+                first = str(exc).strip().splitlines()[0][:240]
+                hint = "" if self.data_path else " (a new lake also needs VMDASH_DATA_PATH: where its Parquet files go)"
+                raise VmdashError(f"cannot open the DuckLake {self.redacted}: {first}{hint}") from None
+            con.execute(f"USE {LAKE_ALIAS}")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    @property
+    def redacted(self) -> str:
+        """The setting with any password hidden, for messages."""
+        return re.sub(r"(password\s*=\s*)(\S+)", r"\1***", self.target, flags=re.IGNORECASE)
+
+    @contextmanager
+    def writer(self, timeout_s: float) -> Iterator[None]:
+        """Hold the lake's writers' lock (a PostgreSQL advisory lock) for the block.
+
+        DuckLake itself only refuses a conflicting commit; queueing writers instead means an
+        import never fails because another one ran at the same time, and ids read as max()+1
+        stay unique. PostgreSQL drops the lock with the session if the process dies.
+        """
+        if self.catalog_dsn is None:
+            yield
+            return
+        session = self._connect_session()
+        try:
+            session.execute(f"SET lock_timeout = '{max(int(timeout_s * 1000), 1)}ms'")
+            session.execute("SELECT pg_advisory_lock(%s)", (_WRITER_LOCK_KEY,))
+        except Exception as exc:
+            self.close()
+            if "lock timeout" in str(exc).lower() or "lock_timeout" in str(exc).lower():
+                raise DatabaseBusy(
+                    f"another vmdash process has been writing to the lake for {timeout_s:.0f} s; try again in a moment"
+                ) from None
+            raise
+        try:
+            yield
+        finally:
+            try:
+                session.execute("SELECT pg_advisory_unlock(%s)", (_WRITER_LOCK_KEY,))
+            except Exception:
+                # Closing the session lets go of the lock just as well.
+                self.close()
+
+    def _connect_session(self) -> Any:
+        if self._session is not None and not self._session.closed:
+            return self._session
+        try:
+            import psycopg
+        except ImportError:
+            raise VmdashError(
+                "the DuckLake store needs psycopg for its writers' lock: pip install -r requirements-scale.txt"
+            ) from None
+        try:
+            self._session = psycopg.connect(self.catalog_dsn or "", autocommit=True)
+        except psycopg.Error as exc:
+            first = str(exc).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
+            raise VmdashError(f"cannot reach the lake's PostgreSQL catalog: {first}") from None
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            with suppress(Exception):
+                self._session.close()
+            self._session = None
+
+    @contextmanager
+    def transaction(self, con: duckdb.DuckDBPyConnection, timeout_s: float) -> Iterator[_LakeConnection]:
+        """One write to the lake: under the writers' lock, with fresh id sequences, all or nothing."""
+        with self.writer(timeout_s):
+            # Under the writers' lock nobody else can take an id until this commits.
+            for sequence, table, column in _LAKE_SEQUENCES:
+                start = con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0]
+                con.execute(f"CREATE OR REPLACE TEMP SEQUENCE {sequence} START {int(start)}")
+            with transaction(con):
+                yield _LakeConnection(con)

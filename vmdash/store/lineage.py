@@ -1,0 +1,76 @@
+"""Import lineage: which stored rows an import replaced, and how an undo or a recovery puts them back.
+
+Every fact and retention row keeps the import that loaded it (`import_id`) and, once a later
+import covers the same thing, the import that replaced it (`replaced_by`); `overlap_sql` says
+when two rows cover the same thing. `reconcile` makes the rows agree with the imports table
+again (an undo marks an import undone, then reconciles), and `_recover` runs it when a file
+database opens after a writer died.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from vmdash import model
+from vmdash.store.rollup import refresh_rollup
+from vmdash.store.session import transaction
+
+
+def overlap_sql(table: str, a: str, b: str) -> str:
+    """SQL true when rows `a` and `b` of `table` describe the same thing (so the later one replaces the other).
+
+    Facts: the same natural key over overlapping dates (an undated lifetime row overlaps every
+    date). Retention points: the same video on the same platform.
+    """
+    if table == "retention":
+        return f"{a}.platform = {b}.platform AND {a}.video_id = {b}.video_id"
+    keys = " AND ".join(f'{a}."{k}" IS NOT DISTINCT FROM {b}."{k}"' for k in model.NATURAL_KEY)
+    dates = (
+        f'({a}."date" IS NULL OR {b}."date" IS NULL OR '
+        f'({a}."date" <= coalesce({b}."date_end", {b}."date") AND {b}."date" <= coalesce({a}."date_end", {a}."date")))'
+    )
+    return f"{keys} AND {dates}"
+
+
+def reconcile(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Make facts and retention agree with the imports table, inside the caller's transaction.
+
+    Rows of an import that is not active are removed; rows replaced by an import that is not
+    active come back, unless a later active import overlaps them (that one wins again). This
+    is how an undo takes effect, and how a database recovers rows an interrupted write left.
+    """
+    active = "(SELECT import_id FROM imports WHERE status = 'active')"
+    touched = [
+        int(r[0])
+        for r in con.execute(
+            f"SELECT DISTINCT import_id FROM facts WHERE import_id NOT IN {active} "
+            f"OR (replaced_by IS NOT NULL AND replaced_by NOT IN {active})"
+        ).fetchall()
+    ]
+    removed = restored = 0
+    for table in ("facts", "retention"):
+        removed += con.execute(f"DELETE FROM {table} WHERE import_id NOT IN {active}").fetchone()[0]
+        # -1 marks the rows coming back, so only they are checked against later imports.
+        restored += con.execute(
+            f"UPDATE {table} SET replaced_by = -1 WHERE replaced_by IS NOT NULL AND replaced_by NOT IN {active}"
+        ).fetchone()[0]
+        later = (
+            f"FROM {table} AS l WHERE l.replaced_by IS NULL AND l.import_id > {table}.import_id "
+            f"AND {overlap_sql(table, 'l', table)}"
+        )
+        con.execute(
+            f"UPDATE {table} SET replaced_by = (SELECT max(l.import_id) {later}) "
+            f"WHERE replaced_by = -1 AND EXISTS (SELECT 1 {later})"
+        )
+        con.execute(f"UPDATE {table} SET replaced_by = NULL WHERE replaced_by = -1")
+    refresh_rollup(con, touched)
+    return {"removed": int(removed), "restored": int(restored)}
+
+
+def _recover(con: duckdb.DuckDBPyConnection) -> None:
+    # DuckDB can replay part of a transaction that never committed from its log (seen with
+    # 1.5 after SIGKILL during a large insert). An import writes its imports row last, so
+    # rows without an active import are such leftovers: reconcile removes them.
+    with transaction(con):
+        reconcile(con)
+    con.execute("CHECKPOINT")

@@ -1,0 +1,146 @@
+"""The stored tables and the migrations that build them, one schema version at a time.
+
+`meta.schema_version` says which of `MIGRATIONS` a database has had; opening it applies the
+rest (`_migrate`), each in its own transaction. The columns each step adds are frozen in
+`columns.py`; the rollup table and its fill are `rollup.py`'s. README's "Data model" lists
+the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+
+from vmdash import model
+from vmdash.errors import VmdashError
+from vmdash.store.columns import (
+    V1_DIMENSIONS,
+    V1_MEASURES,
+    V1_RETENTION,
+    V4_ROLLUP_DIMENSIONS,
+    V5_MEASURES,
+    V5_ROLLUP_DIMENSIONS,
+    sql_type,
+)
+from vmdash.store.lake import _for_lake, _LakeConnection
+from vmdash.store.rollup import ROLLUP_GRAINS, _rollup_fill_sql, _rollup_table_sql
+from vmdash.store.session import transaction
+
+SCHEMA_VERSION = 5
+_META_SQL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+
+
+def _fact_table_sql(columns: Sequence[str] = (*V1_DIMENSIONS, *V1_MEASURES)) -> str:
+    cols = ",\n  ".join(f'"{c}" {sql_type(c)}' for c in columns)
+    return "CREATE TABLE facts (\n  " + cols + ",\n  source_row INTEGER,\n  replaced_by INTEGER\n)"
+
+
+def _retention_table_sql() -> str:
+    cols = ",\n  ".join(f'"{name}" {type_}' for name, type_ in V1_RETENTION)
+    return "CREATE TABLE retention (\n  " + cols + ",\n  replaced_by INTEGER\n)"
+
+
+# Each entry moves the schema one version up; never edit a released entry, add one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        _META_SQL,
+        """CREATE TABLE imports (
+          import_id INTEGER PRIMARY KEY,
+          file_name VARCHAR NOT NULL,
+          content_hash VARCHAR NOT NULL,
+          source_format VARCHAR NOT NULL,
+          locale VARCHAR,
+          detection VARCHAR,
+          target VARCHAR NOT NULL,
+          rows_read INTEGER NOT NULL,
+          rows_loaded INTEGER NOT NULL,
+          rows_rejected INTEGER NOT NULL,
+          rows_replaced INTEGER NOT NULL,
+          replaced_imports VARCHAR,
+          imported_at TIMESTAMP NOT NULL,
+          status VARCHAR NOT NULL DEFAULT 'active',
+          undone_at TIMESTAMP
+        )""",
+        "CREATE SEQUENCE import_seq START 1",
+        _fact_table_sql(),
+        _retention_table_sql(),
+        "CREATE VIEW active_facts AS SELECT * FROM facts WHERE replaced_by IS NULL",
+        "CREATE VIEW active_retention AS SELECT * FROM retention WHERE replaced_by IS NULL",
+        """CREATE TABLE objective_rules (
+          position INTEGER PRIMARY KEY, token VARCHAR NOT NULL, objective VARCHAR NOT NULL
+        )""",
+        """CREATE TABLE column_mappings (
+          signature VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, mapping VARCHAR NOT NULL,
+          created_at TIMESTAMP NOT NULL
+        )""",
+    ),
+    # 2: named saved views (a name and the link that reproduces the view).
+    (
+        """CREATE TABLE saved_views (
+          name VARCHAR PRIMARY KEY, link VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, created_by VARCHAR
+        )""",
+    ),
+    # 3: the test -> learn -> amplify -> optimise log. Its items name videos and campaigns by key
+    # and keep the label they had, so an entry outlives an undo of the rows it is about.
+    (
+        "CREATE SEQUENCE loop_log_seq START 1",
+        """CREATE TABLE loop_log (
+          entry_id INTEGER PRIMARY KEY, stage VARCHAR NOT NULL, happened_on DATE NOT NULL,
+          note VARCHAR NOT NULL, objective VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, created_by VARCHAR
+        )""",
+        """CREATE TABLE loop_log_items (
+          entry_id INTEGER NOT NULL, kind VARCHAR NOT NULL, key VARCHAR NOT NULL, label VARCHAR NOT NULL,
+          PRIMARY KEY (entry_id, kind, key)
+        )""",
+    ),
+    # 4: facts summed per import by month, period, day and over all time (see ROLLUP_GRAINS).
+    (
+        _rollup_table_sql(V4_ROLLUP_DIMENSIONS, V1_MEASURES),
+        *(_rollup_fill_sql(g, "TRUE", dimensions=V4_ROLLUP_DIMENSIONS, measures=V1_MEASURES) for g in ROLLUP_GRAINS),
+    ),
+    # 5: the traffic source a row's views came from (part of the natural key) and engaged views.
+    # The rollup is rebuilt: its INSERTs name no columns, so a column added at the end of the
+    # table would not line up with the dimensions it belongs to.
+    (
+        'ALTER TABLE facts ADD COLUMN IF NOT EXISTS "traffic_source" VARCHAR',
+        'ALTER TABLE facts ADD COLUMN IF NOT EXISTS "engaged_views" BIGINT',
+        "CREATE OR REPLACE VIEW active_facts AS SELECT * FROM facts WHERE replaced_by IS NULL",
+        "DROP TABLE facts_summed",
+        _rollup_table_sql(V5_ROLLUP_DIMENSIONS, V5_MEASURES),
+        *(_rollup_fill_sql(g, "TRUE", dimensions=V5_ROLLUP_DIMENSIONS, measures=V5_MEASURES) for g in ROLLUP_GRAINS),
+    ),
+)
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, *, lake: bool = False) -> None:
+    """Bring the database up to SCHEMA_VERSION, one migration per transaction.
+
+    In a lake (`lake=True`) each statement goes through `_for_lake` and the version row is
+    written through the lake adapter, which has no PRIMARY KEY to replace it on.
+    """
+    con.execute(_for_lake(_META_SQL) if lake else _META_SQL)
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    version = int(row[0]) if row else 0
+    if version > SCHEMA_VERSION:
+        raise VmdashError(
+            f"this database was written by a newer vmdash (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade vmdash to open it"
+        )
+    writer = _LakeConnection(con) if lake else con
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        with transaction(con):
+            for statement in MIGRATIONS[target - 1]:
+                if statement == _META_SQL:
+                    continue
+                if lake:
+                    statement = _for_lake(statement)
+                    if not statement:
+                        continue
+                con.execute(statement)
+            if target == 1:
+                con.executemany(
+                    "INSERT INTO objective_rules VALUES (?, ?, ?)",
+                    [(i, token, obj) for i, (token, obj) in enumerate(model.DEFAULT_OBJECTIVE_RULES)],
+                )
+            writer.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ["schema_version", str(target)])
