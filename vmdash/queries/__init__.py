@@ -3,13 +3,14 @@
 Only canonical names from `model`, metric expressions from `metrics` and the WHERE fragment
 from `filters` enter SQL text here. What lives where:
 
-- `facts`: the filtered facts as subqueries read from the rollup (`fact_rows`, `presummed`,
-  the partial-month and day-sum readers, NAME_KEYS); every other module builds on them.
+- The filtered facts as subqueries (`fact_rows`, `presummed`) come from the rollup's read side,
+  `vmdash.store.rollup`, next to the fill side they must agree with; every module here builds on
+  them (re-exported here).
 - `kpis`: totals (`summary`), KPI values with coverage and the previous period (`KpiValue`).
 - `selection`: what the filtered data holds, for the filter bar and page header (date span,
   choices, video pickers, currency, undated rows, platforms present).
 - `import_history`: import metadata (history, data version, latest import, active hashes).
-- `names`: dimensions from name tokens (format, length) and the order of a split's groups.
+- `names`: dimensions from name tokens (format, length, NAME_KEYS) and the order of a split's groups.
 - `overview`, `completion`, `funnel_impact`, `retention`: each page's queries and its
   `load(store, filters, controls)`, which returns everything the page draws as one frozen
   dataclass; the page, the benchmark (bench/workload.py) and the tests call it. `options`, where
@@ -23,7 +24,6 @@ load (`from vmdash.queries import overview`; `overview.load(...)`).
 
 from vmdash.filters import VIDEO_KEY_SQL
 from vmdash.queries.completion import QUARTILE_BASES, completion_by_length, quartile_funnel
-from vmdash.queries.facts import NAME_KEYS, fact_rows, presummed
 from vmdash.queries.funnel_impact import (
     _FUNNEL_KPIS,
     FUNNEL_SPLITS,
@@ -41,6 +41,7 @@ from vmdash.queries.names import (
     FORMAT_PATTERNS,
     FORMATS,
     LENGTH_LABELS,
+    NAME_KEYS,
     duration_sql,
     format_sql,
     length_bucket_sql,
@@ -79,6 +80,7 @@ from vmdash.queries.selection import (
     video_choices,
     videos,
 )
+from vmdash.store.rollup import fact_rows, presummed
 
 __all__ = [
     "ACCOUNT_ROW_SQL",

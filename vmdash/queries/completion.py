@@ -9,11 +9,11 @@ import pandas as pd
 from vmdash import cache, metrics
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
-from vmdash.queries.facts import NAME_KEYS, presummed
 from vmdash.queries.kpis import _none
-from vmdash.queries.names import _in_order, _split_sql, duration_sql
+from vmdash.queries.names import NAME_KEYS, _in_order, _split_sql, duration_sql
 from vmdash.queries.selection import platforms_present
 from vmdash.store import Store
+from vmdash.store.rollup import presummed
 
 # -- completion ------------------------------------------------------------------------------
 

@@ -9,11 +9,11 @@ import pandas as pd
 from vmdash import cache, metrics
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
-from vmdash.queries.facts import presummed
 from vmdash.queries.kpis import _none
 from vmdash.queries.names import _in_order
 from vmdash.queries.selection import currency, platforms_present
 from vmdash.store import Store
+from vmdash.store.rollup import presummed
 
 # -- funnel impact -------------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ import pandas as pd
 from vmdash import cache, metrics, model
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
-from vmdash.queries.facts import _measure_sums, presummed
 from vmdash.store import Store
+from vmdash.store.rollup import presummed
 
 _GROUP_COLUMNS = {
     "platform": "platform",
@@ -20,6 +20,10 @@ _GROUP_COLUMNS = {
     "import": "import_id",
     "video": "video_id",
 }
+
+
+def _measure_sums() -> str:
+    return ", ".join(f'sum("{m}") AS "{m}"' for m in model.MEASURE_NAMES)
 
 
 @cache.cached

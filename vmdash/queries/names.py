@@ -80,3 +80,9 @@ def _split_sql(by: str, params: dict[str, object]) -> str:
 def _in_order(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     order = {v: i for i, v in enumerate(_SPLIT_ORDER[by])}
     return frame.sort_values("group", key=lambda s: s.map(lambda v: order.get(v, len(order)))).reset_index(drop=True)
+
+
+# What a video's name-derived dimensions (length token, format token) are read from.
+NAME_KEYS: tuple[tuple[str, str], ...] = tuple(
+    (f'"{c}"', c) for c in ("platform", "ad", "video_title", "ad_set", "campaign", "video_duration_s")
+)

@@ -12,10 +12,10 @@ import pandas as pd
 from vmdash import cache, looplog, metrics, model
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
-from vmdash.queries.facts import fact_rows, presummed
 from vmdash.queries.kpis import KpiValue, objective_kpis
 from vmdash.queries.selection import currency, date_span, platforms_present
 from vmdash.store import Store
+from vmdash.store.rollup import fact_rows, presummed
 
 MAX_CHART_POINTS = 5000
 

@@ -12,8 +12,8 @@ import pandas as pd
 from vmdash import cache, model
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
-from vmdash.queries.facts import fact_rows
 from vmdash.store import Store
+from vmdash.store.rollup import fact_rows
 
 
 @cache.cached

@@ -9,7 +9,8 @@ What lives where:
                    the one place BEGIN / COMMIT / ROLLBACK are written;
 - `columns.py`     the columns each schema version added, frozen, and their SQL types;
 - `schema.py`      the tables, `MIGRATIONS` and `SCHEMA_VERSION`, and `_migrate`;
-- `rollup.py`      `facts_summed`: what each grain holds and how it is filled (`refresh_rollup`);
+- `rollup.py`      `facts_summed`: what each grain holds, how it is filled (`refresh_rollup`) and
+                   how it is read (`fact_rows`, `presummed`), both sides in one place;
 - `lineage.py`     which rows an import replaced, `overlap_sql`, and `reconcile` (undo, recovery);
 - `lake.py`        the DuckLake adapter: ATTACH, the writers' lock, migrations and
                    INSERT OR REPLACE as DuckLake accepts them.

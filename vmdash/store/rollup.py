@@ -21,7 +21,7 @@ import, undo (`lineage.reconcile`) and recovery, so the rollup never holds anoth
 the facts. Migrations 4 and 5 (`schema.py`) build and fill the table with `_rollup_table_sql`
 and `_rollup_fill_sql`.
 
-Read side (in `vmdash/queries.py` until it joins this module): `fact_rows` reads whole
+Read side (below): `fact_rows` reads whole
 months and periods here and only the daily rows of partial months at a range's edges from
 `facts` (`_edge_rows`, which may instead take a month's sums less its days outside the
 range); `_day_rows` serves the 'day' and 'period' grains when the platform, channel,
@@ -32,6 +32,7 @@ what a grain holds: change one, change the other; the rollup and presummed tests
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ import duckdb
 
 from vmdash import model
 from vmdash.errors import VmdashError
+from vmdash.filters import FilterState
 from vmdash.store.columns import sql_type
 
 ROLLUP_DIMENSIONS: tuple[str, ...] = tuple(
@@ -143,3 +145,153 @@ def _refill_rollup(con: Any, ids: list[int], all_ids: list[int], new: tuple[int,
         if new:
             staged = f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))"
             con.execute(_rollup_fill_sql(grain, "TRUE", staged), {"new_id": new[0]})
+
+
+# -- read side -----------------------------------------------------------------------------
+
+# What every part of fact_rows selects, in this order (before `_rows`).
+_FACT_ROW_COLUMNS = ", ".join(f'"{c}"' for c in ("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
+
+
+def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | None = None) -> str:
+    """The active facts the filters keep, as a subquery, read from the rollup wherever it can be.
+
+    `columns`, when given, are the only columns the caller reads (besides measures): when
+    platform, channel, objective and currency suffice, the day sums (see _day_rows). Else, with
+    no date range: the facts summed over all time; with one: whole months and longer periods
+    from the rollup, and for each partial month at the range's edges either its days inside the
+    range from the facts, or, when fewer days fall outside, its month sums less those days (see
+    _edge_rows). Each row carries `_rows`, the facts it stands for, so counts are `sum(_rows)`,
+    never count(*); "date" / "date_end" on a summed row are its span, so group or order by day
+    on `active_facts` instead. `extra` must not test the date. Its parameters are those of
+    `filters.where()`.
+    """
+    if columns is not None and (day := _day_rows(filters, columns, extra)):
+        return day
+    where, _ = filters.where()
+    keep = f"({where}) AND ({extra})"
+    if not filters.has_dates:
+        return f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE _grain = 'all' AND {keep}"
+    lo, hi = filters.date_from, filters.date_to
+    # The whole months inside the range: from the first month starting on or after date_from
+    # to the last one ending on or before date_to (constants, so the facts' zone maps apply).
+    first = "DATE '1900-01-01'"
+    last = "DATE '2999-12-31'"
+    if lo is not None:
+        first = "CAST(date_trunc('month', $f_date_from - INTERVAL 1 DAY) + INTERVAL 1 MONTH AS DATE)"
+    if hi is not None:
+        last = "CAST(date_trunc('month', $f_date_to + INTERVAL 1 DAY) - INTERVAL 1 DAY AS DATE)"
+    parts = [
+        f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE "
+        f"((_grain = 'month' AND \"date\" >= {first} AND \"date_end\" <= {last}) OR _grain = 'period') AND {keep}"
+    ]
+    undated_keep = f"({filters.without('date_from', 'date_to').where()[0]}) AND ({extra})"
+    lower_edge = lo is not None and lo.day != 1
+    if lower_edge:
+        # The lower edge month; a range within one month is all lower edge.
+        month_end = _month_end(lo)
+        to_day = min(hi, month_end) if hi is not None else month_end
+        to_sql = "least($f_date_to, last_day($f_date_from))" if hi is not None else "last_day($f_date_from)"
+        parts.append(_edge_rows(lo, to_day, "$f_date_from", to_sql, "$f_date_from", keep, undated_keep))
+    if hi is not None and hi != _month_end(hi) and not (lower_edge and lo.replace(day=1) == hi.replace(day=1)):
+        from_sql = "CAST(date_trunc('month', $f_date_to) AS DATE)"
+        parts.append(_edge_rows(hi.replace(day=1), hi, from_sql, "$f_date_to", "$f_date_to", keep, undated_keep))
+    return " UNION ALL ".join(parts)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _edge_rows(
+    from_day: dt.date, to_day: dt.date, from_sql: str, to_sql: str, in_month: str, keep: str, undated_keep: str
+) -> str:
+    """One partial month's facts inside [from, to], both in the month of `in_month` (SQL).
+
+    From the facts when most of the month is inside the range; else the month's sums from the
+    rollup, less its days outside the range (as rows of negated measures), netted per
+    dimension and pattern of unreported measures (integer measures exactly; a sum of money may
+    differ from the facts' in its last bits). `keep` tests every filter, `undated_keep` every
+    filter but the dates.
+    """
+    inside = (to_day - from_day).days + 1
+    month_days = _month_end(from_day).day
+    if month_days - inside >= inside:
+        return (
+            f'SELECT {_FACT_ROW_COLUMNS}, 1 AS _rows FROM active_facts WHERE "date" >= {from_sql} AND "date" <= {to_sql} '
+            f"AND {DAILY_SQL} AND {keep}"
+        )
+    month_start, month_end = f"CAST(date_trunc('month', {in_month}) AS DATE)", f"last_day({in_month})"
+    dims = ", ".join(f'"{c}"' for c in ROLLUP_DIMENSIONS)
+    measures = ", ".join(f'"{m}"' for m in model.MEASURE_NAMES)
+    negated = ", ".join(f'-"{m}"' for m in model.MEASURE_NAMES)
+    types = {c.name: c.sql_type for c in model.MEASURES}
+    sums = ", ".join(f'CAST(sum("{m}") AS {types[m]}) AS "{m}"' for m in model.MEASURE_NAMES)
+    unreported = unreported_sql()
+    # Each stretch outside as its own day range (an OR of two would scan every fact).
+    negatives = "".join(
+        f" UNION ALL SELECT {dims}, {negated}, -1 AS _rows FROM active_facts "
+        f'WHERE "date" >= {first} AND "date" <= {last} AND {DAILY_SQL} AND {undated_keep}'
+        for first, last, days in (
+            (month_start, f"{from_sql} - 1", from_day.day - 1),
+            (f"{to_sql} + 1", month_end, month_days - to_day.day),
+        )
+        if days
+    )
+    return f"""SELECT {from_sql} AS "date", {to_sql} AS "date_end", {dims}, {sums}, CAST(sum(_rows) AS BIGINT) AS _rows
+        FROM (
+            SELECT {dims}, {measures}, _rows FROM facts_summed
+            WHERE _grain = 'month' AND "date" = {month_start} AND {keep}{negatives}
+        )
+        GROUP BY {dims}, {unreported} HAVING sum(_rows) > 0"""
+
+
+def presummed(
+    keys: Sequence[tuple[str, str]],
+    filters: FilterState,
+    measures: Sequence[str] = model.MEASURE_NAMES,
+    extra: str = "TRUE",
+    by_day: bool = False,
+) -> str:
+    """Filtered facts summed per key and per pattern of unreported measures, as a subquery.
+
+    `keys` are (SQL expression, name) pairs; `extra` a further condition on the rows. Every
+    measure of a result row is then either the sum of reporting rows or NULL, so a KPI's ratio
+    of sums (which only counts rows reporting both sides) reads the same on it as on the facts,
+    while its FILTER clauses and any name-parsing run over a few thousand rows instead of
+    millions. `_rows` counts the facts behind each row. Rows are read from the rollup (see
+    fact_rows). `by_day` keeps real days, for keys on "date" / "date_end": the day sums when
+    the keys allow, else the facts (`extra` may then only test the date). Parameters: those of
+    `filters.where()`.
+    """
+    # A KPI may multiply a measure by a dimension (views x video length): the dimension becomes
+    # a key, so the sum of products over the result rows equals the one over the facts.
+    dimensions = [c for c in dict.fromkeys(measures) if c not in model.MEASURE_NAMES]
+    keys = [*keys, *((f'"{c}"', c) for c in dimensions if c not in {name for _, name in keys})]
+    measures = [c for c in dict.fromkeys(measures) if c in model.MEASURE_NAMES]
+    unreported = unreported_sql(measures)
+    selected = "".join(f'{expr} AS "{name}", ' for expr, name in keys)
+    sums = ", ".join(f'sum("{m}") AS "{m}"' for m in measures)
+    positions = "".join(f"{i}, " for i in range(1, len(keys) + 1))
+    # Plain column keys (no expression over ad-level names) may be served by the day sums.
+    columns = {name for _, name in keys} if all(expr == f'"{name}"' for expr, name in keys) else None
+    if not by_day:
+        source = fact_rows(filters, extra, columns if extra == "TRUE" else None)
+    elif columns is None or not (source := _day_rows(filters, columns, extra)):
+        where, _ = filters.where()
+        source = f"SELECT *, 1 AS _rows FROM active_facts WHERE ({where}) AND ({extra})"
+    return f"SELECT {selected}sum(_rows) AS _rows, {sums} FROM ({source}) GROUP BY {positions}{unreported}"
+
+
+def _day_rows(filters: FilterState, columns: set[str], extra: str = "TRUE") -> str | None:
+    """The filtered facts as day sums per platform, channel and objective, when those columns suffice.
+
+    Daily rows summed per day and DAY_DIMENSIONS, and rows over longer periods as they are:
+    real days, so any date range reads them exactly (some 10k rows for 10M facts). None when
+    a needed column, or a campaign or video filter, is finer than that; `extra` may only test
+    the date or DAY_DIMENSIONS. Rows carry `_rows`. Parameters: those of `filters.where()`.
+    """
+    if not columns <= {"date", "date_end", *DAY_DIMENSIONS} or filters.campaigns or filters.videos:
+        return None
+    where, _ = filters.where()
+    return f"SELECT * FROM facts_summed WHERE _grain IN ('day', 'period') AND ({where}) AND ({extra})"
