@@ -92,8 +92,8 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(SESSIONS)]
     for c in contexts:
         # Twenty sessions on two shared cores, beside the rest of the suite: slow is not wrong.
-        c.set_default_timeout(180_000)
-        c.set_default_navigation_timeout(180_000)
+        c.set_default_timeout(300_000)
+        c.set_default_navigation_timeout(300_000)
     pages = [c.new_page() for c in contexts]
     seen: list[tuple[int, dict[str, str]]] = []
     errors: list[str] = []
@@ -105,10 +105,9 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
             for page, target in zip(pages, targets, strict=True):
                 page.goto(f"{server.url}/{target}", wait_until="commit")
             for page, target in zip(pages, targets, strict=True):
-                page.wait_for_selector("[data-testid='stApp']", timeout=120_000)
+                page.wait_for_selector("[data-testid='stApp']")
                 page.wait_for_function(
                     "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector('h1')",
-                    timeout=120_000,
                 )
                 for shown in page.locator("[data-testid='stException']").all():
                     errors.append(f"{target or 'overview'}: {shown.inner_text()[:2000]}")
