@@ -17,6 +17,7 @@ import pandas as pd
 from vmdash import metrics, model, queries, roles, stats
 from vmdash.errors import NotFound, OutOfRange, TooLong, UnknownChoice, WrongKind, given_text
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
+from vmdash.numbers import float_or_none
 from vmdash.sql import ident
 from vmdash.store import Store
 
@@ -245,8 +246,7 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
 def _value(row: pd.Series | None, name: str) -> float | None:
     if row is None:
         return None
-    value = row[name]
-    return None if value is None or pd.isna(value) else float(value)
+    return float_or_none(row[name])
 
 
 def _clear(m: metrics.Metric, before: pd.Series | None, after: pd.Series | None) -> bool | None:

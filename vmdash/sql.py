@@ -9,6 +9,7 @@ whatever it holds. `literal()` is for the rare constant that must be written int
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from vmdash import model
@@ -38,6 +39,20 @@ def ident(name: str) -> str:
 def idents(names: Iterable[str]) -> str:
     """Several canonical column names, quoted and comma-separated."""
     return ", ".join(ident(n) for n in names)
+
+
+_ALIAS = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def alias(name: str) -> str:
+    """A result column's name (a metric's, `rate1`, `views__coverage`), double-quoted.
+
+    Output names come from the registries (metric names, canonical columns) plus fixed
+    suffixes; only lowercase letters, digits and underscores pass, so none can close the quote.
+    """
+    if not _ALIAS.fullmatch(name):
+        raise UnknownIdentifier(name)
+    return f'"{name}"'
 
 
 def literal(text: str) -> str:

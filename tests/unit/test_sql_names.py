@@ -7,7 +7,7 @@ import pytest
 
 from vmdash import model
 from vmdash.ingest import pipeline
-from vmdash.sql import UnknownIdentifier, ident, idents, literal
+from vmdash.sql import UnknownIdentifier, alias, ident, idents, literal
 
 
 def test_every_canonical_column_quotes_as_itself():
@@ -38,3 +38,14 @@ def test_platform_objectives_keep_every_key_even_with_a_quote(monkeypatch):
     )
     folded = pipeline._folded_platform_objectives()
     assert folded["notoriete d'une marque"] == "awareness"
+
+
+@pytest.mark.parametrize("name", ["view_rate", "view_rate__coverage", "rate1", "group"])
+def test_a_result_name_of_plain_lowercase_words_is_quoted(name):
+    assert alias(name) == f'"{name}"'
+
+
+@pytest.mark.parametrize("name", ['x" , (SELECT 1) AS "y', "View rate", "1rate", "", "a" * 64, "é"])
+def test_a_result_name_that_could_break_out_is_refused(name):
+    with pytest.raises(UnknownIdentifier):
+        alias(name)

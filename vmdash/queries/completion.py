@@ -9,9 +9,10 @@ import pandas as pd
 from vmdash import cache, metrics
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
-from vmdash.queries.kpis import _none
+from vmdash.numbers import float_or_none
 from vmdash.queries.names import NAME_KEYS, _in_order, _split_sql, duration_sql
 from vmdash.queries.selection import platforms_present
+from vmdash.sql import ident
 from vmdash.store import Store
 from vmdash.store.rollup import presummed
 
@@ -36,14 +37,14 @@ def quartile_funnel(
     _, params = filters.where()
     group = _split_sql(by, params)
     first, *steps = QUARTILE_BASES[base]
-    parts = [f'sum("{first.measure}") AS starts']
+    parts = [f"sum({ident(first.measure)}) AS starts"]
     for i, step in enumerate(steps):
         m = metrics.get(step.rate)
         parts.append(
-            f'{m.sql()} AS rate{i}, {m.coverage_sql()} AS coverage{i}, sum("{step.measure}") FILTER (WHERE {m.reported_sql()}) AS plays{i}'
+            f"{m.sql()} AS rate{i}, {m.coverage_sql()} AS coverage{i}, sum({ident(step.measure)}) FILTER (WHERE {m.reported_sql()}) AS plays{i}"
         )
     measures = [first.measure, *(c for step in steps for c in metrics.get(step.rate).measures)]
-    keys = [(f'"{by}"', by)] if by in ("channel", "platform", "objective") else list(NAME_KEYS)
+    keys = [(ident(by), by)] if by in ("channel", "platform", "objective") else list(NAME_KEYS)
     wide = store.df(
         f'SELECT {group} AS "group", {", ".join(parts)} FROM ({presummed(keys, filters, measures)}) '
         "GROUP BY 1 HAVING starts > 0",
@@ -67,9 +68,9 @@ def quartile_funnel(
                     "group": rec["group"],
                     "step": step.label,
                     "order": i,
-                    "rate": _none(rec[f"rate{i - 1}"]),
-                    "coverage": _none(rec[f"coverage{i - 1}"]),
-                    "plays": _none(rec[f"plays{i - 1}"]),
+                    "rate": float_or_none(rec[f"rate{i - 1}"]),
+                    "coverage": float_or_none(rec[f"coverage{i - 1}"]),
+                    "plays": float_or_none(rec[f"plays{i - 1}"]),
                 }
             )
     columns = ["group", "step", "order", "rate", "coverage", "plays"]

@@ -9,9 +9,10 @@ import pandas as pd
 from vmdash import cache, metrics
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
-from vmdash.queries.kpis import _none
+from vmdash.numbers import float_or_none
 from vmdash.queries.names import _in_order
 from vmdash.queries.selection import currency, platforms_present
+from vmdash.sql import alias, ident
 from vmdash.store import Store
 from vmdash.store.rollup import presummed
 
@@ -34,14 +35,15 @@ def funnel(store: Store, filters: FilterState = FilterState(), by: str = "channe
     if by not in FUNNEL_SPLITS:
         raise InvalidChoice("split", by, FUNNEL_SPLITS)
     _, params = filters.where()
-    sums = ", ".join(f'sum("{s.measure}") AS "{s.measure}"' for s in metrics.FUNNEL_STEPS)
+    sums = ", ".join(f"sum({ident(s.measure)}) AS {ident(s.measure)}" for s in metrics.FUNNEL_STEPS)
     kpi = ", ".join(
-        f'{metrics.get(n).sql()} AS "{n}", {metrics.get(n).coverage_sql()} AS "{n}__coverage"' for n in _FUNNEL_KPIS
+        f"{metrics.get(n).sql()} AS {alias(n)}, {metrics.get(n).coverage_sql()} AS {alias(n + '__coverage')}"
+        for n in _FUNNEL_KPIS
     )
     frame = store.df(
-        f"""SELECT "{by}" AS "group", grouping("{by}") = 1 AS is_total, sum(_rows) AS rows, {sums}, {kpi},
+        f"""SELECT {ident(by)} AS "group", grouping({ident(by)}) = 1 AS is_total, sum(_rows) AS rows, {sums}, {kpi},
                    sum("conversion_value") AS conversion_value, sum("spend") AS spend
-            FROM ({presummed([(f'"{by}"', by)], filters)}) GROUP BY GROUPING SETS (("{by}"), ())""",
+            FROM ({presummed([(ident(by), by)], filters)}) GROUP BY GROUPING SETS (({ident(by)}), ())""",
         params,
     )
     if frame.empty or frame["rows"].fillna(0).sum() == 0:
@@ -68,8 +70,8 @@ def funnel_steps(frame: pd.DataFrame) -> pd.DataFrame:
     for _, rec in groups.iterrows():
         entries = []
         for order, step in enumerate(steps, start=1):
-            rate = _none(rec[step.rate])
-            base = _none(total[step.rate])
+            rate = float_or_none(rec[step.rate])
+            base = float_or_none(total[step.rate])
             index = rate / base if rate is not None and base else None
             entries.append(
                 {
@@ -78,7 +80,7 @@ def funnel_steps(frame: pd.DataFrame) -> pd.DataFrame:
                     "order": order,
                     "kpi": step.rate,
                     "rate": rate,
-                    "coverage": _none(rec[f"{step.rate}__coverage"]),
+                    "coverage": float_or_none(rec[f"{step.rate}__coverage"]),
                     "index": index,
                     "weakest": False,
                 }
@@ -96,7 +98,12 @@ def funnel_costs(frame: pd.DataFrame) -> pd.DataFrame:
     """The funnel's cost per step (CPM, CPV, CPC, CPA) per group in tidy form, without the 'All' row."""
     names = [s.cost for s in metrics.FUNNEL_STEPS if s.cost]
     rows = [
-        {"group": rec["group"], "kpi": n, "value": _none(rec[n]), "coverage": _none(rec[f"{n}__coverage"])}
+        {
+            "group": rec["group"],
+            "kpi": n,
+            "value": float_or_none(rec[n]),
+            "coverage": float_or_none(rec[f"{n}__coverage"]),
+        }
         for _, rec in frame[~frame["is_total"]].iterrows()
         for n in names
     ]
@@ -172,7 +179,7 @@ def load(store: Store, filters: FilterState = FilterState(), controls: FunnelCon
     costs = funnel_costs(frame)
     priced = bool(costs["value"].notna().any())
     total = frame[frame["is_total"]].iloc[0]
-    roas = _none(total["roas"])
+    roas = float_or_none(total["roas"])
     return FunnelData(
         currency=money,
         frame=frame,

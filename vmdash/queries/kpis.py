@@ -9,6 +9,8 @@ import pandas as pd
 from vmdash import cache, metrics, model
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
+from vmdash.numbers import float_or_none
+from vmdash.sql import ident
 from vmdash.store import Store
 from vmdash.store.rollup import presummed
 
@@ -23,7 +25,7 @@ _GROUP_COLUMNS = {
 
 
 def _measure_sums() -> str:
-    return ", ".join(f'sum("{m}") AS "{m}"' for m in model.MEASURE_NAMES)
+    return ", ".join(f"sum({ident(m)}) AS {ident(m)}" for m in model.MEASURE_NAMES)
 
 
 @cache.cached
@@ -36,8 +38,8 @@ def summary(store: Store, by: str | None = None, filters: FilterState = FilterSt
         raise InvalidChoice("grouping", by, tuple(_GROUP_COLUMNS))
     column = _GROUP_COLUMNS[by]
     return store.df(
-        f'SELECT "{column}", count(*) AS rows, {_measure_sums()} FROM active_facts '
-        f'WHERE {where} GROUP BY ALL ORDER BY "{column}" NULLS LAST',
+        f"SELECT {ident(column)}, count(*) AS rows, {_measure_sums()} FROM active_facts "
+        f"WHERE {where} GROUP BY ALL ORDER BY {ident(column)} NULLS LAST",
         params,
     )
 
@@ -57,12 +59,6 @@ class KpiValue:
         if self.value is None or self.previous in (None, 0):
             return None
         return (self.value - self.previous) / abs(self.previous)
-
-
-def _none(value: object) -> float | None:
-    if value is None or pd.isna(value):
-        return None
-    return float(value)
 
 
 @cache.cached
@@ -116,7 +112,7 @@ def _kpi_values(
             sql = f"SELECT {group}, {exprs} FROM ({presummed(keys, narrowed, measures)}) GROUP BY 1"
             for row in store.rows(sql, params):
                 for i, m in enumerate(batch):
-                    found[(row[0], m.name)] = (_none(row[1 + 2 * i]), _none(row[2 + 2 * i]))
+                    found[(row[0], m.name)] = (float_or_none(row[1 + 2 * i]), float_or_none(row[2 + 2 * i]))
         return found
 
     current = read(filters)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from vmdash import model
 from vmdash.errors import InvalidChoice
+from vmdash.sql import ident
 
 # -- derived dimensions: format and length ------------------------------------------------
 
@@ -69,7 +70,7 @@ _SPLIT_ORDER = {
 
 def _split_sql(by: str, params: dict[str, object]) -> str:
     if by in ("channel", "platform", "objective"):
-        return f'"{by}"'
+        return ident(by)
     if by == "format":
         return format_sql(params)
     if by == "length":
@@ -84,5 +85,5 @@ def _in_order(frame: pd.DataFrame, by: str) -> pd.DataFrame:
 
 # What a video's name-derived dimensions (length token, format token) are read from.
 NAME_KEYS: tuple[tuple[str, str], ...] = tuple(
-    (f'"{c}"', c) for c in ("platform", "ad", "video_title", "ad_set", "campaign", "video_duration_s")
+    (ident(c), c) for c in ("platform", "ad", "video_title", "ad_set", "campaign", "video_duration_s")
 )

@@ -14,6 +14,7 @@ from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
 from vmdash.queries.kpis import KpiValue, objective_kpis
 from vmdash.queries.selection import currency, date_span, platforms_present
+from vmdash.sql import alias, ident
 from vmdash.store import Store
 from vmdash.store.rollup import fact_rows, presummed
 
@@ -36,8 +37,8 @@ def channels_side_by_side(store: Store, filters: FilterState = FilterState()) ->
     keys = [('"platform"', "platform"), ('"channel"', "channel")]
     _, params = filters.where()
     params.update({"platforms": list(model.PLATFORMS), "channels": list(model.CHANNELS)})
-    totals = ", ".join(f'sum("{c}") AS "{c}"' for c in SIDE_BY_SIDE_TOTALS)
-    exprs = ", ".join(f'{m.sql()} AS "{m.name}"' for m in kpis)
+    totals = ", ".join(f"sum({ident(c)}) AS {ident(c)}" for c in SIDE_BY_SIDE_TOTALS)
+    exprs = ", ".join(f"{m.sql()} AS {alias(m.name)}" for m in kpis)
     return store.df(
         f"""SELECT * EXCLUDE (reached_by) FROM (
                 SELECT platform, channel, {totals}, {exprs},
@@ -53,7 +54,7 @@ def channels_side_by_side(store: Store, filters: FilterState = FilterState()) ->
 
 # A row that names no video, ad or campaign: an account's own series (Meta Business Suite's
 # daily Views, TikTok Studio's Overview), which counts again what per-video rows report.
-ACCOUNT_ROW_SQL = " AND ".join(f'"{c}" IS NULL' for c in ("video_id", "video_title", "ad", "ad_set", "campaign"))
+ACCOUNT_ROW_SQL = " AND ".join(f"{ident(c)} IS NULL" for c in ("video_id", "video_title", "ad", "ad_set", "campaign"))
 
 
 @cache.cached
@@ -112,8 +113,8 @@ def trend(
     # "source" is a platform through one channel (organic Facebook apart from paid Facebook):
     # both are read as plain columns, so the day sums still serve the chart.
     split_keys = ("platform", "channel") if split == "source" else (split,)
-    keys = [('"date"', "date"), ('"date_end"', "date_end"), *((f'"{c}"', c) for c in split_keys)]
-    volume = f'sum("{metric.denominator[0]}") FILTER (WHERE {metric.reported_sql()})'
+    keys = [(ident(c), c) for c in ("date", "date_end", *split_keys)]
+    volume = f"sum({ident(metric.denominator[0])}) FILTER (WHERE {metric.reported_sql()})"
     source = ', "platform" || \'/\' || "channel" AS "source"' if split == "source" else ""
     return store.df(
         f"""WITH rows AS (
@@ -121,16 +122,16 @@ def trend(
                        date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
                 FROM ({presummed(keys, filters, metric.measures, '"date" IS NOT NULL', by_day=True)})
             ), points AS (
-                SELECT 'point' AS kind, b0 AS period, b0 AS period_end, "{split}",
+                SELECT 'point' AS kind, b0 AS period, b0 AS period_end, {ident(split)},
                        {metric.sql()} AS value, {volume} AS volume
                 FROM rows WHERE b0 = b1 GROUP BY ALL
             ), spans AS (
-                SELECT 'span' AS kind, "date"::DATE AS period, "date_end"::DATE AS period_end, "{split}",
+                SELECT 'span' AS kind, "date"::DATE AS period, "date_end"::DATE AS period_end, {ident(split)},
                        {metric.sql()} AS value, {volume} AS volume
                 FROM rows WHERE b0 <> b1 GROUP BY ALL
             )
             SELECT * FROM (SELECT * FROM points UNION ALL SELECT * FROM spans)
-            WHERE value IS NOT NULL ORDER BY kind, "{split}", period LIMIT {MAX_CHART_POINTS}""",
+            WHERE value IS NOT NULL ORDER BY kind, {ident(split)}, period LIMIT {MAX_CHART_POINTS}""",
         params,
     )
 
@@ -175,7 +176,7 @@ def _ranking_ends(store: Store, metric_name: str, filters: FilterState, limit: i
     _, params = filters.where()
     params.update({"limit": limit, "min_volume": min_volume})
     best, worst = ("DESC", "ASC") if metric.higher_is_better else ("ASC", "DESC")
-    den = f"sum({' * '.join(chr(34) + c + chr(34) for c in metric.denominator)})"
+    den = f"sum({' * '.join(ident(c) for c in metric.denominator)})"
     keys = [('coalesce("video_title", "ad", "video_id", "campaign")', "video"), ('"platform"', "platform")]
     return store.df(
         f"""WITH ranked AS (

@@ -133,7 +133,7 @@ def band_for(store: Store, video: pd.Series, filters: FilterState = FilterState(
 
     Returns the band (empty when fewer than MIN_BAND_VIDEOS videos compare) and a sentence saying what it is.
     """
-    label = model.PLATFORM_LABELS.get(video["platform"], video["platform"])
+    label = model.platform_label(video["platform"])
     peers = retention_videos(store, filters.without("platforms", "videos").narrowed(platforms=(video["platform"],)))
     same_bucket = peers[peers["length_bucket"] == video["length_bucket"]]
     if video["length_bucket"] != "unknown" and len(same_bucket) >= MIN_BAND_VIDEOS:

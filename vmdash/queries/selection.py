@@ -12,6 +12,7 @@ import pandas as pd
 from vmdash import cache, model
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
+from vmdash.sql import ident
 from vmdash.store import Store
 from vmdash.store.rollup import fact_rows
 
@@ -40,9 +41,9 @@ def choices(store: Store, column: str, filters: FilterState = FilterState()) -> 
     if column not in ("campaign", "video_id", "platform", "channel", "objective"):
         raise InvalidChoice("dimension", column, ("campaign", "video_id", "platform", "channel", "objective"))
     _, params = filters.where()
-    present = f'"{column}" IS NOT NULL'
+    present = f"{ident(column)} IS NOT NULL"
     rows = store.rows(
-        f'SELECT DISTINCT "{column}" FROM ({fact_rows(filters, present, {column})}) ORDER BY 1 LIMIT 2000',
+        f"SELECT DISTINCT {ident(column)} FROM ({fact_rows(filters, present, {column})}) ORDER BY 1 LIMIT 2000",
         params,
     )
     return [r[0] for r in rows]

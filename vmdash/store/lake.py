@@ -33,6 +33,7 @@ from typing import Any
 import duckdb
 
 from vmdash.errors import DatabaseBusy, VmdashError
+from vmdash.sql import alias
 from vmdash.store.session import configure, transaction
 
 LAKE_PREFIX = "ducklake:"
@@ -140,7 +141,7 @@ def _upsert_as_delete(sql: str, params: Mapping[str, Any] | Sequence[Any] | None
     else:
         raise VmdashError(f"INSERT OR REPLACE into {table} in a DuckLake store needs its key {first} bound")
     insert = "INSERT INTO " + sql[sql.upper().index("INTO") + 4 :].lstrip()
-    return f'DELETE FROM {table} WHERE "{key}" = {first}', key_params, insert
+    return f"DELETE FROM {table} WHERE {alias(key)} = {first}", key_params, insert
 
 
 class _LakeConnection:

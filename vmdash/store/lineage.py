@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 
 from vmdash import model
+from vmdash.sql import ident
 from vmdash.store.rollup import refresh_rollup
 from vmdash.store.session import transaction
 
@@ -24,7 +25,7 @@ def overlap_sql(table: str, a: str, b: str) -> str:
     """
     if table == "retention":
         return f"{a}.platform = {b}.platform AND {a}.video_id = {b}.video_id"
-    keys = " AND ".join(f'{a}."{k}" IS NOT DISTINCT FROM {b}."{k}"' for k in model.NATURAL_KEY)
+    keys = " AND ".join(f"{a}.{ident(k)} IS NOT DISTINCT FROM {b}.{ident(k)}" for k in model.NATURAL_KEY)
     dates = (
         f'({a}."date" IS NULL OR {b}."date" IS NULL OR '
         f'({a}."date" <= coalesce({b}."date_end", {b}."date") AND {b}."date" <= coalesce({a}."date_end", {a}."date")))'

@@ -41,6 +41,7 @@ import duckdb
 from vmdash import model
 from vmdash.errors import VmdashError
 from vmdash.filters import FilterState
+from vmdash.sql import alias, ident, idents
 from vmdash.store.columns import sql_type
 
 ROLLUP_DIMENSIONS: tuple[str, ...] = tuple(
@@ -65,9 +66,9 @@ def _rollup_table_sql(
         "import_id INTEGER",
         '"date" DATE',
         '"date_end" DATE',
-        *(f'"{c}" {sql_type(c)}' for c in dimensions),
+        *(f"{ident(c)} {sql_type(c)}" for c in dimensions),
         "_rows BIGINT",
-        *(f'"{c}" {sql_type(c)}' for c in measures),
+        *(f"{ident(c)} {sql_type(c)}" for c in measures),
     ]
     return "CREATE TABLE facts_summed (\n  " + ",\n  ".join(cols) + "\n)"
 
@@ -78,7 +79,7 @@ def unreported_sql(measures: Sequence[str] = model.MEASURE_NAMES) -> str:
     Summed per pattern, a row's measure is either the sum of reporting rows or NULL, so the
     sums and coverage of any KPI read the same on summed rows as on the facts.
     """
-    return " | ".join(f'(("{m}" IS NULL)::UBIGINT << {i})' for i, m in enumerate(measures))
+    return " | ".join(f"(({ident(m)} IS NULL)::UBIGINT << {i})" for i, m in enumerate(measures))
 
 
 def _rollup_fill_sql(
@@ -88,8 +89,8 @@ def _rollup_fill_sql(
     dimensions: Sequence[str] = ROLLUP_DIMENSIONS,
     measures: Sequence[str] = model.MEASURE_NAMES,
 ) -> str:
-    dims = "".join(f'"{c}", ' for c in dimensions)
-    sums = ", ".join(f'sum("{c}")' for c in measures)
+    dims = "".join(f"{ident(c)}, " for c in dimensions)
+    sums = ", ".join(f"sum({ident(c)})" for c in measures)
     unreported = unreported_sql(measures)
     positions = ", ".join(str(i) for i in range(1, len(dimensions) + 5))
     source, count = f"{facts} WHERE {ROLLUP_GRAINS[grain]}", "count(*)"
@@ -106,8 +107,8 @@ def _rollup_fill_sql(
     if grain == "all":
         group = ", ".join(str(i) for i in (1, 2, *range(5, len(dimensions) + 5)))
     elif grain == "day":
-        dims = "".join(f'"{c}", ' if c in DAY_DIMENSIONS else "NULL, " for c in dimensions)
-        group = 'import_id, "date", ' + ", ".join(f'"{c}"' for c in DAY_DIMENSIONS)
+        dims = "".join(f"{ident(c)}, " if c in DAY_DIMENSIONS else "NULL, " for c in dimensions)
+        group = 'import_id, "date", ' + idents(DAY_DIMENSIONS)
     return (
         f"INSERT INTO facts_summed SELECT '{grain}', import_id, {dates}, {dims}{count}, {sums} "
         f"FROM {source} AND {where} GROUP BY {group}, {unreported}"
@@ -150,7 +151,7 @@ def _refill_rollup(con: Any, ids: list[int], all_ids: list[int], new: tuple[int,
 # -- read side -----------------------------------------------------------------------------
 
 # What every part of fact_rows selects, in this order (before `_rows`).
-_FACT_ROW_COLUMNS = ", ".join(f'"{c}"' for c in ("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
+_FACT_ROW_COLUMNS = idents(("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
 
 
 def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | None = None) -> str:
@@ -222,11 +223,11 @@ def _edge_rows(
             f"AND {DAILY_SQL} AND {keep}"
         )
     month_start, month_end = f"CAST(date_trunc('month', {in_month}) AS DATE)", f"last_day({in_month})"
-    dims = ", ".join(f'"{c}"' for c in ROLLUP_DIMENSIONS)
-    measures = ", ".join(f'"{m}"' for m in model.MEASURE_NAMES)
-    negated = ", ".join(f'-"{m}"' for m in model.MEASURE_NAMES)
+    dims = idents(ROLLUP_DIMENSIONS)
+    measures = idents(model.MEASURE_NAMES)
+    negated = ", ".join(f"-{ident(m)}" for m in model.MEASURE_NAMES)
     types = {c.name: c.sql_type for c in model.MEASURES}
-    sums = ", ".join(f'CAST(sum("{m}") AS {types[m]}) AS "{m}"' for m in model.MEASURE_NAMES)
+    sums = ", ".join(f"CAST(sum({ident(m)}) AS {types[m]}) AS {ident(m)}" for m in model.MEASURE_NAMES)
     unreported = unreported_sql()
     # Each stretch outside as its own day range (an OR of two would scan every fact).
     negatives = "".join(
@@ -267,11 +268,11 @@ def presummed(
     # A KPI may multiply a measure by a dimension (views x video length): the dimension becomes
     # a key, so the sum of products over the result rows equals the one over the facts.
     dimensions = [c for c in dict.fromkeys(measures) if c not in model.MEASURE_NAMES]
-    keys = [*keys, *((f'"{c}"', c) for c in dimensions if c not in {name for _, name in keys})]
+    keys = [*keys, *((ident(c), c) for c in dimensions if c not in {name for _, name in keys})]
     measures = [c for c in dict.fromkeys(measures) if c in model.MEASURE_NAMES]
     unreported = unreported_sql(measures)
-    selected = "".join(f'{expr} AS "{name}", ' for expr, name in keys)
-    sums = ", ".join(f'sum("{m}") AS "{m}"' for m in measures)
+    selected = "".join(f"{expr} AS {alias(name)}, " for expr, name in keys)
+    sums = ", ".join(f"sum({ident(m)}) AS {ident(m)}" for m in measures)
     positions = "".join(f"{i}, " for i in range(1, len(keys) + 1))
     # Plain column keys (no expression over ad-level names) may be served by the day sums.
     columns = {name for _, name in keys} if all(expr == f'"{name}"' for expr, name in keys) else None

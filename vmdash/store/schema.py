@@ -14,6 +14,7 @@ import duckdb
 
 from vmdash import model
 from vmdash.errors import VmdashError
+from vmdash.sql import ident
 from vmdash.store.columns import (
     V1_DIMENSIONS,
     V1_MEASURES,
@@ -32,12 +33,12 @@ _META_SQL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VAR
 
 
 def _fact_table_sql(columns: Sequence[str] = (*V1_DIMENSIONS, *V1_MEASURES)) -> str:
-    cols = ",\n  ".join(f'"{c}" {sql_type(c)}' for c in columns)
+    cols = ",\n  ".join(f"{ident(c)} {sql_type(c)}" for c in columns)
     return "CREATE TABLE facts (\n  " + cols + ",\n  source_row INTEGER,\n  replaced_by INTEGER\n)"
 
 
 def _retention_table_sql() -> str:
-    cols = ",\n  ".join(f'"{name}" {type_}' for name, type_ in V1_RETENTION)
+    cols = ",\n  ".join(f"{ident(name)} {type_}" for name, type_ in V1_RETENTION)
     return "CREATE TABLE retention (\n  " + cols + ",\n  replaced_by INTEGER\n)"
 
 

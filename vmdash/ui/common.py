@@ -25,6 +25,7 @@ from vmdash import charts, demo, export, links, metrics, model, queries
 from vmdash.errors import DatabaseBusy, VmdashError
 from vmdash.filters import FILTERS, FilterState, ListFilter
 from vmdash.ingest.pipeline import file_hash
+from vmdash.numbers import float_or_none
 from vmdash.queries import KpiValue
 from vmdash.store import Store, default_db_path
 
@@ -272,7 +273,7 @@ def formatted(frame: pd.DataFrame, formats: dict[str, str], currency: str | None
     out = frame.copy()
     for column, fmt in formats.items():
         if column in out.columns:
-            out[column] = [metrics.format_value(None if pd.isna(v) else float(v), fmt, currency) for v in out[column]]
+            out[column] = [metrics.format_value(float_or_none(v), fmt, currency) for v in out[column]]
     return out
 
 
