@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 import threading
 from contextlib import AbstractContextManager
@@ -151,7 +152,8 @@ def spec_rows(chart: alt.TopLevelMixin) -> int:
 
 def _subtitle(*parts: str) -> list[str]:
     # Vega does not wrap titles: long definitions become several lines instead of running off.
-    return [line for p in parts if p for line in textwrap.wrap(p, 110)]
+    # 64 characters fit the width of a phone (390 px); on a laptop they read as short lines.
+    return [line for p in parts if p for line in textwrap.wrap(p, 64)]
 
 
 def metric_axis_title(metric: metrics.Metric, currency: str | None = None) -> str:
@@ -176,7 +178,8 @@ def trend(
     frame = data.assign(series=data[split].map(lambda v: series_label(split, v)) if not data.empty else [])
     scale = _labelled_scale(split, present)
     y = alt.Y("value:Q", title=metric_axis_title(metric, currency), axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt]))
-    color = alt.Color("series:N", title=legend_label(split), scale=scale)
+    # Below the plot: a legend at the side leaves a phone's chart a few pixels wide.
+    color = alt.Color("series:N", title=legend_label(split), scale=scale, legend=alt.Legend(orient="bottom", columns=2))
     # Organic and paid lines of one platform share its colour; the dash tells them apart.
     dash = (
         {
@@ -185,7 +188,8 @@ def trend(
                 title="Channel",
                 # Paid first, so it takes the solid line: organic rows are mostly flat period spans.
                 sort=sorted(model.CHANNEL_LABELS.values(), key=lambda v: v != model.CHANNEL_LABELS["ads"]),
-                legend=alt.Legend(symbolStrokeColor=INK),
+                # The colour legend already names each line "Facebook organic" / "Facebook paid".
+                legend=None,
             )
         }
         if split == "source"
@@ -207,7 +211,8 @@ def trend(
         else ""
     )
     base = alt.Chart(
-        frame, title=alt.Title(f"{metric.label} over time", subtitle=_subtitle(metric.help(), note, span_note))
+        frame,
+        title=alt.Title(f"{metric.label} over time", subtitle=(subtitle := _subtitle(metric.help(), note, span_note))),
     )
     # A line drawn with its points would give the dash legend point symbols, which show no dash:
     # with a dash, the points are a layer of their own.
@@ -230,7 +235,10 @@ def trend(
         .mark_rule(strokeWidth=4, opacity=0.6, strokeCap="round")
         .encode(x="period:T", x2="period_end:T", y=y, color=color, tooltip=tooltip, **dash)
     )
-    return alt.layer(points, *dots, spans, *annotation_layers(annotations)).properties(height=460)
+    # Streamlit sizes the whole chart to this height (title, subtitle and legend included): the
+    # plot keeps about 300 px however many lines the subtitle and the legend take.
+    height = 300 + 60 + 14 * len(subtitle) + 22 * math.ceil(len(present) / 2) + 30
+    return alt.layer(points, *dots, spans, *annotation_layers(annotations)).properties(height=height)
 
 
 def annotation_layers(annotations: pd.DataFrame | None) -> list[alt.Chart]:
