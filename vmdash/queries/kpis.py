@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import SupportsFloat
 
 import pandas as pd
 
@@ -59,7 +60,7 @@ class KpiValue:
         return (self.value - self.previous) / abs(self.previous)
 
 
-def _none(value: object) -> float | None:
+def _none(value: SupportsFloat | None) -> float | None:
     if value is None or pd.isna(value):
         return None
     return float(value)
