@@ -65,7 +65,13 @@ _SPLIT_TITLES = {"length": "Video length", "source": "Platform and channel"}
 INK = "#7a7a7a"
 # Money axes take Vega's own tick format, which follows the tick step (0.005 steps read
 # 0.000, 0.005, 0.010; a fixed two decimals repeated 0.01).
-_AXIS_FORMAT = {"pct": ".1~%", "money": alt.Undefined, "seconds": ",.0f", "ratio": ".2f", "number": "~s"}
+_AXIS_FORMAT: dict[str, alt.typing.Optional[str]] = {
+    "pct": ".1~%",
+    "money": alt.Undefined,
+    "seconds": ",.0f",
+    "ratio": ".2f",
+    "number": "~s",
+}
 _TOOLTIP_FORMAT = {"pct": ".1%", "money": ",.2f", "seconds": ",.1f", "ratio": ".2f", "number": ",.0f"}
 
 
@@ -169,7 +175,7 @@ def trend(
     currency: str | None = None,
     note: str = "",
     annotations: pd.DataFrame | None = None,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """A KPI over time, one line per group; rows reported for a longer period drawn as a segment over it.
 
     `annotations` (date, label, stage, note, subjects, status): loop-log entries marked as dashed rules.
@@ -309,7 +315,7 @@ def retention(
     unit: str = "pct",
     note: str = "",
     band_note: str = "",
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Retention curves (one line per video) over the typical band, with key moments marked.
 
     `curves`: key, title, platform, position_pct, seconds, audience_ratio; `band`: x, median,
@@ -428,7 +434,7 @@ def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart
     )
 
 
-def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart:
+def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Completion rate against video length, one dot per video sized by its starts."""
     present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []
     frame = data.assign(series=data["platform"].map(lambda v: series_label("platform", v)))
@@ -468,7 +474,7 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart:
     )
 
 
-def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerChart:
+def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Step conversion rates per group, the weakest step of each group outlined and labelled.
 
     Bars run across, one band per step: step names such as 'Views → Engaged views (≥ 50 %)'
@@ -565,7 +571,7 @@ def _variant_scale(labels: list[str]) -> alt.Scale:
 
 def variant_intervals(
     data: pd.DataFrame, metric: metrics.Metric, currency: str | None = None, level: float = 0.95, note: str = ""
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Each variant's KPI as a dot with its confidence interval as a bar, baseline first."""
     frame = data.dropna(subset=["value"]).assign(label=lambda d: d["label"].astype(str))
     labels = list(dict.fromkeys(data["label"].astype(str)))
@@ -609,7 +615,7 @@ def variant_trend(
     labels: list[str],
     currency: str | None = None,
     annotations: pd.DataFrame | None = None,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """The KPI per variant over time (`data`: label, period, value, volume, grain), loop-log entries marked."""
     grain = str(data["grain"].iloc[0]) if not data.empty else "day"
     fmt = _TOOLTIP_FORMAT[metric.fmt]
@@ -639,7 +645,7 @@ def variant_trend(
     return alt.layer(line, *annotation_layers(annotations)).properties(height=300, title=title)
 
 
-def benchmark_index(data: pd.DataFrame, note: str = "") -> alt.LayerChart:
+def benchmark_index(data: pd.DataFrame, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Videos' benchmark index (100 = the median of their platform, objective and length bucket), as bars."""
     present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []
     frame = data.assign(

@@ -9,6 +9,7 @@ import math
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,6 +17,9 @@ from vmdash import demo, model, queries
 from vmdash.errors import VmdashError
 from vmdash.ingest import Options, Upload, import_files, undo
 from vmdash.store import Store, default_db_path
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite  # for annotations only: typeshed has no runtime module
 
 # Control characters from file names and data: a newline forges an extra "error:" line, a
 # carriage return overwrites one, ESC / CSI (C1) sequences clear or repaint the terminal, and
@@ -52,7 +56,7 @@ def _json_safe(text: str) -> str:
 class _Parser(argparse.ArgumentParser):
     """argparse, whose usage errors quote the arguments given: escaped like everything else."""
 
-    def _print_message(self, message: str, file: object = None) -> None:
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
             print("\n".join(escaped(line) for line in message.rstrip("\n").split("\n")), file=file or sys.stderr)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from vmdash import model
 from vmdash.sql import ident
@@ -102,13 +103,13 @@ class FilterState:
         """True when a date range narrows the rows (undated lifetime rows are then left out)."""
         return self.date_from is not None or self.date_to is not None
 
-    def narrowed(self, **changes: object) -> FilterState:
+    def narrowed(self, **changes: Any) -> FilterState:
         """The same filters with some fields set."""
         return replace(self, **changes)
 
     def without(self, *keys: str) -> FilterState:
         """The same filters with some cleared (e.g. the video choice for a video list)."""
-        empty = {f.name: (None if f.name.startswith("date") else ()) for f in fields(self)}
+        empty: dict[str, Any] = {f.name: (None if f.name.startswith("date") else ()) for f in fields(self)}
         return replace(self, **{k: empty[k] for k in keys})
 
     def shifted_back(self) -> FilterState | None:

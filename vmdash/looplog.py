@@ -6,7 +6,8 @@ undone is shown as orphaned, never lost. Each entry is judged by its objective's
 the WINDOW_DAYS before and from its date.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: that import binds the name `annotations`, which is
+# this module's `annotations()` (loop-log marks for charts); every annotation here evaluates on 3.11.
 
 import datetime as dt
 from collections.abc import Sequence
@@ -254,9 +255,10 @@ def _clear(m: metrics.Metric, before: pd.Series | None, after: pd.Series | None)
     if before is None or after is None:
         return None
     counts = [_value(r, f"{m.name}__{part}") for r in (before, after) for part in ("num", "den")]
-    if any(c is None for c in counts):
+    known = [c for c in counts if c is not None]
+    if len(known) < len(counts):
         return None
-    b_num, b_den, a_num, a_den = counts
+    b_num, b_den, a_num, a_den = known
     if m.fmt == "pct" and len(m.denominator) == 1 and b_num <= b_den and a_num <= a_den:
         return stats.compare_rates(b_num, b_den, a_num, a_den).significant
     if m.fmt == "money":

@@ -6,9 +6,11 @@ everything shown to people or passed to the statistics takes None for it instead
 
 from __future__ import annotations
 
+from typing import SupportsFloat
+
 import pandas as pd
 
 
-def float_or_none(value: object) -> float | None:
+def float_or_none(value: SupportsFloat | None) -> float | None:
     """`value` as a float; None, NaN, pd.NA and NaT read None (infinities stay: they say a sum overflowed)."""
     return None if value is None or pd.isna(value) else float(value)

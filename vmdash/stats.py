@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import SupportsFloat
 
 from scipy import optimize as spo
 from scipy import stats as sps
@@ -231,7 +232,7 @@ def cost_detectable_change(base_rate: float, spend: float, power: float = 0.8, l
     return 1 - 1 / ratio  # results per spend up by `ratio` = cost per result down by this share
 
 
-def typical_index(value: object, median: object, higher_is_better: bool) -> float | None:
+def typical_index(value: SupportsFloat | None, median: SupportsFloat | None, higher_is_better: bool) -> float | None:
     """A value against the typical (median) one: 100 = typical; above 100 = better (for a cost: cheaper)."""
     value, median = float_or_none(value), float_or_none(median)
     if not value or not median:
@@ -264,6 +265,7 @@ def verdict(label: str, comparison: Comparison, names: tuple[str, str] = ("A", "
     if c.diff is None:
         missing = a if c.a.value is None else b
         return f"{missing} has no {unit} yet: nothing to compare."
+    assert c.low is not None and c.high is not None  # compare_rates gives a difference only with its interval
     if c.significant:
         # Say the winner's lead and its interval the same way round (a lead is positive).
         winner, loser, low, high = (b, a, c.low, c.high) if c.diff > 0 else (a, b, -c.high, -c.low)

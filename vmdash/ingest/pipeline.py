@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,6 +25,10 @@ from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
 from vmdash.sql import ident, idents, literal
 from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile, refresh_rollup
+
+if TYPE_CHECKING:
+    # For annotations only: staging runs on the connection `Store.connect()` hands out.
+    from duckdb import DuckDBPyConnection  # noqa: TID251
 
 MAX_REJECTIONS_SHOWN = 50
 _counter = itertools.count()
@@ -230,7 +234,7 @@ def import_files(
     store: Store,
     uploads: Iterable[Upload],
     options: Options = Options(),
-    progress: Callable[[float, str], None] | None = None,
+    progress: Callable[[float, str], object] | None = None,
 ) -> list[ImportReport]:
     """Import every file or none: stage and validate all, then load all in one transaction.
 
@@ -291,7 +295,7 @@ def file_hash(path: Path) -> str:
 # -- staging --------------------------------------------------------------------------------
 
 
-def _stage_upload(con: Any, upload: Upload, workdir: Path, options: Options) -> ImportReport:
+def _stage_upload(con: DuckDBPyConnection, upload: Upload, workdir: Path, options: Options) -> ImportReport:
     name = upload.name
     report: ImportReport | None = None
     try:
@@ -353,7 +357,7 @@ def _check_sums(report: ImportReport) -> None:
             )
 
 
-def _stage_part(con: Any, part: guard.Part, options: Options, workdir: Path) -> StagedPart | str:
+def _stage_part(con: DuckDBPyConnection, part: guard.Part, options: Options, workdir: Path) -> StagedPart | str:
     """The part parsed into a temporary table, or why a recognised part is not loaded."""
     lines = guard.head_lines(part.path)
     saved = mapping.saved(con.execute("SELECT name, mapping FROM column_mappings ORDER BY created_at").fetchall())
@@ -375,7 +379,7 @@ def _stage_part(con: Any, part: guard.Part, options: Options, workdir: Path) -> 
 
 
 def _staged(
-    con: Any, table: str, part: guard.Part, detection: Detection, source: reader.Source, padded: bool
+    con: DuckDBPyConnection, table: str, part: guard.Part, detection: Detection, source: reader.Source, padded: bool
 ) -> StagedPart:
     fmt = detection.format
     columns = len(detection.headers)
@@ -388,16 +392,18 @@ def _staged(
     _mark_trailers(con, table, fmt)
     if padded:
         _mark_short_rows(con, table, columns)
-    again = con.execute(f"SELECT min(rowid) FROM {table} WHERE _again AND NOT _blank").fetchone()[0]
+    again = _one(con.execute(f"SELECT min(rowid) FROM {table} WHERE _again AND NOT _blank"))[0]
     if fmt.target == "facts":
         _fill_objective(con, table)
     left_out = _leave_out(con, table, fmt, part.display_name)
-    counts = con.execute(
-        f"""SELECT count(*) FILTER (WHERE NOT _blank), count(*) FILTER (WHERE _summary AND NOT _blank AND NOT _trailer),
+    counts = _one(
+        con.execute(
+            f"""SELECT count(*) FILTER (WHERE NOT _blank), count(*) FILTER (WHERE _summary AND NOT _blank AND NOT _trailer),
                    count(*) FILTER (WHERE _trailer), count(*) FILTER (WHERE {_GOOD}),
                    count(*) FILTER (WHERE NOT _summary AND len(_bad) > 0)
             FROM {table}"""
-    ).fetchone()
+        )
+    )
     rows_read, summary_rows, trailer_rows, loadable, bad_count = (int(v) for v in counts)
     bad_rows = con.execute(
         f"SELECT rowid, _bad, _fields FROM {table} WHERE NOT _summary AND len(_bad) > 0 ORDER BY rowid LIMIT $n",
@@ -451,7 +457,7 @@ def _staged(
     return staged
 
 
-def _nothing_loadable(con: Any, table: str, rejections: list[Rejection], rows_read: int) -> str:
+def _nothing_loadable(con: DuckDBPyConnection, table: str, rejections: list[Rejection], rows_read: int) -> str:
     """Why a file holds no row to load, in one line."""
     if rejections:
         first = rejections[0]
@@ -465,10 +471,10 @@ def _nothing_loadable(con: Any, table: str, rejections: list[Rejection], rows_re
     return "the export holds no data rows (only its header); export a period with results"
 
 
-def _mark_trailers(con: Any, table: str, fmt: Format) -> None:
+def _mark_trailers(con: DuckDBPyConnection, table: str, fmt: Format) -> None:
     # A lone first cell after the last full row is a footer ('Showing top 500 results', a
     # note, a disclaimer); one matching the format's trailer pattern is a footer anywhere.
-    last = con.execute(f"SELECT max(rowid) FROM {table} WHERE NOT _lone").fetchone()[0]
+    last = _one(con.execute(f"SELECT max(rowid) FROM {table} WHERE NOT _lone"))[0]
     con.execute(
         f"""UPDATE {table} SET _trailer = true, _summary = true
             WHERE _lone AND NOT _blank AND NOT _trailer
@@ -478,7 +484,7 @@ def _mark_trailers(con: Any, table: str, fmt: Format) -> None:
     )
 
 
-def _mark_short_rows(con: Any, table: str, columns: int) -> None:
+def _mark_short_rows(con: DuckDBPyConnection, table: str, columns: int) -> None:
     # Some exports write every row shorter than their header (Meta: 27 fields under 31): when
     # most rows share one short shape, its missing trailing cells are NULL; shorter rows are broken.
     shapes = con.execute(
@@ -488,9 +494,9 @@ def _mark_short_rows(con: Any, table: str, columns: int) -> None:
     enough = columns
     if shapes and int(shapes[0][1]) * 2 > total and int(shapes[0][0]) >= 2:
         enough = min(columns, int(shapes[0][0]))
-    if not con.execute(
-        f"SELECT count(*) FROM {table} WHERE NOT _summary AND _fields < $enough", {"enough": enough}
-    ).fetchone()[0]:
+    if not _one(
+        con.execute(f"SELECT count(*) FROM {table} WHERE NOT _summary AND _fields < $enough", {"enough": enough})
+    )[0]:
         return
     # Rebuilt, not updated: DuckDB updates a LIST column by delete and insert, which would
     # move the rows and break rowid as the file's row order.
@@ -503,7 +509,9 @@ def _mark_short_rows(con: Any, table: str, columns: int) -> None:
     con.execute(f"ALTER TABLE {table}_padded RENAME TO {table}")
 
 
-def _check_repeats(con: Any, table: str, part: guard.Part, detection: Detection, line_of: Callable[[int], int]) -> None:
+def _check_repeats(
+    con: DuckDBPyConnection, table: str, part: guard.Part, detection: Detection, line_of: Callable[[int], int]
+) -> None:
     """Refuse a file whose rows repeat exactly (an export pasted twice): loading both would double it."""
     outputs = [c.name for c in (model.FACT_COLUMNS if detection.format.target == "facts" else model.RETENTION_COLUMNS)]
     outputs = [name for name in outputs if name != "import_id"]
@@ -519,10 +527,12 @@ def _check_repeats(con: Any, table: str, part: guard.Part, detection: Detection,
         return
     first, again = int(found[0]), int(found[1])
     same = " AND ".join(f'a."{name}" IS NOT DISTINCT FROM b."{name}"' for name in outputs)
-    exact = con.execute(
-        f"SELECT count(*) FROM {table} AS a, {table} AS b WHERE a.rowid = $a AND b.rowid = $b AND {same}",
-        {"a": first, "b": again},
-    ).fetchone()[0]
+    exact = _one(
+        con.execute(
+            f"SELECT count(*) FROM {table} AS a, {table} AS b WHERE a.rowid = $a AND b.rowid = $b AND {same}",
+            {"a": first, "b": again},
+        )
+    )[0]
     if exact:
         raise ImportRejected(
             part.display_name,
@@ -531,7 +541,7 @@ def _check_repeats(con: Any, table: str, part: guard.Part, detection: Detection,
         )
 
 
-def _measure_totals(con: Any, table: str, detection: Detection) -> tuple[dict[str, int], dict[str, int]]:
+def _measure_totals(con: DuckDBPyConnection, table: str, detection: Detection) -> tuple[dict[str, int], dict[str, int]]:
     """Per measure the file gives: loaded rows where it is NULL; per BIGINT measure, its sum of magnitudes."""
     fmt = detection.format
     given = [
@@ -543,7 +553,7 @@ def _measure_totals(con: Any, table: str, detection: Detection) -> tuple[dict[st
     big = [c.name for c in model.MEASURES if c.sql_type == "BIGINT"]
     selects = [f'count(*) FILTER (WHERE "{c.name}" IS NULL)' for c in given]
     selects += [f'coalesce(sum(abs("{name}"::HUGEINT)), 0)' for name in big]
-    row = con.execute(f"SELECT {', '.join(selects)} FROM {table} WHERE {_GOOD}").fetchone()
+    row = _one(con.execute(f"SELECT {', '.join(selects)} FROM {table} WHERE {_GOOD}"))
     nulls = {c.name: int(v) for c, v in zip(given, row[: len(given)], strict=True)}
     sums = {name: int(v) for name, v in zip(big, row[len(given) :], strict=True)}
     return nulls, sums
@@ -565,18 +575,19 @@ def _reader_types(detection: Detection, lines: list[str]) -> dict[int, str]:
     types = {}
     for column, column_kinds in kinds.items():
         sql_types = {sqlkit.READER_TYPES.get(kind) for kind in column_kinds}
-        if len(sql_types) != 1 or None in sql_types:
+        sql_type = sql_types.pop() if len(sql_types) == 1 else None
+        if sql_type is None:
             continue
         if detection.decimal_comma and "int" in column_kinds:
             # '1.500' is 1500 in a decimal-comma file, past the sample too: the reader would take 1.5.
             continue
         if all(sqlkit.plain(kind, row[column]) for row in sample if column < len(row) for kind in column_kinds):
-            types[column] = sql_types.pop()
+            types[column] = sql_type
     return types
 
 
 def _create_stage(
-    con: Any,
+    con: DuckDBPyConnection,
     table: str,
     detection: Detection,
     part: guard.Part,
@@ -589,7 +600,7 @@ def _create_stage(
     if reader_types:
         select, params = _staging_sql(detection, part, context, options, reader_types, read=read)
         con.execute(f"CREATE TEMP TABLE {table} AS {select}", params)
-        if not con.execute("SELECT count(*) FROM reject_errors WHERE error_type = 'CAST'").fetchone()[0]:
+        if not _one(con.execute("SELECT count(*) FROM reject_errors WHERE error_type = 'CAST'"))[0]:
             return _read_short_rows(con, table, detection, part, context, options, read)
         # A cell the sample did not foresee: read every cell as text, which says what each
         # refused row held and reads the locale's spellings.
@@ -601,7 +612,7 @@ def _create_stage(
 
 
 def _read_short_rows(
-    con: Any,
+    con: DuckDBPyConnection,
     table: str,
     detection: Detection,
     part: guard.Part,
@@ -611,7 +622,7 @@ def _read_short_rows(
 ) -> bool:
     # Rows shorter than the header (a footer, 'No data available.', an export whose rows all
     # lack the last columns) are refused by the fast read; read again, padded, to judge them.
-    if not con.execute("SELECT count(*) FROM reject_errors WHERE error_type = 'MISSING COLUMNS'").fetchone()[0]:
+    if not _one(con.execute("SELECT count(*) FROM reject_errors WHERE error_type = 'MISSING COLUMNS'"))[0]:
         return False
     con.execute(f"DROP TABLE {table}")
     _drop_rejects(con)
@@ -620,26 +631,33 @@ def _read_short_rows(
     return True
 
 
-def _drop_rejects(con: Any) -> None:
+def _drop_rejects(con: DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS reject_errors")
     con.execute("DROP TABLE IF EXISTS reject_scans")
 
 
-def _quality_flags(con: Any, table: str) -> list[Flag]:
+def _quality_flags(con: DuckDBPyConnection, table: str) -> list[Flag]:
     # Counted first: most exports trip no check, and then no row list is gathered at all.
     counts = ", ".join(f"count(*) FILTER (WHERE {sql})" for _, sql in QUALITY_CHECKS)
-    found = con.execute(f"SELECT {counts} FROM {table} WHERE {_GOOD}").fetchone()
+    found = _one(con.execute(f"SELECT {counts} FROM {table} WHERE {_GOOD}"))
     tripped = [(check, sql, int(count)) for (check, sql), count in zip(QUALITY_CHECKS, found, strict=True) if count]
     if not tripped:
         return []
     lists = ", ".join(
         f"(list(rowid + 1 ORDER BY rowid) FILTER (WHERE {sql}))[1:{MAX_FLAGS_SHOWN}]" for _, sql, _ in tripped
     )
-    rows = con.execute(f"SELECT {lists} FROM {table} WHERE {_GOOD}").fetchone()
+    rows = _one(con.execute(f"SELECT {lists} FROM {table} WHERE {_GOOD}"))
     return [
         Flag(check, count, tuple(int(r) for r in listed or ()))
         for (check, _, count), listed in zip(tripped, rows, strict=True)
     ]
+
+
+def _one(result: DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row of an aggregate query without GROUP BY: DuckDB always returns exactly one."""
+    row = result.fetchone()
+    assert row is not None
+    return row
 
 
 def _present_fields(detection: Detection) -> list[Field]:
@@ -701,7 +719,7 @@ _KIND_WORDS = {
 }
 
 
-def _context(con: Any, part: guard.Part, detection: Detection) -> dict[str, str]:
+def _context(con: DuckDBPyConnection, part: guard.Part, detection: Detection) -> dict[str, str]:
     """Constants a file leaves to its name (dates, a retention export's video)."""
     context = dict(part.context)
     fmt = detection.format
@@ -959,7 +977,7 @@ def _folded_platform_objectives() -> dict[str, str]:
     return folded
 
 
-def _fill_objective(con: Any, table: str) -> None:
+def _fill_objective(con: DuckDBPyConnection, table: str) -> None:
     # The team's own campaign-name token wins over the platform's buying objective (a '_FID_'
     # campaign bought as "Sales" is loyalty); tokens match without case or accents.
     open_rows = f"(objective IS NULL OR starts_with(objective, {literal(PLATFORM_HINT)}))"
@@ -980,7 +998,7 @@ def _fill_objective(con: Any, table: str) -> None:
     con.execute(f"UPDATE {table} SET objective = 'unassigned' WHERE objective IS NULL")
 
 
-def _leave_out(con: Any, table: str, fmt: Format, name: str) -> str:
+def _leave_out(con: DuckDBPyConnection, table: str, fmt: Format, name: str) -> str:
     """Drop the rows a format leaves out on purpose (Format.keep); say how many and why."""
     if fmt.keep is None:
         return ""
@@ -995,19 +1013,19 @@ def _leave_out(con: Any, table: str, fmt: Format, name: str) -> str:
     total = sum(n for _, n in counts)
     which = ", ".join(f"{kind} {n}" for kind, n in counts[:6])
     said = f"{total} row(s) left out ({fmt.keep[2]}: {which})"
-    if not con.execute(f"SELECT count(*) FROM {table} WHERE NOT _summary").fetchone()[0]:
+    if not _one(con.execute(f"SELECT count(*) FROM {table} WHERE NOT _summary"))[0]:
         con.execute(f"DROP TABLE {table}")
         raise ImportRejected(name, f"nothing in it is loaded: {said}")
     return said
 
 
-def _drop_stages(con: Any, reports: list[ImportReport]) -> None:
+def _drop_stages(con: DuckDBPyConnection, reports: list[ImportReport]) -> None:
     for report in reports:
         for part in report.parts:
             con.execute(f"DROP TABLE IF EXISTS {part.table}")
 
 
-def _mark_duplicates(con: Any, reports: list[ImportReport]) -> None:
+def _mark_duplicates(con: DuckDBPyConnection, reports: list[ImportReport]) -> None:
     for report in reports:
         row = con.execute(
             "SELECT import_id FROM imports WHERE content_hash = $h AND status = 'active' ORDER BY import_id LIMIT 1",

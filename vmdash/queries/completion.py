@@ -39,11 +39,12 @@ def quartile_funnel(
     first, *steps = QUARTILE_BASES[base]
     parts = [f"sum({ident(first.measure)}) AS starts"]
     for i, step in enumerate(steps):
+        assert step.rate is not None  # only the first step of a funnel has no rate
         m = metrics.get(step.rate)
         parts.append(
             f"{m.sql()} AS rate{i}, {m.coverage_sql()} AS coverage{i}, sum({ident(step.measure)}) FILTER (WHERE {m.reported_sql()}) AS plays{i}"
         )
-    measures = [first.measure, *(c for step in steps for c in metrics.get(step.rate).measures)]
+    measures = [first.measure, *(c for step in steps if step.rate for c in metrics.get(step.rate).measures)]
     keys = [(ident(by), by)] if by in ("channel", "platform", "objective") else list(NAME_KEYS)
     wide = store.df(
         f'SELECT {group} AS "group", {", ".join(parts)} FROM ({presummed(keys, filters, measures)}) '

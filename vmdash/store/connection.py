@@ -94,6 +94,7 @@ class Store:
                     _migrate(con, lake=True)
                 self._migrated = True
             return con
+        assert isinstance(self.path, Path)  # only a lake keeps its target as text
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # A write-ahead log left beside the file means the last writer did not close cleanly.
         unclean = Path(f"{self.path}.wal").exists()

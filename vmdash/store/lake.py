@@ -24,6 +24,7 @@ schema uses, this module stands in for it:
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -63,7 +64,7 @@ _ANY_UPSERT = re.compile(r"\bINSERT\s+OR\s+REPLACE\b", re.IGNORECASE)
 _UPSERT = re.compile(r"\s*INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s+VALUES\s*\(\s*(\$\w+|\?)\s*[,)]", re.IGNORECASE)
 
 
-def is_lake(target: str | Path) -> bool:
+def is_lake(target: str | os.PathLike[str]) -> bool:
     """True when a database setting names a DuckLake (`ducklake:...`) rather than a file."""
     return str(target).startswith(LAKE_PREFIX)
 
@@ -73,6 +74,8 @@ def extension_path(name: str) -> Path | None:
     try:
         package = importlib.import_module(_LAKE_EXTENSIONS[name])
     except ImportError:
+        return None
+    if package.__file__ is None:  # a namespace package: no extension files beside it
         return None
     path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
     return path if path.is_file() else None
@@ -273,7 +276,9 @@ class _Lake:
         with self.writer(timeout_s):
             # Under the writers' lock nobody else can take an id until this commits.
             for sequence, table, column in _LAKE_SEQUENCES:
-                start = con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0]
+                row = con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()
+                assert row is not None  # an aggregate without GROUP BY returns one row
+                start = row[0]
                 con.execute(f"CREATE OR REPLACE TEMP SEQUENCE {sequence} START {int(start)}")
             with transaction(con):
                 yield _LakeConnection(con)

@@ -9,6 +9,8 @@ database opens after a writer died.
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 
 from vmdash import model
@@ -33,8 +35,10 @@ def overlap_sql(table: str, a: str, b: str) -> str:
     return f"{keys} AND {dates}"
 
 
-def reconcile(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def reconcile(con: Any) -> dict[str, int]:
     """Make facts and retention agree with the imports table, inside the caller's transaction.
+
+    `con` is a DuckDB connection, or in a lake the `lake._LakeConnection` of `Store.transaction()`.
 
     Rows of an import that is not active are removed; rows replaced by an import that is not
     active come back, unless a later active import overlaps them (that one wins again). This

@@ -188,13 +188,17 @@ def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | Non
     ]
     undated_keep = f"({filters.without('date_from', 'date_to').where()[0]}) AND ({extra})"
     lower_edge = lo is not None and lo.day != 1
-    if lower_edge:
+    if lo is not None and lower_edge:
         # The lower edge month; a range within one month is all lower edge.
         month_end = _month_end(lo)
         to_day = min(hi, month_end) if hi is not None else month_end
         to_sql = "least($f_date_to, last_day($f_date_from))" if hi is not None else "last_day($f_date_from)"
         parts.append(_edge_rows(lo, to_day, "$f_date_from", to_sql, "$f_date_from", keep, undated_keep))
-    if hi is not None and hi != _month_end(hi) and not (lower_edge and lo.replace(day=1) == hi.replace(day=1)):
+    if (
+        hi is not None
+        and hi != _month_end(hi)
+        and not (lo is not None and lower_edge and lo.replace(day=1) == hi.replace(day=1))
+    ):
         from_sql = "CAST(date_trunc('month', $f_date_to) AS DATE)"
         parts.append(_edge_rows(hi.replace(day=1), hi, from_sql, "$f_date_to", "$f_date_to", keep, undated_keep))
     return " UNION ALL ".join(parts)
@@ -276,6 +280,7 @@ def presummed(
     positions = "".join(f"{i}, " for i in range(1, len(keys) + 1))
     # Plain column keys (no expression over ad-level names) may be served by the day sums.
     columns = {name for _, name in keys} if all(expr == f'"{name}"' for expr, name in keys) else None
+    source: str | None
     if not by_day:
         source = fact_rows(filters, extra, columns if extra == "TRUE" else None)
     elif columns is None or not (source := _day_rows(filters, columns, extra)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, SupportsFloat
 
 import pandas as pd
 
@@ -80,7 +81,7 @@ def compare_variants(
     warnings = list(wording.caveats(totals, metric, kind))
 
     # Per-variant value and interval, at the plain 95 % level (the intervals describe each variant).
-    values_ci = []
+    values_ci: list[tuple[float | None, float | None, float | None]] = []
     impossible = set()
     overflowed = set()
     for rec in totals.itertuples():
@@ -121,7 +122,7 @@ def compare_variants(
 
 
 def _rate_finding(
-    base: pd.Series, rec: object, metric: metrics.Metric, names: tuple[str, str], level: float, unit: str
+    base: pd.Series, rec: Any, metric: metrics.Metric, names: tuple[str, str], level: float, unit: str
 ) -> Finding:
     c = stats.compare_rates(_sum(base["successes"]), _sum(base["trials"]), _sum(rec.successes), _sum(rec.trials), level)
     return Finding(
@@ -138,7 +139,7 @@ def _rate_finding(
 
 
 def _cost_finding(
-    base: pd.Series, rec: object, metric: metrics.Metric, names: tuple[str, str], level: float, money: str
+    base: pd.Series, rec: Any, metric: metrics.Metric, names: tuple[str, str], level: float, money: str
 ) -> Finding:
     # For a cost, the metric's numerator is the spend and its denominator the results.
     c = stats.compare_costs(_sum(base["successes"]), _sum(base["trials"]), _sum(rec.successes), _sum(rec.trials), level)
@@ -155,7 +156,7 @@ def _cost_finding(
     )
 
 
-def _sum(value: object) -> float:
+def _sum(value: SupportsFloat | None) -> float:
     # A variant with no reporting row sums to NULL: it has counted nothing.
     return float_or_none(value) or 0.0
 

@@ -15,8 +15,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import altair as alt
+import duckdb
 import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock
@@ -51,7 +53,7 @@ class _AppStore(Store):
     _busy_seen = 0.0  # when a query last found the file locked (monotonic seconds)
 
     @contextmanager
-    def connect(self) -> Iterator[object]:
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Hold the connection; when the file stays locked, end the page with the retrying message."""
         if time.monotonic() - self._busy_seen < BUSY_RETRY_S:
             _busy_page(self)  # found locked a moment ago: say so at once rather than wait again
@@ -136,7 +138,7 @@ def filter_bar(s: Store) -> FilterState:
     with st.sidebar:
         st.header("Filters")
         dates = None
-        if span[0] is not None:
+        if span[0] is not None and span[1] is not None:  # both or neither: min and max of one column
             dates = st.date_input(
                 "Dates",
                 value=(span[0], span[1]),
@@ -338,7 +340,7 @@ def show_error(exc: VmdashError, before: str = "") -> None:
     st.error(before + safe_text(exc), icon=":material/error:")
 
 
-def frame(df: pd.DataFrame, **kwargs: object) -> None:
+def frame(df: pd.DataFrame, **kwargs: Any) -> None:
     """A read-only table; Streamlit renders cell text inert (no HTML)."""
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from vmdash import model, queries
 from vmdash.errors import UnknownFormat, VmdashError
@@ -20,7 +21,7 @@ from vmdash.ui.common import frame, safe_text, show_error
 MAX_UPLOAD_MB = 1024
 
 
-def _save_upload(uploaded: object, workdir: Path) -> Upload:
+def _save_upload(uploaded: UploadedFile, workdir: Path) -> Upload:
     # The browser's file name is only used for display and detection, never as a path.
     target = workdir / f"upload_{abs(hash(uploaded.file_id))}"
     target.write_bytes(uploaded.getbuffer())
@@ -194,7 +195,7 @@ def _part_caption(part: StagedPart) -> str:
     # A layout that reads the platform per row (Meta's placements, Business Suite's post types)
     # names no single one.
     per_row = "platform" in fmt.derived or fmt.platform is None
-    platform = "platform per row" if per_row else model.platform_label(fmt.platform)
+    platform = "platform per row" if per_row or fmt.platform is None else model.platform_label(fmt.platform)
     skipped = f"{part.summary_rows} total row(s) and {part.trailer_rows} trailer row(s) skipped"
     return (
         f"{part.part.display_name}: {platform} · {fmt.label} · locale {part.detection.locale} — "
