@@ -23,10 +23,9 @@ LONGEST_FIRST = (
     "integration/test_bench_smoke.py",
 )
 
-# Every test under these paths is `slow`: left out of the fast loop (`-m "not slow and not browser"`),
-# still run by CI. The folders start processes or PostgreSQL, or import large generated data; the
-# rollup module reimports, undoes and refills the rollup for every KPI (half a minute in all).
-SLOW_PATHS = ("integration/", "scale/", "unit/test_rollup.py")
+# Every test under these folders is `slow`: left out of the fast loop (`-m "not slow and not browser"`),
+# still run by CI. They start processes or PostgreSQL, or import large generated data.
+SLOW_PATHS = ("integration/", "scale/")
 TESTS = Path(__file__).resolve().parent
 
 

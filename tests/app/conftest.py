@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.apps import ANALYST_KEY, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +24,6 @@ def app(app_db, monkeypatch):
     """A fresh AppTest of app.py on the sample database (not yet run)."""
     monkeypatch.setenv("VMDASH_DB", str(app_db))
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-
-
-ANALYST_KEY = "test-analyst-key-4f1c"
 
 
 @pytest.fixture

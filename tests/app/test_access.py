@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ANALYST_KEY, ROOT
 from tests.support import store_checks
+from tests.support.apps import ANALYST_KEY, ROOT
 from vmdash import demo
 from vmdash.store import Store
 

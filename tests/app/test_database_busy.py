@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT
+from tests.support.apps import ROOT
 from vmdash import demo
 from vmdash.store import Store
 from vmdash.ui import common

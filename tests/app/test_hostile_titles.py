@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT
 from tests.support import store_checks
+from tests.support.apps import ROOT
 from vmdash import charts, demo, export, metrics, model
 from vmdash.errors import ImportRejected
 from vmdash.ingest import Upload, import_files

@@ -7,7 +7,7 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ANALYST_KEY, ROOT
+from tests.support.apps import ANALYST_KEY, ROOT
 from vmdash import roles
 
 # Left out of the fast loop: many fresh AppTest sessions to reach the limits.

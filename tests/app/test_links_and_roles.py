@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ANALYST_KEY
+from tests.support.apps import ANALYST_KEY
 from vmdash import saved_views as views
 from vmdash import share
 from vmdash.errors import PermissionDenied

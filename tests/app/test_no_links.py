@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT
+from tests.support.apps import ROOT
 from tests.support.choices import CTR_OPTION
 from vmdash import demo
 from vmdash.ingest import Upload, import_files

@@ -1,7 +1,7 @@
 """Wild Meta, TikTok, LinkedIn and Google Ads exports through the Upload page's flow (AppTest).
 
 The page's own upload_flow runs with the fixture files handed over as st.file_uploader
-hands them; totals are summed from the raw files by tests/unit/test_wild_exports.py's
+hands them; totals are summed from the raw files by tests/support/wild_exports.py's
 helpers, and a second press of Import changes nothing.
 """
 
@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support import store_checks
-from tests.unit.test_wild_exports import CASES, DATA, SOCIAL, raw, total
+from tests.support.wild_exports import CASES, DATA, SOCIAL, raw, total
 from vmdash.store import Store
 
 # Left out of the fast loop: every wild fixture uploaded through AppTest.

@@ -1,7 +1,7 @@
 """YouTube Studio exports through the Upload page: the preview says what was found, the import the raw file's totals.
 
 The page's upload flow runs in AppTest with the file handed over as st.file_uploader
-would; expected totals are summed from the raw fixtures by tests/unit/test_youtube_exports.py's
+would; expected totals are summed from the raw fixtures by tests/support/youtube_exports.py's
 own reading (see tests/data/youtube/README.md).
 """
 
@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support import store_checks
-from tests.unit.test_youtube_exports import DATA, LOADED, MEASURE_HEADERS, REFUSED, build, raw_totals
+from tests.support.youtube_exports import DATA, LOADED, MEASURE_HEADERS, REFUSED, build, raw_totals
 from vmdash.store import Store
 
 # Left out of the fast loop: every Studio shape uploaded through AppTest, then every page.
@@ -144,7 +144,7 @@ def youtube_db(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_with_traffic_sources_and_engaged_views_loaded(youtube_db, page, monkeypatch):
-    from tests.app.conftest import ANALYST_KEY, ROOT
+    from tests.support.apps import ANALYST_KEY, ROOT
 
     monkeypatch.setenv("VMDASH_DB", str(youtube_db))
     monkeypatch.setenv("VMDASH_ANALYST_KEY", ANALYST_KEY)

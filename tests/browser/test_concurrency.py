@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.browser.conftest import ROOT, settled_view, start_server, wait_for_app
+from tests.support.browser import ROOT, settled_view, start_server, wait_for_app
 from vmdash import demo
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store

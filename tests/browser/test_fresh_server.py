@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import start_server
+from tests.support.browser import start_server
 from vmdash import demo
 from vmdash.store import Store
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import start_server, wait_for_app
 from tests.support import store_checks
+from tests.support.browser import start_server, wait_for_app
 from tests.support.workbooks import MAIN, far_cell, xlsx_bytes, zipped
 from vmdash import demo
 from vmdash.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import settled_view, start_server, wait_for_app
+from tests.support.browser import settled_view, start_server, wait_for_app
 from vmdash import demo
 from vmdash.store import Store
 

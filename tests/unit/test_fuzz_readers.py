@@ -1,6 +1,6 @@
 """Generated hostile files (hypothesis, derandomised) through the command line and the upload path.
 
-Same harness and totals as test_hostile_inputs.py: every input must be refused
+Same harness and totals as test_hostile_inputs.py (tests/support/hostile.py): every input must be refused
 with one line naming the file and nothing written, or loaded whole and undone
 exactly. Random bytes, truncated and corrupted real exports, damaged ZIPs, and
 CSVs in real and canonical layouts with mixed delimiters, five encodings,
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_hostile_inputs import TOTALS, Harness, check
+from tests.support.hostile import TOTALS, Harness, check
 from vmdash import demo, model
 
 # Left out of the fast loop: hundreds of generated and damaged files, each imported twice.

@@ -7,14 +7,13 @@ leave every table exactly as it was (`store_checks.fingerprint`); an acceptance 
 load the whole import and nothing else, and its undo must restore the data.
 Text that is legitimately importable (SQL, HTML or a formula in a title) must
 be stored verbatim and stay inert. The generated inputs are in
-test_fuzz_readers.py and share this harness and its totals, printed at the end
-of each module (`pytest -s`): inputs tried, crashes, partial imports.
+test_fuzz_readers.py and test_hostile_sheets.py and share this harness and its totals
+(tests/support/hostile.py), printed at the end of each module (`pytest -s`): inputs
+tried, crashes, partial imports.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import random
 import stat
 import struct
@@ -26,19 +25,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import store_checks
-from vmdash import cli, demo
-from vmdash.errors import ImportRejected, VmdashError
+from tests.support.hostile import TOTALS, Harness, check, cli_import
+from vmdash import demo
+from vmdash.errors import ImportRejected
 from vmdash.ingest import Upload, import_files, preview, undo
-from vmdash.store import Store
 
 # Left out of the fast loop: each hostile file goes through the command line and the upload path.
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
-TOTALS = {"inputs": 0, "refused": 0, "accepted": 0, "crashes": 0, "partial": 0}
-DATA_TABLES = ("facts", "retention")
 CANONICAL = "date,platform,video_title,campaign,impressions,views,plays_p25,plays_p50,clicks,spend\n"
 GOOD_ROW = "2026-01-05,youtube,Hostile test,Hostile campaign,1000,400,300,200,12,9.5\n"
 
@@ -46,25 +42,6 @@ GOOD_ROW = "2026-01-05,youtube,Hostile test,Hostile campaign,1000,400,300,200,12
 def _good(n: int) -> str:
     """n distinct good rows: identical rows are refused as an export pasted twice."""
     return "".join(GOOD_ROW.replace("Hostile test", f"Hostile test {i}") for i in range(n))
-
-
-class Harness:
-    """A database holding the sample exports, kept open so each check costs milliseconds.
-
-    The command line's own Store opens the same file in this process, which DuckDB
-    serves from the same instance.
-    """
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.store = Store(path, idle_release_s=None)
-
-    def fingerprint(self) -> dict:
-        return store_checks.fingerprint(self.store)
-
-    def data(self) -> dict:
-        fp = self.fingerprint()
-        return {t: fp[t] for t in DATA_TABLES}
 
 
 @pytest.fixture(scope="module")
@@ -76,87 +53,6 @@ def harness(tmp_path_factory) -> Harness:
     h.store.close()
     print(f"\nhostile inputs so far: {TOTALS}")
     assert TOTALS["crashes"] == 0 and TOTALS["partial"] == 0, TOTALS
-
-
-def cli_import(db: Path, path: Path) -> tuple[int, str]:
-    """`python -m vmdash import PATH` in this process: exit code and everything it printed."""
-    err, out = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-        code = cli.main(["import", str(path), "--db", str(db)])
-    return code, err.getvalue() + out.getvalue()
-
-
-def check(h: Harness, path: Path, name: str | None = None, expect: str | None = None) -> str:
-    """Run one file through both paths; returns 'refused' or 'accepted'. Any other outcome fails."""
-    name = name or path.name
-    TOTALS["inputs"] += 1
-    before = h.fingerprint()
-    try:
-        code, said = cli_import(h.path, path)
-    except BaseException as exc:  # a traceback would reach the user
-        TOTALS["crashes"] += 1
-        raise AssertionError(f"{name}: the command line crashed: {exc!r}") from exc
-    after = h.fingerprint()
-    if code != 0:
-        assert code == 1, said
-        lines = [line for line in said.strip().splitlines() if line]
-        assert len(lines) == 1 and lines[0].startswith("error: "), said
-        assert "Traceback" not in said
-        assert path.name[:40] in said, f"the message must name the file: {said}"
-        if after != before:
-            TOTALS["partial"] += 1
-        assert after == before, f"{name}: a refused import changed the database"
-        outcome = "refused"
-    else:
-        outcome = "accepted"
-        _accepted_whole(h, before, after, name)
-
-    # The upload path: preview (writes nothing) then import, as the Upload page does.
-    try:
-        previewed = h.fingerprint()
-        preview(h.store, Upload(path, name))
-        assert h.fingerprint() == previewed, f"{name}: a preview wrote to the database"
-        reports = import_files(h.store, [Upload(path, name)])
-    except VmdashError as exc:
-        text = str(exc)
-        assert "Traceback" not in text and "\n" not in text, text
-        assert name[:40] in text, f"the message must name the file: {text}"
-        assert outcome == "refused", f"{name}: the command line took what the upload refused: {text}"
-        if h.fingerprint() != before:
-            TOTALS["partial"] += 1
-        assert h.fingerprint() == before, f"{name}: a refused upload changed the database"
-    except Exception as exc:
-        TOTALS["crashes"] += 1
-        raise AssertionError(f"{name}: the upload path crashed: {exc!r}") from exc
-    else:
-        assert outcome == "accepted", f"{name}: the upload took what the command line refused"
-        assert len(reports) == 1
-        # The command line's import was undone above, so the upload loaded it afresh.
-        _accepted_whole(h, before, h.fingerprint(), name)
-    TOTALS[outcome] += 1
-    if expect is not None:
-        assert outcome == expect, f"{name}: {outcome}, expected {expect}"
-    return outcome
-
-
-def _accepted_whole(h: Harness, before: dict, after: dict, name: str) -> None:
-    if after["imports"][0] == before["imports"][0]:
-        # The very file already loaded: reported as a duplicate, nothing written.
-        assert after == before, f"{name}: a duplicate changed the database"
-        return
-    import_id, loaded = h.store.rows("SELECT import_id, rows_loaded FROM imports ORDER BY import_id DESC LIMIT 1")[0]
-    stored = h.store.scalar(
-        "SELECT (SELECT count(*) FROM facts WHERE import_id = $id) + "
-        "(SELECT count(*) FROM retention WHERE import_id = $id)",
-        {"id": import_id},
-    )
-    if stored != loaded or loaded == 0:
-        TOTALS["partial"] += 1
-    assert stored == loaded > 0, f"{name}: import #{import_id} says {loaded} rows, stored {stored}"
-    undo(h.store, import_id)
-    assert {t: h.fingerprint()[t] for t in DATA_TABLES} == {t: before[t] for t in DATA_TABLES}, (
-        f"{name}: undo did not restore the data"
-    )
 
 
 # -- the hand-made files --------------------------------------------------------------------------

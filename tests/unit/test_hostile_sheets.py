@@ -3,7 +3,7 @@
 Every input is generated here: minimal .xlsx / .ods packages written by hand
 (tests/support/workbooks.py, so the XML is exactly the hostile shape), the same inside
 ZIPs and under other names, and .xls containers. Each goes through the command line and the upload path with the
-harness of test_hostile_inputs.py: a refusal is one line naming the file and leaves
+harness of test_hostile_inputs.py (tests/support/hostile.py): a refusal is one line naming the file and leaves
 the database as it was; an acceptance loads whole. A second group lifts the XML
 pre-check so the bounded child process alone has to hold the bomb. The count per
 class is printed at the end (`pytest -s`).
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.hostile import TOTALS, Harness, check
 from tests.support.workbooks import MAIN, far_cell, ods_bytes, ods_cell, xlsx_bytes, zipped
-from tests.unit.test_hostile_inputs import TOTALS, Harness, check
 from vmdash import demo
 from vmdash.errors import ImportRejected
 from vmdash.ingest import guard, sheets

@@ -16,6 +16,9 @@ from vmdash.filters import FilterState
 from vmdash.ingest import Upload, import_files, pipeline, undo
 from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, SCHEMA_VERSION, Store
 
+# Left out of the fast loop: it reimports, undoes and refills the rollup for every KPI (half a minute in all).
+pytestmark = pytest.mark.slow
+
 FR = Path(__file__).resolve().parents[2] / "tests" / "data" / "fr"
 
 

@@ -1,0 +1,120 @@
+"""Driving the real app in a browser: start `streamlit run` on a free localhost port, wait for it, read what it shows.
+
+Debian's Chromium (CHROMIUM, launched with CHROMIUM_ARGS) is what the browser tests drive;
+tests/browser/conftest.py holds the fixtures built on these (`server`, `browser`, `page`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.support.apps import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    """A localhost port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A running app: its URL and database path."""
+
+    def __init__(self, url: str, db: Path, process: subprocess.Popen):
+        self.url = url
+        self.db = db
+        self.process = process
+
+
+def start_server(db: Path, extra_env: dict[str, str] | None = None) -> Server:
+    """Start `streamlit run app.py` on a free port and wait until it answers."""
+    port = _free_port()
+    env = {**os.environ, "VMDASH_DB": str(db), **(extra_env or {})}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url, db, process)
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("the app did not start within 60 s: " + process.stderr.read().decode()[-2000:])
+
+
+def wait_for_app(pg, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished running the script."""
+    pg.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-testid=\"stMetric\"]').length > 0",
+        timeout=timeout_ms,
+    )
+
+
+_SNAPSHOT = """() => {
+    if (document.querySelector('[data-testid="stStatusWidget"]')) return null;
+    const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+        .map(e => e.innerText).find(t => /data as of import #\\d+/.test(t));
+    const cards = [...document.querySelectorAll('[data-testid="stMetric"]')].map(c => [
+        c.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+        c.querySelector('[data-testid="stMetricValue"]').innerText.trim(),
+    ]);
+    return caption && cards.length ? {caption, cards} : null;
+}"""
+
+
+def settled_view(pg, tries: int = 240) -> tuple[str, list[tuple[str, str]]]:
+    """The page's 'data as of' caption and its KPI cards (label, value), once it holds still.
+
+    Read in one step, and only when two reads half a second apart agree: Streamlit draws a
+    page element by element and shows 'running' only after a short delay, so one read can
+    catch a run that has just started.
+    """
+    last = None
+    for _ in range(tries):
+        now = pg.evaluate(_SNAPSHOT)
+        if now is not None and now == last:
+            return now["caption"], [tuple(card) for card in now["cards"]]
+        last = now
+        pg.wait_for_timeout(500)
+    raise AssertionError(f"the page never settled: {last}")
