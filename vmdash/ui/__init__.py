@@ -1,6 +1,10 @@
 """Shared Streamlit pieces; the only vmdash package that imports streamlit.
 
-Pages call these and vmdash's query functions, and hold no SQL.
+Pages call these and their page's `load` (vmdash.queries), and hold no SQL. What lives where:
+`common` (the store, the filter bar, KPI cards, charts with export, tables, safe text, error
+display), `access` (roles and analyst sign-in), `navigation` (the page list and routing),
+`sharing` (copied links, link notes, saved views), `upload` (the Upload & data flow),
+`experiments` (Test & learn's pickers, verdicts and loop-log forms).
 """
 
 from vmdash.ui.access import access_panel, require_analyst, role
