@@ -101,7 +101,9 @@ def _title(spec: dict) -> dict:
 
 
 def _subtitle(spec: dict) -> list[str]:
-    return list(_title(spec).get("subtitle", []))
+    # The subtitle as read: its lines are wrapped to a phone's width, so a note spans several.
+    lines = _title(spec).get("subtitle", [])
+    return [" ".join([lines] if isinstance(lines, str) else lines)] if lines else []
 
 
 def _definitions(at: AppTest) -> str:

@@ -112,7 +112,7 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
                 for shown in page.locator("[data-testid='stException']").all():
                     errors.append(f"{target or 'overview'}: {shown.inner_text()[:2000]}")
                 if target == "":
-                    wait_for_app(page)
+                    wait_for_app(page, timeout_ms=300_000)
                     seen.append(_shown(page, cards))
         writer.join(timeout=300)
     finally:
