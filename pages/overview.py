@@ -14,10 +14,10 @@ objectives = list(overview.options(store, filters))
 if not objectives:
     st.warning("No data matches these filters. Widen the dates or clear a filter in the sidebar.")
     ui.end_page()
-ui.account_overlap_note(store, filters)
+# The overlap note and the cards sit above the controls but are drawn once the controls are read.
+notes = st.container()
 if filters.shifted_back() is None:
     st.caption("Choose a date range in the sidebar to compare each KPI with the period before it.")
-# The cards sit above the controls but are drawn once the controls are read.
 cards = st.container()
 
 st.divider()
@@ -39,6 +39,8 @@ with right:
     )
 data = overview.load(store, filters, overview.OverviewControls(kpi=metric_name, split=split, rank_for=focus))
 
+with notes:
+    ui.account_overlap_note(data.account_overlap)
 shown: list[str] = []
 with cards:
     for objective, values in data.cards.items():

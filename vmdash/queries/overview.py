@@ -218,6 +218,8 @@ class OverviewData:
     trend: pd.DataFrame
     annotations: pd.DataFrame | None
     side_by_side: pd.DataFrame
+    # Account series summed with per-video rows of the same platform and channel (see the note).
+    account_overlap: pd.DataFrame
     focus: str | None
     primary: str | None
     top: pd.DataFrame
@@ -241,6 +243,7 @@ def load(
     # Loop-log entries are not facts: read only when there is a trend to mark.
     marks = None if series.empty else looplog.annotations(store, filters)
     side_by_side = channels_side_by_side(store, filters)
+    overlap = account_totals_beside_videos(store, filters)
     focus = controls.rank_for if controls.rank_for in present else (present[0] if present else None)
     primary = metrics.PRIMARY[focus] if focus is not None else None
     top = bottom = pd.DataFrame(columns=["video", "platform", "value", "volume"])
@@ -248,4 +251,6 @@ def load(
         scope = filters.narrowed(objectives=(focus,))
         top = ranked_videos(store, primary, scope, limit=5)
         bottom = ranked_videos(store, primary, scope, limit=5, worst=True)
-    return OverviewData(money, present, platforms, cards, series, marks, side_by_side, focus, primary, top, bottom)
+    return OverviewData(
+        money, present, platforms, cards, series, marks, side_by_side, overlap, focus, primary, top, bottom
+    )

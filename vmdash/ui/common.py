@@ -279,9 +279,9 @@ def formatted(frame: pd.DataFrame, formats: dict[str, str], currency: str | None
     return out
 
 
-def account_overlap_note(s: Store, filters: FilterState) -> None:
-    """Warn where account series and per-video rows of one platform and channel are summed together."""
-    overlap = queries.account_totals_beside_videos(s, filters)
+def account_overlap_note(overlap: pd.DataFrame) -> None:
+    """Warn where account series and per-video rows of one platform and channel are summed together
+    (`overlap`: queries.account_totals_beside_videos)."""
     for row in overlap.itertuples():
         source = charts.series_label("source", f"{row.platform}/{row.channel}")
         views = "no" if pd.isna(row.account_views) else f"{int(row.account_views):,}"
