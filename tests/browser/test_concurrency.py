@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from streamlit.testing.v1 import AppTest
 
 from tests.support.browser import ROOT, settled_view, start_server, wait_for_app
@@ -106,9 +107,15 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
                 page.goto(f"{server.url}/{target}", wait_until="commit")
             for page, target in zip(pages, targets, strict=True):
                 page.wait_for_selector("[data-testid='stApp']")
-                page.wait_for_function(
-                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector('h1')",
-                )
+                try:
+                    page.wait_for_function(
+                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector('h1')",
+                    )
+                except PlaywrightTimeout as exc:
+                    # Say what the stuck session shows: busy page, error or endless rerun.
+                    busy = page.locator("[data-testid='stStatusWidget']").count() > 0
+                    text = page.locator("[data-testid='stMain']").inner_text(timeout=10_000)[:1500]
+                    raise AssertionError(f"{target or 'overview'} never settled (running: {busy}):\n{text}") from exc
                 for shown in page.locator("[data-testid='stException']").all():
                     errors.append(f"{target or 'overview'}: {shown.inner_text()[:2000]}")
                 if target == "":
