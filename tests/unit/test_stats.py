@@ -222,3 +222,31 @@ def test_volume_needed_never_promises_a_verdict_from_a_handful_of_trials():
     # 0/1 against 1/1: the formula alone says 2 per variant, where even 2/2 against 0/2 gives Fisher p = 0.33.
     assert stats.compare_rates(0, 1, 1, 1).needed_per_variant == 10
     assert fisher_exact([[10, 0], [0, 10]]).pvalue < 0.05
+
+
+def test_few_results_get_the_exact_conditional_test():
+    # 7 conversions against 1 on equal spend. Given 8, A's count is Binomial(8, 1/2) when costs are
+    # equal: p = P(X >= 7) + P(X <= 1) = 2 * (1 + 8) / 256 = 0.0703. Clopper-Pearson for 7/8 is
+    # 0.4735 to 0.9968, so the cost ratio B/A (= A's results per spend over B's) runs from
+    # 0.4735 / 0.5265 = 0.899 to 0.9968 / 0.0032 = 315.6: it includes 1.
+    c = stats.compare_costs(100.0, 7, 100.0, 1)
+    assert c.p_value == pytest.approx(18 / 256)
+    assert c.low == pytest.approx(0.8993, abs=1e-3)
+    assert c.high == pytest.approx(315.6, rel=1e-2)
+    assert not c.significant
+    assert stats.cost_verdict("CPA", c).startswith("No clear winner on CPA yet")
+
+
+def test_exact_cost_test_scales_the_interval_by_the_spends():
+    # Same counts, B spent twice A's spend: under equal costs A would hold 1/3 of the results.
+    c = stats.compare_costs(100.0, 3, 200.0, 1)
+    # P(X = k) for X ~ Binomial(4, 1/3), k = 0..4: 16, 32, 24, 8, 1 (/81). Two-sided, the outcomes
+    # no more likely than the 3 seen are 3 and 4: p = (8 + 1) / 81.
+    assert c.p_value == pytest.approx(9 / 81)
+    assert c.ratio == pytest.approx((200 / 1) / (100 / 3))
+
+
+def test_many_results_keep_the_score_test():
+    # 50 against 100 on equal spend: 25 expected on the smaller side, the score test answers.
+    c = stats.compare_costs(1000.0, 50, 1000.0, 100)
+    assert c.p_value < 1e-4 and c.significant
