@@ -162,6 +162,7 @@ def compare_costs(
     ka, kb = int(round(a_results)), int(round(b_results))
     # Results per unit of spend: A over B is the cost ratio B over A.
     # Fewer than 5 results expected on either side under equal costs: too few for the score test.
+    p: float | None
     if (ka + kb) * min(a_spend, b_spend) / (a_spend + b_spend) < 5:
         low, high, p = _exact_cost_ratio(ka, a_spend, kb, b_spend, level)
     else:
