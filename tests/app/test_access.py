@@ -73,7 +73,7 @@ def _writes_app(db: Path, role: str | None) -> AppTest:
     return app.run()
 
 
-@pytest.mark.parametrize("button", ["Import 1 file(s)", "Undo", "Save rules"])
+@pytest.mark.parametrize("button", ["Import 1 file(s)", "Undo…", "Save rules"])
 def test_a_viewer_pressing_any_write_control_is_refused_on_the_server(fresh_db, button):
     before = _fingerprint(fresh_db)
     app = _writes_app(fresh_db, None)  # a viewer: no role was ever set

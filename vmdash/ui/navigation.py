@@ -11,6 +11,7 @@ visit back through app.py to the same page with the same query string.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ _PAGES = (
 _ANALYST_PAGES = (("pages/data.py", "Upload & data", ":material/upload_file:", "data"),)
 
 _local = threading.local()
+_log = logging.getLogger("vmdash")
 
 
 def app_pages(role: str) -> list[st.Page]:
@@ -61,7 +63,7 @@ def end_page() -> None:
 
 @contextmanager
 def routed() -> Iterator[None]:
-    """app.py runs the chosen page inside this block; a vmdash error the page lets through ends it with its message."""
+    """app.py runs the chosen page inside this block: an error the page lets through ends it with a message, never a traceback."""
     _local.routed = True
     try:
         yield
@@ -70,6 +72,15 @@ def routed() -> Iterator[None]:
     except VmdashError as exc:
         # A refused value (a control's choice, a name) is the person's to fix, not a traceback.
         show_error(exc)
+    except Exception:
+        # Anything else is ours to fix: the log keeps the traceback, the page says what happened.
+        # Streamlit's own stop and rerun derive from BaseException and pass through.
+        _log.exception("a page failed")
+        st.error(
+            "Something went wrong while drawing this page; the details are in the server log. "
+            "Reload the page, or go back to the previous view.",
+            icon=":material/error:",
+        )
     finally:
         _local.routed = False
 

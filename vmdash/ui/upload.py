@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -21,77 +22,103 @@ from vmdash.ui.common import frame, safe_text, show_error
 MAX_UPLOAD_MB = 1024
 
 
-def _save_upload(uploaded: UploadedFile, workdir: Path) -> Upload:
+def _session_dir() -> Path:
+    # One directory per browser session, removed with the session (the object's finaliser):
+    # a file lives as long as its upload, not one script run. A run that Streamlit stops
+    # half-way (a rerun, a click) once removed the files the next run was still importing.
+    held = st.session_state.get("_upload_dir")
+    if not isinstance(held, tempfile.TemporaryDirectory) or not Path(held.name).is_dir():
+        held = tempfile.TemporaryDirectory(prefix="vmdash-upload-")
+        st.session_state["_upload_dir"] = held
+    return Path(held.name)
+
+
+def _saved_uploads(files: list[UploadedFile]) -> list[Upload]:
+    """The uploaded files on disk, each written once; files no longer uploaded are removed."""
+    workdir = _session_dir()
     # The browser's file name is only used for display and detection, never as a path.
-    target = workdir / f"upload_{abs(hash(uploaded.file_id))}"
-    target.write_bytes(uploaded.getbuffer())
-    return Upload(target, uploaded.name)
+    wanted = {f"upload_{hashlib.sha256(f.file_id.encode()).hexdigest()[:24]}": f for f in files}
+    for old in workdir.glob("upload_*"):
+        if old.name not in wanted:
+            old.unlink(missing_ok=True)
+    uploads = []
+    for name, uploaded in wanted.items():
+        target = workdir / name
+        if not target.exists():
+            partial = target.with_suffix(".part")
+            partial.write_bytes(uploaded.getbuffer())
+            partial.replace(target)
+        uploads.append(Upload(target, uploaded.name))
+    return uploads
 
 
 def upload_flow(s: Store, files: list, channel: str | None, objective: str | None, year: int | None = None) -> None:
     """Preview each uploaded file, then import them all in one transaction on request."""
     options = Options(channel=channel, objective=objective, year=int(year) if year else None)
-    with tempfile.TemporaryDirectory(prefix="vmdash-upload-") as tmp:
-        uploads = [_save_upload(f, Path(tmp)) for f in files]
-        ready = []
-        for upload in uploads:
-            with st.expander(safe_text(upload.name), expanded=True):
-                try:
-                    report, frames = preview(s, upload, options)
-                except UnknownFormat as exc:
-                    show_error(exc)
-                    _mapping_editor(s, upload, Path(tmp))
-                    continue
-                except VmdashError as exc:
-                    show_error(exc)
-                    continue
-                if report.duplicate_of is not None:
-                    st.info(f"Already imported as #{report.duplicate_of}; importing it again changes nothing.")
-                st.success(safe_text(report.detection_text()), icon=":material/check_circle:")
-                for part, df in zip(report.parts, frames, strict=True):
-                    st.caption(safe_text(_part_caption(part)))
-                    frame(_dated(df))
-                    if part.rejections:
-                        st.caption(f"Rows not loaded (the first {len(part.rejections)}, by line of the file):")
-                        frame(_rejections(part.rejections))
-                    nulls = {name: count for name, count in part.null_cells.items() if count}
-                    if nulls:
-                        st.caption(
-                            "Cells read as NULL (blank, unknown such as '--', or unreadable): "
-                            "NULL means not reported, never 0."
-                        )
-                        frame(_null_cells(nulls, part.loadable))
-                    if part.flags:
-                        st.warning(
-                            "Some numbers look impossible. They are loaded as the export gives them; "
-                            "check these rows in the platform before trusting the totals.",
-                            icon=":material/rule:",
-                        )
-                        frame(_flags(part.flags))
-                ready.append(upload)
-        if not ready:
-            return
-        key = "imported:" + ",".join(sorted(file_hash(u.path) for u in ready))
-        if st.session_state.get("last_import_key") == key:
-            # Shown from session state: the page is redrawn once the import lands.
-            for line in st.session_state.get("last_import_lines", []):
-                st.success(safe_text(line))
-            st.success("These files are imported.")
-            return
-        if st.button(f"Import {len(ready)} file(s)", type="primary"):
-            bar = st.progress(0.0, text="Importing…")
+    uploads = _saved_uploads(files)
+    ready = []
+    for upload in uploads:
+        with st.expander(safe_text(upload.name), expanded=True):
             try:
-                require_analyst("import files")
-                reports = import_files(s, ready, options, progress=lambda done, step: bar.progress(done, text=step))
+                report, frames = preview(s, upload, options)
+            except UnknownFormat as exc:
+                show_error(exc)
+                _mapping_editor(s, upload, _session_dir())
+                continue
             except VmdashError as exc:
-                bar.empty()
-                show_error(exc, "Nothing was imported: ")
-                return
+                show_error(exc)
+                continue
+            if report.duplicate_of is not None and report.duplicate_of not in st.session_state.get(
+                "last_import_ids", ()
+            ):
+                st.info(f"Already imported as #{report.duplicate_of}; importing it again changes nothing.")
+            st.success(safe_text(report.detection_text()), icon=":material/check_circle:")
+            for part, df in zip(report.parts, frames, strict=True):
+                st.caption(safe_text(_part_caption(part)))
+                frame(_dated(df))
+                if part.rejections:
+                    st.caption(f"Rows not loaded (the first {len(part.rejections)}, by line of the file):")
+                    frame(_rejections(part.rejections))
+                nulls = {name: count for name, count in part.null_cells.items() if count}
+                if nulls:
+                    st.caption(
+                        "Cells read as NULL (blank, unknown such as '--', or unreadable): "
+                        "NULL means not reported, never 0."
+                    )
+                    frame(_null_cells(nulls, part.loadable))
+                if part.flags:
+                    st.warning(
+                        "Some numbers look impossible. They are loaded as the export gives them; "
+                        "check these rows in the platform before trusting the totals.",
+                        icon=":material/rule:",
+                    )
+                    frame(_flags(part.flags))
+            ready.append(upload)
+    if not ready:
+        return
+    key = "imported:" + ",".join(sorted(file_hash(u.path) for u in ready))
+    if st.session_state.get("last_import_key") == key:
+        # Shown from session state: the page is redrawn once the import lands.
+        for line in st.session_state.get("last_import_lines", []):
+            st.success(safe_text(line))
+        st.success("These files are imported.")
+        return
+    if st.button(f"Import {len(ready)} file(s)", type="primary"):
+        bar = st.progress(0.0, text="Importing…")
+        try:
+            require_analyst("import files")
+            reports = import_files(s, ready, options, progress=lambda done, step: bar.progress(done, text=step))
+        except VmdashError as exc:
             bar.empty()
-            st.session_state["last_import_key"] = key
-            st.session_state["last_import_lines"] = [report.summary_line() for report in reports]
-            for line in st.session_state["last_import_lines"]:
-                st.success(safe_text(line))
+            show_error(exc, "Nothing was imported: ")
+            return
+        bar.empty()
+        st.session_state["last_import_key"] = key
+        st.session_state["last_import_lines"] = [report.summary_line() for report in reports]
+        # The rerun previews these files again: they are this import, not an earlier one.
+        st.session_state["last_import_ids"] = {r.import_id for r in reports if r.import_id is not None}
+        for line in st.session_state["last_import_lines"]:
+            st.success(safe_text(line))
 
 
 def _flags(flags: list[Flag]) -> pd.DataFrame:
@@ -211,28 +238,65 @@ def _null_cells(nulls: dict[str, int], loaded: int) -> pd.DataFrame:
     )
 
 
+def _undo_consequence(import_id: int, row: pd.Series) -> str:
+    """What undoing one import removes and brings back, in words."""
+    restored = ""
+    if int(row["rows_replaced"] or 0):
+        earlier = safe_text(row["replaced_imports"] or "earlier imports")
+        restored = f" and restores the {int(row['rows_replaced']):,} earlier rows it replaced (from {earlier})"
+    return (
+        f"Undoing import #{import_id} ({safe_text(row['file_name'])}) removes its "
+        f"{int(row['rows_loaded']):,} rows{restored}. Every page then shows the data without it."
+    )
+
+
 def import_history(s: Store) -> None:
-    """The imports table with an undo control."""
+    """The imports table, status first, with an undo that asks before it acts and says what it did."""
+    done = st.session_state.pop("undo_message", None)
+    if done:
+        st.success(done, icon=":material/undo:")
     history = queries.imports(s)
     if history.empty:
         st.info("No imports yet.")
         return
-    frame(history)
-    active = history[history["status"] == "active"]["import_id"].tolist()
-    if not active:
+    frame(history[["status", *(c for c in history.columns if c != "status")]])
+    active = history[history["status"] == "active"].set_index("import_id")
+    if active.empty:
         return
     col, button = st.columns([3, 1], vertical_alignment="bottom")
     chosen = col.selectbox(
-        "Undo an import", active, format_func=lambda i: f"#{i} — " + history.set_index("import_id").loc[i, "file_name"]
+        "Undo an import", active.index.tolist(), format_func=lambda i: f"#{i} — " + active.loc[i, "file_name"]
     )
-    if button.button("Undo", key="undo_button"):
+    if button.button("Undo…", key="undo_button"):
         try:
             require_analyst("undo imports")
-            result = undo(s, int(chosen))
         except VmdashError as exc:
-            show_error(exc)
+            show_error(exc, "Nothing was undone: ")
             return
-        st.success(
-            f"Import #{chosen} undone: {result['removed']} rows removed, {result['restored']} earlier rows restored."
+        st.session_state["undo_pending"] = int(chosen)
+    pending = st.session_state.get("undo_pending")
+    if pending is None:
+        return
+    if pending not in active.index:
+        # Undone meanwhile (another tab, the CLI): nothing left to confirm.
+        st.session_state.pop("undo_pending", None)
+        return
+    st.warning(_undo_consequence(pending, active.loc[pending]), icon=":material/warning:")
+    yes, no = st.columns(2)
+    if no.button("Keep it", key="undo_cancel"):
+        st.session_state.pop("undo_pending", None)
+        st.rerun()
+    if yes.button(f"Undo import #{pending}", key="undo_confirm", type="primary"):
+        st.session_state.pop("undo_pending", None)
+        try:
+            require_analyst("undo imports")
+            result = undo(s, pending)
+        except VmdashError as exc:
+            show_error(exc, "Nothing was undone: ")
+            return
+        restored = f", {result['restored']:,} earlier rows restored" if result["restored"] else ""
+        st.session_state["undo_message"] = (
+            f"Import #{pending} ({safe_text(active.loc[pending, 'file_name'])}) undone: "
+            f"{result['removed']:,} rows removed{restored}."
         )
         st.rerun()

@@ -1,0 +1,77 @@
+"""An upload's file lives as long as the upload, and a file just imported is not called a duplicate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.support.apps import ROOT
+from vmdash.store import Store
+
+SAMPLE = ROOT / "data" / "samples" / "linkedin_campaign_manager.csv"
+
+
+def _script(db_path: str, sample: str) -> None:
+    from pathlib import Path
+
+    import streamlit as st
+
+    from vmdash import ui
+    from vmdash.store import Store
+
+    class Uploaded:  # what st.file_uploader hands the page
+        name = "linkedin.csv"
+        file_id = "u1"
+
+        def getbuffer(self) -> bytes:
+            return Path(sample).read_bytes()
+
+    s = Store(db_path, idle_release_s=None)
+    try:
+        ui.upload_flow(s, [Uploaded()] if st.session_state.get("uploaded", True) else [], None, None)
+    finally:
+        s.close()
+
+
+def _held_files(app: AppTest) -> list[str]:
+    held = app.session_state["_upload_dir"]
+    return sorted(p.name for p in Path(held.name).iterdir())
+
+
+def test_a_file_just_imported_is_not_called_already_imported(tmp_path: Path):
+    db = tmp_path / "vmdash.duckdb"
+    Store(db, idle_release_s=None).close()
+    app = AppTest.from_function(_script, args=(str(db), str(SAMPLE)), default_timeout=60)
+    app.session_state["_vmdash_role"] = "analyst"
+    app.run()
+    assert not app.exception and not app.info
+    files = _held_files(app)
+    assert len(files) == 1
+    app.button[0].click().run()
+    assert not app.exception and not app.error
+    assert any("linkedin.csv: import #1," in s.value for s in app.success)
+    # Redrawn (as after every import), the preview reads the same file again: it is this import.
+    app.run()
+    assert not app.info, [i.value for i in app.info]
+    assert [s.value for s in app.success][-1] == "These files are imported."
+    # The same file on disk across reruns; gone once the upload is removed.
+    assert _held_files(app) == files
+    app.session_state["uploaded"] = False
+    app.run()
+    assert _held_files(app) == []
+
+
+def test_a_file_imported_earlier_is_still_named_a_duplicate(tmp_path: Path):
+    db = tmp_path / "vmdash.duckdb"
+    from vmdash.ingest import Options, Upload, import_files
+
+    s = Store(db, idle_release_s=None)
+    [report] = import_files(s, [Upload(SAMPLE, "linkedin.csv")], Options())
+    s.close()
+    app = AppTest.from_function(_script, args=(str(db), str(SAMPLE)), default_timeout=60)
+    app.session_state["_vmdash_role"] = "analyst"
+    app.run()
+    assert [i.value for i in app.info] == [
+        f"Already imported as #{report.import_id}; importing it again changes nothing."
+    ]
