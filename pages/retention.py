@@ -14,7 +14,7 @@ videos = retention.options(store, filters)
 if videos.empty:
     st.warning(
         "No retention curve matches these filters. Import a retention export (YouTube Studio audience "
-        "retention, YouTube Analytics API, Wistia engagement) on **Upload & data**, or clear a filter."
+        f"retention, YouTube Analytics API, Wistia engagement) {ui.where_to_import()}, or clear a filter."
     )
     ui.end_page()
 

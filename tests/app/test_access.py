@@ -112,8 +112,13 @@ def test_no_url_parameter_signs_anyone_in(app, monkeypatch, params):
     app.run()
     assert not app.exception
     assert "_vmdash_role" not in app.session_state
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("pages/data.py")
+    # The page's URL opens (an analyst may follow a link before signing in) but refuses.
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "Only analysts can upload, map or undo. Sign in with the analyst key in the sidebar."
+    ]
+    assert not app.get("file_uploader") and not app.button
     # The key in the URL is not echoed back into the page either.
     assert all(ANALYST_KEY not in str(e.value) for e in [*app.markdown, *app.warning, *app.caption])
 

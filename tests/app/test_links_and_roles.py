@@ -104,16 +104,24 @@ def test_unknown_parameters_are_reported_and_cannot_grant_a_role(app):
     _open(app, {"role": ["analyst"], "_vmdash_role": ["analyst"]})
     assert not app.exception
     assert len(_notes(app)) == 2
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("pages/data.py")
+    _upload_page_refuses(app)
 
 
 def test_viewers_are_not_offered_the_upload_page(app):
+    # Not in their menu (tests/browser/test_sharing.py checks the links drawn).
     app.run()
     assert not app.exception
     assert any("Read-only" in c.value for c in app.caption)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("pages/data.py")
+    _upload_page_refuses(app)
+
+
+def _upload_page_refuses(app) -> None:
+    # Its URL opens (an analyst may follow a link before signing in); the page uploads nothing.
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert "Sign in with the analyst key in the sidebar." in [e.value for e in app.error][-1]
+    assert not app.get("file_uploader") and not [b for b in app.button if "Undo" in b.label]
+    assert "_vmdash_role" not in app.session_state
 
 
 def test_a_wrong_key_is_refused_and_never_echoed(app, monkeypatch):

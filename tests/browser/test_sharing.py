@@ -104,12 +104,19 @@ def test_a_stale_link_value_is_dropped_with_a_note_and_stays_inert(analyst_serve
     assert page.locator("[data-testid='stException']").count() == 0
 
 
-def test_a_viewer_cannot_reach_the_upload_page(analyst_server, page):
+def test_a_viewer_opening_the_upload_page_is_told_to_sign_in(analyst_server, page):
+    # An analyst may follow a link to /data before signing in: the page says so, uploads nothing,
+    # and the viewer's menu never offers it.
     page.goto(f"{analyst_server.url}/data")
-    wait_for_app(page)
+    page.get_by_text("Only analysts can upload, map or undo").wait_for(timeout=60_000)
     assert page.locator("[data-testid='stFileUploader']").count() == 0
     assert page.get_by_role("link", name="Upload & data").count() == 0
-    assert page.get_by_role("heading", name="Upload & data").count() == 0
+    page.goto(analyst_server.url)
+    wait_for_app(page)
+    assert page.get_by_role("link", name="Upload & data").count() == 0
+    alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
+    assert any("bundled sample data" in a for a in alerts), alerts
+    assert all("Upload & data" not in a for a in alerts), alerts
 
 
 def test_an_analyst_imports_a_file_through_the_upload_widget(analyst_server, page, tmp_path):

@@ -7,7 +7,7 @@ display), `access` (roles and analyst sign-in), `navigation` (the page list and 
 `experiments` (Test & learn's pickers, verdicts and loop-log forms).
 """
 
-from vmdash.ui.access import access_panel, require_analyst, role
+from vmdash.ui.access import access_panel, require_analyst, role, where_to_import
 from vmdash.ui.common import (
     account_overlap_note,
     chart,
@@ -35,6 +35,7 @@ __all__ = [
     "MAX_UPLOAD_MB",
     "account_overlap_note",
     "access_panel",
+    "where_to_import",
     "app_pages",
     "chart",
     "current_filters",

@@ -137,3 +137,10 @@ def access_panel() -> str:
         else:
             st.caption("Read-only: set an analyst key on the server to enable uploads (see README).")
     return current
+
+
+def where_to_import() -> str:
+    """Where this person adds exports, in words: analysts are sent to the page, viewers to an analyst."""
+    if role() == roles.ANALYST:
+        return "on **Upload & data**"
+    return "(an analyst adds them, once signed in from the sidebar)"

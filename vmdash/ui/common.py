@@ -119,14 +119,21 @@ def _sample_hashes() -> frozenset[str]:
         return frozenset(file_hash(u.path) for u in demo.sample_uploads(Path(tmp)))
 
 
+def _where_to_import() -> str:
+    # Imported here: vmdash.ui.access imports this module for safe_text.
+    from vmdash.ui.access import where_to_import
+
+    return where_to_import()
+
+
 def sample_note(s: Store) -> None:
     """Say so when everything shown comes from the bundled sample exports."""
     active = queries.active_hashes(s)
     if active and active <= _sample_hashes():
         st.info(
             "You are looking at the **bundled sample data** (Maison Lumière, Q1 2026: YouTube, Meta ads "
-            "and organic posts, TikTok ads and organic videos, LinkedIn, Google Ads, Vimeo and Wistia exports). Upload your own exports on "
-            "**Upload & data**.",
+            "and organic posts, TikTok ads and organic videos, LinkedIn, Google Ads, Vimeo and Wistia exports). "
+            f"Your own exports replace it {_where_to_import()}.",
             icon=":material/info:",
         )
 
@@ -288,7 +295,7 @@ def account_overlap_note(overlap: pd.DataFrame) -> None:
         st.warning(
             f"{source}: the selection holds both the account's own totals ({views} views) and per-video rows, "
             "and sums count the same views twice. Pick videos in the Video filter to read per-video rows "
-            "alone, or undo one of the two imports on Upload & data."
+            f"alone, or undo one of the two imports {_where_to_import()}."
         )
 
 

@@ -32,7 +32,7 @@ _PAGES = (
     ("pages/funnel.py", "Funnel impact", ":material/filter_alt:", "funnel"),
     ("pages/test-learn.py", "Test & learn", ":material/science:", "test-learn"),
 )
-# Only analysts are offered this one; its writes also check the role on the server.
+# Only analysts see this one in the menu; the page refuses viewers and its writes check the role on the server.
 _ANALYST_PAGES = (("pages/data.py", "Upload & data", ":material/upload_file:", "data"),)
 
 _local = threading.local()
@@ -40,11 +40,22 @@ _log = logging.getLogger("vmdash")
 
 
 def app_pages(role: str) -> list[st.Page]:
-    """The pages this role is offered, in menu order."""
-    listed = _PAGES + (_ANALYST_PAGES if role == roles.ANALYST else ())
+    """The pages this role is offered, in menu order.
+
+    A viewer's menu leaves the analysts' pages out, but their URLs still open: an analyst who
+    follows a link to /data before signing in is told to sign in, not sent elsewhere.
+    """
+    analyst = role == roles.ANALYST
     return [
-        st.Page(script, title=title, icon=icon, url_path=url_path, default=url_path is None)
-        for script, title, icon, url_path in listed
+        st.Page(
+            script,
+            title=title,
+            icon=icon,
+            url_path=url_path,
+            default=url_path is None,
+            visibility="visible" if analyst or (script, title, icon, url_path) in _PAGES else "hidden",
+        )
+        for script, title, icon, url_path in _PAGES + _ANALYST_PAGES
     ]
 
 
