@@ -456,7 +456,7 @@ def format_value(value: float | None, fmt: str, currency: str | None = None) -> 
         return _huge(value * 100, " %") or f"{value * 100:.1f} %"
     if fmt == "money":
         symbol = model.currency_symbol(currency)
-        return (_huge(value, f" {symbol}") or f"{value:,.2f} {symbol}").strip()
+        return (_huge(value, f" {symbol}") or f"{value:,.{_money_digits(value)}f} {symbol}").strip()
     if fmt == "seconds":
         if abs(value) >= _HUGE:
             return _huge(value, " s")
@@ -466,6 +466,14 @@ def format_value(value: float | None, fmt: str, currency: str | None = None) -> 
     if fmt == "ratio":
         return _huge(value, "×") or f"{value:.2f}×"
     return compact_number(value)
+
+
+def _money_digits(value: float) -> int:
+    # Cents, except below 0.10: a CPV of 0.0061 € and one of 0.0149 € both read "0.01 €" with
+    # cents, so small amounts keep two significant digits.
+    if value == 0 or abs(value) >= 0.1:
+        return 2
+    return 1 - math.floor(math.log10(abs(value)))
 
 
 # Past a trillion, digits stop meaning anything on a card: scientific notation keeps it short.

@@ -99,6 +99,12 @@ def test_unknown_metric_names_what_exists():
         (0.4682, "pct", None, "46.8 %"),
         (7.2391, "money", "EUR", "7.24 €"),
         (12.5, "money", "CHF", "12.50 CHF"),
+        # Below ten cents money keeps two significant digits: these two CPVs differ.
+        (0.0061, "money", "EUR", "0.0061 €"),
+        (0.01494, "money", "EUR", "0.015 €"),
+        (0.1, "money", "EUR", "0.10 €"),
+        (0.0, "money", "EUR", "0.00 €"),
+        (-0.004, "money", "USD", "-0.0040 $"),
         (272.4, "seconds", None, "4:32"),
         (8.25, "seconds", None, "8.2 s"),
         (3.756, "ratio", None, "3.76×"),
