@@ -471,9 +471,10 @@ def format_value(value: float | None, fmt: str, currency: str | None = None) -> 
 def _money_digits(value: float) -> int:
     # Cents, except below 0.10: a CPV of 0.0061 € and one of 0.0149 € both read "0.01 €" with
     # cents, so small amounts keep two significant digits.
+    # Past a millionth of a unit no price differs: six decimals at most.
     if value == 0 or abs(value) >= 0.1:
         return 2
-    return 1 - math.floor(math.log10(abs(value)))
+    return min(1 - math.floor(math.log10(abs(value))), 6)
 
 
 # Past a trillion, digits stop meaning anything on a card: scientific notation keeps it short.

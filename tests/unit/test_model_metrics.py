@@ -105,6 +105,7 @@ def test_unknown_metric_names_what_exists():
         (0.1, "money", "EUR", "0.10 €"),
         (0.0, "money", "EUR", "0.00 €"),
         (-0.004, "money", "USD", "-0.0040 $"),
+        (1e-300, "money", "EUR", "0.000000 €"),
         (272.4, "seconds", None, "4:32"),
         (8.25, "seconds", None, "8.2 s"),
         (3.756, "ratio", None, "3.76×"),
