@@ -90,3 +90,17 @@ def test_ranked_videos_are_the_ends_of_the_ranking_on_the_facts(sample_store, pr
         zip(want["video"], want["platform"], strict=True)
     )
     assert all(_same(a, b) for a, b in zip(got["value"], want["value"], strict=True))
+
+
+def test_the_worst_never_repeat_one_of_the_best(sample_store):
+    # The campaign's n ads (6 to 9) on CPA and CTR: the top holds the 5 best, the bottom the
+    # other n - 5, worst first; no ad is in both.
+    scope = FilterState(campaigns=("FR_2026Q1_FID_Clientes-VIP",))
+    for kpi in ("cpa", "ctr"):
+        everything = queries.ranked_videos(sample_store, kpi, scope, limit=100)
+        assert 5 < len(everything) < 10, (kpi, len(everything))
+        top = queries.ranked_videos(sample_store, kpi, scope, limit=5)
+        bottom = queries.ranked_videos(sample_store, kpi, scope, limit=5, worst=True)
+        keys = list(zip(everything["video"], everything["platform"], strict=True))
+        assert list(zip(top["video"], top["platform"], strict=True)) == keys[:5]
+        assert list(zip(bottom["video"], bottom["platform"], strict=True)) == keys[5:][::-1]

@@ -160,12 +160,18 @@ def ranked_videos(
 ) -> pd.DataFrame:
     """Videos (or ads, where no video id) ranked by a KPI, best (or worst) first, with volume to judge.
 
+    The worst never repeat one of the `limit` best: with seven videos, the bottom holds two.
+
     Ties go to the larger volume, then by name. Both ends come from one query (kept in the
     cache), so a page showing the top and the bottom reads the facts once.
     """
     ends = _ranking_ends(store, metric_name, filters, int(limit), float(min_volume))
-    rank = "worst_rank" if worst else "best_rank"
-    picked = ends[ends[rank] <= limit].sort_values(rank)
+    if worst:
+        # With fewer than twice `limit` videos the ends overlap: a video shown among the best is
+        # not shown again among the worst.
+        picked = ends[(ends["worst_rank"] <= limit) & (ends["best_rank"] > limit)].sort_values("worst_rank")
+    else:
+        picked = ends[ends["best_rank"] <= limit].sort_values("best_rank")
     return picked.drop(columns=["best_rank", "worst_rank"]).reset_index(drop=True)
 
 
