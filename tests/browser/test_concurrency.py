@@ -115,7 +115,10 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
                     # Say what the stuck session shows: busy page, error or endless rerun.
                     busy = page.locator("[data-testid='stStatusWidget']").count() > 0
                     text = page.locator("[data-testid='stMain']").inner_text(timeout=10_000)[:1500]
-                    raise AssertionError(f"{target or 'overview'} never settled (running: {busy}):\n{text}") from exc
+                    raise AssertionError(
+                        f"{target or 'overview'} never settled (running: {busy}):\n{text}\n"
+                        f"server output:\n{server.log_tail()}"
+                    ) from exc
                 for shown in page.locator("[data-testid='stException']").all():
                     errors.append(f"{target or 'overview'}: {shown.inner_text()[:2000]}")
                 if target == "":

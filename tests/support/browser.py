@@ -35,18 +35,27 @@ def _free_port() -> int:
 
 
 class Server:
-    """A running app: its URL and database path."""
+    """A running app: its URL, database path and the file its output goes to."""
 
-    def __init__(self, url: str, db: Path, process: subprocess.Popen):
+    def __init__(self, url: str, db: Path, process: subprocess.Popen, log: Path):
         self.url = url
         self.db = db
         self.process = process
+        self.log = log
+
+    def log_tail(self, chars: int = 3000) -> str:
+        """The end of what the server wrote (warnings, logged tracebacks)."""
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
 
 def start_server(db: Path, extra_env: dict[str, str] | None = None) -> Server:
     """Start `streamlit run app.py` on a free port and wait until it answers."""
     port = _free_port()
     env = {**os.environ, "VMDASH_DB": str(db), **(extra_env or {})}
+    # To a file, not a pipe nobody reads: once a pipe's buffer is full, every thread of the
+    # server that writes a warning or a logged traceback blocks, and its session never settles.
+    log = db.parent / f"streamlit-{port}.log"
+    output = log.open("wb")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -65,20 +74,21 @@ def start_server(db: Path, extra_env: dict[str, str] | None = None) -> Server:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
+    output.close()  # the child holds its own descriptor
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    return Server(url, db, process)
+                    return Server(url, db, process, log)
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError("the app did not start within 60 s: " + process.stderr.read().decode()[-2000:])
+    raise RuntimeError("the app did not start within 60 s: " + log.read_text(errors="replace")[-2000:])
 
 
 def wait_for_app(pg, timeout_ms: int = 60_000) -> None:
