@@ -257,26 +257,26 @@ METRICS: tuple[Metric, ...] = (
         caveat="Needs the video's duration (YouTube, Vimeo, Wistia).",
     ),
     Metric(
-        name="engaged_view_rate",
-        label="Engaged-view rate",
+        name="half_watched_rate",
+        label="Half-watched rate",
         numerator="plays_p50",
         denominator=("views",),
         fmt="pct",
         objective="acquisition",
         higher_is_better=True,
-        definition="Plays that reached half the video (engaged views) per view.",
+        definition="Half-watched plays (plays that reached half the video) per view.",
         caveat="Google Ads counts quartiles on impressions and TrueView views only from 30 s, so it can exceed 100 %; "
-        "Meta views are 3-second plays. Not YouTube's own 'engaged views' (the engaged_views measure).",
+        "Meta views are 3-second plays.",
     ),
     Metric(
-        name="clicks_per_engaged_view",
-        label="Clicks per engaged view",
+        name="clicks_per_half_watched_play",
+        label="Clicks per half-watched play",
         numerator="clicks",
         denominator=("plays_p50",),
         fmt="pct",
         objective="acquisition",
         higher_is_better=True,
-        definition="Clicks to the destination per engaged view (a play that reached half the video).",
+        definition="Clicks to the destination per half-watched play (a play that reached half the video).",
     ),
     Metric(
         name="ctr",
@@ -409,8 +409,8 @@ QUARTILE_STEPS_PER_IMPRESSION: tuple[Step, ...] = (
 FUNNEL_STEPS: tuple[Step, ...] = (
     Step("impressions", "Impressions", None, "cpm"),
     Step("views", "Views", "view_rate", "cpv"),
-    Step("plays_p50", "Engaged views (≥ 50 %)", "engaged_view_rate"),
-    Step("clicks", "Clicks", "clicks_per_engaged_view", "cpc"),
+    Step("plays_p50", "Half-watched plays", "half_watched_rate"),
+    Step("clicks", "Clicks", "clicks_per_half_watched_play", "cpc"),
     Step("conversions", "Conversions", "conversion_rate", "cpa"),
 )
 

@@ -144,3 +144,12 @@ def test_every_denominator_multiplies_at_most_one_measure():
     # measures would be wrong, a measure times a dimension (kept as a key) is exact.
     for metric in metrics.METRICS:
         assert sum(c in model.MEASURE_NAMES for c in metric.denominator) <= 1, metric.name
+
+
+def test_half_watched_plays_never_borrow_youtubes_engaged_views_name():
+    # YouTube's "engaged views" (the engaged_views measure) is its own count; the funnel's 50 % step is not it.
+    assert [s.label for s in metrics.FUNNEL_STEPS if s.measure == "plays_p50"] == ["Half-watched plays"]
+    for m in metrics.METRICS:
+        assert "engaged view" not in f"{m.label} {m.definition} {m.caveat}".lower(), m.name
+    for step in (*metrics.FUNNEL_STEPS, *metrics.QUARTILE_STEPS):
+        assert "engaged" not in step.label.lower()
