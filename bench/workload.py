@@ -263,11 +263,13 @@ def _filtered(df: pd.DataFrame, f: FilterState) -> pd.DataFrame:
 
 def _parts(df: pd.DataFrame, m: metrics.Metric) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Numerator and denominator on rows that report every measure of the metric, and the full denominator."""
-    reported = df[list(m.measures)].notna().all(axis=1)
+    # A row counts when it reports the denominator and any numerator column (see metrics.Metric).
+    reported = df[list(m.numerators)].notna().any(axis=1) & df[list(m.denominator)].notna().all(axis=1)
     den = df[m.denominator[0]]
     for column in m.denominator[1:]:
         den = den * df[column]
-    return df[m.numerator].where(reported), den.where(reported), den
+    num = df[list(m.numerators)].sum(axis=1, min_count=1)
+    return num.where(reported), den.where(reported), den
 
 
 def _value(num: float, den: float, scale: float) -> float | None:

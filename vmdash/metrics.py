@@ -32,7 +32,13 @@ VIEW_DEFINITIONS = {
 
 @dataclass(frozen=True, kw_only=True)
 class Metric:
-    """One KPI: sum(numerator) / sum(product of denominator columns) x scale; built with keywords only."""
+    """One KPI: sum(numerator) / sum(product of denominator columns) x scale; built with keywords only.
+
+    `numerator_also` adds columns to the numerator (interactions: likes + comments + ...): a row's
+    numerator is then the sum of those of its columns it reports, and the row counts when it
+    reports at least one of them (and the denominator), so a platform reporting likes only is
+    judged on its likes and one reporting none is left out, never counted as 0.
+    """
 
     name: str
     label: str
@@ -44,11 +50,28 @@ class Metric:
     definition: str
     caveat: str = ""
     scale: float = 1.0
+    numerator_also: tuple[str, ...] = ()
+
+    @property
+    def numerators(self) -> tuple[str, ...]:
+        """The columns summed into the numerator."""
+        return (self.numerator, *self.numerator_also)
+
+    @property
+    def numerator_text(self) -> str:
+        """The numerator as people read it in a formula: 'clicks', or 'likes + comments + ...'."""
+        return " + ".join(self.numerators)
 
     @property
     def measures(self) -> tuple[str, ...]:
         """Every canonical column the metric reads."""
-        return (self.numerator, *self.denominator)
+        return (*self.numerators, *self.denominator)
+
+    def numerator_sql(self) -> str:
+        """The numerator of one row: its column, or the sum of the columns of it that the row reports."""
+        if not self.numerator_also:
+            return _quote(self.numerator)
+        return "(" + " + ".join(f"coalesce({_quote(c)}, 0)" for c in self.numerators) + ")"
 
     def sql(self) -> str:
         """The metric as a DuckDB aggregate expression over canonical columns."""
@@ -64,16 +87,18 @@ class Metric:
         return f"(sum({den}) FILTER (WHERE {both}) / nullif(sum({den}) FILTER (WHERE {den} IS NOT NULL), 0))"
 
     def _parts(self) -> tuple[str, str]:
-        num = _quote(self.numerator)
         den = " * ".join(_quote(c) for c in self.denominator)
-        return num, den
+        return self.numerator_sql(), den
 
     def reported_sql(self) -> str:
         """The condition for a row to count: it reports every column the metric reads."""
         return self._reported()
 
     def _reported(self) -> str:
-        return " AND ".join(f"{_quote(c)} IS NOT NULL" for c in self.measures)
+        num = " OR ".join(f"{_quote(c)} IS NOT NULL" for c in self.numerators)
+        if self.numerator_also:
+            num = f"({num})"
+        return " AND ".join([num, *(f"{_quote(c)} IS NOT NULL" for c in self.denominator)])
 
     def format(self, value: float | None, currency: str | None = None) -> str:
         """Render a value for people; None reads 'not reported'."""
@@ -96,6 +121,14 @@ def _quote(column: str) -> str:
 VIEW_CAVEAT = (
     "A 'view' is the platform's own: Meta 3-second play, TikTok play, LinkedIn 2-second view, "
     "YouTube/Google view (up to 30 s for ads)."
+)
+
+# What each platform's exports give as interactions (vmdash.ingest's per-platform specs).
+INTERACTIONS = ("likes", "comments", "shares", "saves")
+INTERACTIONS_CAVEAT = (
+    "Counts what each platform reports: YouTube likes, comments and shares; Meta reactions, comments, "
+    "shares and saves; TikTok likes, comments, shares (and favourites from TikTok Studio); LinkedIn "
+    "reactions, comments and shares. Google Ads, Vimeo and Wistia report none (not reported, never 0)."
 )
 
 METRICS: tuple[Metric, ...] = (
@@ -279,6 +312,30 @@ METRICS: tuple[Metric, ...] = (
         definition="Clicks to the destination per half-watched play (a play that reached half the video).",
     ),
     Metric(
+        name="engagement_rate",
+        label="Engagement rate",
+        numerator="likes",
+        numerator_also=INTERACTIONS[1:],
+        denominator=("views",),
+        fmt="pct",
+        objective="loyalty",
+        higher_is_better=True,
+        definition="Interactions (likes, comments, shares and saves, those the platform reports) per view.",
+        caveat=f"{INTERACTIONS_CAVEAT} {VIEW_CAVEAT}",
+    ),
+    Metric(
+        name="engagement_per_impression",
+        label="Engagement per impression",
+        numerator="likes",
+        numerator_also=INTERACTIONS[1:],
+        denominator=("impressions",),
+        fmt="pct",
+        objective="awareness",
+        higher_is_better=True,
+        definition="Interactions (likes, comments, shares and saves, those the platform reports) per impression.",
+        caveat=INTERACTIONS_CAVEAT,
+    ),
+    Metric(
         name="ctr",
         label="Click-through rate",
         numerator="clicks",
@@ -368,11 +425,11 @@ PRIMARY = {
 
 # KPI cards shown per objective on the Overview, in order.
 BY_OBJECTIVE = {
-    "awareness": ("view_rate", "hook_rate", "completion_rate", "cpm", "cpv"),
+    "awareness": ("view_rate", "hook_rate", "completion_rate", "cpm", "cpv", "engagement_per_impression"),
     "acquisition": ("ctr", "cpc", "avg_view_duration"),
     "conversion": ("conversion_rate", "cpa", "roas"),
-    "loyalty": ("avg_pct_viewed", "completion_rate", "avg_view_duration"),
-    "unassigned": ("view_rate", "ctr", "completion_rate"),
+    "loyalty": ("avg_pct_viewed", "completion_rate", "avg_view_duration", "engagement_rate"),
+    "unassigned": ("view_rate", "ctr", "completion_rate", "engagement_rate"),
 }
 
 
