@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from vmdash import model
 from vmdash.errors import InvalidChoice
-from vmdash.sql import ident
+from vmdash.sql import ident, literal
 
 VIEW_DEFINITIONS = {
     "youtube": "YouTube counts a view after a real play (for ads: 30 s, the whole ad if shorter, or a click); "
@@ -38,6 +38,8 @@ class Metric:
     numerator is then the sum of those of its columns it reports, and the row counts when it
     reports at least one of them (and the denominator), so a platform reporting likes only is
     judged on its likes and one reporting none is left out, never counted as 0.
+    `numerator_if` (a dimension and its values) counts the numerator on those rows only, and
+    the ratio on rows where the dimension is known (views from search per view with a source).
     """
 
     name: str
@@ -51,6 +53,7 @@ class Metric:
     caveat: str = ""
     scale: float = 1.0
     numerator_also: tuple[str, ...] = ()
+    numerator_if: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def numerators(self) -> tuple[str, ...]:
@@ -60,15 +63,23 @@ class Metric:
     @property
     def numerator_text(self) -> str:
         """The numerator as people read it in a formula: 'clicks', or 'likes + comments + ...'."""
+        if self.numerator_if:
+            dimension, values = self.numerator_if
+            return f"{self.numerator} where {dimension} in ({', '.join(values)})"
         return " + ".join(self.numerators)
 
     @property
     def measures(self) -> tuple[str, ...]:
-        """Every canonical column the metric reads."""
-        return (*self.numerators, *self.denominator)
+        """Every canonical column the metric reads (a dimension it tests too, for presummed to keep)."""
+        tested = (self.numerator_if[0],) if self.numerator_if else ()
+        return (*self.numerators, *self.denominator, *tested)
 
     def numerator_sql(self) -> str:
         """The numerator of one row: its column, or the sum of the columns of it that the row reports."""
+        if self.numerator_if:
+            dimension, values = self.numerator_if
+            chosen = ", ".join(literal(v) for v in values)
+            return f"(CASE WHEN {ident(dimension)} IN ({chosen}) THEN {_quote(self.numerator)} ELSE 0 END)"
         if not self.numerator_also:
             return _quote(self.numerator)
         return "(" + " + ".join(f"coalesce({_quote(c)}, 0)" for c in self.numerators) + ")"
@@ -98,7 +109,8 @@ class Metric:
         num = " OR ".join(f"{_quote(c)} IS NOT NULL" for c in self.numerators)
         if self.numerator_also:
             num = f"({num})"
-        return " AND ".join([num, *(f"{_quote(c)} IS NOT NULL" for c in self.denominator)])
+        known = [f"{ident(self.numerator_if[0])} IS NOT NULL"] if self.numerator_if else []
+        return " AND ".join([num, *(f"{_quote(c)} IS NOT NULL" for c in self.denominator), *known])
 
     def format(self, value: float | None, currency: str | None = None) -> str:
         """Render a value for people; None reads 'not reported'."""
@@ -130,6 +142,9 @@ INTERACTIONS_CAVEAT = (
     "shares and saves; TikTok likes, comments, shares (and favourites from TikTok Studio); LinkedIn "
     "reactions, comments and shares. Google Ads, Vimeo and Wistia report none (not reported, never 0)."
 )
+
+# The traffic sources that are a search (YouTube Studio's spelling, as stored in traffic_source).
+SEARCH_SOURCES = ("YouTube search", "Google search")
 
 METRICS: tuple[Metric, ...] = (
     Metric(
@@ -334,6 +349,19 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=True,
         definition="Interactions (likes, comments, shares and saves, those the platform reports) per impression.",
         caveat=INTERACTIONS_CAVEAT,
+    ),
+    Metric(
+        name="search_share",
+        label="Search share",
+        numerator="views",
+        numerator_if=("traffic_source", SEARCH_SOURCES),
+        denominator=("views",),
+        fmt="pct",
+        objective="awareness",
+        higher_is_better=True,
+        definition="Views from search (YouTube search, Google search) per view whose traffic source the export "
+        "gives ('Direct or unknown' included).",
+        caveat="Only YouTube Studio's Traffic source exports give sources; views without a source are left out.",
     ),
     Metric(
         name="ctr",
