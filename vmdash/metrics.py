@@ -74,6 +74,13 @@ class Metric:
         tested = (self.numerator_if[0],) if self.numerator_if else ()
         return (*self.numerators, *self.denominator, *tested)
 
+    @property
+    def left_out(self) -> str:
+        """What the rows outside the ratio lack, as the coverage note says it."""
+        if self.numerator_if:
+            return f"names no {self.numerator_if[0].replace('_', ' ')}"
+        return f"does not report {self.numerator_text}"
+
     def numerator_sql(self) -> str:
         """The numerator of one row: its column, or the sum of the columns of it that the row reports."""
         if self.numerator_if:

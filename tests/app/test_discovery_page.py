@@ -51,13 +51,21 @@ def _discovery(db: Path, monkeypatch, **params: list[str]) -> AppTest:
 def test_discovery_shows_search_share_the_chart_and_the_table(sourced_db, monkeypatch):
     at = _discovery(sourced_db, monkeypatch)
     assert at.title[0].value == "Discovery"
-    # Search: 6,042 (chart export) + 100 of 24,159 + 440 views with a source.
-    assert [m.value for m in at.metric if m.label == "Search share"] == [f"{6142 / 24599 * 100:.1f} %"]
+    # Search: 5,223 (samples) + 6,042 (chart export) + 100, of 26,800 + 24,159 + 440 views with a source.
+    want = (5223 + 6042 + 100) / (26800 + 24159 + 440)
+    assert [m.value for m in at.metric if m.label == "Search share"] == [f"{want * 100:.1f} %"]
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     titles = [c["title"]["text"] for c in charts]
     assert titles == ["Where views come from", "Views by source over time"]
     table = at.dataframe[0].value.set_index("Video")
-    assert list(table.index) == ["Whole channel (no video named)", "Serum", "Retinol"]
+    assert list(table.index) == [
+        "Whole channel (no video named)",
+        "Shorts: serum drop test",
+        "5 mistakes with retinol",
+        "Customer story: Claire, 42",
+        "Serum",
+        "Retinol",
+    ]
     assert table.loc["Serum", "Views with a source"] == "400" and table.loc["Serum", "Search share"] == "25.0 %"
     assert table.loc["Retinol", "Search share"] == "0.0 %"
 
@@ -69,7 +77,8 @@ def test_discovery_honours_the_filters(sourced_db, monkeypatch):
 
 
 def test_without_traffic_sources_the_page_names_the_export(app_db, monkeypatch):
-    at = _discovery(app_db, monkeypatch)
+    # The samples' sources are YouTube's: a TikTok selection holds none.
+    at = _discovery(app_db, monkeypatch, platform=["tiktok"])
     assert not at.get("vega_lite_chart") and not at.dataframe
     (note,) = [i.value for i in at.info if "traffic source" in i.value]
     assert "YouTube Studio → Analytics → Advanced mode → Traffic source → export" in note

@@ -120,8 +120,27 @@ def test_sources_past_the_table_columns_sum_as_other(store, tmp_path):
     assert data.search_share.value == 0
 
 
-def test_no_traffic_source_rows_leave_the_page_empty_and_search_share_not_reported(sample_store):
+def test_the_samples_traffic_sources_by_hand(sample_store):
+    # data/samples/youtube_traffic_source_chart.csv: three videos, 15-28 Feb 2026, summed from the CSV.
     data = discovery.load(sample_store)
+    assert list(zip(data.sources["traffic_source"], data.sources["views"], strict=True)) == [
+        ("Shorts feed", 11857),
+        ("Suggested videos", 5504),
+        ("YouTube search", 5223),
+        ("Browse features", 2467),
+        ("External", 1112),
+        ("Direct or unknown", 637),
+    ]
+    assert data.search_share.value == pytest.approx(5223 / 26800)
+    table = data.table.set_index("video")
+    assert list(table.index) == ["Shorts: serum drop test", "5 mistakes with retinol", "Customer story: Claire, 42"]
+    assert list(table["views"]) == [13175, 7287, 6338]
+    assert list(table["search_share"]) == pytest.approx([562 / 13175, 3478 / 7287, 1183 / 6338])
+    assert len(data.trend) == 14 * 6 and {p.month for p in data.trend["period"]} == {2}
+
+
+def test_no_traffic_source_rows_leave_the_page_empty_and_search_share_not_reported(sample_store):
+    data = discovery.load(sample_store, FilterState(platforms=("tiktok",)))
     assert data.sources.empty and data.table.empty and data.trend.empty
     assert data.search_share.value is None
     assert "Traffic source" in discovery.SOURCE_EXPORT and "Advanced mode" in discovery.SOURCE_EXPORT

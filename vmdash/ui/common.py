@@ -205,7 +205,7 @@ def kpi_cards(values: dict[str, KpiValue], currency: str | None = None, columns:
         m = kv.metric
         help_text = m.help()
         if kv.coverage is not None and math.isfinite(kv.coverage) and kv.coverage < 0.999:
-            help_text += f" Based on {kv.coverage:.0%} of the data: the rest does not report {m.numerator_text}."
+            help_text += f" Based on {kv.coverage:.0%} of the data: the rest {m.left_out}."
         delta = None
         if kv.change is not None and math.isfinite(kv.change):
             delta = f"{kv.change:+.1%} vs previous period"
