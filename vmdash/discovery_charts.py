@@ -31,7 +31,8 @@ def views_by_source(sources: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("views:Q", title="Views", axis=alt.Axis(format="~s")),
-            y=alt.Y("traffic_source:N", sort=None, title=None, axis=alt.Axis(labelLimit=200)),
+            # Every source named: Vega drops labels it deems crowded, and a bar without its name says nothing.
+            y=alt.Y("traffic_source:N", sort=None, title=None, axis=alt.Axis(labelLimit=200, labelOverlap=False)),
             color=alt.Color("traffic_source:N", scale=_source_scale(sources), legend=None),
             tooltip=[
                 alt.Tooltip("traffic_source:N", title="Traffic source"),
@@ -39,7 +40,7 @@ def views_by_source(sources: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("share:Q", title="Share of views with a source", format=".1%"),
             ],
         )
-        .properties(height=80 + 30 * len(sources))
+        .properties(height=80 + 34 * len(sources))
     )
 
 
@@ -47,12 +48,14 @@ _SOURCE_NOTE = "Views of rows whose export names a traffic source (YouTube Studi
 
 
 def sources_over_time(trend: pd.DataFrame, sources: pd.DataFrame) -> alt.LayerChart:
-    """Stacked bars of views per source per period, with the period's search share as a line on its own axis."""
+    """Stacked areas of views per source per period, with the period's search share as a line on its own axis."""
     grain = str(trend["grain"].iloc[0]) if not trend.empty else "day"
     search = metrics.get("search_share")
+    # Stacked areas, not bars: a bar on a time axis is a sliver wide, and days without rows would read as gaps.
+    rank = {source: i for i, source in enumerate(sources["traffic_source"])}
     bars = (
-        alt.Chart(trend)
-        .mark_bar()
+        alt.Chart(trend.assign(rank=trend["traffic_source"].map(rank)))
+        .mark_area(opacity=0.85)
         .encode(
             x=alt.X("period:T", title=f"Period ({grain})"),
             y=alt.Y("views:Q", title="Views", stack="zero", axis=alt.Axis(format="~s")),
@@ -62,7 +65,8 @@ def sources_over_time(trend: pd.DataFrame, sources: pd.DataFrame) -> alt.LayerCh
                 scale=_source_scale(sources),
                 legend=alt.Legend(orient="bottom", columns=2),
             ),
-            order=alt.Order("views:Q", sort="descending"),
+            # The same stacking order in every period (most viewed source at the bottom), so areas never cross.
+            order=alt.Order("rank:Q"),
             tooltip=[
                 alt.Tooltip("period:T", title="Period"),
                 alt.Tooltip("traffic_source:N", title="Traffic source"),
@@ -84,7 +88,7 @@ def sources_over_time(trend: pd.DataFrame, sources: pd.DataFrame) -> alt.LayerCh
         )
     )
     subtitle = _subtitle(
-        "Bars: views per traffic source. Line: search share (right axis).",
+        "Areas: views per traffic source, stacked. Line: search share (right axis).",
         "Only rows that fall within one period are drawn; lifetime tables carry no day.",
     )
     sources_shown = trend["traffic_source"].nunique() if not trend.empty else 0

@@ -102,6 +102,7 @@ def test_by_video_puts_each_source_in_its_column(store, tmp_path):
     assert table.loc["Serum", "search_share"] == pytest.approx(150 / 450)
     assert table.loc["Retinol", "search_share"] == pytest.approx(10 / 50)
     assert table.loc["Serum", "YouTube search"] == 150 and table.loc["Retinol", "Google search"] == 10
+    assert table.loc["Retinol", "Suggested videos"] == 0
     assert list(data.table["video"]) == ["Serum", "Retinol"]  # most viewed first
     assert discovery.load(store, FilterState(videos=("v2",))).table["video"].tolist() == ["Retinol"]
 

@@ -160,7 +160,8 @@ def video_table(tidy: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     )
     for column in [*top, OTHER_SOURCES]:
         if column in wide.columns:
-            out[column] = wide[column]
+            # A video's rows are a breakdown of its views: a source it has no row for brought it none.
+            out[column] = wide[column].fillna(0)
     return out.sort_index().reset_index(drop=True)
 
 
