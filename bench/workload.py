@@ -29,6 +29,7 @@ import pandas as pd
 from vmdash import metrics, model, queries, retention, stats
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries import completion as completion_page
+from vmdash.queries import discovery as discovery_page
 from vmdash.queries import funnel_impact as funnel_page
 from vmdash.queries import overview as overview_page
 from vmdash.queries import retention as retention_page
@@ -48,12 +49,13 @@ def median_time(fn: Callable[[], Any], repeat: int, warm_up: bool = True) -> flo
     return statistics.median(times)
 
 
-PAGES = ("overview", "retention", "completion", "funnel", "test_learn")
+PAGES = ("overview", "retention", "completion", "funnel", "discovery", "test_learn")
 PAGE_LABELS = {
     "overview": "overview page",
     "retention": "retention page",
     "completion": "completion page",
     "funnel": "funnel page",
+    "discovery": "discovery page",
     "test_learn": "test & learn page",
 }
 
@@ -95,6 +97,7 @@ PAGE_MODULES = {
     "retention": retention_page,
     "completion": completion_page,
     "funnel": funnel_page,
+    "discovery": discovery_page,
     "test_learn": test_learn_page,
 }
 
@@ -145,6 +148,16 @@ def _funnel(store: Store, f: FilterState) -> dict[str, Any]:
     out["steps"] = data.steps
     out["table"] = data.table
     out["costs"] = data.costs
+    return out
+
+
+def _discovery(store: Store, f: FilterState) -> dict[str, Any]:
+    out = vmdash_frame(store, f)
+    data = discovery_page.load(store, f)
+    out["search_share"] = data.search_share
+    out["sources"] = data.sources
+    out["by_video"] = data.table
+    out["source_trend"] = data.trend
     return out
 
 
@@ -210,6 +223,7 @@ _VMDASH_PAGES = {
     "retention": _retention,
     "completion": _completion,
     "funnel": _funnel,
+    "discovery": _discovery,
     "test_learn": _test_learn,
 }
 
@@ -263,11 +277,17 @@ def _filtered(df: pd.DataFrame, f: FilterState) -> pd.DataFrame:
 
 def _parts(df: pd.DataFrame, m: metrics.Metric) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Numerator and denominator on rows that report every measure of the metric, and the full denominator."""
-    reported = df[list(m.measures)].notna().all(axis=1)
+    # A row counts when it reports the denominator and any numerator column (see metrics.Metric).
+    reported = df[list(m.numerators)].notna().any(axis=1) & df[list(m.denominator)].notna().all(axis=1)
     den = df[m.denominator[0]]
     for column in m.denominator[1:]:
         den = den * df[column]
-    return df[m.numerator].where(reported), den.where(reported), den
+    num = df[list(m.numerators)].sum(axis=1, min_count=1)
+    if m.numerator_if:
+        dimension, values = m.numerator_if
+        reported &= df[dimension].notna()
+        num = num.where(df[dimension].isin(values), 0)
+    return num.where(reported), den.where(reported), den
 
 
 def _value(num: float, den: float, scale: float) -> float | None:
@@ -638,11 +658,22 @@ def _p_test_learn(data: Frames, f: FilterState) -> dict[str, Any]:
     return out
 
 
+def _p_discovery(data: Frames, f: FilterState) -> dict[str, Any]:
+    out = pandas_frame(data, f)
+    df = _filtered(data.facts, f)
+    sourced = df[df["traffic_source"].notna()]
+    out["search_share"] = _kpi(df, metrics.get("search_share"))
+    by_source = sourced.groupby("traffic_source")["views"].sum(min_count=1).dropna()
+    out["sources"] = by_source.sort_values(ascending=False).rename("views").reset_index()
+    return out
+
+
 _PANDAS_PAGES = {
     "overview": _p_overview,
     "retention": _p_retention,
     "completion": _p_completion,
     "funnel": _p_funnel,
+    "discovery": _p_discovery,
     "test_learn": _p_test_learn,
 }
 
@@ -683,6 +714,13 @@ def compare(page: str, ours: dict[str, Any], theirs: dict[str, Any]) -> list[str
         check("trend sum", ours["trend"]["value"].sum(), theirs["trend"]["value"].sum())
         check("top value", ours["top"]["value"].iloc[0], theirs["top"]["value"].iloc[0])
         check("bottom value", ours["bottom"]["value"].iloc[0], theirs["bottom"]["value"].iloc[0])
+    elif page == "discovery":
+        value, coverage = theirs["search_share"]
+        check("search share", ours["search_share"].value, value)
+        check("search share coverage", ours["search_share"].coverage, coverage)
+        a, b = ours["sources"], theirs["sources"]
+        check("sources", len(a), len(b))
+        check("sourced views", a["views"].sum() if len(a) else None, b["views"].sum() if len(b) else None)
     elif page == "completion":
         a, b = ours["quartile_funnel"], theirs["quartile_funnel"]
         check("quartile rows", len(a), len(b))

@@ -1,4 +1,4 @@
-"""Funnel impact: impressions -> views -> engaged views -> clicks -> conversions, with cost per step."""
+"""Funnel impact: impressions -> views -> half-watched plays -> clicks -> conversions, with cost per step."""
 
 import streamlit as st
 

@@ -477,7 +477,7 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart |
 def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Step conversion rates per group, the weakest step of each group outlined and labelled.
 
-    Bars run across, one band per step: step names such as 'Views → Engaged views (≥ 50 %)'
+    Bars run across, one band per step: step names such as 'Views → Half-watched plays'
     stay whole on the side instead of being dropped when they would overlap below.
     """
     present = _palette_order(split, data["group"])

@@ -192,7 +192,7 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
     kpis = [metrics.get(n) for n in _candidate_kpis()]
     parts = []
     for m in kpis:
-        num, den = ident(m.numerator), " * ".join(ident(c) for c in m.denominator)
+        num, den = m.numerator_sql(), " * ".join(ident(c) for c in m.denominator)
         parts.append(
             f'{m.sql()} AS "{m.name}", sum({num}) FILTER (WHERE {m.reported_sql()}) AS "{m.name}__num", '
             f'sum({den}) FILTER (WHERE {m.reported_sql()}) AS "{m.name}__den"'

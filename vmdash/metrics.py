@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from vmdash import model
 from vmdash.errors import InvalidChoice
-from vmdash.sql import ident
+from vmdash.sql import ident, literal
 
 VIEW_DEFINITIONS = {
     "youtube": "YouTube counts a view after a real play (for ads: 30 s, the whole ad if shorter, or a click); "
@@ -32,7 +32,15 @@ VIEW_DEFINITIONS = {
 
 @dataclass(frozen=True, kw_only=True)
 class Metric:
-    """One KPI: sum(numerator) / sum(product of denominator columns) x scale; built with keywords only."""
+    """One KPI: sum(numerator) / sum(product of denominator columns) x scale; built with keywords only.
+
+    `numerator_also` adds columns to the numerator (interactions: likes + comments + ...): a row's
+    numerator is then the sum of those of its columns it reports, and the row counts when it
+    reports at least one of them (and the denominator), so a platform reporting likes only is
+    judged on its likes and one reporting none is left out, never counted as 0.
+    `numerator_if` (a dimension and its values) counts the numerator on those rows only, and
+    the ratio on rows where the dimension is known (views from search per view with a source).
+    """
 
     name: str
     label: str
@@ -44,11 +52,44 @@ class Metric:
     definition: str
     caveat: str = ""
     scale: float = 1.0
+    numerator_also: tuple[str, ...] = ()
+    numerator_if: tuple[str, tuple[str, ...]] | None = None
+
+    @property
+    def numerators(self) -> tuple[str, ...]:
+        """The columns summed into the numerator."""
+        return (self.numerator, *self.numerator_also)
+
+    @property
+    def numerator_text(self) -> str:
+        """The numerator as people read it in a formula: 'clicks', or 'likes + comments + ...'."""
+        if self.numerator_if:
+            dimension, values = self.numerator_if
+            return f"{self.numerator} where {dimension} in ({', '.join(values)})"
+        return " + ".join(self.numerators)
 
     @property
     def measures(self) -> tuple[str, ...]:
-        """Every canonical column the metric reads."""
-        return (self.numerator, *self.denominator)
+        """Every canonical column the metric reads (a dimension it tests too, for presummed to keep)."""
+        tested = (self.numerator_if[0],) if self.numerator_if else ()
+        return (*self.numerators, *self.denominator, *tested)
+
+    @property
+    def left_out(self) -> str:
+        """What the rows outside the ratio lack, as the coverage note says it."""
+        if self.numerator_if:
+            return f"names no {self.numerator_if[0].replace('_', ' ')}"
+        return f"does not report {self.numerator_text}"
+
+    def numerator_sql(self) -> str:
+        """The numerator of one row: its column, or the sum of the columns of it that the row reports."""
+        if self.numerator_if:
+            dimension, values = self.numerator_if
+            chosen = ", ".join(literal(v) for v in values)
+            return f"(CASE WHEN {ident(dimension)} IN ({chosen}) THEN {_quote(self.numerator)} ELSE 0 END)"
+        if not self.numerator_also:
+            return _quote(self.numerator)
+        return "(" + " + ".join(f"coalesce({_quote(c)}, 0)" for c in self.numerators) + ")"
 
     def sql(self) -> str:
         """The metric as a DuckDB aggregate expression over canonical columns."""
@@ -64,16 +105,19 @@ class Metric:
         return f"(sum({den}) FILTER (WHERE {both}) / nullif(sum({den}) FILTER (WHERE {den} IS NOT NULL), 0))"
 
     def _parts(self) -> tuple[str, str]:
-        num = _quote(self.numerator)
         den = " * ".join(_quote(c) for c in self.denominator)
-        return num, den
+        return self.numerator_sql(), den
 
     def reported_sql(self) -> str:
         """The condition for a row to count: it reports every column the metric reads."""
         return self._reported()
 
     def _reported(self) -> str:
-        return " AND ".join(f"{_quote(c)} IS NOT NULL" for c in self.measures)
+        num = " OR ".join(f"{_quote(c)} IS NOT NULL" for c in self.numerators)
+        if self.numerator_also:
+            num = f"({num})"
+        known = [f"{ident(self.numerator_if[0])} IS NOT NULL"] if self.numerator_if else []
+        return " AND ".join([num, *(f"{_quote(c)} IS NOT NULL" for c in self.denominator), *known])
 
     def format(self, value: float | None, currency: str | None = None) -> str:
         """Render a value for people; None reads 'not reported'."""
@@ -97,6 +141,17 @@ VIEW_CAVEAT = (
     "A 'view' is the platform's own: Meta 3-second play, TikTok play, LinkedIn 2-second view, "
     "YouTube/Google view (up to 30 s for ads)."
 )
+
+# What each platform's exports give as interactions (vmdash.ingest's per-platform specs).
+INTERACTIONS = ("likes", "comments", "shares", "saves")
+INTERACTIONS_CAVEAT = (
+    "Counts what each platform reports: YouTube likes, comments and shares; Meta reactions, comments, "
+    "shares and saves; TikTok likes, comments, shares (and favourites from TikTok Studio); LinkedIn "
+    "reactions, comments and shares. Google Ads, Vimeo and Wistia report none (not reported, never 0)."
+)
+
+# The traffic sources that are a search (YouTube Studio's spelling, as stored in traffic_source).
+SEARCH_SOURCES = ("YouTube search", "Google search")
 
 METRICS: tuple[Metric, ...] = (
     Metric(
@@ -257,26 +312,63 @@ METRICS: tuple[Metric, ...] = (
         caveat="Needs the video's duration (YouTube, Vimeo, Wistia).",
     ),
     Metric(
-        name="engaged_view_rate",
-        label="Engaged-view rate",
+        name="half_watched_rate",
+        label="Half-watched rate",
         numerator="plays_p50",
         denominator=("views",),
         fmt="pct",
         objective="acquisition",
         higher_is_better=True,
-        definition="Plays that reached half the video (engaged views) per view.",
+        definition="Half-watched plays (plays that reached half the video) per view.",
         caveat="Google Ads counts quartiles on impressions and TrueView views only from 30 s, so it can exceed 100 %; "
-        "Meta views are 3-second plays. Not YouTube's own 'engaged views' (the engaged_views measure).",
+        "Meta views are 3-second plays.",
     ),
     Metric(
-        name="clicks_per_engaged_view",
-        label="Clicks per engaged view",
+        name="clicks_per_half_watched_play",
+        label="Clicks per half-watched play",
         numerator="clicks",
         denominator=("plays_p50",),
         fmt="pct",
         objective="acquisition",
         higher_is_better=True,
-        definition="Clicks to the destination per engaged view (a play that reached half the video).",
+        definition="Clicks to the destination per half-watched play (a play that reached half the video).",
+    ),
+    Metric(
+        name="engagement_rate",
+        label="Engagement rate",
+        numerator="likes",
+        numerator_also=INTERACTIONS[1:],
+        denominator=("views",),
+        fmt="pct",
+        objective="loyalty",
+        higher_is_better=True,
+        definition="Interactions (likes, comments, shares and saves, those the platform reports) per view.",
+        caveat=f"{INTERACTIONS_CAVEAT} {VIEW_CAVEAT}",
+    ),
+    Metric(
+        name="engagement_per_impression",
+        label="Engagement per impression",
+        numerator="likes",
+        numerator_also=INTERACTIONS[1:],
+        denominator=("impressions",),
+        fmt="pct",
+        objective="awareness",
+        higher_is_better=True,
+        definition="Interactions (likes, comments, shares and saves, those the platform reports) per impression.",
+        caveat=INTERACTIONS_CAVEAT,
+    ),
+    Metric(
+        name="search_share",
+        label="Search share",
+        numerator="views",
+        numerator_if=("traffic_source", SEARCH_SOURCES),
+        denominator=("views",),
+        fmt="pct",
+        objective="awareness",
+        higher_is_better=True,
+        definition="Views from search (YouTube search, Google search) per view whose traffic source the export "
+        "gives ('Direct or unknown' included).",
+        caveat="Only YouTube Studio's Traffic source exports give sources; views without a source are left out.",
     ),
     Metric(
         name="ctr",
@@ -368,11 +460,11 @@ PRIMARY = {
 
 # KPI cards shown per objective on the Overview, in order.
 BY_OBJECTIVE = {
-    "awareness": ("view_rate", "hook_rate", "completion_rate", "cpm", "cpv"),
+    "awareness": ("view_rate", "hook_rate", "completion_rate", "cpm", "cpv", "engagement_per_impression"),
     "acquisition": ("ctr", "cpc", "avg_view_duration"),
     "conversion": ("conversion_rate", "cpa", "roas"),
-    "loyalty": ("avg_pct_viewed", "completion_rate", "avg_view_duration"),
-    "unassigned": ("view_rate", "ctr", "completion_rate"),
+    "loyalty": ("avg_pct_viewed", "completion_rate", "avg_view_duration", "engagement_rate"),
+    "unassigned": ("view_rate", "ctr", "completion_rate", "engagement_rate"),
 }
 
 
@@ -409,8 +501,8 @@ QUARTILE_STEPS_PER_IMPRESSION: tuple[Step, ...] = (
 FUNNEL_STEPS: tuple[Step, ...] = (
     Step("impressions", "Impressions", None, "cpm"),
     Step("views", "Views", "view_rate", "cpv"),
-    Step("plays_p50", "Engaged views (≥ 50 %)", "engaged_view_rate"),
-    Step("clicks", "Clicks", "clicks_per_engaged_view", "cpc"),
+    Step("plays_p50", "Half-watched plays", "half_watched_rate"),
+    Step("clicks", "Clicks", "clicks_per_half_watched_play", "cpc"),
     Step("conversions", "Conversions", "conversion_rate", "cpa"),
 )
 

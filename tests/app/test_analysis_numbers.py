@@ -64,11 +64,12 @@ def _where(params: dict) -> tuple[str, dict]:
 
 def _kpi(db: Store, name: str, where: str, bound: dict) -> float | None:
     m = metrics.get(name)
-    both = " AND ".join(f'"{c}" IS NOT NULL' for c in m.measures)
+    # A row counts when it reports the denominator and any numerator column (interactions sum those it reports).
+    any_num = " OR ".join(f'"{c}" IS NOT NULL' for c in m.numerators)
+    both = " AND ".join([f"({any_num})", *(f'"{c}" IS NOT NULL' for c in m.denominator)])
+    num = " + ".join(f'coalesce("{c}", 0)' for c in m.numerators)
     den = " * ".join(f'"{c}"' for c in m.denominator)
-    value = db.scalar(
-        f'SELECT sum("{m.numerator}") / nullif(sum({den}), 0) FROM active_facts WHERE {where} AND {both}', bound
-    )
+    value = db.scalar(f"SELECT sum({num}) / nullif(sum({den}), 0) FROM active_facts WHERE {where} AND {both}", bound)
     return None if value is None else float(value) * m.scale
 
 

@@ -12,7 +12,14 @@ from vmdash import metrics, queries
 from vmdash.filters import FilterState
 from vmdash.store import Store
 
-PAGES = ["pages/overview.py", "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/data.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/retention.py",
+    "pages/completion.py",
+    "pages/funnel.py",
+    "pages/discovery.py",
+    "pages/data.py",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -96,7 +103,7 @@ def test_a_step_above_100_percent_is_explained(app):
     assert not app.exception
     above = [c.value for c in app.caption if "above 100 %" in c.value]
     # Google Ads counts a view at 30 s: more impressions reach 50 % of a short ad than count as views.
-    assert len(above) == 1 and above[0].startswith("Google Ads: **Views → Engaged views (≥ 50 %)** is 242.1 %")
+    assert len(above) == 1 and above[0].startswith("Google Ads: **Views → Half-watched plays** is 242.1 %")
     # The platforms whose exports carry no spend are named, not drawn as empty cost rows.
     (silent,) = [c.value for c in app.caption if c.value.startswith("No cost shown for")]
     assert all(name in silent for name in ("YouTube", "Vimeo", "Wistia")) and "TikTok" not in silent

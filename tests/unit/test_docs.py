@@ -14,7 +14,7 @@ def test_every_kpi_is_listed_with_its_formula():
     for m in metrics.METRICS:
         den = " × ".join(m.denominator)
         scale = " × 1,000" if m.scale != 1 else ""
-        assert f"| `{m.name}` | {m.label} | sum({m.numerator}) / sum({den}){scale} | {m.objective} |" in README
+        assert f"| `{m.name}` | {m.label} | sum({m.numerator_text}) / sum({den}){scale} | {m.objective} |" in README
 
 
 def test_every_canonical_name_is_documented():

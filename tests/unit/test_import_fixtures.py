@@ -131,6 +131,14 @@ FACTS = {
         null=("impressions", "watch_time_s", "spend"),
         platforms={"youtube": 84},
     ),
+    "youtube_traffic_source_chart.csv": dict(
+        format="youtube_chart_data",
+        rows=196,
+        summary_rows=0,
+        totals=dict(views=26800),
+        null=("impressions", "watch_time_s", "spend"),
+        platforms={"youtube": 196},
+    ),
 }
 
 RETENTION = {

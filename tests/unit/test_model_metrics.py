@@ -47,8 +47,10 @@ def test_spec_measures_are_all_present():
 
 @pytest.mark.parametrize("metric", metrics.METRICS, ids=lambda m: m.name)
 def test_every_metric_reads_existing_columns_and_is_documented(metric):
+    tested = {metric.numerator_if[0]} if metric.numerator_if else set()
     for column in metric.measures:
-        assert column in model.MEASURE_NAMES or column == "video_duration_s"
+        assert column in model.MEASURE_NAMES or column in {"video_duration_s", *tested}
+    assert tested <= set(model.DIMENSION_NAMES)
     assert metric.objective in model.OBJECTIVES
     assert metric.fmt in ("pct", "money", "number", "seconds", "ratio")
     assert metric.definition.endswith(".")
@@ -151,3 +153,12 @@ def test_every_denominator_multiplies_at_most_one_measure():
     # measures would be wrong, a measure times a dimension (kept as a key) is exact.
     for metric in metrics.METRICS:
         assert sum(c in model.MEASURE_NAMES for c in metric.denominator) <= 1, metric.name
+
+
+def test_half_watched_plays_never_borrow_youtubes_engaged_views_name():
+    # YouTube's "engaged views" (the engaged_views measure) is its own count; the funnel's 50 % step is not it.
+    assert [s.label for s in metrics.FUNNEL_STEPS if s.measure == "plays_p50"] == ["Half-watched plays"]
+    for m in metrics.METRICS:
+        assert "engaged view" not in f"{m.label} {m.definition} {m.caveat}".lower(), m.name
+    for step in (*metrics.FUNNEL_STEPS, *metrics.QUARTILE_STEPS):
+        assert "engaged" not in step.label.lower()

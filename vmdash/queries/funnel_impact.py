@@ -28,7 +28,7 @@ _FUNNEL_KPIS: tuple[str, ...] = tuple(
 
 @cache.cached
 def funnel(store: Store, filters: FilterState = FilterState(), by: str = "channel") -> pd.DataFrame:
-    """Impressions -> views -> engaged views -> clicks -> conversions per group, plus an 'All' row.
+    """Impressions -> views -> half-watched plays -> clicks -> conversions per group, plus an 'All' row.
 
     Columns: group, is_total, each step's sum (NULL: not reported), each KPI and its coverage.
     """

@@ -79,7 +79,7 @@ def variant_totals(
         raise InvalidChoice("test KPI", metric_name, TEST_KPIS)
     where, params = filters.where()
     case, matches, any_variant = _variant_sql(kind, tuple(values), params)
-    num, den = ident(metric.numerator), ident(metric.denominator[0])
+    num, den = metric.numerator_sql(), ident(metric.denominator[0])
     reported = metric.reported_sql()
     frame = store.df(
         f"""WITH v AS (

@@ -212,7 +212,7 @@ def kpi_cards(values: dict[str, KpiValue], currency: str | None = None, columns:
         m = kv.metric
         help_text = m.help()
         if kv.coverage is not None and math.isfinite(kv.coverage) and kv.coverage < 0.999:
-            help_text += f" Based on {kv.coverage:.0%} of the data: the rest does not report {m.numerator}."
+            help_text += f" Based on {kv.coverage:.0%} of the data: the rest {m.left_out}."
         delta = None
         if kv.change is not None and math.isfinite(kv.change):
             delta = f"{kv.change:+.1%} vs previous period"
@@ -265,7 +265,7 @@ def definitions(metric_names: list[str] | tuple[str, ...], platforms: list[str] 
         for name in dict.fromkeys(metric_names):
             m = metrics.get(name)
             den = " × ".join(m.denominator)
-            lines.append(f"- **{m.label}** — {safe_text(m.help())} *(sum of {m.numerator} / sum of {den})*")
+            lines.append(f"- **{m.label}** — {safe_text(m.help())} *(sum of {m.numerator_text} / sum of {den})*")
         st.markdown("\n".join(lines))
         views = metrics.view_definitions(platforms)
         if views:

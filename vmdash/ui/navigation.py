@@ -30,6 +30,7 @@ _PAGES = (
     ("pages/retention.py", "Retention", ":material/show_chart:", "retention"),
     ("pages/completion.py", "Completion", ":material/hourglass_bottom:", "completion"),
     ("pages/funnel.py", "Funnel impact", ":material/filter_alt:", "funnel"),
+    ("pages/discovery.py", "Discovery", ":material/travel_explore:", "discovery"),
     ("pages/test-learn.py", "Test & learn", ":material/science:", "test-learn"),
 )
 # Only analysts see this one in the menu; the page refuses viewers and its writes check the role on the server.
