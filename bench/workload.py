@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vmdash import metrics, model, queries, retention, stats
+from vmdash import metrics, model, periods, queries, retention, stats
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries import completion as completion_page
 from vmdash.queries import funnel_impact as funnel_page
@@ -341,7 +341,7 @@ def _p_overview(data: Frames, f: FilterState) -> dict[str, Any]:
     order = [o for o in model.OBJECTIVES if o in present.index]
     out["by_objective"] = present.loc[order].reset_index()
     out["platforms"] = _present_platforms(df)
-    before = f.shifted_back()
+    before = periods.compared(f)
     for objective in order:
         scope = df[df["objective"] == objective]
         previous = _filtered(data.facts, before.narrowed(objectives=(objective,))) if before else None

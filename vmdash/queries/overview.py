@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import cache, looplog, metrics, model
+from vmdash import cache, looplog, metrics, model, periods
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
 from vmdash.queries.kpis import KpiValue, objective_kpis
@@ -205,6 +205,8 @@ class OverviewControls:
     split: str = TREND_SPLITS[0]
     # None (or an objective without data): the first objective present, as the widget offers it.
     rank_for: str | None = None
+    # What change chips compare with (periods.COMPARISONS); the filter bar's choice.
+    compare: str = periods.DEFAULT_COMPARISON
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,8 @@ class OverviewData:
     objectives: tuple[str, ...]
     platforms: list[str]
     cards: dict[str, dict[str, KpiValue]]
+    # The comparison period as a chip names it ("vs 1–28 Feb 2026"); None without a date range.
+    versus: str | None
     trend: pd.DataFrame
     annotations: pd.DataFrame | None
     side_by_side: pd.DataFrame
@@ -238,7 +242,8 @@ def load(
     money = currency(store, filters)
     present = options(store, filters)
     platforms = platforms_present(store, filters)
-    cards = objective_kpis(store, present, filters)
+    cards = objective_kpis(store, present, filters, compare=controls.compare)
+    versus = periods.versus(filters, controls.compare)
     series = trend(store, controls.kpi, filters, split=controls.split)
     # Loop-log entries are not facts: read only when there is a trend to mark.
     marks = None if series.empty else looplog.annotations(store, filters)
@@ -252,5 +257,5 @@ def load(
         top = ranked_videos(store, primary, scope, limit=5)
         bottom = ranked_videos(store, primary, scope, limit=5, worst=True)
     return OverviewData(
-        money, present, platforms, cards, series, marks, side_by_side, overlap, focus, primary, top, bottom
+        money, present, platforms, cards, versus, series, marks, side_by_side, overlap, focus, primary, top, bottom
     )
