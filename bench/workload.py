@@ -107,6 +107,7 @@ def _overview(store: Store, f: FilterState) -> dict[str, Any]:
     out["currency"] = data.currency
     out["objectives"] = data.objectives
     out["platforms"] = data.platforms
+    out["volumes"] = {v.name: (v.value, v.previous) for v in data.volumes}
     for objective, values in data.cards.items():
         out[f"kpis:{objective}"] = values
     out["trend"] = data.trend
@@ -330,6 +331,11 @@ def pandas_page(data: Frames, page: str, f: FilterState) -> dict[str, Any]:
     return _PANDAS_PAGES[page](data, f)
 
 
+def _sum_or_none(values: pd.Series) -> float | None:
+    total = values.sum(min_count=1)
+    return None if pd.isna(total) else float(total)
+
+
 def _p_overview(data: Frames, f: FilterState) -> dict[str, Any]:
     out = pandas_frame(data, f)
     df = _filtered(data.facts, f)
@@ -342,6 +348,14 @@ def _p_overview(data: Frames, f: FilterState) -> dict[str, Any]:
     out["by_objective"] = present.loc[order].reset_index()
     out["platforms"] = _present_platforms(df)
     before = periods.compared(f)
+    earlier = _filtered(data.facts, before) if before else None
+    out["volumes"] = {
+        name: (
+            _sum_or_none(df[name]),
+            _sum_or_none(earlier[name]) if earlier is not None else None,
+        )
+        for name in overview_page.HEADLINE_VOLUMES
+    }
     for objective in order:
         scope = df[df["objective"] == objective]
         previous = _filtered(data.facts, before.narrowed(objectives=(objective,))) if before else None
@@ -673,6 +687,9 @@ def compare(page: str, ours: dict[str, Any], theirs: dict[str, Any]) -> list[str
     if len(ours["video_choices"]) != len(theirs["video_choices"]):
         problems.append(f"{page}: {len(ours['video_choices'])} vs {len(theirs['video_choices'])} video choices")
     if page == "overview":
+        for name, (total, previous) in ours["volumes"].items():
+            check(f"volume {name}", total, theirs["volumes"][name][0])
+            check(f"volume {name} previous", previous, theirs["volumes"][name][1])
         for objective in ours["objectives"]:
             for name, kv in ours[f"kpis:{objective}"].items():
                 value, coverage, previous = theirs[f"kpis:{objective}"][name]

@@ -1,4 +1,4 @@
-"""Overview: KPIs by objective with period-over-period change, trend, best and worst videos."""
+"""Overview: headline volumes, KPIs by objective with the change on the comparison period, trend, best and worst videos."""
 
 import streamlit as st
 
@@ -18,7 +18,8 @@ if not objectives:
 # The overlap note and the cards sit above the controls but are drawn once the controls are read.
 notes = st.container()
 if not filters.has_dates:
-    st.caption("Choose a period in the sidebar to compare each KPI with the period before it.")
+    st.caption("Choose a period in the sidebar to compare each volume and KPI with the period before it.")
+volumes = st.container()
 cards = st.container()
 
 st.divider()
@@ -43,6 +44,9 @@ data = overview.load(store, filters, controls)
 
 with notes:
     ui.account_overlap_note(data.account_overlap)
+with volumes:
+    st.subheader("Volumes")
+    ui.volume_cards(data.volumes, data.platforms, data.currency, versus=data.versus)
 shown: list[str] = []
 with cards:
     for objective, values in data.cards.items():

@@ -30,6 +30,7 @@ from vmdash.ui.common import (
     unique_labels,
 )
 from vmdash.ui.navigation import app_pages, end_page, routed, through_app
+from vmdash.ui.overview import volume_cards
 from vmdash.ui.sharing import link_notes, remember_link, share_panel
 from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, objective_rules_editor, upload_flow
 
@@ -67,4 +68,5 @@ __all__ = [
     "through_app",
     "unique_labels",
     "upload_flow",
+    "volume_cards",
 ]

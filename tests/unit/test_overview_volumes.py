@@ -1,0 +1,85 @@
+"""The Overview's headline volumes against hand sums of a small TikTok Ads export."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from vmdash.filters import FilterState
+from vmdash.ingest import Upload, import_files
+from vmdash.queries import overview
+
+D = dt.date
+EXPORT = """By Day,Campaign name,Ad group name,Ad name,Currency,Cost,Impressions,Reach,Clicks (destination),Video views,Conversions
+2026-02-01,FR_AWA_Test,Broad,Clip_A,EUR,10.00,1000,800,10,300,1
+2026-02-02,FR_AWA_Test,Broad,Clip_A,EUR,20.50,2000,1500,30,500,
+2026-03-01,FR_AWA_Test,Broad,Clip_A,EUR,30.25,4000,3000,40,900,2
+2026-03-02,FR_AWA_Test,Broad,Clip_A,EUR,9.75,1000,700,5,100,3
+2026-03-15,FR_AWA_Test,Broad,Clip_A,EUR,5.00,500,400,5,50,0
+"""
+
+
+@pytest.fixture
+def ads_store(store, tmp_path):
+    path = tmp_path / "tiktok_ads.csv"
+    path.write_text(EXPORT, encoding="utf-8")
+    reports = import_files(store, [Upload(path, path.name)])
+    assert reports[0].rows_loaded == 5
+    return store
+
+
+def _by_name(volumes) -> dict:
+    return {v.name: v for v in volumes}
+
+
+def test_march_against_february_by_hand(ads_store):
+    march = FilterState(date_from=D(2026, 3, 1), date_to=D(2026, 3, 31))
+    got = _by_name(overview.headline_volumes(ads_store, march, "previous-period"))
+    assert list(got) == list(overview.HEADLINE_VOLUMES)
+    expected = {
+        # (March, February)
+        "views": (900 + 100 + 50, 300 + 500),
+        "impressions": (4000 + 1000 + 500, 1000 + 2000),
+        "reach": (3000 + 700 + 400, 800 + 1500),
+        "spend": (30.25 + 9.75 + 5.00, 10.00 + 20.50),
+        "clicks": (40 + 5 + 5, 10 + 30),
+        # A blank cell is not reported, never 0: February's conversions are the one reported day's.
+        "conversions": (2 + 3 + 0, 1),
+    }
+    for name, (now, before) in expected.items():
+        assert got[name].value == pytest.approx(now), name
+        assert got[name].previous == pytest.approx(before), name
+    assert got["views"].change == pytest.approx(1050 / 800 - 1)
+    assert got["conversions"].change == pytest.approx(4.0)
+    # TikTok Ads reports neither (this export has no play time): not reported, not 0.
+    for name in ("watch_time_s", "subscribers_gained"):
+        assert (got[name].value, got[name].previous, got[name].change, got[name].series) == (None, None, None, ())
+    # One sparkline point per reported day, oldest first.
+    assert got["views"].series == (900.0, 100.0, 50.0)
+    assert got["spend"].series == pytest.approx((30.25, 9.75, 5.00))
+
+
+def test_no_date_range_means_no_comparison_and_every_row(ads_store):
+    got = _by_name(overview.headline_volumes(ads_store, FilterState()))
+    assert got["views"].value == 1850
+    assert got["spend"].value == pytest.approx(75.50)
+    assert got["views"].previous is None and got["views"].change is None
+    assert got["views"].series == (300.0, 500.0, 900.0, 100.0, 50.0)
+
+
+def test_a_comparison_period_without_data_gives_no_change(ads_store):
+    days = FilterState(date_from=D(2026, 3, 1), date_to=D(2026, 3, 2))
+    got = _by_name(overview.headline_volumes(ads_store, days, "same-period-last-year"))
+    assert got["views"].value == 1000
+    assert got["views"].previous is None and got["views"].change is None
+    # 1-2 March against the two days before (27-28 February): no data there either.
+    assert _by_name(overview.headline_volumes(ads_store, days))["impressions"].previous is None
+
+
+def test_the_load_carries_the_volumes_and_names_the_comparison(ads_store):
+    march = FilterState(date_from=D(2026, 3, 1), date_to=D(2026, 3, 31))
+    data = overview.load(ads_store, march, overview.OverviewControls(compare="same-period-last-year"))
+    assert [v.name for v in data.volumes] == list(overview.HEADLINE_VOLUMES)
+    assert data.versus == "vs 1–31 Mar 2025"
+    assert overview.load(ads_store, march).versus == "vs 1–28 Feb 2026"
