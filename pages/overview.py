@@ -54,6 +54,12 @@ with cards:
         ui.kpi_cards(values, data.currency, columns=len(values), versus=data.versus)
         shown.extend(values)
 
+st.subheader("Channels")
+st.caption(
+    "Each channel of the marketing plan, the platforms and exports feeding it in this selection, and what is missing."
+)
+ui.channel_coverage(data.coverage)
+
 metric = metrics.get(metric_name)
 with left:
     if data.trend.empty:

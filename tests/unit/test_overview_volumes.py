@@ -1,4 +1,4 @@
-"""The Overview's headline volumes against hand sums of a small TikTok Ads export."""
+"""The Overview's headline volumes and channel coverage against hand sums of a small TikTok Ads export."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
+from vmdash import model
 from vmdash.filters import FilterState
-from vmdash.ingest import Upload, import_files
-from vmdash.queries import overview
+from vmdash.ingest import Options, Upload, import_files
+from vmdash.queries import coverage, overview
 
 D = dt.date
 EXPORT = """By Day,Campaign name,Ad group name,Ad name,Currency,Cost,Impressions,Reach,Clicks (destination),Video views,Conversions
@@ -83,3 +84,23 @@ def test_the_load_carries_the_volumes_and_names_the_comparison(ads_store):
     assert [v.name for v in data.volumes] == list(overview.HEADLINE_VOLUMES)
     assert data.versus == "vs 1–31 Mar 2025"
     assert overview.load(ads_store, march).versus == "vs 1–28 Feb 2026"
+
+
+def test_channel_coverage_names_the_sources_or_the_exports_that_would_feed_a_channel(ads_store):
+    got = {c.channel: c for c in coverage.channel_coverage(ads_store)}
+    assert list(got) == ["social", "ads", "website", "sales", "seo"]
+    ads = got["ads"]
+    assert (ads.state, ads.rows, ads.platforms, ads.formats) == (coverage.FED, 5, ("tiktok",), ("tiktok_ads",))
+    for name in ("social", "website", "sales", "seo"):
+        assert (got[name].state, got[name].rows, got[name].platforms) == (coverage.MISSING, 0, ()), name
+        assert got[name].fed_by == model.CHANNEL_FED_BY[name]
+    assert "Vimeo or Wistia" in got["website"].fed_by and "Traffic source" in got["seo"].fed_by
+    # Filtered away, the ads channel says its data lies outside the selection rather than missing.
+    away = {c.channel: c for c in coverage.channel_coverage(ads_store, FilterState(platforms=("youtube",)))}
+    assert (away["ads"].state, away["ads"].rows, away["ads"].formats) == (coverage.OUTSIDE, 0, ())
+    # Imported with a channel chosen, an export feeds that channel too.
+    path = ads_store.path.parent / "tiktok_sales.csv"
+    path.write_text(EXPORT.replace("2026-", "2025-").replace("Clip_A", "Clip_S"), encoding="utf-8")
+    import_files(ads_store, [Upload(path, path.name)], Options(channel="sales"))
+    sales = {c.channel: c for c in coverage.channel_coverage(ads_store)}["sales"]
+    assert (sales.state, sales.rows, sales.platforms, sales.formats) == (coverage.FED, 5, ("tiktok",), ("tiktok_ads",))

@@ -13,6 +13,7 @@ from vmdash import cache, looplog, metrics, model, periods
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
 from vmdash.numbers import float_or_none
+from vmdash.queries.coverage import ChannelCoverage, channel_coverage
 from vmdash.queries.kpis import KpiValue, objective_kpis
 from vmdash.queries.selection import currency, date_span, platforms_present
 from vmdash.sql import alias, ident
@@ -312,6 +313,8 @@ class OverviewData:
     side_by_side: pd.DataFrame
     # Account series summed with per-video rows of the same platform and channel (see the note).
     account_overlap: pd.DataFrame
+    # Each channel of the brief: the sources feeding it here, or the exports that would.
+    coverage: tuple[ChannelCoverage, ...]
     focus: str | None
     primary: str | None
     top: pd.DataFrame
@@ -338,6 +341,7 @@ def load(
     marks = None if series.empty else looplog.annotations(store, filters)
     side_by_side = channels_side_by_side(store, filters)
     overlap = account_totals_beside_videos(store, filters)
+    coverage = channel_coverage(store, filters)
     focus = controls.rank_for if controls.rank_for in present else (present[0] if present else None)
     primary = metrics.PRIMARY[focus] if focus is not None else None
     top = bottom = pd.DataFrame(columns=["video", "platform", "value", "volume"])
@@ -356,6 +360,7 @@ def load(
         marks,
         side_by_side,
         overlap,
+        coverage,
         focus,
         primary,
         top,

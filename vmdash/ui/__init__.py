@@ -30,7 +30,7 @@ from vmdash.ui.common import (
     unique_labels,
 )
 from vmdash.ui.navigation import app_pages, end_page, routed, through_app
-from vmdash.ui.overview import volume_cards
+from vmdash.ui.overview import channel_coverage, volume_cards
 from vmdash.ui.sharing import link_notes, remember_link, share_panel
 from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, objective_rules_editor, upload_flow
 
@@ -39,6 +39,7 @@ __all__ = [
     "account_overlap_note",
     "access_panel",
     "app_pages",
+    "channel_coverage",
     "chart",
     "current_comparison",
     "current_filters",

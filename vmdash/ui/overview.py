@@ -7,6 +7,8 @@ import math
 import streamlit as st
 
 from vmdash import metrics, model
+from vmdash.ingest.detect import BY_NAME as FORMATS
+from vmdash.queries.coverage import FED, OUTSIDE, ChannelCoverage
 from vmdash.queries.overview import Volume
 from vmdash.ui.common import safe_text
 
@@ -62,3 +64,26 @@ def volume_cards(
                 chart_data=list(volume.series) if len(volume.series) > 1 and volume.value is not None else None,
                 chart_type="area",
             )
+
+
+def _format_label(name: str) -> str:
+    known = FORMATS.get(name)
+    return known.label if known is not None else name
+
+
+def channel_coverage(coverage: tuple[ChannelCoverage, ...]) -> None:
+    """Each channel of the brief: the platforms and exports behind it here, or which exports would feed it."""
+    lines = []
+    for c in coverage:
+        if c.state == FED:
+            platforms = ", ".join(model.platform_label(p) for p in c.platforms)
+            formats = ", ".join(_format_label(f) for f in c.formats)
+            lines.append(f"- **{c.title}**: {platforms} ({c.rows:,} rows) · from {formats}")
+        elif c.state == OUTSIDE:
+            lines.append(
+                f"- **{c.title}**: no data in this selection; other dates or filters hold some "
+                "(widen the period or clear a filter)."
+            )
+        else:
+            lines.append(f"- **{c.title}**: no data yet; fed by {c.fed_by}.")
+    st.markdown("\n".join(lines))
