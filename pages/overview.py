@@ -51,7 +51,7 @@ shown: list[str] = []
 with cards:
     for objective, values in data.cards.items():
         st.subheader(objective.capitalize())
-        ui.kpi_cards(values, data.currency, columns=len(values), versus=data.versus)
+        ui.kpi_cards(values, data.currency, columns=4, versus=data.versus)
         shown.extend(values)
 
 st.subheader("Channels")

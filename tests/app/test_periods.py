@@ -48,7 +48,8 @@ def _open(db: Path, monkeypatch, params: dict, today: str | None = "2026-03-29")
 
 
 def _chips(at: AppTest) -> list[str]:
-    return [m.delta for m in at.metric if m.delta]
+    """Each change chip with the words beside it ("+12.0% vs 1–28 Feb 2026")."""
+    return [f"{m.delta} {m.proto.delta_description}" for m in at.metric if m.delta]
 
 
 def test_a_preset_and_year_on_year_link_names_the_period_on_every_chip(two_years_db, monkeypatch):
@@ -64,7 +65,7 @@ def test_a_preset_and_year_on_year_link_names_the_period_on_every_chip(two_years
     volumes = [m for m in at.metric][: len(overview.HEADLINE_VOLUMES)]
     assert [m.label for m in volumes][0] == "Views (per platform)"
     # TikTok Ads reports every volume but subscribers gained (YouTube's, absent in 2025).
-    with_change = {m.label for m in volumes if m.delta and m.delta.endswith(" vs 1–28 Mar 2025")}
+    with_change = {m.label for m in volumes if m.delta and m.proto.delta_description == "vs 1–28 Mar 2025"}
     assert with_change == {m.label for m in volumes} - {"Subscribers gained"}
     assert not at.warning  # no link note: every value was used
 

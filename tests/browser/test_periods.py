@@ -40,7 +40,8 @@ def test_a_period_link_reopens_the_same_view_in_a_fresh_browser(dated_server, br
     caption, numbers = settled_view(page)
     assert numbers != all_data[1]  # the preset really narrowed the view
     chips = page.locator("[data-testid='stMetricDelta']").all_inner_texts()
-    assert chips and all("vs 1–28 Feb 2026" in c for c in chips)
+    named = page.locator("[data-testid='stMetricDeltaDescription']").all_inner_texts()
+    assert chips and named == ["vs 1–28 Feb 2026"] * len(chips)
     page.get_by_role("button", name="Copy link").click()
     link = page.locator("[data-testid='stPopoverBody'] code").inner_text().strip()
     assert "period=last-28-days" in link and "dates=" not in link
@@ -54,6 +55,7 @@ def test_a_period_link_reopens_the_same_view_in_a_fresh_browser(dated_server, br
     expect(other.locator("[data-testid='stSidebar']").get_by_text("1–28 Mar 2026")).to_have_count(1, timeout=60_000)
     assert settled_view(other)[1] == numbers
     assert other.locator("[data-testid='stMetricDelta']").all_inner_texts() == chips
+    assert other.locator("[data-testid='stMetricDeltaDescription']").all_inner_texts() == named
     period_box = other.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Period").first
     assert period_box.input_value() == "last-28-days"
     assert other.locator("[data-testid='stException']").count() == 0

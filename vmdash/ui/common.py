@@ -252,19 +252,21 @@ def _date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
 def kpi_cards(
     values: dict[str, KpiValue], currency: str | None = None, columns: int = 5, versus: str | None = None
 ) -> None:
-    """A row of KPI cards: value, change on the comparison period, definition and coverage.
+    """KPI cards, `columns` to a row: value, change on the comparison period, definition and coverage.
 
-    `versus` names that period on each change chip ("vs 1–28 Feb 2026", periods.versus).
+    `versus` names that period beside each change chip ("vs 1–28 Feb 2026", periods.versus).
     """
-    cols = st.columns(columns)
     for i, kv in enumerate(values.values()):
+        if i % columns == 0:
+            # A row at a time: on a phone, where columns stack, the cards keep their order.
+            cols = st.columns(columns)
         m = kv.metric
         help_text = m.help()
         if kv.coverage is not None and math.isfinite(kv.coverage) and kv.coverage < 0.999:
             help_text += f" Based on {kv.coverage:.0%} of the data: the rest does not report {m.numerator}."
         delta = None
         if kv.change is not None and math.isfinite(kv.change):
-            delta = f"{kv.change:+.1%} {versus or 'vs previous period'}"
+            delta = f"{kv.change:+.1%}"
         with cols[i % columns]:
             st.metric(
                 m.label,
@@ -273,6 +275,7 @@ def kpi_cards(
                 delta_color="normal" if m.higher_is_better else "inverse",
                 help=help_text,
                 border=True,
+                delta_description=(versus or "vs previous period") if delta else None,
             )
 
 

@@ -42,15 +42,18 @@ def volume_cards(
     versus: str | None = None,
     columns: int = 4,
 ) -> None:
-    """The headline volumes as cards: total, change on the comparison period (naming it), a sparkline.
+    """The headline volumes as cards, `columns` to a row: total, change on the comparison period (named
+    beside the chip), a sparkline.
 
     A volume no platform in the selection reports reads "not reported", with neither change nor chart.
     """
-    cols = st.columns(columns)
     for i, volume in enumerate(volumes):
+        if i % columns == 0:
+            # A row at a time: on a phone, where columns stack, the cards keep their order.
+            cols = st.columns(columns)
         delta = None
         if volume.change is not None and math.isfinite(volume.change):
-            delta = f"{volume.change:+.1%} {versus or 'vs previous period'}"
+            delta = f"{volume.change:+.1%}"
         label = volume.label + (" (per platform)" if volume.name == "views" else "")
         with cols[i % columns]:
             st.metric(
@@ -63,6 +66,7 @@ def volume_cards(
                 border=True,
                 chart_data=list(volume.series) if len(volume.series) > 1 and volume.value is not None else None,
                 chart_type="area",
+                delta_description=(versus or "vs previous period") if delta else None,
             )
 
 
