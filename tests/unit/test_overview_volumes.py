@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +105,15 @@ def test_channel_coverage_names_the_sources_or_the_exports_that_would_feed_a_cha
     import_files(ads_store, [Upload(path, path.name)], Options(channel="sales"))
     sales = {c.channel: c for c in coverage.channel_coverage(ads_store)}["sales"]
     assert (sales.state, sales.rows, sales.platforms, sales.formats) == (coverage.FED, 5, ("tiktok",), ("tiktok_ads",))
+
+
+def test_youtube_traffic_sources_feed_the_seo_channel(ads_store):
+    path = Path(__file__).resolve().parents[1] / "data" / "youtube" / "traffic_source_table.csv"
+    report = import_files(ads_store, [Upload(path, path.name)])[0]
+    got = {c.channel: c for c in coverage.channel_coverage(ads_store)}
+    seo, social = got["seo"], got["social"]
+    assert (seo.state, seo.platforms, seo.rows) == (coverage.FED, ("youtube",), report.rows_loaded)
+    assert seo.formats == (report.source_format,) and social.formats == (report.source_format,)
+    # The same rows feed their own channel too (YouTube's: social), counted once in each.
+    assert (social.state, social.rows) == (coverage.FED, report.rows_loaded)
+    assert got["ads"].rows == 5

@@ -37,13 +37,21 @@ def channel_feeds(store: Store) -> pd.DataFrame:
     """Every channel and platform of the active facts, with the format of each import behind them and
     whether those rows break views down by traffic source (the SEO channel's evidence).
 
-    Import formats are not in the rollup: this reads the facts once per data version, for the whole
-    database, and the selection then keeps the pairs of channel and platform it holds.
+    Read from the rollup, whose rows keep their import: its day sums and longer periods hold every
+    fact once (a few thousand rows for millions of facts); its month sums say where a traffic
+    source is reported. For the whole database: the selection then keeps its pairs.
     """
     return store.df(
-        """SELECT f.channel, f.platform, i.source_format, min(i.import_id) AS first_import,
-                  bool_or(f.traffic_source IS NOT NULL) AS by_source
-           FROM active_facts f JOIN imports i ON i.import_id = f.import_id AND i.status = 'active'
+        """WITH pairs AS (
+               SELECT import_id, channel, platform, false AS by_source FROM facts_summed
+               WHERE _grain IN ('day', 'period') GROUP BY ALL
+               UNION ALL
+               SELECT import_id, channel, platform, true AS by_source FROM facts_summed
+               WHERE _grain IN ('month', 'period') AND traffic_source IS NOT NULL GROUP BY ALL
+           )
+           SELECT p.channel, p.platform, i.source_format, min(i.import_id) AS first_import,
+                  bool_or(p.by_source) AS by_source
+           FROM pairs p JOIN imports i ON i.import_id = p.import_id AND i.status = 'active'
            GROUP BY ALL ORDER BY first_import"""
     )
 
@@ -55,19 +63,26 @@ def channel_coverage(store: Store, filters: FilterState = FilterState()) -> tupl
     SEO is also fed by rows that break views down by traffic source, whatever their channel: search
     is one of those sources.
     """
-    keys = [('"channel"', "channel"), ('"platform"', "platform"), ('"traffic_source" IS NOT NULL', "by_source")]
+    feeds = channel_feeds(store)
+    keys = [('"channel"', "channel"), ('"platform"', "platform")]
     _, params = filters.where()
+    # Plain column keys: the day sums answer. Rows by traffic source are read apart, and only
+    # where some import holds them.
+    parts = [f"SELECT channel, platform, false AS by_source, _rows FROM ({presummed(keys, filters, ('views',))})"]
+    if feeds["by_source"].any():
+        by_source = presummed(keys, filters, ("views",), '"traffic_source" IS NOT NULL')
+        parts.append(f"SELECT channel, platform, true AS by_source, _rows FROM ({by_source})")
     here = store.df(
-        f"SELECT channel, platform, by_source, sum(_rows) AS rows FROM ({presummed(keys, filters, ('views',))}) "
-        "GROUP BY ALL",
+        f"SELECT channel, platform, by_source, sum(_rows) AS rows FROM ({' UNION ALL '.join(parts)}) GROUP BY ALL",
         params,
     )
-    feeds = channel_feeds(store)
     anywhere = set(feeds["channel"]) | ({"seo"} if feeds["by_source"].any() else set())
     shown = [c for c in model.CHANNELS if c in model.BRIEF_CHANNELS or c in anywhere or c in set(here["channel"])]
     out = []
     for channel in shown:
-        mine = here[(here["channel"] == channel) | (here["by_source"] if channel == "seo" else False)]
+        own = (here["channel"] == channel) & ~here["by_source"]
+        # SEO also counts rows by traffic source of other channels (its own are counted once).
+        mine = here[own | (here["by_source"] & (here["channel"] != channel))] if channel == "seo" else here[own]
         pairs = set(zip(mine["channel"], mine["platform"], strict=True))
         fed = feeds[[(c, p) in pairs for c, p in zip(feeds["channel"], feeds["platform"], strict=True)]]
         if channel == "seo":
