@@ -80,6 +80,8 @@ def vmdash_frame(store: Store, filters: FilterState) -> dict[str, Any]:
     out["active_hashes"] = queries.active_hashes(store)
     out["latest_import"] = queries.latest_import(store)
     if filters.has_dates:
+        # Whether the chosen period holds data (the page header's note when it holds none).
+        out["period_rows"] = queries.by_objective(store, filters)
         out["undated"] = queries.undated_rows(store, filters)
     return out
 
