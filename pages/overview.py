@@ -18,7 +18,7 @@ if not objectives:
 # The overlap note and the cards sit above the controls but are drawn once the controls are read.
 notes = st.container()
 if not filters.has_dates:
-    st.caption("Choose a period in the sidebar to compare each volume and KPI with the period before it.")
+    st.caption("Choose a period in the sidebar to see each volume and KPI change against the comparison period.")
 volumes = st.container()
 cards = st.container()
 
