@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vmdash import metrics, model, queries, retention, stats
+from vmdash import metrics, model, periods, queries, retention, stats
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries import completion as completion_page
 from vmdash.queries import discovery as discovery_page
@@ -82,6 +82,8 @@ def vmdash_frame(store: Store, filters: FilterState) -> dict[str, Any]:
     out["active_hashes"] = queries.active_hashes(store)
     out["latest_import"] = queries.latest_import(store)
     if filters.has_dates:
+        # Whether the chosen period holds data (the page header's note when it holds none).
+        out["period_rows"] = queries.by_objective(store, filters)
         out["undated"] = queries.undated_rows(store, filters)
     return out
 
@@ -110,6 +112,7 @@ def _overview(store: Store, f: FilterState) -> dict[str, Any]:
     out["currency"] = data.currency
     out["objectives"] = data.objectives
     out["platforms"] = data.platforms
+    out["volumes"] = {v.name: (v.value, v.previous) for v in data.volumes}
     for objective, values in data.cards.items():
         out[f"kpis:{objective}"] = values
     out["trend"] = data.trend
@@ -350,6 +353,11 @@ def pandas_page(data: Frames, page: str, f: FilterState) -> dict[str, Any]:
     return _PANDAS_PAGES[page](data, f)
 
 
+def _sum_or_none(values: pd.Series) -> float | None:
+    total = values.sum(min_count=1)
+    return None if pd.isna(total) else float(total)
+
+
 def _p_overview(data: Frames, f: FilterState) -> dict[str, Any]:
     out = pandas_frame(data, f)
     df = _filtered(data.facts, f)
@@ -361,7 +369,15 @@ def _p_overview(data: Frames, f: FilterState) -> dict[str, Any]:
     order = [o for o in model.OBJECTIVES if o in present.index]
     out["by_objective"] = present.loc[order].reset_index()
     out["platforms"] = _present_platforms(df)
-    before = f.shifted_back()
+    before = periods.compared(f)
+    earlier = _filtered(data.facts, before) if before else None
+    out["volumes"] = {
+        name: (
+            _sum_or_none(df[name]),
+            _sum_or_none(earlier[name]) if earlier is not None else None,
+        )
+        for name in overview_page.HEADLINE_VOLUMES
+    }
     for objective in order:
         scope = df[df["objective"] == objective]
         previous = _filtered(data.facts, before.narrowed(objectives=(objective,))) if before else None
@@ -704,6 +720,9 @@ def compare(page: str, ours: dict[str, Any], theirs: dict[str, Any]) -> list[str
     if len(ours["video_choices"]) != len(theirs["video_choices"]):
         problems.append(f"{page}: {len(ours['video_choices'])} vs {len(theirs['video_choices'])} video choices")
     if page == "overview":
+        for name, (total, previous) in ours["volumes"].items():
+            check(f"volume {name}", total, theirs["volumes"][name][0])
+            check(f"volume {name} previous", previous, theirs["volumes"][name][1])
         for objective in ours["objectives"]:
             for name, kv in ours[f"kpis:{objective}"].items():
                 value, coverage, previous = theirs[f"kpis:{objective}"][name]

@@ -1,4 +1,4 @@
-"""Overview: KPIs by objective with period-over-period change, trend, best and worst videos."""
+"""Overview: headline volumes, KPIs by objective with the change on the comparison period, trend, best and worst videos."""
 
 import streamlit as st
 
@@ -8,16 +8,18 @@ from vmdash.queries import overview
 ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
-ui.page_header("Overview", store, filters)
+holds_data = ui.page_header("Overview", store, filters)
 
 objectives = list(overview.options(store, filters))
 if not objectives:
-    st.warning("No data matches these filters. Widen the dates or clear a filter in the sidebar.")
+    if holds_data:
+        st.warning("No data matches these filters. Widen the dates or clear a filter in the sidebar.")
     ui.end_page()
 # The overlap note and the cards sit above the controls but are drawn once the controls are read.
 notes = st.container()
-if filters.shifted_back() is None:
-    st.caption("Choose a date range in the sidebar to compare each KPI with the period before it.")
+if not filters.has_dates:
+    st.caption("Choose a period in the sidebar to see each volume and KPI change against the comparison period.")
+volumes = st.container()
 cards = st.container()
 
 st.divider()
@@ -37,16 +39,26 @@ with right:
         bind="query-params",
         help="Objective whose main KPI ranks the videos.",
     )
-data = overview.load(store, filters, overview.OverviewControls(kpi=metric_name, split=split, rank_for=focus))
+controls = overview.OverviewControls(kpi=metric_name, split=split, rank_for=focus, compare=ui.current_comparison())
+data = overview.load(store, filters, controls)
 
 with notes:
     ui.account_overlap_note(data.account_overlap)
+with volumes:
+    st.subheader("Volumes")
+    ui.volume_cards(data.volumes, data.platforms, data.currency, versus=data.versus)
 shown: list[str] = []
 with cards:
     for objective, values in data.cards.items():
         st.subheader(objective.capitalize())
-        ui.kpi_cards(values, data.currency, columns=len(values))
+        ui.kpi_cards(values, data.currency, columns=4, versus=data.versus)
         shown.extend(values)
+
+st.subheader("Channels")
+st.caption(
+    "Each channel of the marketing plan, the platforms and exports feeding it in this selection, and what is missing."
+)
+ui.channel_coverage(data.coverage)
 
 metric = metrics.get(metric_name)
 with left:

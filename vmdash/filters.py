@@ -111,14 +111,3 @@ class FilterState:
         """The same filters with some cleared (e.g. the video choice for a video list)."""
         empty: dict[str, Any] = {f.name: (None if f.name.startswith("date") else ()) for f in fields(self)}
         return replace(self, **{k: empty[k] for k in keys})
-
-    def shifted_back(self) -> FilterState | None:
-        """The previous period of equal length, for period-over-period change."""
-        if self.date_from is None or self.date_to is None:
-            return None
-        length = (self.date_to - self.date_from).days + 1
-        return replace(
-            self,
-            date_from=self.date_from - dt.timedelta(days=length),
-            date_to=self.date_to - dt.timedelta(days=length),
-        )

@@ -25,7 +25,9 @@ class Param:
 
 
 # The sidebar's filter bar.
+PERIOD = Param("period", "period")
 DATES = Param("dates", "dates")
+COMPARE = Param("compare", "comparison")
 FILTER_PARAMS: tuple[Param, ...] = tuple(Param(f.param, f.label) for f in FILTERS)
 
 # Page controls.
@@ -48,7 +50,9 @@ COHORT_MEASURE = Param("cohort_measure", "lifecycle measure", "pages/test-learn.
 TEST_VARIANTS: dict[str, Param] = {"video": TEST_VIDEOS, "campaign": TEST_CAMPAIGNS, "token": TEST_TOKENS}
 
 PARAMS: tuple[Param, ...] = (
+    PERIOD,
     DATES,
+    COMPARE,
     *FILTER_PARAMS,
     KPI,
     SPLIT,

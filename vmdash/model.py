@@ -37,6 +37,31 @@ CHANNEL_LABELS = {
     "other": "other channel",
 }
 
+# Each channel as the Overview's coverage names it, and the exports that feed it (what to
+# import when a channel shows no data). Any export imported with a channel chosen
+# (`--channel`, or Channel on Upload & data) feeds that channel.
+CHANNEL_TITLES = {
+    "social": "Social (organic)",
+    "ads": "Ads (paid)",
+    "website": "Website",
+    "sales": "Sales",
+    "seo": "SEO (search)",
+    "email": "Email",
+    "other": "Other",
+}
+CHANNEL_FED_BY = {
+    "social": "YouTube Studio, Meta Business Suite or TikTok Studio exports",
+    "ads": "Meta Ads Manager, TikTok Ads Manager, LinkedIn Campaign Manager or Google Ads exports",
+    "website": "Vimeo or Wistia exports",
+    "sales": "any export imported with the channel “sales” (`--channel sales`, or Channel on Upload & data)",
+    "seo": "YouTube Studio traffic-source exports (the Traffic source tab), or any export imported with "
+    "`--channel seo`",
+    "email": "any export imported with the channel “email” (`--channel email`, or Channel on Upload & data)",
+    "other": "any export imported with the channel “other”",
+}
+# The channels the Overview always lists, with or without data; others appear when they hold some.
+BRIEF_CHANNELS: tuple[str, ...] = ("social", "ads", "website", "sales", "seo")
+
 PLATFORM_LABELS = {
     "youtube": "YouTube",
     "facebook": "Facebook",

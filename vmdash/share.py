@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from vmdash import links
+from vmdash import links, periods
 
 MAX_SHOWN = 40
 
@@ -54,6 +54,12 @@ def dropped(
         if key == links.DATES.key and lost:
             values = ", ".join(f"“{shown(v)}”" for v in _as_list(value))
             notes.append(f"The link's dates {values} are not a valid range (YYYY-MM-DD); all dates are shown.")
+            continue
+        if key == links.PERIOD.key and lost:
+            notes.append(
+                f"The link's period “{shown(lost[0])}” is not a preset vmdash knows "
+                f"({', '.join(periods.PERIODS)}); the dates in the sidebar are shown instead."
+            )
             continue
         for v in lost:
             notes.append(

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from vmdash import metrics, queries
+from vmdash import metrics, periods, queries
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
 
@@ -60,7 +60,7 @@ def test_objective_kpis_read_as_each_objective_on_its_own(sample_store, scope):
             got = grouped[objective][name]
             for field in ("value", "coverage", "previous"):
                 assert _same(getattr(got, field), getattr(want, field)), (objective, name, field, got, want)
-    if filters.shifted_back() is not None:
+    if periods.compared(filters) is not None:
         assert any(v.previous is not None for values in grouped.values() for v in values.values())
 
 

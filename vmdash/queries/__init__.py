@@ -10,6 +10,7 @@ from `filters` enter SQL text here. What lives where:
 - `selection`: what the filtered data holds, for the filter bar and page header (date span,
   choices, video pickers, currency, undated rows, platforms present).
 - `import_history`: import metadata (history, data version, latest import, active hashes).
+- `coverage`: each channel of the brief with the platforms and import formats feeding it (the Overview's).
 - `names`: dimensions from name tokens (format, length, NAME_KEYS) and the order of a split's groups.
 - `overview`, `completion`, `funnel_impact`, `retention`: each page's queries and its
   `load(store, filters, controls)`, which returns everything the page draws as one frozen

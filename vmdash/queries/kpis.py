@@ -1,4 +1,4 @@
-"""KPIs over the filtered facts: totals, KPI values with coverage and the previous period."""
+"""KPIs over the filtered facts: totals, KPI values with coverage and the comparison period."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import cache, metrics, model
+from vmdash import cache, metrics, model, periods
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
 from vmdash.numbers import float_or_none
@@ -46,7 +46,7 @@ def summary(store: Store, by: str | None = None, filters: FilterState = FilterSt
 
 @dataclass(frozen=True)
 class KpiValue:
-    """A KPI's value, the share of its denominator that reported it, and its previous value."""
+    """A KPI's value, the share of its denominator that reported it, and its value over the comparison period."""
 
     metric: metrics.Metric
     value: float | None
@@ -55,21 +55,29 @@ class KpiValue:
 
     @property
     def change(self) -> float | None:
-        """Relative change from the previous period, None when either side is missing."""
+        """Relative change from the comparison period, None when either side is missing."""
         if self.value is None or self.previous in (None, 0):
             return None
         return (self.value - self.previous) / abs(self.previous)
 
 
 @cache.cached
-def kpis(store: Store, names: tuple[str, ...], filters: FilterState = FilterState()) -> dict[str, KpiValue]:
-    """Several KPIs in one query, with coverage and the previous period's value."""
-    return _kpi_values(store, {"": names}, filters, by_objective=False)[""]
+def kpis(
+    store: Store,
+    names: tuple[str, ...],
+    filters: FilterState = FilterState(),
+    compare: str = periods.DEFAULT_COMPARISON,
+) -> dict[str, KpiValue]:
+    """Several KPIs in one query, with coverage and their value over the comparison period (periods.compared)."""
+    return _kpi_values(store, {"": names}, filters, by_objective=False, compare=compare)[""]
 
 
 @cache.cached
 def objective_kpis(
-    store: Store, objectives: tuple[str, ...], filters: FilterState = FilterState()
+    store: Store,
+    objectives: tuple[str, ...],
+    filters: FilterState = FilterState(),
+    compare: str = periods.DEFAULT_COMPARISON,
 ) -> dict[str, dict[str, KpiValue]]:
     """Each objective's KPIs (metrics.BY_OBJECTIVE) over its own rows, as `kpis` gives them.
 
@@ -79,14 +87,16 @@ def objective_kpis(
     for objective in objectives:
         if objective not in metrics.BY_OBJECTIVE:
             raise InvalidChoice("objective", objective, tuple(metrics.BY_OBJECTIVE))
-    return _kpi_values(store, {o: metrics.BY_OBJECTIVE[o] for o in objectives}, filters, by_objective=True)
+    return _kpi_values(
+        store, {o: metrics.BY_OBJECTIVE[o] for o in objectives}, filters, by_objective=True, compare=compare
+    )
 
 
 def _kpi_values(
-    store: Store, wanted: dict[str, tuple[str, ...]], filters: FilterState, by_objective: bool
+    store: Store, wanted: dict[str, tuple[str, ...]], filters: FilterState, by_objective: bool, compare: str
 ) -> dict[str, dict[str, KpiValue]]:
     """The KPIs `wanted[objective]` over each objective's rows (or `wanted[""]` over all rows),
-    now and in the period before.
+    now and over the comparison period (`compare`, a periods.COMPARISONS word).
 
     KPIs that weigh a measure by a dimension (views x video length) are read apart from the
     others: that dimension would keep the rest from the day sums (see presummed).
@@ -116,7 +126,7 @@ def _kpi_values(
         return found
 
     current = read(filters)
-    before = filters.shifted_back()
+    before = periods.compared(filters, compare)
     previous = read(before) if before is not None else {}
 
     def kpi(key: str, name: str) -> KpiValue:

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import cache, looplog, metrics, model
+from vmdash import cache, looplog, metrics, model, periods
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
+from vmdash.numbers import float_or_none
+from vmdash.queries.coverage import ChannelCoverage, channel_coverage
 from vmdash.queries.kpis import KpiValue, objective_kpis
 from vmdash.queries.selection import currency, date_span, platforms_present
 from vmdash.sql import alias, ident
@@ -200,6 +202,91 @@ def _ranking_ends(store: Store, metric_name: str, filters: FilterState, limit: i
     )
 
 
+# The Overview's headline volumes, in the order drawn, with their labels.
+HEADLINE_VOLUMES: dict[str, str] = {
+    "views": "Views",
+    "watch_time_s": "Watch time",
+    "impressions": "Impressions",
+    "reach": "Reach",
+    "spend": "Spend",
+    "clicks": "Clicks",
+    "conversions": "Conversions",
+    "subscribers_gained": "Subscribers gained",
+}
+
+
+@dataclass(frozen=True)
+class Volume:
+    """One headline volume: its total (None: not reported), its total over the comparison period,
+    and its sparkline (per day, week or month, oldest first)."""
+
+    name: str
+    label: str
+    value: float | None
+    previous: float | None
+    series: tuple[float, ...]
+
+    @property
+    def change(self) -> float | None:
+        """Relative change from the comparison period, None when either side is missing or zero."""
+        if self.value is None or self.previous in (None, 0):
+            return None
+        return (self.value - self.previous) / abs(self.previous)
+
+
+def _volume_totals(store: Store, filters: FilterState) -> dict[str, float | None]:
+    _, params = filters.where()
+    sums = ", ".join(f"sum({ident(c)})" for c in HEADLINE_VOLUMES)
+    row = store.rows(f"SELECT {sums} FROM ({fact_rows(filters, columns=set())})", params)[0]
+    return {name: float_or_none(v) for name, v in zip(HEADLINE_VOLUMES, row, strict=True)}
+
+
+@cache.cached
+def volume_series(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+    """Each headline volume per day (week, month when the span is long), for sparklines.
+
+    Only rows that fit in one bucket count: a month reported as one row is not pretended daily,
+    so a sparkline shows the shape of the daily and weekly rows, not every total. The whole
+    frame stays under the chart point limit (one point per bucket and volume).
+    """
+    start, end = date_span(store, filters)
+    grain = pick_grain(start, end, series=len(HEADLINE_VOLUMES))
+    _, params = filters.where()
+    params["grain"] = grain
+    keys = [(ident(c), c) for c in ("date", "date_end")]
+    sums = ", ".join(f"sum({ident(c)}) AS {ident(c)}" for c in HEADLINE_VOLUMES)
+    limit = MAX_CHART_POINTS // len(HEADLINE_VOLUMES)
+    return store.df(
+        f"""SELECT date_trunc($grain, "date")::DATE AS period, {sums}
+            FROM ({presummed(keys, filters, tuple(HEADLINE_VOLUMES), '"date" IS NOT NULL', by_day=True)})
+            WHERE date_trunc($grain, "date") = date_trunc($grain, coalesce("date_end", "date"))
+            GROUP BY 1 ORDER BY 1 LIMIT {limit}""",
+        params,
+    )
+
+
+@cache.cached
+def headline_volumes(
+    store: Store, filters: FilterState = FilterState(), compare: str = periods.DEFAULT_COMPARISON
+) -> tuple[Volume, ...]:
+    """Views, watch time, impressions, reach, spend, clicks, conversions and subscribers gained:
+    each summed over the selection, over the comparison period, and as a sparkline."""
+    now = _volume_totals(store, filters)
+    before = periods.compared(filters, compare)
+    then = _volume_totals(store, before) if before is not None else {}
+    series = volume_series(store, filters)
+    return tuple(
+        Volume(
+            name,
+            label,
+            now[name],
+            then.get(name),
+            tuple(float(v) for v in series[name] if v is not None and not pd.isna(v)),
+        )
+        for name, label in HEADLINE_VOLUMES.items()
+    )
+
+
 # -- the page's load ---------------------------------------------------------------------------
 
 
@@ -211,6 +298,8 @@ class OverviewControls:
     split: str = TREND_SPLITS[0]
     # None (or an objective without data): the first objective present, as the widget offers it.
     rank_for: str | None = None
+    # What change chips compare with (periods.COMPARISONS); the filter bar's choice.
+    compare: str = periods.DEFAULT_COMPARISON
 
 
 @dataclass(frozen=True)
@@ -220,12 +309,18 @@ class OverviewData:
     currency: str | None
     objectives: tuple[str, ...]
     platforms: list[str]
+    # Headline volumes, drawn first (HEADLINE_VOLUMES' order).
+    volumes: tuple[Volume, ...]
     cards: dict[str, dict[str, KpiValue]]
+    # The comparison period as a chip names it ("vs 1–28 Feb 2026"); None without a date range.
+    versus: str | None
     trend: pd.DataFrame
     annotations: pd.DataFrame | None
     side_by_side: pd.DataFrame
     # Account series summed with per-video rows of the same platform and channel (see the note).
     account_overlap: pd.DataFrame
+    # Each channel of the brief: the sources feeding it here, or the exports that would.
+    coverage: tuple[ChannelCoverage, ...]
     focus: str | None
     primary: str | None
     top: pd.DataFrame
@@ -244,12 +339,15 @@ def load(
     money = currency(store, filters)
     present = options(store, filters)
     platforms = platforms_present(store, filters)
-    cards = objective_kpis(store, present, filters)
+    volumes = headline_volumes(store, filters, controls.compare)
+    cards = objective_kpis(store, present, filters, compare=controls.compare)
+    versus = periods.versus(filters, controls.compare)
     series = trend(store, controls.kpi, filters, split=controls.split)
     # Loop-log entries are not facts: read only when there is a trend to mark.
     marks = None if series.empty else looplog.annotations(store, filters)
     side_by_side = channels_side_by_side(store, filters)
     overlap = account_totals_beside_videos(store, filters)
+    coverage = channel_coverage(store, filters)
     focus = controls.rank_for if controls.rank_for in present else (present[0] if present else None)
     primary = metrics.PRIMARY[focus] if focus is not None else None
     top = bottom = pd.DataFrame(columns=["video", "platform", "value", "volume"])
@@ -258,5 +356,19 @@ def load(
         top = ranked_videos(store, primary, scope, limit=5)
         bottom = ranked_videos(store, primary, scope, limit=5, worst=True)
     return OverviewData(
-        money, present, platforms, cards, series, marks, side_by_side, overlap, focus, primary, top, bottom
+        money,
+        present,
+        platforms,
+        volumes,
+        cards,
+        versus,
+        series,
+        marks,
+        side_by_side,
+        overlap,
+        coverage,
+        focus,
+        primary,
+        top,
+        bottom,
     )

@@ -11,7 +11,9 @@ from vmdash.ui.access import access_panel, require_analyst, role, where_to_impor
 from vmdash.ui.common import (
     account_overlap_note,
     chart,
+    current_comparison,
     current_filters,
+    current_period,
     definitions,
     ensure_data,
     filter_bar,
@@ -28,6 +30,7 @@ from vmdash.ui.common import (
     unique_labels,
 )
 from vmdash.ui.navigation import app_pages, end_page, routed, through_app
+from vmdash.ui.overview import channel_coverage, volume_cards
 from vmdash.ui.sharing import link_notes, remember_link, share_panel
 from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, objective_rules_editor, upload_flow
 
@@ -37,8 +40,11 @@ __all__ = [
     "access_panel",
     "where_to_import",
     "app_pages",
+    "channel_coverage",
     "chart",
+    "current_comparison",
     "current_filters",
+    "current_period",
     "definitions",
     "end_page",
     "ensure_data",
@@ -64,4 +70,5 @@ __all__ = [
     "through_app",
     "unique_labels",
     "upload_flow",
+    "volume_cards",
 ]

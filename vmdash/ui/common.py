@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock
 
-from vmdash import charts, demo, export, links, metrics, model, queries
+from vmdash import charts, demo, export, links, metrics, model, periods, queries
 from vmdash.errors import DatabaseBusy, VmdashError
 from vmdash.filters import FILTERS, FilterState, ListFilter
 from vmdash.ingest.pipeline import file_hash
@@ -139,13 +139,30 @@ def sample_note(s: Store) -> None:
 
 
 def filter_bar(s: Store) -> FilterState:
-    """The global filters in the sidebar, one per filters.FILTERS entry, bound to the URL so a copied link reproduces them."""
+    """The global filters in the sidebar, one per filters.FILTERS entry, bound to the URL so a copied link reproduces them.
+
+    The period is a preset word (`?period=last-28-days`) resolved against today on every run,
+    or "custom": the date picker's range (`?dates=`).
+    """
     span = queries.date_span(s)
     chosen: dict[str, tuple[str, ...]] = {}
     with st.sidebar:
         st.header("Filters")
-        dates = None
-        if span[0] is not None and span[1] is not None:  # both or neither: min and max of one column
+        period = st.selectbox(
+            "Period",
+            periods.PERIODS,
+            index=periods.PERIODS.index(periods.DEFAULT_PERIOD),
+            key=links.PERIOD.key,
+            bind="query-params",
+            help=periods.PERIOD_HELP,
+        )
+        preset = periods.resolve(period, periods.today())
+        dates: object = None
+        if preset is not None:
+            dates = preset
+            st.caption(periods.span_label(*preset))
+        elif period == periods.CUSTOM and span[0] is not None and span[1] is not None:
+            # (both or neither: min and max of one column)
             dates = st.date_input(
                 "Dates",
                 value=(span[0], span[1]),
@@ -155,6 +172,14 @@ def filter_bar(s: Store) -> FilterState:
                 bind="query-params",
                 help="Rows whose reporting period overlaps these dates.",
             )
+        st.selectbox(
+            "Compare with",
+            periods.COMPARISONS,
+            index=periods.COMPARISONS.index(periods.DEFAULT_COMPARISON),
+            key=links.COMPARE.key,
+            bind="query-params",
+            help=periods.COMPARE_HELP,
+        )
         for flt in FILTERS:
             options = _filter_options(s, flt)
             # No format_func: a bound widget puts the formatted label, not the value, in the URL;
@@ -164,10 +189,38 @@ def filter_bar(s: Store) -> FilterState:
             )
             chosen[flt.key] = tuple(options[label] for label in picked)
     date_from, date_to = _date_range(dates)
-    if (date_from, date_to) == span:
+    if preset is None and (date_from, date_to) == span:
         # The whole span means "all dates": rows without dates (lifetime totals) stay in.
         date_from = date_to = None
     return FilterState(date_from=date_from, date_to=date_to, **chosen)
+
+
+def current_period() -> str:
+    """The period word chosen in the filter bar (periods.PERIODS)."""
+    return str(st.session_state.get(links.PERIOD.key) or periods.DEFAULT_PERIOD)
+
+
+def current_comparison() -> str:
+    """The comparison word chosen in the filter bar (periods.COMPARISONS)."""
+    return str(st.session_state.get(links.COMPARE.key) or periods.DEFAULT_COMPARISON)
+
+
+def empty_period_note(s: Store, filters: FilterState) -> bool:
+    """When the chosen dates hold no data but other dates do, say so with the latest data's date; True if said."""
+    # Rows per objective come from the rollup's day sums (and the Overview asks them anyway):
+    # cheaper than the dates of the facts, on every page with a period chosen.
+    if not filters.has_dates or not queries.by_objective(s, filters).empty:
+        return False
+    first, latest = queries.date_span(s, filters.without("date_from", "date_to"))
+    if latest is None or first is None:
+        return False
+    chosen = periods.span_label(filters.date_from or first, filters.date_to or latest)
+    st.warning(
+        f"No data in {periods.phrase(current_period())} ({chosen}): the latest data in this selection is from "
+        f"{periods.span_label(latest, latest)}. Choose a longer period, or “all-time”, under Period in the sidebar.",
+        icon=":material/event_busy:",
+    )
+    return True
 
 
 def _filter_options(s: Store, flt: ListFilter) -> dict[str, str]:
@@ -205,17 +258,24 @@ def _date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
     return None, None
 
 
-def kpi_cards(values: dict[str, KpiValue], currency: str | None = None, columns: int = 5) -> None:
-    """A row of KPI cards: value, change on the previous period, definition and coverage."""
-    cols = st.columns(columns)
+def kpi_cards(
+    values: dict[str, KpiValue], currency: str | None = None, columns: int = 5, versus: str | None = None
+) -> None:
+    """KPI cards, `columns` to a row: value, change on the comparison period, definition and coverage.
+
+    `versus` names that period beside each change chip ("vs 1–28 Feb 2026", periods.versus).
+    """
     for i, kv in enumerate(values.values()):
+        if i % columns == 0:
+            # A row at a time: on a phone, where columns stack, the cards keep their order.
+            cols = st.columns(columns)
         m = kv.metric
         help_text = m.help()
         if kv.coverage is not None and math.isfinite(kv.coverage) and kv.coverage < 0.999:
             help_text += f" Based on {kv.coverage:.0%} of the data: the rest {m.left_out}."
         delta = None
         if kv.change is not None and math.isfinite(kv.change):
-            delta = f"{kv.change:+.1%} vs previous period"
+            delta = f"{kv.change:+.1%}"
         with cols[i % columns]:
             st.metric(
                 m.label,
@@ -224,6 +284,7 @@ def kpi_cards(values: dict[str, KpiValue], currency: str | None = None, columns:
                 delta_color="normal" if m.higher_is_better else "inverse",
                 help=help_text,
                 border=True,
+                delta_description=(versus or "vs previous period") if delta else None,
             )
 
 
@@ -362,18 +423,22 @@ def current_filters() -> FilterState:
     return st.session_state.get("_filters", FilterState())
 
 
-def page_header(title: str, s: Store, filters: FilterState) -> None:
-    """Page title, the sample-data note and what the filters select."""
+def page_header(title: str, s: Store, filters: FilterState) -> bool:
+    """Page title, the sample-data note and what the filters select; False when the chosen dates hold
+    no data (the page then says so, with the latest data's date)."""
     st.title(title)
     sample_note(s)
     latest = queries.latest_import(s)
     as_of = f" · data as of import #{latest[0]}, {latest[1]:%Y-%m-%d %H:%M}" if latest else ""
     st.caption(safe_text(filters.sentence()) + as_of)
+    if empty_period_note(s, filters):
+        return False
     if filters.has_dates:
         undated = queries.undated_rows(s, filters)
         if not undated.empty:
             names = ", ".join(model.platform_label(p) for p in undated["platform"])
             st.caption(
                 f"{names}: {int(undated['rows'].sum())} rows of lifetime totals carry no dates and are left out "
-                "while a date range is chosen; select the whole date span to include them."
+                "while a date range is chosen; choose “all-time” under Period to include them."
             )
+    return True
