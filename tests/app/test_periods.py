@@ -109,4 +109,5 @@ def test_the_overview_lists_every_channel_of_the_brief(two_years_db, monkeypatch
     assert "- **Website**: Vimeo" in coverage and "Vimeo Analytics (videos)" in coverage
     assert "- **Ads (paid)**: no data in this selection" in coverage
     assert "- **Sales**: no data yet; fed by any export imported with the channel “sales”" in coverage
-    assert "- **SEO (search)**: no data yet; fed by YouTube Studio traffic-source exports" in coverage
+    # The samples hold a YouTube traffic-source export: SEO has data, outside this selection.
+    assert "- **SEO (search)**: no data in this selection" in coverage
