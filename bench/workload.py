@@ -33,6 +33,7 @@ from vmdash.queries import funnel_impact as funnel_page
 from vmdash.queries import overview as overview_page
 from vmdash.queries import retention as retention_page
 from vmdash.queries import test_learn as test_learn_page
+from vmdash.queries import video as video_page
 from vmdash.store import Store
 
 
@@ -48,13 +49,14 @@ def median_time(fn: Callable[[], Any], repeat: int, warm_up: bool = True) -> flo
     return statistics.median(times)
 
 
-PAGES = ("overview", "retention", "completion", "funnel", "test_learn")
+PAGES = ("overview", "retention", "completion", "funnel", "test_learn", "video")
 PAGE_LABELS = {
     "overview": "overview page",
     "retention": "retention page",
     "completion": "completion page",
     "funnel": "funnel page",
     "test_learn": "test & learn page",
+    "video": "video page",
 }
 
 
@@ -96,6 +98,7 @@ PAGE_MODULES = {
     "completion": completion_page,
     "funnel": funnel_page,
     "test_learn": test_learn_page,
+    "video": video_page,
 }
 
 
@@ -169,6 +172,18 @@ def _test_learn(store: Store, f: FilterState) -> dict[str, Any]:
     return out
 
 
+def _video(store: Store, f: FilterState) -> dict[str, Any]:
+    out = vmdash_frame(store, f)
+    # A shared `?video=` link: the frame's first video chosen in the Video filter.
+    chosen = f.narrowed(videos=tuple(out["video_choices"]["key"].iloc[:1]))
+    data = video_page.load(store, chosen)
+    out["video"] = data.video
+    out["video_kpis"] = data.kpis
+    out["video_trend"] = data.trend
+    out["early_days"] = data.early
+    return out
+
+
 _picked: dict[tuple[Any, ...], pd.DataFrame] = {}
 
 
@@ -211,6 +226,7 @@ _VMDASH_PAGES = {
     "completion": _completion,
     "funnel": _funnel,
     "test_learn": _test_learn,
+    "video": _video,
 }
 
 
@@ -638,12 +654,18 @@ def _p_test_learn(data: Frames, f: FilterState) -> dict[str, Any]:
     return out
 
 
+def _p_video(data: Frames, f: FilterState) -> dict[str, Any]:
+    # The frame only: the video's own answers have no pandas counterpart yet.
+    return pandas_frame(data, f)
+
+
 _PANDAS_PAGES = {
     "overview": _p_overview,
     "retention": _p_retention,
     "completion": _p_completion,
     "funnel": _p_funnel,
     "test_learn": _p_test_learn,
+    "video": _p_video,
 }
 
 

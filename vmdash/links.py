@@ -27,6 +27,8 @@ class Param:
 # The sidebar's filter bar.
 DATES = Param("dates", "dates")
 FILTER_PARAMS: tuple[Param, ...] = tuple(Param(f.param, f.label) for f in FILTERS)
+# The Video filter's parameter is also the Video page's address: `video?video=<key or label>`.
+VIDEO = next(p for p in FILTER_PARAMS if p.key == "video")
 
 # Page controls.
 KPI = Param("kpi", "KPI", "pages/overview.py")
