@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from tests.support.apps import ROOT
 
 KEY = "NOqiywd2Jz1"  # "5 mistakes with retinol" on YouTube, in the samples
-LABEL = "5 mistakes with retinol · youtube"
+LABEL = "5 mistakes with retinol · YouTube · 2025-12-17"
 
 
 @pytest.fixture

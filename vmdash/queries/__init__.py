@@ -78,6 +78,7 @@ from vmdash.queries.selection import (
     platforms_present,
     undated_rows,
     video_choices,
+    video_label,
     videos,
 )
 from vmdash.store.rollup import fact_rows, presummed
@@ -141,5 +142,6 @@ __all__ = [
     "undated_rows",
     "unpriced_groups",
     "video_choices",
+    "video_label",
     "videos",
 ]

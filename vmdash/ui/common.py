@@ -178,13 +178,13 @@ def _filter_options(s: Store, flt: ListFilter) -> dict[str, str]:
 
 
 def video_labels(s: Store) -> dict[str, str]:
-    """Video keys and the label the filter shows (and puts in the URL): title and platform."""
+    """Video keys and the label the filter shows (and puts in the URL): title, platform and publish date."""
     return labels_of(queries.video_choices(s))
 
 
 def labels_of(choices: pd.DataFrame) -> dict[str, str]:
     """Key -> label of a queries.video_choices frame, as the Video filter names each video."""
-    return {r.key: f"{r.title} · {r.platforms}" for r in choices.itertuples()}
+    return dict(zip(choices["key"], choices["label"], strict=True))
 
 
 # The query string as the session first opened it (see ui.sharing.remember_link).
@@ -220,7 +220,8 @@ def video_url(key: str) -> str:
         for p in (links.DATES, *links.FILTER_PARAMS)
         if p.key != links.VIDEO.key and p.key in st.query_params
     }
-    return "./" + views.link_for(VIDEO_PAGE, kept | {links.VIDEO.key: [key]})
+    # Dots encoded too: a value from data ("www.example.com") then reads as no address anywhere in the Markdown.
+    return "./" + views.link_for(VIDEO_PAGE, kept | {links.VIDEO.key: [key]}).replace(".", "%2E")
 
 
 def unique_labels(labels: dict[str, str]) -> dict[str, str]:
