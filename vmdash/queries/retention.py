@@ -213,6 +213,7 @@ def retention_view(
         intro = next((m for m in found if m.kind == "intro"), None)
         hook_rows.append(
             {
+                "video_key": video.video_id,  # what a link to the video's page names
                 "video": video.title,
                 "platform": model.PLATFORM_LABELS.get(video.platform, video.platform),
                 "length_s": duration,

@@ -23,10 +23,12 @@ from vmdash.queries.retention import RetentionView, retention_videos, retention_
 from vmdash.queries.selection import currency, video_choices
 from vmdash.sql import alias, ident
 from vmdash.store import Store
-from vmdash.store.rollup import DAILY_SQL, fact_rows, presummed
+from vmdash.store.rollup import fact_rows, presummed
+from vmdash.testlearn.choices import WINDOWS
+from vmdash.testlearn.data import lifecycle
 
-# The first days of a video compared with its peers': day 1, the first week, the first four weeks.
-EARLY_DAYS: tuple[int, ...] = (1, 7, 28)
+# The first days of a video compared with its peers': Test & learn's lifecycle windows.
+EARLY_DAYS: tuple[int, ...] = WINDOWS
 # The export that breaks a video's views down by where they came from.
 TRAFFIC_EXPORT = (
     "YouTube Studio's traffic-source report (Analytics → Advanced mode → Traffic source → export "
@@ -108,42 +110,26 @@ def typical_kpis(store: Store, names: tuple[str, ...], scope: FilterState, exclu
     )
 
 
-@cache.cached
 def early_days(store: Store, scope: FilterState, key: str) -> pd.DataFrame:
-    """Views in the video's first 1, 7 and 28 days beside the median of its peers' (same scope).
+    """Views in the video's first 1, 7 and 28 days since publish beside the median of its peers' (same scope).
 
-    A video's day 1 is its publish date, else its first day in the data. A window counts only
-    when the data holds every one of its days (a video published before its first row, or with
-    too few days yet, reads NULL). Columns: days, video, typical, peers.
+    The windows are Test & learn's lifecycle (testlearn.lifecycle): only a window the data covers
+    from the publish day to its end counts, for the video (else NULL) as for its peers.
+    Columns: days, video, typical, peers.
     """
-    where, params = scope.without("date_from", "date_to").where()
-    params["windows"] = list(EARLY_DAYS)
-    frame = store.df(
-        f"""WITH rows AS (
-                SELECT {VIDEO_KEY_SQL} AS key, "date", "views", "published_at" FROM active_facts
-                WHERE ({where}) AND {DAILY_SQL} AND {VIDEO_KEY_SQL} IS NOT NULL
-            ), starts AS (
-                SELECT key, coalesce(min("published_at"), min("date")) AS start, min("date") AS first,
-                       max("date") AS last FROM rows GROUP BY key
-            ), windows AS (SELECT unnest($windows) AS days)
-            SELECT s.key, w.days,
-                   CASE WHEN s.first <= s.start AND s.last >= s.start + (w.days - 1)
-                        THEN sum(r."views") FILTER (WHERE r."date" >= s.start AND r."date" < s.start + w.days) END AS views
-            FROM starts AS s CROSS JOIN windows AS w JOIN rows AS r ON r.key = s.key
-            GROUP BY s.key, w.days, s.first, s.start, s.last""",
-        params,
-    )
+    own = lifecycle(store, "views", scope.narrowed(videos=(key,)))
+    peers = lifecycle(store, "views", scope)
+    peers = peers[peers["complete"] & (peers["key"] != key)]
     out = []
     for days in EARLY_DAYS:
-        window = frame[frame["days"] == days]
-        own = window[window["key"] == key]["views"]
-        others = window[(window["key"] != key)]["views"].dropna()
+        mine = own[(own["window_days"] == days) & own["complete"]]["value"]
+        theirs = peers[peers["window_days"] == days]["value"]
         out.append(
             {
                 "days": days,
-                "video": float_or_none(own.iloc[0]) if len(own) else None,
-                "typical": float(others.median()) if len(others) else None,
-                "peers": len(others),
+                "video": float(mine.sum()) if len(mine) else None,
+                "typical": float(theirs.median()) if len(theirs) else None,
+                "peers": len(theirs),
             }
         )
     return pd.DataFrame(out, columns=["days", "video", "typical", "peers"])

@@ -83,8 +83,8 @@ def early_days(data: VideoData) -> None:
     assert data.early is not None
     if data.early["video"].isna().all():
         st.info(
-            "Not reported: the first days need daily rows from the video's publish date (or its first day in "
-            "the data) on; this video's exports give period totals, or too few days."
+            "Not reported: the first days need the video's publish date and daily rows from that day on; "
+            "this video's exports give no publish date, period totals only, or too few days yet."
         )
         return
     table = data.early.assign(
@@ -157,6 +157,7 @@ def video_link_column(label: str = "Page") -> ColumnConfig:
     return st.column_config.LinkColumn(label, display_text=":material/open_in_new:", help="Open the video's page.")
 
 
-def with_links(table: pd.DataFrame, keys: pd.Series, column: str = "page") -> pd.DataFrame:
-    """The table with a column of links to each row's video page (None where the row has no video key)."""
-    return table.assign(**{column: [video_url(k) if isinstance(k, str) else None for k in keys]})
+def with_links(table: pd.DataFrame, keys: pd.Series | None, column: str = "page") -> pd.DataFrame:
+    """The table with a first column of links to each row's video page (None where a row has no video key)."""
+    urls = [video_url(k) if isinstance(k, str) else None for k in keys] if keys is not None else [None] * len(table)
+    return table.reset_index(drop=True).assign(**{column: urls})[[column, *table.columns]]
