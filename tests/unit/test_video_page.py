@@ -48,7 +48,7 @@ def test_a_video_against_its_peers(seeded):
     assert kpis.loc["view_rate", "typical"] == pytest.approx((0.2 + 0.3) / 2)
     assert kpis.loc["view_rate", "peers"] == 2
     assert kpis.loc["hook_rate", "peers"] == 0
-    assert data.peers == "median of the 2 other YouTube video(s) for awareness in this selection"
+    assert data.peers == "median of the 2 other YouTube videos with the objective “awareness” in this selection"
     early = data.early.set_index("days")
     # Day 1 from each publish date: A 100; B 200, C 300. Seven days: A 400; B 1,400, C 2,100.
     assert early.loc[1, "video"] == 100 and early.loc[1, "typical"] == 250

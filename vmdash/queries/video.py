@@ -82,9 +82,10 @@ def peer_scope(filters: FilterState, video: VideoIdentity) -> FilterState:
 
 def peer_words(video: VideoIdentity, peers: int) -> str:
     """What "typical" means for this video, in words."""
+    videos = "video" if peers == 1 else "videos"
     return (
-        f"median of the {peers} other {model.platform_label(video.platform)} video(s) "
-        f"for {video.objective} in this selection"
+        f"median of the {peers} other {model.platform_label(video.platform)} {videos} "
+        f"with the objective “{video.objective}” in this selection"
     )
 
 

@@ -407,7 +407,7 @@ def page_header(title: str, s: Store, filters: FilterState) -> None:
     sample_note(s)
     latest = queries.latest_import(s)
     as_of = f" · data as of import #{latest[0]}, {latest[1]:%Y-%m-%d %H:%M}" if latest else ""
-    st.caption(safe_text(filters.sentence()) + as_of)
+    st.caption(safe_text(filters.sentence(video_labels(s) if filters.videos else None)) + as_of)
     if filters.has_dates:
         undated = queries.undated_rows(s, filters)
         if not undated.empty:

@@ -112,11 +112,13 @@ def funnel_steps(data: VideoData) -> None:
         {
             "step": steps["step"],
             "volume": [metrics.format_value(v, "number") for v in steps["volume"]],
+            # A step without a rate or a cost (the first has no step before it) leaves its cell empty.
             "rate": [
-                metrics.get(k).format(v) if k else "" for k, v in zip(steps["rate_kpi"], steps["rate"], strict=True)
+                metrics.get(k).format(v) if isinstance(k, str) else ""
+                for k, v in zip(steps["rate_kpi"], steps["rate"], strict=True)
             ],
             "cost": [
-                f"{metrics.get(k).label}: {metrics.get(k).format(v, data.currency)}" if k else ""
+                f"{metrics.get(k).label}: {metrics.get(k).format(v, data.currency)}" if isinstance(k, str) else ""
                 for k, v in zip(steps["cost_kpi"], steps["cost"], strict=True)
             ],
         }
