@@ -37,7 +37,7 @@ else:
     st.markdown("\n".join(f"- {ui.safe_text(label)}" for label in view.moments["label"]) or "No key moment found.")
 
 primary = metrics.get(data.primary)
-st.subheader(f"{primary.label} over time")
+st.subheader("Its primary KPI over time")
 if data.trend.empty:
     st.info(f"Not reported: {primary.label}, this video's primary KPI, needs measures its exports do not give.")
 else:

@@ -123,7 +123,15 @@ def funnel_steps(data: VideoData) -> None:
             ],
         }
     )
-    frame(rows, column_config={"step": "Step", "volume": "Volume", "rate": "From the step before", "cost": "Cost"})
+    frame(
+        rows,
+        column_config={
+            "step": "Step",
+            "volume": "Volume",
+            "rate": st.column_config.TextColumn("Rate", help="This step over the step before it."),
+            "cost": st.column_config.TextColumn("Cost", help="Spend per unit of this step."),
+        },
+    )
 
 
 def traffic_sources(data: VideoData) -> None:
