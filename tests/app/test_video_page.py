@@ -44,3 +44,15 @@ def test_with_no_video_the_page_offers_a_picker_that_sets_the_filter(video_app):
     assert not at.exception, at.exception
     assert at.multiselect(key="video").value == [LABEL]
     assert at.title[0].value == "5 mistakes with retinol"
+
+
+def test_ranked_lists_and_the_video_filter_link_to_the_page_keeping_the_filters(video_app):
+    video_app.query_params["platform"] = ["youtube"]
+    at = video_app.run()
+    assert not at.exception, at.exception
+    ranked = "\n".join(m.value for m in at.markdown if "](./video?" in m.value)
+    assert "[Dermatologist answers 10 questions · YouTube](./video?platform=youtube&video=ZK6rMzwxq1I)" in ranked
+    video_app.query_params["video"] = [LABEL]
+    at = video_app.run()
+    sidebar = [m.value for m in at.sidebar.markdown if "Open this video's page" in m.value]
+    assert sidebar == [f"[Open this video's page](./video?platform=youtube&video={KEY})"]
