@@ -18,7 +18,7 @@ if videos.empty:
     )
     ui.end_page()
 
-keys = ui.unique_labels({r.key: f"{r.title} · {r.platform}" for r in videos.itertuples()})
+keys = ui.unique_labels(dict(zip(videos["key"], videos["label"], strict=True)))
 left, right = st.columns([3, 1])
 with right:
     # The labels are the options, so a shared link names videos readably.
