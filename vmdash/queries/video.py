@@ -70,8 +70,10 @@ def identity(store: Store, key: str) -> VideoIdentity | None:
     )[0]
     if not row[9]:
         return None
+    # An objective outside the KPI registry's (a database from before a rename) reads as unassigned.
+    objective = row[3] if row[3] in metrics.BY_OBJECTIVE else "unassigned"
     return VideoIdentity(
-        key, row[0], tuple(row[1]), tuple(row[2]), row[3], row[4], row[5], float_or_none(row[6]), row[7], row[8]
+        key, row[0], tuple(row[1]), tuple(row[2]), objective, row[4], row[5], float_or_none(row[6]), row[7], row[8]
     )
 
 
@@ -190,7 +192,7 @@ class VideoData:
     """
 
     currency: str | None
-    choices: pd.DataFrame  # what the picker offers: key, title, platforms, published
+    choices: pd.DataFrame  # what the picker offers (queries.video_choices); empty once a video is chosen
     video: VideoIdentity | None = None
     peers: str = ""  # what "typical" means, in words
     primary: str | None = None
@@ -207,10 +209,11 @@ class VideoData:
 def load(store: Store, filters: FilterState = FilterState(), controls: VideoControls = VideoControls()) -> VideoData:
     """The Video page's data for the one video the filters choose, or the picker's choices."""
     money = currency(store, filters)
-    choices = video_choices(store, filters.without("videos"))
     video = identity(store, filters.videos[0]) if len(filters.videos) == 1 else None
     if video is None:
-        return VideoData(money, choices)
+        return VideoData(money, video_choices(store, filters.without("videos")))
+    # The picker is not drawn once a video is chosen: its list is not read.
+    choices = pd.DataFrame(columns=["key", "title", "platforms", "published", "label"])
     scope = peer_scope(filters, video)
     names = metrics.BY_OBJECTIVE[video.objective]
     own = kpis(store, names, filters)
