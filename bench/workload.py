@@ -34,6 +34,7 @@ from vmdash.queries import funnel_impact as funnel_page
 from vmdash.queries import overview as overview_page
 from vmdash.queries import retention as retention_page
 from vmdash.queries import test_learn as test_learn_page
+from vmdash.queries import video as video_page
 from vmdash.store import Store
 
 
@@ -49,7 +50,7 @@ def median_time(fn: Callable[[], Any], repeat: int, warm_up: bool = True) -> flo
     return statistics.median(times)
 
 
-PAGES = ("overview", "retention", "completion", "funnel", "discovery", "test_learn")
+PAGES = ("overview", "retention", "completion", "funnel", "discovery", "test_learn", "video")
 PAGE_LABELS = {
     "overview": "overview page",
     "retention": "retention page",
@@ -57,6 +58,7 @@ PAGE_LABELS = {
     "funnel": "funnel page",
     "discovery": "discovery page",
     "test_learn": "test & learn page",
+    "video": "video page",
 }
 
 
@@ -101,6 +103,7 @@ PAGE_MODULES = {
     "funnel": funnel_page,
     "discovery": discovery_page,
     "test_learn": test_learn_page,
+    "video": video_page,
 }
 
 
@@ -185,6 +188,18 @@ def _test_learn(store: Store, f: FilterState) -> dict[str, Any]:
     return out
 
 
+def _video(store: Store, f: FilterState) -> dict[str, Any]:
+    out = vmdash_frame(store, f)
+    # A shared `?video=` link: the frame's first video chosen in the Video filter.
+    chosen = f.narrowed(videos=tuple(out["video_choices"]["key"].iloc[:1]))
+    data = video_page.load(store, chosen)
+    out["video"] = data.video
+    out["video_kpis"] = data.kpis
+    out["video_trend"] = data.trend
+    out["early_days"] = data.early
+    return out
+
+
 _picked: dict[tuple[Any, ...], pd.DataFrame] = {}
 
 
@@ -228,6 +243,7 @@ _VMDASH_PAGES = {
     "funnel": _funnel,
     "discovery": _discovery,
     "test_learn": _test_learn,
+    "video": _video,
 }
 
 
@@ -684,6 +700,11 @@ def _p_discovery(data: Frames, f: FilterState) -> dict[str, Any]:
     return out
 
 
+def _p_video(data: Frames, f: FilterState) -> dict[str, Any]:
+    # The frame only: the video's own answers have no pandas counterpart yet.
+    return pandas_frame(data, f)
+
+
 _PANDAS_PAGES = {
     "overview": _p_overview,
     "retention": _p_retention,
@@ -691,6 +712,7 @@ _PANDAS_PAGES = {
     "funnel": _p_funnel,
     "discovery": _p_discovery,
     "test_learn": _p_test_learn,
+    "video": _p_video,
 }
 
 

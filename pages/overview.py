@@ -94,5 +94,6 @@ for column, ranked, worst, title in zip(
                 ranked,
                 name=f"ranked_{'bottom' if worst else 'top'}",
             )
+            ui.video.ranked_links(ranked)
 side_kpis = queries.SIDE_BY_SIDE_KPIS if not data.side_by_side.empty else ()
 ui.definitions([*shown, metric.name, primary.name, *side_kpis], data.platforms)

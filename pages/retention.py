@@ -18,7 +18,7 @@ if videos.empty:
     )
     ui.end_page()
 
-keys = ui.unique_labels({r.key: f"{r.title} · {r.platform}" for r in videos.itertuples()})
+keys = ui.unique_labels(dict(zip(videos["key"], videos["label"], strict=True)))
 left, right = st.columns([3, 1])
 with right:
     # The labels are the options, so a shared link names videos readably.
@@ -61,11 +61,15 @@ with left:
 
 st.subheader("Hook and key moments")
 ui.frame(
-    ui.formatted(
-        view.hooks,
-        {"hook_3s": "pct", "hook_30s": "pct", "intro_drop": "pct", "end_ratio": "pct", "length_s": "seconds"},
+    ui.video.with_links(
+        ui.formatted(
+            view.hooks.drop(columns="video_key"),
+            {"hook_3s": "pct", "hook_30s": "pct", "intro_drop": "pct", "end_ratio": "pct", "length_s": "seconds"},
+        ),
+        view.hooks["video_key"],
     ),
     column_config={
+        "page": ui.video.video_link_column(),
         "video": "Video",
         "platform": "Platform",
         "length_s": "Length",

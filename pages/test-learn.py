@@ -109,8 +109,9 @@ else:
     )
 with st.expander("Every video's benchmark", icon=":material/table:"):
     ui.frame(
-        test_learn.benchmark_table(bench),
+        ui.video.with_links(test_learn.benchmark_table(bench), bench.get("key")),
         column_config={
+            "page": ui.video.video_link_column(),
             "index": st.column_config.NumberColumn("Index", format="%.0f"),
             "volume": st.column_config.NumberColumn("Volume", format="%d"),
         },

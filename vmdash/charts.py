@@ -375,6 +375,8 @@ def retention(
             "kind:N",
             title="Key moment",
             scale=alt.Scale(domain=["intro", "drop", "spike"], range=["circle", "triangle-down", "triangle-up"]),
+            # Below the plot, as the curves' legend, and stacked: beside it in a row it runs off a phone.
+            legend=alt.Legend(orient="bottom", direction="vertical"),
         )
         layers.append(
             marks.mark_point(size=140, filled=True, stroke="white", strokeWidth=1).encode(

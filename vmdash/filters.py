@@ -84,8 +84,8 @@ class FilterState:
                 params[name] = list(values)
         return (" AND ".join(clauses) or "TRUE"), params
 
-    def sentence(self) -> str:
-        """The filters in words, for captions and exports."""
+    def sentence(self, names: dict[str, str] | None = None) -> str:
+        """The filters in words, for captions and exports; `names` reads chosen values as people know them (video labels)."""
         parts = []
         if self.date_from or self.date_to:
             start = self.date_from.isoformat() if self.date_from else "the start"
@@ -94,6 +94,7 @@ class FilterState:
         for flt in FILTERS:
             values = getattr(self, flt.key)
             if values:
+                values = tuple((names or {}).get(v, v) for v in values)
                 shown = ", ".join(values[:3]) + (f" and {len(values) - 3} more" if len(values) > 3 else "")
                 parts.append(f"{flt.label} {shown}")
         return "All data" if not parts else "Showing " + "; ".join(parts)

@@ -29,6 +29,8 @@ PERIOD = Param("period", "period")
 DATES = Param("dates", "dates")
 COMPARE = Param("compare", "comparison")
 FILTER_PARAMS: tuple[Param, ...] = tuple(Param(f.param, f.label) for f in FILTERS)
+# The Video filter's parameter is also the Video page's address: `video?video=<key or label>`.
+VIDEO = next(p for p in FILTER_PARAMS if p.key == "video")
 
 # Page controls.
 KPI = Param("kpi", "KPI", "pages/overview.py")

@@ -63,18 +63,25 @@ def clean_note(note: str) -> str:
 
 
 def _labels(store: Store, kind: str, keys: Sequence[str]) -> dict[str, str]:
-    """Labels of the items that exist in the data (title and platforms for a video)."""
+    """Labels of the items that exist in the data: a video as the Video filter names it (queries.video_label),
+    a campaign with its platforms."""
     if not keys:
         return {}
     expr = _ITEM_SQL[kind]
-    title = f'coalesce(any_value("video_title"), {expr})' if kind == "video" else expr
+    if kind != "video":
+        rows = store.rows(
+            f"""SELECT {expr} AS key, {expr} || ' · ' || string_agg(DISTINCT "platform", ', ' ORDER BY "platform")
+                FROM active_facts WHERE list_contains($keys, {expr}) GROUP BY 1""",
+            {"keys": list(keys)},
+        )
+        return dict(rows)
     rows = store.rows(
-        f"""SELECT {expr} AS key,
-                   {title} || ' · ' || string_agg(DISTINCT "platform", ', ' ORDER BY "platform") AS label
+        f"""SELECT {expr} AS key, coalesce(any_value("video_title"), {expr}),
+                   list_sort(list_distinct(list("platform"))), min("published_at")
             FROM active_facts WHERE list_contains($keys, {expr}) GROUP BY 1""",
         {"keys": list(keys)},
     )
-    return dict(rows)
+    return {key: queries.video_label(title, platforms, published) for key, title, platforms, published in rows}
 
 
 def _main_objective(store: Store, videos: Sequence[str], campaigns: Sequence[str]) -> str:

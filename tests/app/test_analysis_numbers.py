@@ -191,7 +191,12 @@ def _studio_curve() -> tuple[list[float], list[float]]:
 
 
 def test_retention_hooks_table_equals_the_export(app_db, monkeypatch):
-    at = _open(app_db, monkeypatch, "retention", {"curves": ["5 mistakes with retinol · youtube"], "unit": "seconds"})
+    at = _open(
+        app_db,
+        monkeypatch,
+        "retention",
+        {"curves": ["5 mistakes with retinol · YouTube · 2025-12-17"], "unit": "seconds"},
+    )
     table = at.dataframe[0].value.set_index("video")
     row = table.loc["5 mistakes with retinol"]
     pos, pct = _studio_curve()
@@ -217,7 +222,7 @@ def test_retention_overlay_of_two_platforms_says_so(app_db, monkeypatch):
         app_db,
         monkeypatch,
         "retention",
-        {"curves": ["5 mistakes with retinol · youtube", "Product demo: Glow Serum · wistia"]},
+        {"curves": ["5 mistakes with retinol · YouTube · 2025-12-17", "Product demo: Glow Serum · Wistia"]},
     )
     spec = _spec(at, 0)
     assert any(MIXED in s and "Wistia" in s and "YouTube" in s for s in _subtitle(spec))
@@ -227,8 +232,8 @@ def test_retention_overlay_of_two_platforms_says_so(app_db, monkeypatch):
 def test_retention_follows_the_platform_filter(app_db, monkeypatch):
     at = _open(app_db, monkeypatch, "retention", {"platform": ["wistia"]})
     assert sorted(at.multiselect(key="curves").options) == [
-        "How-to: refill · wistia",
-        "Product demo: Glow Serum · wistia",
+        "How-to: refill · Wistia",
+        "Product demo: Glow Serum · Wistia",
     ]
     row = at.dataframe[0].value.iloc[0]
     assert row["platform"] == "Wistia"

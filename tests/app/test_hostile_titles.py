@@ -103,7 +103,7 @@ def test_pages_show_hostile_titles_inertly(hostile_db, monkeypatch, page):
 
 @pytest.mark.parametrize("title", [SCRIPT, MDLINK], ids=["script", "mdlink"])
 def test_a_hostile_video_selected_by_link_is_shown_inertly(hostile_db, monkeypatch, title):
-    label = f"{title} · youtube"
+    label = f"{title} · YouTube"
     for page in PAGES:
         app = _open(hostile_db, monkeypatch, page, video=label)
         assert not app.exception, [e.value for e in app.exception]

@@ -76,7 +76,7 @@ def test_pages_show_urls_from_data_as_text(links_db, monkeypatch, page):
     monkeypatch.setenv("VMDASH_DB", str(links_db))
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     app.query_params["campaign"] = [URL, WWW, MAIL]
-    app.query_params["video"] = [f"{URL} · youtube", f"{MAIL} · youtube"]
+    app.query_params["video"] = [f"{URL} · YouTube", f"{MAIL} · YouTube"]
     if page == "pages/test-learn.py":
         app.query_params["test_by"] = "campaigns"
         app.query_params["test_kpi"] = CTR_OPTION

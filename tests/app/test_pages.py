@@ -18,6 +18,7 @@ PAGES = [
     "pages/completion.py",
     "pages/funnel.py",
     "pages/discovery.py",
+    "pages/video.py",
     "pages/data.py",
 ]
 

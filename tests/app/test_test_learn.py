@@ -154,12 +154,12 @@ def _open_page(db: Path, monkeypatch, params: dict[str, object]) -> AppTest:
 
 def test_videos_picked_from_a_link_show_the_winner(creative_db, monkeypatch):
     at = _open_page(
-        creative_db, monkeypatch, {"test_kpi": HOOK_OPTION, "test_videos": ["Hook A · youtube", "Hook B · youtube"]}
+        creative_db, monkeypatch, {"test_kpi": HOOK_OPTION, "test_videos": ["Hook A · YouTube", "Hook B · YouTube"]}
     )
-    assert at.multiselect(key="test_videos").value == ["Hook A · youtube", "Hook B · youtube"]
+    assert at.multiselect(key="test_videos").value == ["Hook A · YouTube", "Hook B · YouTube"]
     wins = [_shown(s.value) for s in at.success]
     # 3,000 / 10,000 against 2,500 / 10,000: Newcombe's interval +0.0376 to +0.0623 by hand.
-    assert "Hook B · youtube beats Hook A · youtube on hook rate: +5.0 pts, 95 % CI +3.8 to +6.2 (p < 0.001)." in wins
+    assert "Hook B · YouTube beats Hook A · YouTube on hook rate: +5.0 pts, 95 % CI +3.8 to +6.2 (p < 0.001)." in wins
     assert not [w.value for w in at.warning]  # same platform, same dates: nothing to warn about
 
 
@@ -178,10 +178,10 @@ def test_name_tokens_from_a_link_are_inconclusive(creative_db, monkeypatch):
 
 def test_variants_on_different_platforms_are_warned_about(creative_db, monkeypatch):
     at = _open_page(
-        creative_db, monkeypatch, {"test_kpi": HOOK_OPTION, "test_videos": ["Hook A · youtube", "Hook T · tiktok"]}
+        creative_db, monkeypatch, {"test_kpi": HOOK_OPTION, "test_videos": ["Hook A · YouTube", "Hook T · TikTok"]}
     )
     warnings = [_shown(w.value) for w in at.warning]
-    assert any(w.startswith("The variants ran on different platforms (Hook A · youtube: YouTube; ") for w in warnings)
+    assert any(w.startswith("The variants ran on different platforms (Hook A · YouTube: YouTube; ") for w in warnings)
     assert any("TikTok and LinkedIn: 2 s" in w for w in warnings)
 
 
@@ -190,7 +190,7 @@ def test_an_entry_whose_video_was_undone_is_shown_orphaned(creative_db, monkeypa
     log = next(df.value for df in at.dataframe if "Stage" in df.value.columns)
     rows = log.set_index("Note")
     assert list(log["Note"]) == ["Short cut wins", "Hook test"]  # newest first; the orphan is kept
-    assert rows.loc["Short cut wins", "Status"] == "orphaned: Gone cut · youtube no longer in the data"
-    assert rows.loc["Short cut wins", "About"] == "Gone cut · youtube"
+    assert rows.loc["Short cut wins", "Status"] == "orphaned: Gone cut · YouTube no longer in the data"
+    assert rows.loc["Short cut wins", "About"] == "Gone cut · YouTube"
     assert rows.loc["Hook test", "Status"] == "active"
     assert any("1 entry is about videos or campaigns whose import was undone" in c.value for c in at.caption)

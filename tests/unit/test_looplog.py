@@ -152,8 +152,8 @@ def test_an_entry_about_two_videos_is_partly_orphaned_then_whole_again(store, tm
     undo(store, first.import_id)
     row = looplog.entries(store).iloc[0]
     assert row["status"] == "partly orphaned"
-    assert row["missing"] == "One · youtube"  # the label as written: title and platform, as the video filter names it
-    assert row["subjects"] == "One · youtube; Two · youtube"
+    assert row["missing"] == "One · YouTube"  # the label as written: title and platform, as the video filter names it
+    assert row["subjects"] == "One · YouTube; Two · YouTube"
     judged = looplog.before_after(store)  # an orphaned item leaves a number from what remains, no error
     assert judged.iloc[0]["before"] == pytest.approx(0.4)
 

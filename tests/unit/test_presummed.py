@@ -76,18 +76,18 @@ def test_ranked_videos_are_the_ends_of_the_ranking_on_the_facts(sample_store, pr
     den = " * ".join(f'"{c}"' for c in metric.denominator)
     frame = sample_store.df(
         f"""SELECT coalesce("video_title", "ad", "video_id", "campaign") AS video, "platform",
-                   {metric.sql()} AS value, sum({den}) AS volume
+                   coalesce("video_id", "ad") AS key, {metric.sql()} AS value, sum({den}) AS volume
             FROM active_facts GROUP BY ALL HAVING value IS NOT NULL AND volume >= 100"""  # noqa: S608
     )
     assert len(frame) > 10
     first_is_best = metric.higher_is_better != worst
     want = frame.sort_values(
-        ["value", "volume", "video", "platform"], ascending=[not first_is_best, False, True, True]
+        ["value", "volume", "video", "platform", "key"], ascending=[not first_is_best, False, True, True, True]
     ).head(5)
     got = queries.ranked_videos(sample_store, primary, FilterState(), limit=5, worst=worst)
-    assert list(got.columns) == ["video", "platform", "value", "volume"]
-    assert list(zip(got["video"], got["platform"], strict=True)) == list(
-        zip(want["video"], want["platform"], strict=True)
+    assert list(got.columns) == ["video", "platform", "key", "value", "volume"]
+    assert list(zip(got["video"], got["platform"], got["key"], strict=True)) == list(
+        zip(want["video"], want["platform"], want["key"], strict=True)
     )
     assert all(_same(a, b) for a, b in zip(got["value"], want["value"], strict=True))
 

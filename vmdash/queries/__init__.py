@@ -8,11 +8,11 @@ from `filters` enter SQL text here. What lives where:
   them (re-exported here).
 - `kpis`: totals (`summary`), KPI values with coverage and the previous period (`KpiValue`).
 - `selection`: what the filtered data holds, for the filter bar and page header (date span,
-  choices, video pickers, currency, undated rows, platforms present).
+  choices, video pickers and how a video is named, currency, undated rows, platforms present).
 - `import_history`: import metadata (history, data version, latest import, active hashes).
 - `coverage`: each channel of the brief with the platforms and import formats feeding it (the Overview's).
 - `names`: dimensions from name tokens (format, length, NAME_KEYS) and the order of a split's groups.
-- `overview`, `completion`, `funnel_impact`, `retention`: each page's queries and its
+- `overview`, `completion`, `funnel_impact`, `retention`, `video`: each page's queries and its
   `load(store, filters, controls)`, which returns everything the page draws as one frozen
   dataclass; the page, the benchmark (bench/workload.py) and the tests call it. `options`, where
   a page has it, is what a widget offers before its value can be read.
@@ -79,6 +79,7 @@ from vmdash.queries.selection import (
     platforms_present,
     undated_rows,
     video_choices,
+    video_label,
     videos,
 )
 from vmdash.store.rollup import fact_rows, presummed
@@ -142,5 +143,6 @@ __all__ = [
     "undated_rows",
     "unpriced_groups",
     "video_choices",
+    "video_label",
     "videos",
 ]

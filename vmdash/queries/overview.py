@@ -11,7 +11,7 @@ import pandas as pd
 
 from vmdash import cache, looplog, metrics, model, periods
 from vmdash.errors import InvalidChoice
-from vmdash.filters import FilterState
+from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.numbers import float_or_none
 from vmdash.queries.coverage import ChannelCoverage, channel_coverage
 from vmdash.queries.kpis import KpiValue, objective_kpis
@@ -30,15 +30,16 @@ SIDE_BY_SIDE_KPIS: tuple[str, ...] = ("view_rate", "completion_rate", "avg_view_
 
 
 @cache.cached
-def channels_side_by_side(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
+def channels_side_by_side(store: Store, filters: FilterState = FilterState(), min_channels: int = 2) -> pd.DataFrame:
     """Per platform the selection reaches through more than one channel (organic and paid
     Facebook), each channel's totals and KPIs: one row per platform and channel, in canonical order.
+    `min_channels` 1 keeps every platform (a video's page sets all it ran on side by side).
     """
     kpis = [metrics.get(n) for n in SIDE_BY_SIDE_KPIS]
     measures = [*SIDE_BY_SIDE_TOTALS, *(c for m in kpis for c in m.measures)]
     keys = [('"platform"', "platform"), ('"channel"', "channel")]
     _, params = filters.where()
-    params.update({"platforms": list(model.PLATFORMS), "channels": list(model.CHANNELS)})
+    params.update({"platforms": list(model.PLATFORMS), "channels": list(model.CHANNELS), "min_channels": min_channels})
     totals = ", ".join(f"sum({ident(c)}) AS {ident(c)}" for c in SIDE_BY_SIDE_TOTALS)
     exprs = ", ".join(f"{m.sql()} AS {alias(m.name)}" for m in kpis)
     return store.df(
@@ -48,7 +49,7 @@ def channels_side_by_side(store: Store, filters: FilterState = FilterState()) ->
                 FROM ({presummed(keys, filters, measures)})
                 WHERE platform IS NOT NULL AND channel IS NOT NULL
                 GROUP BY platform, channel
-            ) WHERE reached_by > 1
+            ) WHERE reached_by >= $min_channels
             ORDER BY list_position($platforms, platform), list_position($channels, channel)""",
         params,
     )
@@ -185,17 +186,22 @@ def _ranking_ends(store: Store, metric_name: str, filters: FilterState, limit: i
     params.update({"limit": limit, "min_volume": min_volume})
     best, worst = ("DESC", "ASC") if metric.higher_is_better else ("ASC", "DESC")
     den = f"sum({' * '.join(ident(c) for c in metric.denominator)})"
-    keys = [('coalesce("video_title", "ad", "video_id", "campaign")', "video"), ('"platform"', "platform")]
+    # The key (NULL for a campaign's own rows) is what a link to the video's page names.
+    keys = [
+        ('coalesce("video_title", "ad", "video_id", "campaign")', "video"),
+        ('"platform"', "platform"),
+        (VIDEO_KEY_SQL, "key"),
+    ]
     return store.df(
         f"""WITH ranked AS (
-                SELECT video, platform, {metric.sql()} AS value, {den} AS volume
+                SELECT video, platform, key, {metric.sql()} AS value, {den} AS volume
                 FROM ({presummed(keys, filters, metric.measures)})
                 GROUP BY ALL HAVING value IS NOT NULL AND volume >= $min_volume
             )
             SELECT * FROM (
                 SELECT *,
-                       row_number() OVER (ORDER BY value {best}, volume DESC, video, platform) AS best_rank,
-                       row_number() OVER (ORDER BY value {worst}, volume DESC, video, platform) AS worst_rank
+                       row_number() OVER (ORDER BY value {best}, volume DESC, video, platform, key) AS best_rank,
+                       row_number() OVER (ORDER BY value {worst}, volume DESC, video, platform, key) AS worst_rank
                 FROM ranked
             ) WHERE best_rank <= $limit OR worst_rank <= $limit""",
         params,
@@ -350,7 +356,7 @@ def load(
     coverage = channel_coverage(store, filters)
     focus = controls.rank_for if controls.rank_for in present else (present[0] if present else None)
     primary = metrics.PRIMARY[focus] if focus is not None else None
-    top = bottom = pd.DataFrame(columns=["video", "platform", "value", "volume"])
+    top = bottom = pd.DataFrame(columns=["video", "platform", "key", "value", "volume"])
     if primary is not None:
         scope = filters.narrowed(objectives=(focus,))
         top = ranked_videos(store, primary, scope, limit=5)

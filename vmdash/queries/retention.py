@@ -10,6 +10,7 @@ import pandas as pd
 from vmdash import cache, model, retention
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries.names import length_bucket_sql
+from vmdash.queries.selection import video_label
 from vmdash.store import Store
 
 # -- retention -------------------------------------------------------------------------------
@@ -31,11 +32,11 @@ def _retention_videos_sql(params: dict[str, object]) -> str:
             SELECT r.video_id AS key, r.platform,
                    coalesce(any_value(f.video_id), r.video_id) AS video_id,
                    coalesce(any_value(f.video_title), any_value(r.video_title), r.video_id) AS title,
-                   max(f.duration_s) AS duration_s, any_value(r.points) AS points
+                   max(f.duration_s) AS duration_s, min(f.published) AS published, any_value(r.points) AS points
             FROM (SELECT video_id, platform, any_value(video_title) AS video_title, count(*) AS points
                   FROM active_retention GROUP BY ALL) AS r
             LEFT JOIN (SELECT video_id, platform, any_value(video_title) AS video_title,
-                              max(video_duration_s) AS duration_s
+                              max(video_duration_s) AS duration_s, min(published_at) AS published
                        FROM active_facts WHERE video_id IS NOT NULL GROUP BY ALL) AS f
               ON f.platform = r.platform AND (f.video_id = r.video_id OR f.video_title = r.video_id)
             GROUP BY r.video_id, r.platform
@@ -63,15 +64,18 @@ def _retention_scope(filters: FilterState, params: dict[str, object]) -> str:
 
 @cache.cached
 def retention_videos(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
-    """Videos with retention points under these filters: key, platform, title, duration, length bucket."""
+    """Videos with retention points under these filters: key, platform, title, duration, length bucket,
+    publish date and label (queries.video_label: how the picker names it)."""
     params: dict[str, object] = {}
     cte = _retention_videos_sql(params)
     scope = _retention_scope(filters, params)
-    return store.df(
-        f"""WITH {cte} SELECT key, platform, video_id, title, duration_s, length_bucket, points
+    frame = store.df(
+        f"""WITH {cte} SELECT key, platform, video_id, title, duration_s, length_bucket, published, points
             FROM rv WHERE {scope} ORDER BY title, key LIMIT 2000""",
         params,
     )
+    labels = [video_label(r.title, [r.platform], r.published) for r in frame.itertuples()]
+    return frame.assign(label=pd.Series(labels, index=frame.index, dtype=object))
 
 
 @cache.cached
@@ -213,6 +217,7 @@ def retention_view(
         intro = next((m for m in found if m.kind == "intro"), None)
         hook_rows.append(
             {
+                "video_key": video.video_id,  # what a link to the video's page names
                 "video": video.title,
                 "platform": model.PLATFORM_LABELS.get(video.platform, video.platform),
                 "length_s": duration,

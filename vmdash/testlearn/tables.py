@@ -10,8 +10,9 @@ from vmdash.testlearn.choices import MIN_PEERS, WINDOWS
 
 
 def lifecycle_table(frame: pd.DataFrame, measure: str, currency: str | None = None) -> pd.DataFrame:
-    """One row per video: its value over the first 1 / 7 / 28 days in words (partial windows said so) and indexes."""
-    columns = ["video", "platform", "published_at"]
+    """One row per video (and its key, for a link to its page): its value over the first 1 / 7 / 28 days in
+    words (partial windows said so) and indexes."""
+    columns = ["key", "video", "platform", "published_at"]
     for w in WINDOWS:
         columns += [f"first_{w}", f"index_{w}"]
     if frame.empty:
@@ -22,6 +23,7 @@ def lifecycle_table(frame: pd.DataFrame, measure: str, currency: str | None = No
         row = rows.setdefault(
             (rec.key, rec.platform),
             {
+                "key": rec.key,
                 "video": rec.title,
                 "platform": model.platform_label(rec.platform),
                 "published_at": pd.Timestamp(rec.published_at).date(),

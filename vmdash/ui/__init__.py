@@ -4,9 +4,11 @@ Pages call these and their page's `load` (vmdash.queries), and hold no SQL. What
 `common` (the store, the filter bar, KPI cards, charts with export, tables, safe text, error
 display), `access` (roles and analyst sign-in), `navigation` (the page list and routing),
 `sharing` (copied links, link notes, saved views), `upload` (the Upload & data flow),
-`experiments` (Test & learn's pickers, verdicts and loop-log forms).
+`experiments` (Test & learn's pickers, verdicts and loop-log forms), `video` (the Video page's
+sections and links to a video's page).
 """
 
+from vmdash.ui import video
 from vmdash.ui.access import access_panel, require_analyst, role, where_to_import
 from vmdash.ui.common import (
     account_overlap_note,
@@ -71,4 +73,5 @@ __all__ = [
     "unique_labels",
     "upload_flow",
     "volume_cards",
+    "video",
 ]

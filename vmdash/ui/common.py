@@ -24,6 +24,7 @@ import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock
 
 from vmdash import charts, demo, export, links, metrics, model, periods, queries
+from vmdash import saved_views as views
 from vmdash.errors import DatabaseBusy, VmdashError
 from vmdash.filters import FILTERS, FilterState, ListFilter
 from vmdash.ingest.pipeline import file_hash
@@ -182,12 +183,16 @@ def filter_bar(s: Store) -> FilterState:
         )
         for flt in FILTERS:
             options = _filter_options(s, flt)
+            if flt.param == links.VIDEO.key:
+                _keys_to_labels(options)
             # No format_func: a bound widget puts the formatted label, not the value, in the URL;
             # the options are the labels, so the URL carries readable words.
             picked = st.multiselect(
                 flt.label.capitalize(), list(options), key=flt.param, bind="query-params", help=flt.help or None
             )
             chosen[flt.key] = tuple(options[label] for label in picked)
+            if flt.param == links.VIDEO.key and len(picked) == 1:
+                st.markdown(f"[Open this video's page]({video_url(options[picked[0]])})")
     date_from, date_to = _date_range(dates)
     if preset is None and (date_from, date_to) == span:
         # The whole span means "all dates": rows without dates (lifetime totals) stay in.
@@ -233,9 +238,50 @@ def _filter_options(s: Store, flt: ListFilter) -> dict[str, str]:
 
 
 def video_labels(s: Store) -> dict[str, str]:
-    """Video keys and the label the filter shows (and puts in the URL): title and platform."""
-    frame = queries.video_choices(s)
-    return {r.key: f"{r.title} · {r.platforms}" for r in frame.itertuples()}
+    """Video keys and the label the filter shows (and puts in the URL): title, platform and publish date."""
+    return labels_of(queries.video_choices(s))
+
+
+def labels_of(choices: pd.DataFrame) -> dict[str, str]:
+    """Key -> label of a queries.video_choices frame, as the Video filter names each video."""
+    return dict(zip(choices["key"], choices["label"], strict=True))
+
+
+# The query string as the session first opened it (see ui.sharing.remember_link).
+LINK_AS_OPENED = "_link_as_opened"
+VIDEO_PAGE = "video"
+
+
+def _keys_to_labels(options: dict[str, str]) -> None:
+    """A link naming videos by key (`?video=<key>`, as links to a video's page do) sets the Video filter to their labels.
+
+    Streamlit does not write a value set this way to the URL on a page's first run: the link to
+    copy reads it from the widget (ui.sharing).
+    """
+    if links.VIDEO.key in st.session_state:
+        return
+    asked = st.query_params.get_all(links.VIDEO.key)
+    by_key = {key: label for label, key in options.items()}
+    wanted = [value if value in options else by_key.get(value, value) for value in asked]
+    if wanted == asked:
+        return
+    # The widget seeds itself from the URL as the page was opened, where these keys are no option.
+    labels = [label for label in wanted if label in options]
+    st.session_state[links.VIDEO.key] = labels
+    opened = st.session_state.get(LINK_AS_OPENED)
+    if opened and links.VIDEO.key in opened:
+        opened[links.VIDEO.key] = wanted  # a key the filter took is not a value the link lost
+
+
+def video_url(key: str) -> str:
+    """The relative link to a video's page (`video?video=<key>`) keeping the sidebar's other filters."""
+    kept = {
+        p.key: st.query_params.get_all(p.key)
+        for p in (links.DATES, *links.FILTER_PARAMS)
+        if p.key != links.VIDEO.key and p.key in st.query_params
+    }
+    # Dots encoded too: a value from data ("www.example.com") then reads as no address anywhere in the Markdown.
+    return "./" + views.link_for(VIDEO_PAGE, kept | {links.VIDEO.key: [key]}).replace(".", "%2E")
 
 
 def unique_labels(labels: dict[str, str]) -> dict[str, str]:
@@ -430,7 +476,7 @@ def page_header(title: str, s: Store, filters: FilterState) -> bool:
     sample_note(s)
     latest = queries.latest_import(s)
     as_of = f" · data as of import #{latest[0]}, {latest[1]:%Y-%m-%d %H:%M}" if latest else ""
-    st.caption(safe_text(filters.sentence()) + as_of)
+    st.caption(safe_text(filters.sentence(video_labels(s) if filters.videos else None)) + as_of)
     if empty_period_note(s, filters):
         return False
     if filters.has_dates:

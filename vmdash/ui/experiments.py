@@ -13,6 +13,7 @@ from vmdash.filters import FilterState
 from vmdash.store import Store
 from vmdash.ui.access import role
 from vmdash.ui.common import formatted, frame, safe_text, show_error, unique_labels, video_labels
+from vmdash.ui.video import video_link_column, with_links
 
 _PICKER_HELP = {
     "video": "Videos, or ads where the platform exports no video id (Meta, TikTok). The first is the baseline.",
@@ -97,7 +98,9 @@ def lifecycle_table(data: pd.DataFrame, option: str, measure: str, currency: str
         config[f"index_{w}"] = st.column_config.TextColumn(
             f"Index, first {days}", help="100 = the median video of the platform at this age; complete windows only"
         )
-    frame(testlearn.lifecycle_table(data, measure, currency), column_config=config)
+    table = testlearn.lifecycle_table(data, measure, currency)
+    config["page"] = video_link_column()
+    frame(with_links(table.drop(columns="key"), table["key"]), column_config=config)
 
 
 def loop_log_table(judged: pd.DataFrame, currency: str | None = None) -> None:

@@ -32,6 +32,7 @@ _PAGES = (
     ("pages/funnel.py", "Funnel impact", ":material/filter_alt:", "funnel"),
     ("pages/discovery.py", "Discovery", ":material/travel_explore:", "discovery"),
     ("pages/test-learn.py", "Test & learn", ":material/science:", "test-learn"),
+    ("pages/video.py", "Video", ":material/smart_display:", "video"),
 )
 # Only analysts see this one in the menu; the page refuses viewers and its writes check the role on the server.
 _ANALYST_PAGES = (("pages/data.py", "Upload & data", ":material/upload_file:", "data"),)

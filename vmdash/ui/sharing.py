@@ -9,9 +9,8 @@ from vmdash import saved_views as views
 from vmdash.errors import VmdashError
 from vmdash.store import Store
 from vmdash.ui.access import role
+from vmdash.ui.common import LINK_AS_OPENED as _OPENED
 from vmdash.ui.common import no_links, show_error
-
-_OPENED = "_link_as_opened"
 
 
 def _current_params() -> dict[str, list[str]]:
@@ -51,6 +50,9 @@ def _relative_link(page_path: str) -> str:
     # Only what this view shows: parameters of widgets drawn on it. A value for a control this
     # page does not draw (another mode's, or an unknown key) would ride along unchecked.
     shown = {k: v for k, v in _current_params().items() if k in links.BY_KEY and k in st.session_state}
+    # Opened by key (`?video=<key>`), the Video filter holds labels the URL does not show yet.
+    if links.VIDEO.key not in shown and _widget_values(links.VIDEO.key):
+        shown[links.VIDEO.key] = _widget_values(links.VIDEO.key)
     return views.link_for(page_path, shown)
 
 

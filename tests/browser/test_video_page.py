@@ -1,0 +1,41 @@
+"""A video's page in a real browser: a copied `?video=` link reopens the same view in a fresh browser."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support.browser import settled_view, wait_for_app
+
+pytestmark = pytest.mark.browser
+KEY = "NOqiywd2Jz1"  # "5 mistakes with retinol" on YouTube, in the samples
+LABEL = "5 mistakes with retinol · YouTube · 2025-12-17"
+
+
+def test_a_copied_video_link_reopens_the_same_view_in_a_fresh_browser(server, browser):
+    first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    first.set_default_timeout(120_000)
+    page = first.new_page()
+    # As a link from a ranked list opens it: the video by key, the other filters kept.
+    page.goto(f"{server.url}/video?platform=youtube&video={KEY}")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="5 mistakes with retinol")).to_have_count(1)
+    numbers = settled_view(page)[1]
+    chips = [t.strip() for t in page.locator("[data-testid='stSidebar'] [data-tag]").all_inner_texts()]
+    assert chips == ["youtube", LABEL]
+    page.get_by_role("button", name="Copy link").click()
+    link = page.locator("[data-testid='stPopoverBody'] code").inner_text().strip()
+    assert link.startswith(f"{server.url}/video?") and "platform=youtube" in link and "video=" in link
+    first.close()
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    fresh.set_default_timeout(120_000)
+    other = fresh.new_page()
+    other.goto(link)
+    wait_for_app(other)
+    expect(other.get_by_role("heading", name="5 mistakes with retinol")).to_have_count(1)
+    assert settled_view(other)[1] == numbers
+    assert [t.strip() for t in other.locator("[data-testid='stSidebar'] [data-tag]").all_inner_texts()] == chips
+    assert other.locator("[data-testid='stException']").count() == 0
+    assert other.get_by_text("it was dropped").count() == 0
+    fresh.close()
