@@ -183,3 +183,40 @@ def test_a_malformed_plan_file_changes_nothing(db_path, tmp_path, capsys, name):
     store = Store(db_path, idle_release_s=None)
     assert fingerprint(store) == before
     store.close()
+
+
+def test_scorecards_judge_planned_videos_and_sum_spend_behind_misses(store, tmp_path):
+    from vmdash.queries import scorecards as page
+
+    import_files(store, [Upload(_export(tmp_path / "a.csv", ROWS), "a.csv")])
+    # vid_a: 400 views / 4,000 impressions = 10 % (Wilson 9.1 % to 11.0 %).
+    plans.save(
+        store, roles.ANALYST, plans.clean({"key": "vid_a", "objective": "awareness", "kpi": "view_rate", "target": 5})
+    )
+    # vid_b: 40 / 4,000 = 1 %, wholly below 5 %.
+    plans.save(
+        store, roles.ANALYST, plans.clean({"key": "vid_b", "objective": "awareness", "kpi": "view_rate", "target": 5})
+    )
+    plans.save(
+        store, roles.ANALYST, plans.clean({"key": "vid_later", "objective": "loyalty", "kpi": "ctr", "target": 1})
+    )
+    assert list(page.load(store).unplanned["key"]) == ["vid_c"]
+    # The brand campaign: 44 views of 8,000 impressions = 0.55 %, at least 0.1 %.
+    brand = {"kind": "campaign", "key": "brand", "objective": "awareness", "channels": "social", "kpi": "view_rate"}
+    brand["target"] = 0.1
+    plans.save(store, roles.ANALYST, plans.clean(brand))
+    data = page.load(store)
+    verdicts = dict(zip(data.cards["key"], data.cards["verdict"], strict=True))
+    assert verdicts == {"vid_a": "met", "vid_b": "missed", "vid_later": "no data", "brand": "met"}
+    card = data.cards.set_index("key").loc["vid_a"]
+    assert card["value"] == pytest.approx(0.1) and card["platform"] == "youtube" and card["volume"] == 4000
+    summary = data.summary.set_index(["objective", "channel"])
+    assert summary.loc[("awareness", "social"), ["planned", "met"]].tolist() == [3, 2]
+    assert data.unplanned.empty
+    # A period of one day: 100 + 10 views of 1,000 impressions each.
+    import datetime as dt
+
+    from vmdash.filters import FilterState
+
+    day = page.load(store, FilterState(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 1)))
+    assert dict(zip(day.cards["key"], day.cards["volume"], strict=True))["vid_a"] == 1000
