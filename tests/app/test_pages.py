@@ -12,7 +12,14 @@ from vmdash import metrics, queries
 from vmdash.filters import FilterState
 from vmdash.store import Store
 
-PAGES = ["pages/overview.py", "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/data.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/retention.py",
+    "pages/completion.py",
+    "pages/funnel.py",
+    "pages/plans.py",
+    "pages/data.py",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)

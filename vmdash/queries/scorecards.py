@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import cache, looplog, metrics, plans, scorecards
+from vmdash import cache, metrics, plans, scorecards
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries.names import NAME_KEYS, duration_sql, length_bucket_sql
 from vmdash.queries.selection import currency, date_span
@@ -46,6 +46,13 @@ CARD_COLUMNS: tuple[str, ...] = (
     "reason",
     "launch_on",
 )
+
+
+@dataclass(frozen=True)
+class PlansControls:
+    """The Plans page's choices: how many changes of the history it shows."""
+
+    history_rows: int = 200
 
 
 @dataclass(frozen=True)
@@ -189,7 +196,7 @@ def cards(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
                     "platform": row["platform"],
                     "objective": row["objective"],
                     "channel": row["channel"],
-                    "value": v.value,
+                    "value": row["value"],
                     "low": v.low,
                     "high": v.high,
                     "typical": row.get("median") if peers >= MIN_PEERS else None,
@@ -239,19 +246,16 @@ def unplanned(store: Store, filters: FilterState = FilterState(), limit: int = 5
     )
 
 
-def load(store: Store, filters: FilterState = FilterState(), controls: object = None) -> PlansData:
+def load(store: Store, filters: FilterState = FilterState(), controls: PlansControls = PlansControls()) -> PlansData:
     """The Plans page's data, in the order the page draws it."""
     frame = cards(store, filters)
     _, last = date_span(store, filters)
     return PlansData(
         plans=plans.table(store),
-        history=plans.history(store),
+        history=plans.history(store, controls.history_rows),
         cards=frame,
         summary=summary(frame),
         unplanned=unplanned(store, filters),
         currency=currency(store, filters),
         as_of=filters.date_to or last,
     )
-
-
-__all__ = ["CARD_COLUMNS", "PlansData", "cards", "load", "looplog", "summary", "unplanned"]

@@ -4,7 +4,8 @@ Pages call these and their page's `load` (vmdash.queries), and hold no SQL. What
 `common` (the store, the filter bar, KPI cards, charts with export, tables, safe text, error
 display), `access` (roles and analyst sign-in), `navigation` (the page list and routing),
 `sharing` (copied links, link notes, saved views), `upload` (the Upload & data flow),
-`experiments` (Test & learn's pickers, verdicts and loop-log forms).
+`experiments` (Test & learn's pickers, verdicts and loop-log forms), `plans` (the Plans page's
+editor, scorecards and history, and `plan_scorecard` for one video).
 """
 
 from vmdash.ui.access import access_panel, require_analyst, role
@@ -28,6 +29,16 @@ from vmdash.ui.common import (
     unique_labels,
 )
 from vmdash.ui.navigation import app_pages, end_page, routed, through_app
+from vmdash.ui.plans import (
+    history_section,
+    plan_form,
+    plan_scorecard,
+    plans_editor,
+    plans_table,
+    saved_note,
+    scorecards_section,
+    unplanned_note,
+)
 from vmdash.ui.sharing import link_notes, remember_link, share_panel
 from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, objective_rules_editor, upload_flow
 
@@ -44,17 +55,24 @@ __all__ = [
     "filter_bar",
     "formatted",
     "frame",
+    "history_section",
     "import_history",
     "kpi_cards",
     "link_notes",
     "objective_rules_editor",
     "page_header",
+    "plan_form",
+    "plan_scorecard",
+    "plans_editor",
+    "plans_table",
     "remember_link",
     "require_analyst",
     "role",
     "routed",
     "safe_text",
     "sample_note",
+    "saved_note",
+    "scorecards_section",
     "set_filters",
     "share_panel",
     "show_error",
@@ -62,5 +80,6 @@ __all__ = [
     "store",
     "through_app",
     "unique_labels",
+    "unplanned_note",
     "upload_flow",
 ]

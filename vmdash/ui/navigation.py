@@ -30,6 +30,7 @@ _PAGES = (
     ("pages/completion.py", "Completion", ":material/hourglass_bottom:", "completion"),
     ("pages/funnel.py", "Funnel impact", ":material/filter_alt:", "funnel"),
     ("pages/test-learn.py", "Test & learn", ":material/science:", "test-learn"),
+    ("pages/plans.py", "Plans", ":material/flag:", "plans"),
 )
 # Only analysts are offered this one; its writes also check the role on the server.
 _ANALYST_PAGES = (("pages/data.py", "Upload & data", ":material/upload_file:", "data"),)
