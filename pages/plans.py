@@ -13,6 +13,7 @@ ui.page_header("Plans", store, filters)
 data = scorecards.load(store, filters)
 ui.unplanned_note(data)
 ui.scorecards_section(data)
+ui.decisions_section(data)
 
 st.subheader("Plans")
 if ui.role() == "analyst":

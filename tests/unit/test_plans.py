@@ -220,3 +220,36 @@ def test_scorecards_judge_planned_videos_and_sum_spend_behind_misses(store, tmp_
 
     day = page.load(store, FilterState(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 1)))
     assert dict(zip(day.cards["key"], day.cards["volume"], strict=True))["vid_a"] == 1000
+
+
+def test_a_decision_names_its_plan_and_the_scorecard_shows_before_and_after(store, tmp_path):
+    import datetime as dt
+
+    from vmdash import looplog
+    from vmdash.queries import scorecards as page
+
+    path = tmp_path / "d.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["date", "platform", "video_id", "impressions", "views"])
+        # 14 days at 10 % before 2026-04-15, 14 days at 15 % from it, and one day outside both windows.
+        for day in range(1, 15):
+            out.writerow([f"2026-04-{day:02d}", "youtube", "vid_d", 1000, 100])
+        for day in range(15, 29):
+            out.writerow([f"2026-04-{day:02d}", "youtube", "vid_d", 1000, 150])
+        out.writerow(["2026-04-29", "youtube", "vid_d", 1000, 900])
+    import_files(store, [Upload(path, "d.csv")])
+    plans.save(store, roles.ANALYST, _plan("vid_d", "awareness"))
+    with pytest.raises(VmdashError):
+        looplog.record(
+            store, roles.ANALYST, "amplified", dt.date(2026, 4, 15), "x", videos=["vid_d"], plan_id="video:no"
+        )
+    looplog.record(
+        store, roles.ANALYST, "amplified", dt.date(2026, 4, 15), "more budget", videos=["vid_d"], plan_id="video:vid_d"
+    )
+    decisions = page.load(store).decisions
+    assert len(decisions) == 1
+    row = decisions.iloc[0]
+    assert (row["plan_id"], row["stage"], row["kpi"]) == ("video:vid_d", "Amplified", "view_rate")
+    assert row["before"] == pytest.approx(0.10) and row["after"] == pytest.approx(0.15)
+    assert row["change"] == pytest.approx(0.5) and bool(row["better"]) is True

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import cache, metrics, plans, scorecards
+from vmdash import cache, looplog, metrics, plans, scorecards
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries.names import NAME_KEYS, duration_sql, length_bucket_sql
 from vmdash.queries.selection import currency, date_span
@@ -64,6 +64,9 @@ class PlansData:
     cards: pd.DataFrame  # CARD_COLUMNS
     summary: pd.DataFrame  # per objective and channel: planned, met, spend_not_met
     unplanned: pd.DataFrame  # videos in the selection without a plan: key, title, platform, objective, channel
+    decisions: (
+        pd.DataFrame
+    )  # loop-log decisions naming a plan, with its KPI before and after (looplog.plan_before_after)
     currency: str | None
     as_of: dt.date | None
 
@@ -256,6 +259,7 @@ def load(store: Store, filters: FilterState = FilterState(), controls: PlansCont
         cards=frame,
         summary=summary(frame),
         unplanned=unplanned(store, filters),
+        decisions=looplog.plan_before_after(store),
         currency=currency(store, filters),
         as_of=filters.date_to or last,
     )

@@ -112,7 +112,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         _rollup_table_sql(V5_ROLLUP_DIMENSIONS, V5_MEASURES),
         *(_rollup_fill_sql(g, "TRUE", dimensions=V5_ROLLUP_DIMENSIONS, measures=V5_MEASURES) for g in ROLLUP_GRAINS),
     ),
-    # 6: video and campaign plans (purpose, channels, target KPI), their history, and the
+    # 6: video and campaign plans (purpose, channels, target KPI), their history, the plan a
+    # loop-log decision acted on, and the
     # objective / channel the import derived for a row while a plan overrides them. The
     # rollup keeps its columns: a plan changes a row's objective and channel, not its shape.
     (
@@ -127,6 +128,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
           changed_at TIMESTAMP NOT NULL, changed_by VARCHAR, plan_id VARCHAR NOT NULL, action VARCHAR NOT NULL,
           before VARCHAR, after VARCHAR
         )""",
+        # The plan (and so the scorecard) a loop-log decision acted on, when it names one.
+        "ALTER TABLE loop_log ADD COLUMN IF NOT EXISTS plan_id VARCHAR",
     ),
 )
 

@@ -30,6 +30,7 @@ from vmdash.ui.common import (
 )
 from vmdash.ui.navigation import app_pages, end_page, routed, through_app
 from vmdash.ui.plans import (
+    decisions_section,
     history_section,
     plan_form,
     plan_scorecard,
@@ -49,6 +50,7 @@ __all__ = [
     "app_pages",
     "chart",
     "current_filters",
+    "decisions_section",
     "definitions",
     "end_page",
     "ensure_data",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from vmdash import metrics, model, plans, queries, scorecards
+from vmdash import looplog, metrics, model, plans, queries, scorecards
 from vmdash.errors import VmdashError
 from vmdash.filters import FilterState
 from vmdash.queries import scorecards as page_queries
@@ -253,6 +253,38 @@ def scorecards_section(data: page_queries.PlansData) -> None:
     )
 
 
+def _decision_table(decisions: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    rows = []
+    for r in decisions.to_dict(orient="records"):
+        change = "—" if r["change"] is None or pd.isna(r["change"]) else f"{r['change']:+.0%}"
+        verdict = {True: "better", False: "worse"}.get(r["better"], "") if r["better"] is not None else ""
+        rows.append(
+            {
+                "Plan": r["plan_id"],
+                "Decision": r["stage"],
+                "On": r["happened_on"],
+                "Note": r["note"],
+                "KPI": metrics.get(r["kpi"]).label,
+                "Before": _fmt(r["kpi"], r["before"], currency),
+                "After": _fmt(r["kpi"], r["after"], currency),
+                "Change": f"{change} {verdict}".strip(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def decisions_section(data: page_queries.PlansData) -> None:
+    """Loop-log decisions that acted on a scorecard, with the plan's KPI before and after."""
+    if data.decisions.empty:
+        return
+    st.markdown("**Decisions taken on these scorecards**")
+    frame(_decision_table(data.decisions, data.currency))
+    st.caption(
+        f"Before and after: the plan's KPI on its video or campaign over the {looplog.WINDOW_DAYS} days before "
+        "the decision and the same number of days from it (rows wholly inside a window)."
+    )
+
+
 def history_section(data: page_queries.PlansData) -> None:
     """The latest plan changes: who, when, what before and after."""
     st.subheader("History of changes")
@@ -299,3 +331,8 @@ def plan_scorecard(s: Store, filters: FilterState, video_key: str) -> None:
     currency = queries.currency(s, filters)
     frame(_card_table(mine, currency))
     st.caption(scorecards.VERDICT_RULE)
+    decisions = looplog.plan_before_after(s)
+    decisions = decisions[decisions["plan_id"] == plan.plan_id]
+    if not decisions.empty:
+        st.markdown("**Decisions taken on this scorecard**")
+        frame(_decision_table(decisions, currency))
