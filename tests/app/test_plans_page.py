@@ -94,3 +94,33 @@ def test_a_viewer_reads_plans_and_gets_no_editor(fresh):
     assert not app.exception, app.exception
     assert not [b for b in app.button if b.label in ("Save plan", "Save plans")]
     assert any("vid_x" in str(df.value.to_string()) for df in app.dataframe)
+
+
+def _one_video_script(db_path: str, key: str) -> None:
+    """What the video page draws for its plan: `ui.plan_scorecard`."""
+    from vmdash import ui
+    from vmdash.filters import FilterState
+    from vmdash.store import Store
+
+    s = Store(db_path, idle_release_s=None)
+    ui.plan_scorecard(s, FilterState(), key)
+    s.close()
+
+
+def test_one_videos_plan_and_scorecard(fresh):
+    store = Store(fresh, idle_release_s=None)
+    key = store.scalar(
+        "SELECT video_id FROM active_facts WHERE platform = 'youtube' AND video_id IS NOT NULL "
+        "GROUP BY 1 ORDER BY sum(impressions) DESC NULLS LAST LIMIT 1"
+    )
+    plan = {"key": key, "objective": "awareness", "channels": "social", "kpi": "view_rate", "target": 0.5}
+    plans.save(store, roles.ANALYST, plans.clean({**plan, "owner": "Léa", "note": "Spring launch *hero*"}))
+    store.close()
+    app = AppTest.from_function(_one_video_script, args=(str(fresh), key), default_timeout=60).run()
+    assert not app.exception, app.exception
+    text = _texts(app)
+    assert "Objective awareness · channels social · target View rate ≥ 0.5 % · owner Léa" in text
+    assert "Spring launch \\*hero\\*" in text  # shown as typed, not as Markdown
+    assert app.dataframe[0].value.iloc[0]["Target"] == "View rate ≥ 0.5 %"
+    other = AppTest.from_function(_one_video_script, args=(str(fresh), "not-planned"), default_timeout=60).run()
+    assert "This video has no plan" in _texts(other)
