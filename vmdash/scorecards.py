@@ -127,12 +127,11 @@ def _judge_cost(
 
 
 def _by_interval(value: float, low: float, high: float, good: Callable[[float], bool]) -> Verdict:
-    span = f"95 % interval {low:.4g} to {high:.4g}"
     if good(low) and good(high):
-        return Verdict("met", value, low, high, span)
+        return Verdict("met", value, low, high, "the whole interval meets the target")
     if not good(low) and not good(high):
-        return Verdict("missed", value, low, high, span)
-    return Verdict("on track" if good(value) else "at risk", value, low, high, span + ", straddles the target")
+        return Verdict("missed", value, low, high, "the whole interval misses the target")
+    return Verdict("on track" if good(value) else "at risk", value, low, high, "the interval straddles the target")
 
 
 def _unit(m: metrics.Metric) -> str:

@@ -81,7 +81,7 @@ def test_analyst_plans_a_video_imports_it_and_sees_its_scorecard(fresh, tmp_path
     row = table[table["Video or campaign"] == "Launch film"].iloc[0]
     # 400 / 1,000 views per impression: Wilson 37.0 % to 43.1 %, wholly above 30 %.
     assert row["Target"] == "View rate ≥ 30 %"
-    assert row["Verdict"] == "✅ met"
+    assert row["Verdict"] == "met"
 
 
 def test_a_viewer_reads_plans_and_gets_no_editor(fresh):

@@ -38,14 +38,6 @@ _LABELS = {
     "owner": "Owner",
     "note": "Note",
 }
-_VERDICT_ICONS = {
-    "met": "✅ met",
-    "on track": "🟢 on track",
-    "at risk": "🟠 at risk",
-    "missed": "🔴 missed",
-    "too early": "⏳ too early",
-    "no data": "— no data",
-}
 
 
 def _kpi_label(name: str) -> str:
@@ -206,17 +198,18 @@ def _card_table(cards: pd.DataFrame, currency: str | None) -> pd.DataFrame:
         if r["low"] is not None and not pd.isna(r["low"]):
             high = "" if r["high"] is None or pd.isna(r["high"]) else _fmt(r["kpi"], r["high"], currency)
             interval = f"{_fmt(r['kpi'], r['low'], currency)} – {high or '∞'}"
+        # The verdict comes right after the name: on a phone the first columns are what shows.
         rows.append(
             {
                 "Video or campaign": r["title"],
-                "Platform": model.platform_label(r["platform"]) if r["platform"] else "",
-                "Objective": r["objective"],
-                "Channel": r["channel"],
+                "Verdict": r["verdict"],
                 "Target": r["target_text"],
                 "Actual": _fmt(r["kpi"], r["value"], currency),
                 "95 % interval": interval,
                 "Typical": _fmt(r["kpi"], r["typical"], currency),
-                "Verdict": _VERDICT_ICONS.get(r["verdict"], r["verdict"]),
+                "Platform": model.platform_label(r["platform"]) if r["platform"] else "",
+                "Objective": r["objective"],
+                "Channel": r["channel"],
                 "Why": r["reason"],
             }
         )
