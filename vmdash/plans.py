@@ -342,12 +342,28 @@ def table(store: Store) -> pd.DataFrame:
 
 
 def history(store: Store, limit: int = 200) -> pd.DataFrame:
-    """The latest changes to plans, newest first: when, who, which plan, what, before and after."""
-    return store.df(
+    """The latest changes to plans, newest first: when, who, which plan, what, before and after (as JSON).
+
+    `changes` says it in words: the fields that changed, each as "field: before → after".
+    """
+    frame = store.df(
         "SELECT changed_at, coalesce(changed_by, '') AS changed_by, plan_id, action, before, after "
         "FROM plan_history ORDER BY changed_at DESC, plan_id LIMIT $n",
         {"n": int(limit)},
     )
+    frame["changes"] = [_changes(b, a) for b, a in zip(frame["before"], frame["after"], strict=True)]
+    return frame
+
+
+def _changes(before: str | None, after: str | None) -> str:
+    old = json.loads(before) if isinstance(before, str) else {}
+    new = json.loads(after) if isinstance(after, str) else {}
+    parts = []
+    for name in FILE_COLUMNS[2:]:
+        a, b = old.get(name, ""), new.get(name, "")
+        if a != b:
+            parts.append(f"{name}: {a or '—'} → {b or '—'}")
+    return "; ".join(parts)
 
 
 # -- writing ---------------------------------------------------------------------------------

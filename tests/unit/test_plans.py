@@ -106,6 +106,8 @@ def test_history_and_roles(store):
     changed = rows[rows["action"] == "changed"].iloc[0]
     assert changed["changed_by"] == "bob"
     assert '"objective": "awareness"' in changed["before"] and '"objective": "loyalty"' in changed["after"]
+    assert changed["changes"] == "objective: awareness → loyalty"
+    assert rows.iloc[2]["changes"] == "objective: — → awareness; kpi: — → view_rate; target: — → 5"
     with pytest.raises(VmdashError):
         plans.remove(store, roles.ANALYST, "video:vid_x")
 
@@ -253,3 +255,26 @@ def test_a_decision_names_its_plan_and_the_scorecard_shows_before_and_after(stor
     assert (row["plan_id"], row["stage"], row["kpi"]) == ("video:vid_d", "Amplified", "view_rate")
     assert row["before"] == pytest.approx(0.10) and row["after"] == pytest.approx(0.15)
     assert row["change"] == pytest.approx(0.5) and bool(row["better"]) is True
+
+
+def test_plans_apply_in_a_ducklake_too(tmp_path, monkeypatch):
+    pytest.importorskip("duckdb_extension_ducklake")
+    monkeypatch.setenv("VMDASH_DATA_PATH", str(tmp_path / "data"))
+    lake = Store(f"ducklake:{tmp_path / 'meta.ducklake'}", idle_release_s=None)
+    try:
+        import_files(lake, [Upload(_export(tmp_path / "a.csv", ROWS), "a.csv")])
+        plans.save(lake, roles.ANALYST, _plan("vid_b", "conversion", "sales, social"))
+        plans.save(lake, roles.ANALYST, _plan("brand", "loyalty", "email", kind="campaign"))
+        planned = {("awareness", "social"): 400, ("conversion", "social"): 40, ("loyalty", "email"): 4}
+        assert _views(lake, "active_facts") == _views(lake, "facts_summed WHERE _grain = 'all'") == planned
+        plans.remove(lake, roles.ANALYST, "campaign:brand")
+        plans.remove(lake, roles.ANALYST, "video:vid_b")
+        assert _views(lake, "active_facts") == _views(lake, "facts_summed WHERE _grain = 'all'") == RULES
+    finally:
+        lake.close()
+
+
+def _views(store: Store, source: str) -> dict[tuple[str, str], int]:
+    return {
+        (o, c): int(v) for o, c, v in store.rows(f"SELECT objective, channel, sum(views) FROM {source} GROUP BY 1, 2")
+    }

@@ -285,14 +285,13 @@ def history_section(data: page_queries.PlansData) -> None:
         st.caption("No change yet.")
         return
     frame(
-        data.history.rename(
+        data.history[["changed_at", "changed_by", "plan_id", "action", "changes"]].rename(
             columns={
                 "changed_at": "When",
                 "changed_by": "Who",
                 "plan_id": "Plan",
                 "action": "What",
-                "before": "Before",
-                "after": "After",
+                "changes": "Before → after",
             }
         )
     )
