@@ -124,3 +124,22 @@ def test_one_videos_plan_and_scorecard(fresh):
     assert app.dataframe[0].value.iloc[0]["Target"] == "View rate ≥ 0.5 %"
     other = AppTest.from_function(_one_video_script, args=(str(fresh), "not-planned"), default_timeout=60).run()
     assert "This video has no plan" in _texts(other)
+
+
+def test_a_video_without_its_own_plan_shows_its_campaigns(fresh):
+    store = Store(fresh, idle_release_s=None)
+    key, campaign = store.rows(
+        "SELECT coalesce(video_id, ad), any_value(campaign) FROM active_facts "
+        "WHERE coalesce(video_id, ad) IS NOT NULL AND campaign IS NOT NULL "
+        "GROUP BY 1 HAVING count(DISTINCT campaign) = 1 ORDER BY 1 LIMIT 1"
+    )[0]
+    plans.save(
+        store,
+        roles.ANALYST,
+        plans.clean({"kind": "campaign", "key": campaign, "objective": "conversion", "kpi": "cpa", "target": 12}),
+    )
+    store.close()
+    app = AppTest.from_function(_one_video_script, args=(str(fresh), key), default_timeout=60).run()
+    assert not app.exception, app.exception
+    assert f"Campaign {campaign}'s plan · Objective conversion" in _texts(app).replace("\\", "")
+    assert app.dataframe[0].value.iloc[0]["Target"] == "CPA ≤ 12"

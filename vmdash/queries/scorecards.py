@@ -249,6 +249,37 @@ def unplanned(store: Store, filters: FilterState = FilterState(), limit: int = 5
     )
 
 
+@dataclass(frozen=True)
+class VideoCard:
+    """One video's plan (its own, else its campaign's), its scorecard rows and the decisions taken on it."""
+
+    plan: plans.Plan | None
+    cards: pd.DataFrame  # CARD_COLUMNS
+    decisions: pd.DataFrame
+    currency: str | None
+
+
+def video_card(store: Store, filters: FilterState, video_key: str) -> VideoCard:
+    """What the video page draws for a video's plan: the plan that governs it and its scorecard."""
+    campaigns = [
+        r[0]
+        for r in store.rows(
+            f"SELECT DISTINCT campaign FROM facts_summed WHERE _grain = 'all' AND {VIDEO_KEY_SQL} = $k "
+            "AND campaign IS NOT NULL ORDER BY 1",
+            {"k": video_key},
+        )
+    ]
+    plan = plans.plan_for(store, video_key, campaigns)
+    frame = cards(store, filters)
+    decisions = looplog.plan_before_after(store)
+    if plan is not None:
+        frame = frame[(frame["kind"] == plan.kind) & (frame["key"] == plan.key)].reset_index(drop=True)
+        decisions = decisions[decisions["plan_id"] == plan.plan_id].reset_index(drop=True)
+    else:
+        frame, decisions = frame.iloc[0:0], decisions.iloc[0:0]
+    return VideoCard(plan, frame, decisions, currency(store, filters))
+
+
 def load(store: Store, filters: FilterState = FilterState(), controls: PlansControls = PlansControls()) -> PlansData:
     """The Plans page's data, in the order the page draws it."""
     frame = cards(store, filters)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from vmdash import looplog, metrics, model, plans, queries, scorecards
+from vmdash import looplog, metrics, model, plans, scorecards
 from vmdash.errors import VmdashError
 from vmdash.filters import FilterState
 from vmdash.queries import scorecards as page_queries
@@ -298,10 +298,12 @@ def history_section(data: page_queries.PlansData) -> None:
 
 
 def plan_scorecard(s: Store, filters: FilterState, video_key: str) -> None:
-    """One video's plan and scorecard (for the video's own page); says so when it has no plan."""
-    cards = page_queries.cards(s, filters)
-    mine = cards[(cards["kind"] == "video") & (cards["key"] == video_key)]
-    plan = next((p for p in plans.plans(s) if p.kind == "video" and p.key == video_key), None)
+    """One video's plan and scorecard (for the video's own page); says so when it has no plan.
+
+    A video without a plan of its own shows its campaign's plan, judged on the whole campaign.
+    """
+    card = page_queries.video_card(s, filters, video_key)
+    plan = card.plan
     st.subheader("Plan and scorecard")
     if plan is None:
         st.info(
@@ -311,20 +313,18 @@ def plan_scorecard(s: Store, filters: FilterState, video_key: str) -> None:
         )
         return
     channels = ", ".join(plan.channels) or "as the rules give"
+    whose = "" if plan.kind == "video" else f"Campaign {plan.key}'s plan · "
     st.markdown(
         safe_text(
-            f"Objective {plan.objective} · channels {channels} · target {plan.target_text()}"
+            f"{whose}Objective {plan.objective} · channels {channels} · target {plan.target_text()}"
             + (f" · launch {plan.launch_on.isoformat()}" if plan.launch_on else "")
             + (f" · owner {plan.owner}" if plan.owner else "")
         )
     )
     if plan.note:
         st.caption(safe_text(plan.note))
-    currency = queries.currency(s, filters)
-    frame(_card_table(mine, currency))
+    frame(_card_table(card.cards, card.currency))
     st.caption(scorecards.VERDICT_RULE)
-    decisions = looplog.plan_before_after(s)
-    decisions = decisions[decisions["plan_id"] == plan.plan_id]
-    if not decisions.empty:
+    if not card.decisions.empty:
         st.markdown("**Decisions taken on this scorecard**")
-        frame(_decision_table(decisions, currency))
+        frame(_decision_table(card.decisions, card.currency))
