@@ -191,7 +191,23 @@ def test_scorecards_judge_planned_videos_and_sum_spend_behind_misses(store, tmp_
     from vmdash.queries import scorecards as page
 
     import_files(store, [Upload(_export(tmp_path / "a.csv", ROWS), "a.csv")])
-    # vid_a: 400 views / 4,000 impressions = 10 % (Wilson 9.1 % to 11.0 %).
+    # vid_a: 400 views / 4,000 impressions = 10 % (Wilson 9.1 % to 11.0 %); it reports no click.
+    plans.save(
+        store,
+        roles.ANALYST,
+        plans.clean(
+            {
+                "key": "vid_a",
+                "objective": "awareness",
+                "kpi": "view_rate",
+                "target": 5,
+                "secondary": "view_rate=12; ctr=1",
+            }
+        ),
+    )
+    secondary = page.load(store).cards.set_index("key").loc["vid_a", "secondary"]
+    assert secondary == "View rate ≥ 12 %: missed; Click-through rate ≥ 1 %: no data"
+    plans.remove(store, roles.ANALYST, "video:vid_a")
     plans.save(
         store, roles.ANALYST, plans.clean({"key": "vid_a", "objective": "awareness", "kpi": "view_rate", "target": 5})
     )

@@ -45,6 +45,7 @@ CARD_COLUMNS: tuple[str, ...] = (
     "verdict",
     "reason",
     "launch_on",
+    "secondary",
 )
 
 
@@ -157,7 +158,7 @@ def cards(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     stored = plans.plans(store)
     _, last = date_span(store, filters)
     as_of = filters.date_to or last
-    kpis = sorted({p.kpi for p in stored})
+    kpis = sorted({p.kpi for p in stored} | {k for p in stored for k, _ in p.secondary})
     videos = _per_video(store, filters, kpis, [p.key for p in stored if p.kind == "video"])
     camps = _per_campaign(store, filters, kpis, [p.key for p in stored if p.kind == "campaign"])
     rows = []
@@ -208,9 +209,21 @@ def cards(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
                     "spend": row["spend"],
                     "verdict": v.verdict,
                     "reason": v.reason,
+                    "secondary": _secondary(plan, found, row["platform"], as_of),
                 }
             )
     return pd.DataFrame(rows, columns=list(CARD_COLUMNS))
+
+
+def _secondary(plan: plans.Plan, found: pd.DataFrame, platform: str, as_of: dt.date | None) -> str:
+    """Each secondary target of the plan on this platform and its verdict ("CTR ≥ 1.5: met")."""
+    out = []
+    for kpi, target in plan.secondary:
+        rows = found[(found["key"] == plan.key) & (found["kpi"] == kpi) & (found["platform"] == platform)]
+        num, den = (rows.iloc[0]["num"], rows.iloc[0]["den"]) if not rows.empty else (None, None)
+        v = scorecards.judge(kpi, plans.target_value(kpi, target), num, den, plan.launch_on, as_of)
+        out.append(f"{plans.target_text(kpi, target)}: {v.verdict}")
+    return "; ".join(out)
 
 
 def summary(frame: pd.DataFrame) -> pd.DataFrame:

@@ -211,6 +211,7 @@ def _card_table(cards: pd.DataFrame, currency: str | None) -> pd.DataFrame:
                 "Objective": r["objective"],
                 "Channel": r["channel"],
                 "Why": r["reason"],
+                "Secondary targets": r["secondary"] or "",
             }
         )
     return pd.DataFrame(rows)
