@@ -165,7 +165,10 @@ def _text(what: str, value: object, limit: int, required: bool = False) -> str:
     if not text.isprintable():
         raise WrongKind(what, text, "printable text (no control characters or line breaks)")
     if neutralise(text) != text:
-        raise WrongKind(what, text, "text a spreadsheet would not run as a formula (no leading =, +, -, @)")
+        # A plan file is edited in spreadsheets: such a cell would run there (see export.neutralise).
+        raise WrongKind(
+            what, text, "text a spreadsheet would not run as a formula (no =, +, -, @ at its start or after , or ;)"
+        )
     return text
 
 
