@@ -113,9 +113,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         *(_rollup_fill_sql(g, "TRUE", dimensions=V5_ROLLUP_DIMENSIONS, measures=V5_MEASURES) for g in ROLLUP_GRAINS),
     ),
     # 6: video and campaign plans (purpose, channels, target KPI), their history, the plan a
-    # loop-log decision acted on, and the
-    # objective / channel the import derived for a row while a plan overrides them. The
-    # rollup keeps its columns: a plan changes a row's objective and channel, not its shape.
+    # loop-log decision acted on, and the objective / channel the import derived for a row
+    # while a plan overrides them. The rollup keeps its columns: a plan changes a row's
+    # objective and channel, not its shape.
     (
         *(f"ALTER TABLE facts ADD COLUMN IF NOT EXISTS {ident(name)} {type_}" for name, type_ in V6_FACT_EXTRAS),
         "CREATE OR REPLACE VIEW active_facts AS SELECT * FROM facts WHERE replaced_by IS NULL",
