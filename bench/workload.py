@@ -26,13 +26,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vmdash import metrics, model, periods, queries, retention, stats
+from vmdash import metrics, model, periods, plans, queries, retention, roles, stats
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries import completion as completion_page
 from vmdash.queries import discovery as discovery_page
 from vmdash.queries import funnel_impact as funnel_page
 from vmdash.queries import overview as overview_page
 from vmdash.queries import retention as retention_page
+from vmdash.queries import scorecards as plans_page
 from vmdash.queries import test_learn as test_learn_page
 from vmdash.queries import video as video_page
 from vmdash.store import Store
@@ -50,7 +51,7 @@ def median_time(fn: Callable[[], Any], repeat: int, warm_up: bool = True) -> flo
     return statistics.median(times)
 
 
-PAGES = ("overview", "retention", "completion", "funnel", "discovery", "test_learn", "video")
+PAGES = ("overview", "retention", "completion", "funnel", "discovery", "test_learn", "video", "plans")
 PAGE_LABELS = {
     "overview": "overview page",
     "retention": "retention page",
@@ -59,6 +60,7 @@ PAGE_LABELS = {
     "discovery": "discovery page",
     "test_learn": "test & learn page",
     "video": "video page",
+    "plans": "plans page",
 }
 
 
@@ -104,6 +106,7 @@ PAGE_MODULES = {
     "discovery": discovery_page,
     "test_learn": test_learn_page,
     "video": video_page,
+    "plans": plans_page,
 }
 
 
@@ -236,6 +239,47 @@ def _compare_variants(variants: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+# Videos planned before the Plans page is measured, and their plans (read by the pandas side too).
+PLANNED_VIDEOS = 20
+_plans_of: dict[str, list[plans.Plan]] = {}
+
+
+def _planned(store: Store) -> list[plans.Plan]:
+    """Plans for the busiest videos whose rows hold one objective (not unassigned) and one channel.
+
+    This stands for analysts planning before the page runs. Each plan keeps the objective and
+    channel the rows already have, so no other page's numbers move; written once per database.
+    """
+    key = str(store.path)
+    if key not in _plans_of:
+        stored = plans.plans(store)
+        if not stored:
+            picked = store.rows(
+                f"SELECT {VIDEO_KEY_SQL} AS key, any_value(objective), any_value(channel) FROM active_facts "
+                f"WHERE {VIDEO_KEY_SQL} IS NOT NULL GROUP BY 1 "
+                "HAVING count(DISTINCT objective) = 1 AND count(DISTINCT channel) = 1 AND any_value(objective) <> 'unassigned' "
+                "ORDER BY sum(impressions) DESC NULLS LAST, key LIMIT $n",
+                {"n": PLANNED_VIDEOS},
+            )
+            stored = [
+                plans.clean({"key": k, "objective": o, "channels": c, "kpi": metrics.PRIMARY[o], "target": 1})
+                for k, o, c in picked
+            ]
+            plans.replace_all(store, roles.ANALYST, stored, by="benchmark")
+        _plans_of[key] = plans.plans(store)
+    return _plans_of[key]
+
+
+def _plans(store: Store, f: FilterState) -> dict[str, Any]:
+    out = vmdash_frame(store, f)
+    out["plans"] = _planned(store)
+    data = plans_page.load(store, f)
+    out["cards"] = data.cards
+    out["summary"] = data.summary
+    out["unplanned"] = data.unplanned
+    return out
+
+
 _VMDASH_PAGES = {
     "overview": _overview,
     "retention": _retention,
@@ -244,6 +288,7 @@ _VMDASH_PAGES = {
     "discovery": _discovery,
     "test_learn": _test_learn,
     "video": _video,
+    "plans": _plans,
 }
 
 
@@ -705,6 +750,24 @@ def _p_video(data: Frames, f: FilterState) -> dict[str, Any]:
     return pandas_frame(data, f)
 
 
+def _p_plans(data: Frames, f: FilterState) -> dict[str, Any]:
+    """Each planned video's KPI per platform, and how many videos of the selection have no plan."""
+    out = pandas_frame(data, f)
+    df = _filtered(data.facts, f)
+    key = df["video_id"].fillna(df["ad"])
+    planned = next(iter(_plans_of.values()), [])
+    values = {}
+    for plan in planned:
+        mine = df[key == plan.key]
+        num, den, _ = _parts(mine, metrics.get(plan.kpi))
+        sums = pd.DataFrame({"num": num, "den": den}).groupby(mine["platform"]).sum(min_count=1)
+        for platform, rec in sums.iterrows():
+            values[(plan.key, platform)] = _value(rec["num"], rec["den"], metrics.get(plan.kpi).scale)
+    out["values"] = values
+    out["unplanned"] = int(key[~key.isin({p.key for p in planned})].dropna().nunique())
+    return out
+
+
 _PANDAS_PAGES = {
     "overview": _p_overview,
     "retention": _p_retention,
@@ -713,6 +776,7 @@ _PANDAS_PAGES = {
     "discovery": _p_discovery,
     "test_learn": _p_test_learn,
     "video": _p_video,
+    "plans": _p_plans,
 }
 
 
@@ -794,4 +858,11 @@ def compare(page: str, ours: dict[str, Any], theirs: dict[str, Any]) -> list[str
         for name, comparison in ours["comparisons"].items():
             other = theirs["comparisons"][name]
             check(f"{name} p-value", comparison.p_value, other.p_value)
+    elif page == "plans":
+        cards = ours["cards"][ours["cards"]["platform"] != ""]
+        check("scorecards", len(cards), len(theirs["values"]))
+        for row in cards.itertuples():
+            check(f"{row.key} {row.platform} {row.kpi}", row.value, theirs["values"].get((row.key, row.platform)))
+        total = int(ours["unplanned"]["total"].iloc[0]) if len(ours["unplanned"]) else 0
+        check("videos without a plan", total, theirs["unplanned"])
     return problems

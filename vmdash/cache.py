@@ -2,8 +2,8 @@
 
 Every page rerun asks the same aggregates again (a filter click reruns the whole
 script, and twenty stakeholders opening one link ask the same question). Facts
-and retention points only change through an import or an undo, both of which
-move `data_version`, so an answer is kept under the database, the data version,
+and retention points only change through an import, an undo or a plan change (a plan
+rewrites its rows' objective and channel), all of which move `data_version`, so an answer is kept under the database, the data version,
 the query and its arguments, and is never served once the data has moved on.
 Loop-log entries, saved views and rules are not facts: queries over them are
 not cached.
@@ -30,10 +30,13 @@ _entries: OrderedDict[Hashable, Any] = OrderedDict()
 _stats = {"hits": 0, "misses": 0}
 
 
-def data_version(store: Store) -> tuple[int, int]:
-    """Moves whenever an import lands or is undone (newest import id, count of undone imports)."""
-    row = store.rows("SELECT coalesce(max(import_id), 0), count(*) FILTER (WHERE status = 'undone') FROM imports")[0]
-    return int(row[0]), int(row[1])
+def data_version(store: Store) -> tuple[int, int, int]:
+    """Moves whenever an import lands or is undone, or a plan changes (newest import id, undone imports, plan changes)."""
+    row = store.rows(
+        "SELECT coalesce(max(import_id), 0), count(*) FILTER (WHERE status = 'undone'), "
+        "(SELECT count(*) FROM plan_history) FROM imports"
+    )[0]
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 class _Unhashable(Exception):

@@ -1,4 +1,4 @@
-"""python -m vmdash: import, summary, imports, undo and demo without the web app."""
+"""python -m vmdash: import, summary, imports, undo, demo and plan files without the web app."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vmdash import demo, model, queries
+from vmdash import demo, model, plans, queries, roles
 from vmdash.errors import VmdashError
 from vmdash.ingest import Options, Upload, import_files, undo
 from vmdash.store import Store, default_db_path
@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", parents=[common], help="fill the database with the sample data, or N synthetic rows")
     p.add_argument("--rows", type=int, default=None, metavar="N", help="load N synthetic rows instead of the samples")
+
+    p = sub.add_parser(
+        "plan", parents=[common], help="write every video and campaign plan to a CSV file, or make the plans a file's"
+    )
+    p.add_argument("action", choices=("export", "import"), help="export: write the plans; import: read them")
+    p.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -199,4 +205,28 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"import": _import, "summary": _summary, "imports": _imports, "undo": _undo, "demo": _demo}
+def _plan(store: Store, args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if args.action == "export":
+        path.write_text(plans.to_csv(store), encoding="utf-8")
+        say(f"{len(plans.plans(store))} plan(s) written to {path}")
+        return 0
+    if not path.is_file():
+        say(f"error: {path}: no such file", err=True)
+        return 1
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        say(f"error: {path}: not a UTF-8 text file", err=True)
+        return 1
+    try:
+        wanted = plans.from_csv(text)
+    except VmdashError as exc:
+        say(f"error: {path.name}: {exc}; nothing was changed", err=True)
+        return 1
+    changes = plans.replace_all(store, roles.ANALYST, wanted, by="command line")
+    say(f"{path.name}: {changes.sentence()}")
+    return 0
+
+
+_COMMANDS = {"plan": _plan, "import": _import, "summary": _summary, "imports": _imports, "undo": _undo, "demo": _demo}

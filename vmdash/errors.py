@@ -115,3 +115,9 @@ class Empty(InvalidValue):
     def __init__(self, what: str):
         self.what = what
         super().__init__(f"the {what} is empty")
+
+
+class RowRefused(InvalidValue):
+    """A row of a file (a plan file) is refused; the message names the row and why."""
+
+    what = "row"

@@ -106,8 +106,13 @@ def record(
     campaigns: Sequence[str] = (),
     objective: str | None = None,
     created_by: str | None = None,
+    plan_id: str | None = None,
 ) -> Entry:
-    """Write one decision about some videos (keys) and / or campaigns; analysts only."""
+    """Write one decision about some videos (keys) and / or campaigns; analysts only.
+
+    `plan_id` names the plan whose scorecard the decision acted on (an amplify or optimise
+    decision, typically); its scorecard then shows the KPI before and after (`plan_before_after`).
+    """
     roles.require_analyst(role, "write the loop log")
     key = stage_key(stage)
     text = clean_note(note)
@@ -127,11 +132,22 @@ def record(
         objective = _main_objective(store, videos, campaigns)
     if objective not in model.OBJECTIVES:
         raise UnknownChoice("objective", objective, model.OBJECTIVES)
+    if plan_id is not None and not store.scalar("SELECT count(*) FROM plans WHERE plan_id = $p", {"p": plan_id}):
+        raise NotFound(f"there is no plan {given_text(plan_id)}")
     with store.transaction() as tx:
         entry_id = tx.execute("SELECT nextval('loop_log_seq')").fetchone()[0]
         tx.execute(
-            "INSERT INTO loop_log VALUES ($id, $stage, $on, $note, $objective, now()::TIMESTAMP, $by)",
-            {"id": entry_id, "stage": key, "on": happened_on, "note": text, "objective": objective, "by": created_by},
+            "INSERT INTO loop_log (entry_id, stage, happened_on, note, objective, created_at, created_by, plan_id) "
+            "VALUES ($id, $stage, $on, $note, $objective, now()::TIMESTAMP, $by, $plan)",
+            {
+                "id": entry_id,
+                "stage": key,
+                "on": happened_on,
+                "note": text,
+                "objective": objective,
+                "by": created_by,
+                "plan": plan_id,
+            },
         )
         for kind, item_key, label in items:
             tx.execute(
@@ -167,7 +183,7 @@ def entries(store: Store) -> pd.DataFrame:
     """
     frame = store.df(
         f"""WITH items AS (SELECT i.*, {_present_sql()} AS present FROM loop_log_items AS i)
-            SELECT l.entry_id, l.stage, l.happened_on, l.note, l.objective, l.created_at, l.created_by,
+            SELECT l.entry_id, l.stage, l.happened_on, l.note, l.objective, l.created_at, l.created_by, l.plan_id,
                    string_agg(items.label, '; ' ORDER BY items.kind DESC, items.label) AS subjects,
                    string_agg(items.label, '; ' ORDER BY items.label) FILTER (WHERE NOT items.present) AS missing,
                    list(items.key ORDER BY items.key) FILTER (WHERE items.kind = 'video') AS videos,
@@ -249,6 +265,37 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
         rows, columns=["entry_id", "kpi", "kpi_label", "before", "after", "change", "better", "clear"]
     )
     return log.merge(judged, on="entry_id", how="left")
+
+
+def plan_before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
+    """Each decision that names a plan, with the plan's KPI on its video or campaign over the
+    `window_days` before the decision's date and from it (equal windows; only rows wholly inside
+    a window count), and whether the change is better the KPI's way round."""
+    columns = ["plan_id", "entry_id", "stage", "happened_on", "note", "kpi", "before", "after", "change", "better"]
+    named = store.rows(
+        "SELECT l.entry_id, l.stage, l.happened_on, l.note, p.plan_id, p.kind, p.key, p.kpi "
+        "FROM loop_log AS l JOIN plans AS p USING (plan_id) ORDER BY l.happened_on DESC, l.entry_id DESC"
+    )
+    rows = []
+    for entry_id, stage, happened_on, note, plan_id, kind, key, kpi in named:
+        m = metrics.get(kpi)
+        values = dict(
+            store.rows(
+                f"""SELECT side, {m.sql()} FROM (
+                        SELECT *, CASE
+                            WHEN "date" >= $on - $days::INTEGER AND coalesce("date_end", "date") < $on THEN 'before'
+                            WHEN "date" >= $on AND coalesce("date_end", "date") < $on + $days::INTEGER THEN 'after'
+                          END AS side
+                        FROM active_facts WHERE {_ITEM_SQL[kind]} = $key AND "date" IS NOT NULL
+                    ) WHERE side IS NOT NULL GROUP BY side""",
+                {"on": happened_on, "days": int(window_days), "key": key},
+            )
+        )
+        before, after = float_or_none(values.get("before")), float_or_none(values.get("after"))
+        change = (after / before - 1) if before not in (None, 0) and after is not None else None
+        better = None if change is None or change == 0 else (change > 0) == m.higher_is_better
+        rows.append([plan_id, entry_id, STAGES[stage], happened_on, note, kpi, before, after, change, better])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _value(row: pd.Series | None, name: str) -> float | None:

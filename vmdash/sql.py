@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from vmdash import model
 
 # Columns vmdash adds to its own tables and subqueries besides the canonical ones.
-INTERNAL_COLUMNS: frozenset[str] = frozenset({"_rows", "_grain", "source"})
+INTERNAL_COLUMNS: frozenset[str] = frozenset({"_rows", "_grain", "source", "rule_objective", "rule_channel"})
 KNOWN: frozenset[str] = frozenset(
     {*model.DIMENSION_NAMES, *model.MEASURE_NAMES, *(c.name for c in model.RETENTION_COLUMNS), *INTERNAL_COLUMNS}
 )

@@ -19,6 +19,7 @@ PAGES = [
     "pages/funnel.py",
     "pages/discovery.py",
     "pages/video.py",
+    "pages/plans.py",
     "pages/data.py",
 ]
 

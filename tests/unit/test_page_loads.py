@@ -10,7 +10,7 @@ import pytest
 
 from bench import workload
 from vmdash.filters import FilterState
-from vmdash.queries import completion, discovery, funnel_impact, overview, retention, test_learn, video
+from vmdash.queries import completion, discovery, funnel_impact, overview, retention, scorecards, test_learn, video
 
 ROOT = Path(__file__).resolve().parents[2]
 # Page file -> the vmdash.queries module holding its load, and what else it may call there:
@@ -23,6 +23,7 @@ PAGES = {
     "discovery": (discovery, {"load"}),
     "test-learn": (test_learn, {"load", "kpi_options", "cohort_options", "benchmark_table"}),
     "video": (video, {"load"}),
+    "plans": (scorecards, {"load"}),
 }
 # Modules whose functions read data: a page calls them only through its load.
 DATA_MODULES = {"queries", "looplog", "testlearn"}

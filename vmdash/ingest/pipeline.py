@@ -24,7 +24,15 @@ from vmdash.ingest import guard, mapping, period, reader, sqlkit, youtube
 from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
 from vmdash.sql import ident, idents, literal
-from vmdash.store import Store, is_duckdb_error, overlap_sql, reconcile, refresh_rollup
+from vmdash.store import (
+    V6_FACT_EXTRAS,
+    Store,
+    apply_plans,
+    is_duckdb_error,
+    overlap_sql,
+    reconcile,
+    refresh_rollup,
+)
 
 if TYPE_CHECKING:
     # For annotations only: staging runs on the connection `Store.connect()` hands out.
@@ -395,6 +403,10 @@ def _staged(
     again = _one(con.execute(f"SELECT min(rowid) FROM {table} WHERE _again AND NOT _blank"))[0]
     if fmt.target == "facts":
         _fill_objective(con, table)
+        # Where a plan overrides the objective or channel, what the rules gave is kept here
+        # (filled by `apply_plans` in the import's transaction, so it sees the plans as they are then).
+        for name, type_ in V6_FACT_EXTRAS:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {ident(name)} {type_}")
     left_out = _leave_out(con, table, fmt, part.display_name)
     counts = _one(
         con.execute(
@@ -1038,6 +1050,7 @@ def _mark_duplicates(con: DuckDBPyConnection, reports: list[ImportReport]) -> No
 # -- loading ---------------------------------------------------------------------------------
 
 _FACT_COLS = idents(c.name for c in model.FACT_COLUMNS if c.name != "import_id")
+_RULE_COLS = idents(name for name, _ in V6_FACT_EXTRAS)
 _RETENTION_COLS = idents(c.name for c in model.RETENTION_COLUMNS if c.name != "import_id")
 
 
@@ -1055,8 +1068,10 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
                 f"facts.replaced_by IS NULL AND facts.import_id <> $id AND EXISTS "
                 f"(SELECT 1 FROM {good} AS s WHERE {overlap_sql('facts', 's', 'facts')})"
             )
+            apply_plans(tx, part.table)
             insert = (
-                f"INSERT INTO facts ({_FACT_COLS}, import_id, source_row) SELECT {_FACT_COLS}, $id, _row FROM {good}"
+                f"INSERT INTO facts ({_FACT_COLS}, {_RULE_COLS}, import_id, source_row) "
+                f"SELECT {_FACT_COLS}, {_RULE_COLS}, $id, _row FROM {good}"
             )
             table = "facts"
         else:

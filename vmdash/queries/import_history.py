@@ -18,8 +18,8 @@ def imports(store: Store) -> pd.DataFrame:
     )
 
 
-def data_version(store: Store) -> tuple[int, int]:
-    """Changes whenever an import lands or is undone (see vmdash.cache)."""
+def data_version(store: Store) -> tuple[int, int, int]:
+    """Changes whenever an import lands or is undone, or a plan changes (see vmdash.cache)."""
     return cache.data_version(store)
 
 

@@ -11,6 +11,7 @@ What lives where:
 - `schema.py`      the tables, `MIGRATIONS` and `SCHEMA_VERSION`, and `_migrate`;
 - `rollup.py`      `facts_summed`: what each grain holds, how it is filled (`refresh_rollup`) and
                    how it is read (`fact_rows`, `presummed`), both sides in one place;
+- `planned.py`     how plans write their objective and channel onto fact rows (`apply_plans`);
 - `lineage.py`     which rows an import replaced, `overlap_sql`, and `reconcile` (undo, recovery);
 - `lake.py`        the DuckLake adapter: ATTACH, the writers' lock, migrations and
                    INSERT OR REPLACE as DuckLake accepts them.
@@ -18,10 +19,11 @@ What lives where:
 Callers import from `vmdash.store`; the names below are its interface.
 """
 
-from vmdash.store.columns import LATEST_DIMENSIONS, LATEST_MEASURES
+from vmdash.store.columns import LATEST_DIMENSIONS, LATEST_MEASURES, V6_FACT_EXTRAS
 from vmdash.store.connection import ROOT, Store, default_db_path, is_duckdb_error, register_arrow
 from vmdash.store.lake import LAKE_ALIAS, LAKE_PREFIX, _for_lake, extension_path, is_lake
 from vmdash.store.lineage import overlap_sql, reconcile
+from vmdash.store.planned import apply_plans, plan_scope
 from vmdash.store.rollup import (
     DAILY_SQL,
     DAY_DIMENSIONS,
@@ -48,13 +50,16 @@ __all__ = [
     "ROOT",
     "SCHEMA_VERSION",
     "Store",
+    "V6_FACT_EXTRAS",
     "_for_lake",
+    "apply_plans",
     "default_db_path",
     "extension_path",
     "is_duckdb_error",
     "is_lake",
     "memory_limit",
     "overlap_sql",
+    "plan_scope",
     "reconcile",
     "refresh_rollup",
     "register_arrow",

@@ -54,7 +54,11 @@ V1_MEASURES: tuple[str, ...] = (
 V5_DIMENSIONS: tuple[str, ...] = (*V1_DIMENSIONS, "traffic_source")
 V5_MEASURES: tuple[str, ...] = (*V1_MEASURES, "engaged_views")
 V5_TYPES: dict[str, str] = {"traffic_source": "VARCHAR", "engaged_views": "BIGINT"}
-# The schema the last migration leaves: the model must declare exactly these columns.
+# 6: what the import derived for a row's objective and channel, kept while a plan overrides
+# them (NULL when no plan applies), so removing a plan restores exactly what the rules gave.
+V6_FACT_EXTRAS: tuple[tuple[str, str], ...] = (("rule_objective", "VARCHAR"), ("rule_channel", "VARCHAR"))
+# The schema the last migration leaves: the model must declare exactly these columns (the
+# V6 extras are bookkeeping of plans, not facts: no KPI or filter reads them).
 LATEST_DIMENSIONS, LATEST_MEASURES = V5_DIMENSIONS, V5_MEASURES
 
 

@@ -50,7 +50,13 @@ _WRITER_LOCK_KEY = 0x766D646173680001
 _LAKE_SEQUENCES = (("import_seq", "imports", "import_id"), ("loop_log_seq", "loop_log", "entry_id"))
 # The key each table's INSERT OR REPLACE replaces on: its PRIMARY KEY in the embedded schema,
 # and its first column, so the first value of an INSERT without a column list is the key.
-_LAKE_KEYS = {"meta": "key", "column_mappings": "signature", "saved_views": "name", "objective_rules": "position"}
+_LAKE_KEYS = {
+    "meta": "key",
+    "column_mappings": "signature",
+    "saved_views": "name",
+    "objective_rules": "position",
+    "plans": "plan_id",
+}
 
 # The one form of INSERT OR REPLACE a lake connection rewrites:
 #     INSERT OR REPLACE INTO <table> VALUES (<key parameter>, <any values>...)

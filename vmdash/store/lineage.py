@@ -15,6 +15,7 @@ import duckdb
 
 from vmdash import model
 from vmdash.sql import ident
+from vmdash.store.planned import apply_plans
 from vmdash.store.rollup import refresh_rollup
 from vmdash.store.session import transaction
 
@@ -59,6 +60,9 @@ def reconcile(con: Any) -> dict[str, int]:
         restored += con.execute(
             f"UPDATE {table} SET replaced_by = -1 WHERE replaced_by IS NOT NULL AND replaced_by NOT IN {active}"
         ).fetchone()[0]
+        if table == "facts":
+            # A row coming back takes today's plans, whatever they were when it was replaced.
+            apply_plans(con, "facts", "replaced_by = -1")
         later = (
             f"FROM {table} AS l WHERE l.replaced_by IS NULL AND l.import_id > {table}.import_id "
             f"AND {overlap_sql(table, 'l', table)}"

@@ -22,13 +22,14 @@ from vmdash.store.columns import (
     V4_ROLLUP_DIMENSIONS,
     V5_MEASURES,
     V5_ROLLUP_DIMENSIONS,
+    V6_FACT_EXTRAS,
     sql_type,
 )
 from vmdash.store.lake import _for_lake, _LakeConnection
 from vmdash.store.rollup import ROLLUP_GRAINS, _rollup_fill_sql, _rollup_table_sql
 from vmdash.store.session import transaction
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _META_SQL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
 
 
@@ -110,6 +111,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP TABLE facts_summed",
         _rollup_table_sql(V5_ROLLUP_DIMENSIONS, V5_MEASURES),
         *(_rollup_fill_sql(g, "TRUE", dimensions=V5_ROLLUP_DIMENSIONS, measures=V5_MEASURES) for g in ROLLUP_GRAINS),
+    ),
+    # 6: video and campaign plans (purpose, channels, target KPI), their history, the plan a
+    # loop-log decision acted on, and the objective / channel the import derived for a row
+    # while a plan overrides them. The rollup keeps its columns: a plan changes a row's
+    # objective and channel, not its shape.
+    (
+        *(f"ALTER TABLE facts ADD COLUMN IF NOT EXISTS {ident(name)} {type_}" for name, type_ in V6_FACT_EXTRAS),
+        "CREATE OR REPLACE VIEW active_facts AS SELECT * FROM facts WHERE replaced_by IS NULL",
+        """CREATE TABLE IF NOT EXISTS plans (
+          plan_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, key VARCHAR NOT NULL, objective VARCHAR NOT NULL,
+          channels VARCHAR, format VARCHAR, launch_on DATE, kpi VARCHAR NOT NULL, target DOUBLE NOT NULL,
+          secondary VARCHAR, owner VARCHAR, note VARCHAR, updated_at TIMESTAMP NOT NULL, updated_by VARCHAR
+        )""",
+        """CREATE TABLE IF NOT EXISTS plan_history (
+          changed_at TIMESTAMP NOT NULL, changed_by VARCHAR, plan_id VARCHAR NOT NULL, action VARCHAR NOT NULL,
+          before VARCHAR, after VARCHAR
+        )""",
+        # The plan (and so the scorecard) a loop-log decision acted on, when it names one.
+        "ALTER TABLE loop_log ADD COLUMN IF NOT EXISTS plan_id VARCHAR",
     ),
 )
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from vmdash import links, looplog, metrics, model, queries, testlearn
+from vmdash import links, looplog, metrics, model, plans, queries, testlearn
 from vmdash.errors import VmdashError
 from vmdash.filters import FilterState
 from vmdash.store import Store
@@ -165,6 +165,16 @@ def loop_log_form(s: Store, filters: FilterState) -> None:
             f"{looplog.WINDOW_DAYS} days before and from the date.",
         )
         note = right.text_area("Note", max_chars=looplog.MAX_NOTE, key="_loop_note", height=80)
+        plan_ids = [p.plan_id for p in plans.plans(s)]
+        plan_id = left.selectbox(
+            "Acted on the scorecard of",
+            plan_ids,
+            index=None,
+            placeholder="no plan",
+            key="_loop_plan",
+            help="An amplify or optimise decision taken on a plan's scorecard: the Plans page then shows "
+            "its KPI before and after the date.",
+        )
         if st.form_submit_button("Add to the loop log", icon=":material/add:"):
             try:
                 entry = looplog.record(
@@ -176,6 +186,7 @@ def loop_log_form(s: Store, filters: FilterState) -> None:
                     videos=[videos[v] for v in chosen_videos],
                     campaigns=chosen_campaigns,
                     objective=None if objective not in model.OBJECTIVES else objective,
+                    plan_id=plan_id,
                 )
             except VmdashError as exc:
                 show_error(exc)

@@ -27,12 +27,13 @@ from vmdash.ui.common import show_error
 # it runs directly is the same page once rerun through app.py (see through_app).
 _PAGES = (
     ("pages/overview.py", "Overview", ":material/dashboard:", None),  # also /overview
+    ("pages/plans.py", "Plans", ":material/flag:", "plans"),
+    ("pages/video.py", "Video", ":material/smart_display:", "video"),
     ("pages/retention.py", "Retention", ":material/show_chart:", "retention"),
     ("pages/completion.py", "Completion", ":material/hourglass_bottom:", "completion"),
     ("pages/funnel.py", "Funnel impact", ":material/filter_alt:", "funnel"),
     ("pages/discovery.py", "Discovery", ":material/travel_explore:", "discovery"),
     ("pages/test-learn.py", "Test & learn", ":material/science:", "test-learn"),
-    ("pages/video.py", "Video", ":material/smart_display:", "video"),
 )
 # Only analysts see this one in the menu; the page refuses viewers and its writes check the role on the server.
 _ANALYST_PAGES = (("pages/data.py", "Upload & data", ":material/upload_file:", "data"),)
