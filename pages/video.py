@@ -17,6 +17,8 @@ if data.video is None:
 
 ui.page_header(ui.safe_text(data.video.title), store, filters)
 ui.video.identity(data)
+if data.card is not None:
+    ui.plan_scorecard(data.card)
 
 st.subheader("KPIs against your typical video")
 ui.video.kpis_against_typical(data)
@@ -25,7 +27,7 @@ st.subheader("Retention")
 if data.retention is None:
     st.info(
         "Not reported: no retention curve for this video. Import a retention export (YouTube Studio audience "
-        "retention, YouTube Analytics API, Wistia engagement) on **Upload & data**."
+        f"retention, YouTube Analytics API, Wistia engagement) {ui.where_to_import()}."
     )
 else:
     view = data.retention

@@ -100,10 +100,11 @@ def _one_video_script(db_path: str, key: str) -> None:
     """What the video page draws for its plan: `ui.plan_scorecard`."""
     from vmdash import ui
     from vmdash.filters import FilterState
+    from vmdash.queries.scorecards import video_card
     from vmdash.store import Store
 
     s = Store(db_path, idle_release_s=None)
-    ui.plan_scorecard(s, FilterState(), key)
+    ui.plan_scorecard(video_card(s, FilterState(), key))
     s.close()
 
 

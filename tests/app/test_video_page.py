@@ -31,7 +31,8 @@ def test_a_link_naming_the_video_by_key_opens_its_page(video_app):
     assert at.title[0].value == "5 mistakes with retinol"
     assert at.multiselect(key="video").value == [LABEL]
     assert not any("dropped" in w.value for w in at.warning)
-    assert [s.value for s in at.subheader][:2] == ["KPIs against your typical video", "Retention"]
+    assert [s.value for s in at.subheader][:3] == ["Plan and scorecard", "KPIs against your typical video", "Retention"]
+    assert any("This video has no plan" in i.value for i in at.info)
 
 
 def test_with_no_video_the_page_offers_a_picker_that_sets_the_filter(video_app):

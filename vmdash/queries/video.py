@@ -20,6 +20,7 @@ from vmdash.queries.funnel_impact import funnel
 from vmdash.queries.kpis import kpis
 from vmdash.queries.overview import channels_side_by_side, trend
 from vmdash.queries.retention import RetentionView, retention_videos, retention_view
+from vmdash.queries.scorecards import VideoCard, video_card
 from vmdash.queries.selection import currency, video_choices
 from vmdash.sql import alias, ident
 from vmdash.store import Store
@@ -204,6 +205,7 @@ class VideoData:
     early: pd.DataFrame | None = None
     sources: pd.DataFrame | None = None
     platforms: pd.DataFrame | None = None
+    card: VideoCard | None = None  # its plan and scorecard (queries.scorecards.video_card)
 
 
 def load(store: Store, filters: FilterState = FilterState(), controls: VideoControls = VideoControls()) -> VideoData:
@@ -244,4 +246,5 @@ def load(store: Store, filters: FilterState = FilterState(), controls: VideoCont
         early=early_days(store, scope, video.key),
         sources=traffic_sources(store, filters),
         platforms=channels_side_by_side(store, filters, min_channels=1),
+        card=video_card(store, filters, video.key),
     )

@@ -14,7 +14,6 @@ import streamlit as st
 
 from vmdash import looplog, metrics, model, plans, scorecards
 from vmdash.errors import VmdashError
-from vmdash.filters import FilterState
 from vmdash.queries import scorecards as page_queries
 from vmdash.store import Store
 from vmdash.ui.access import role
@@ -298,12 +297,11 @@ def history_section(data: page_queries.PlansData) -> None:
     )
 
 
-def plan_scorecard(s: Store, filters: FilterState, video_key: str) -> None:
+def plan_scorecard(card: page_queries.VideoCard) -> None:
     """One video's plan and scorecard (for the video's own page); says so when it has no plan.
 
     A video without a plan of its own shows its campaign's plan, judged on the whole campaign.
     """
-    card = page_queries.video_card(s, filters, video_key)
     plan = card.plan
     st.subheader("Plan and scorecard")
     if plan is None:
