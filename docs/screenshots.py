@@ -1,16 +1,18 @@
 """Take the README's screenshots: the app on the sample data, at 1440 px and at 390 px (a phone).
 
-    python docs/screenshots.py overview plans "video?video=..."     # from the repository root
+    python docs/screenshots.py overview plans "video?video=Ve9KPGbf_5O"     # from the repository root
 
 Each page named is saved as docs/<name>.png (1440 px) and docs/<name>-phone.png (390 px),
 `--height` pixels high. The sample data is loaded into a fresh database in a temporary
-directory; the app runs as in tests/browser (Debian's Chromium through Playwright).
+directory, then the plans of docs/sample_plans.csv (`--plans`); the app runs as in tests/browser
+(Debian's Chromium through Playwright).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -51,12 +53,20 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=2400, help="height of each screenshot in pixels")
     parser.add_argument("--wait", type=float, default=4.0, help="seconds to let charts draw")
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument(
+        "--plans", type=Path, default=ROOT / "docs" / "sample_plans.csv", help="a plan file to import after the samples"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "vmdash.duckdb"
         store = Store(db, idle_release_s=None)
         demo.load_samples(store)
         store.close()
+        if args.plans:
+            # Through the command line, as an analyst would: the samples hold no plan of their own.
+            subprocess.run(
+                [sys.executable, "-m", "vmdash", "plan", "import", str(args.plans), "--db", str(db)], check=True
+            )
         server = start_server(db)
         try:
             with sync_playwright() as pw:

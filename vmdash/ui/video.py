@@ -59,8 +59,12 @@ def kpis_against_typical(data: VideoData) -> None:
     """One card per KPI of the video's objective: its value, and how far it is from the typical video's."""
     assert data.kpis is not None
     st.caption(f"Typical: {safe_text(data.peers)}, each video's own ratio of sums.")
-    cols = st.columns(len(data.kpis))
-    for col, row in zip(cols, data.kpis.itertuples(), strict=True):
+    per_row = 4  # as the Overview's cards: six to a row cut "not reported" to "not r…"
+    for i, row in enumerate(data.kpis.itertuples()):
+        if i % per_row == 0:
+            # A row at a time: on a phone, where columns stack, the cards keep their order.
+            cols = st.columns(per_row)
+        col = cols[i % per_row]
         m = metrics.get(row.kpi)
         value = None if pd.isna(row.value) else float(row.value)
         typical = None if pd.isna(row.typical) else float(row.typical)
