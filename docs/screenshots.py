@@ -1,6 +1,6 @@
 """Take the README's screenshots: the app on the sample data, at 1440 px and at 390 px (a phone).
 
-    python docs/screenshots.py overview plans "video?video=Ve9KPGbf_5O"     # from the repository root
+    python docs/screenshots.py "" plans "video?video=Ve9KPGbf_5O"     # "" is the Overview, at the root
 
 Each page named is saved as docs/<name>.png (1440 px) and docs/<name>-phone.png (390 px),
 `--height` pixels high. The sample data is loaded into a fresh database in a temporary
