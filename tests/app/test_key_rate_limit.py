@@ -61,8 +61,12 @@ def test_fresh_sessions_from_one_address_are_stopped_by_the_address_limit(app_db
     # A new session from that address cannot sign in either, with the right key.
     app = _session(app_db, monkeypatch)
     assert _try(app, ANALYST_KEY) == "Too many wrong keys: try again in 5 minutes."
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("pages/data.py")
+    assert "_vmdash_role" not in app.session_state
+    # The upload page's URL opens for anyone, and refuses a session that is not an analyst's.
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    assert any("Only analysts can upload, map or undo." in e.value for e in app.error)
+    assert not app.get("file_uploader")
 
 
 def test_the_right_key_within_the_limit_still_signs_in(app_db, monkeypatch):

@@ -35,9 +35,13 @@ def test_a_period_link_reopens_the_same_view_in_a_fresh_browser(dated_server, br
     page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Period").first.click()
     page.get_by_role("option", name="last-28-days", exact=True).click()
     page.locator("[data-testid='stSidebar']").get_by_text("1–28 Mar 2026").wait_for(timeout=60_000)
-    page.wait_for_timeout(400)
-    wait_for_app(page)
-    caption, numbers = settled_view(page)
+    # The sidebar can show the new dates before the cards are drawn again: wait for the cards.
+    for _ in range(120):
+        wait_for_app(page)
+        caption, numbers = settled_view(page)
+        if numbers != all_data[1]:
+            break
+        page.wait_for_timeout(500)
     assert numbers != all_data[1]  # the preset really narrowed the view
     chips = page.locator("[data-testid='stMetricDelta']").all_inner_texts()
     named = page.locator("[data-testid='stMetricDeltaDescription']").all_inner_texts()

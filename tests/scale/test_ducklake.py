@@ -97,7 +97,8 @@ def test_keyed_writes_replace_and_ids_count_on_from_the_largest(lake):
         with s.transaction() as tx:
             first = tx.execute("SELECT nextval('loop_log_seq')").fetchone()[0]
             tx.execute(
-                "INSERT INTO loop_log VALUES ($id, 'test', DATE '2026-03-01', 'n', 'awareness', now(), NULL)",
+                "INSERT INTO loop_log (entry_id, stage, happened_on, note, objective, created_at, created_by) "
+                "VALUES ($id, 'test', DATE '2026-03-01', 'n', 'awareness', now(), NULL)",
                 {"id": first},
             )
         with s.transaction() as tx:
