@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import ui
+from vmdash import roles, ui
 from vmdash.queries import scorecards
 
 ui.through_app()
@@ -16,7 +16,7 @@ ui.scorecards_section(data)
 ui.decisions_section(data)
 
 st.subheader("Plans")
-if ui.role() == "analyst":
+if ui.role() == roles.ANALYST:
     ui.saved_note()
     ui.plan_form(store, data)
     ui.plans_editor(store, data)

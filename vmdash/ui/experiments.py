@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from vmdash import links, looplog, metrics, model, plans, queries, testlearn
+from vmdash import links, looplog, metrics, model, plans, queries, roles, testlearn
 from vmdash.errors import VmdashError
 from vmdash.filters import FilterState
 from vmdash.store import Store
@@ -145,7 +145,7 @@ def loop_log_table(judged: pd.DataFrame, currency: str | None = None) -> None:
 
 def loop_log_form(s: Store, filters: FilterState) -> None:
     """Analysts record a decision; everyone else is told who can."""
-    if role() != "analyst":
+    if role() != roles.ANALYST:
         st.caption("Analysts record decisions here (sign in under *Analyst sign-in* in the sidebar).")
         return
     videos = unique_labels(video_labels(s))
@@ -201,7 +201,7 @@ def _default_date(s: Store) -> dt.date:
 
 def loop_log_delete(s: Store, judged: pd.DataFrame) -> None:
     """Analysts can remove an entry written by mistake."""
-    if role() != "analyst" or judged.empty:
+    if role() != roles.ANALYST or judged.empty:
         return
     with st.expander("Remove an entry", icon=":material/delete:"):
         options = {

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from vmdash import looplog, metrics, model, plans, scorecards
+from vmdash import looplog, metrics, model, plans, roles, scorecards
 from vmdash.errors import VmdashError
 from vmdash.queries import scorecards as page_queries
 from vmdash.store import Store
@@ -179,7 +179,7 @@ def unplanned_note(data: page_queries.PlansData) -> None:
     st.info(
         f"{total} video(s) in this selection have no plan: their objective comes from campaign-name tokens "
         "and platform defaults (and is 'unassigned' where neither tells). "
-        + ("Plan them below." if role() == "analyst" else "An analyst can plan them."),
+        + ("Plan them below." if role() == roles.ANALYST else "An analyst can plan them."),
         icon=":material/info:",
     )
 
