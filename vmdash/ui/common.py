@@ -164,6 +164,7 @@ def filter_bar(s: Store) -> FilterState:
             st.caption(periods.span_label(*preset))
         elif period == periods.CUSTOM and span[0] is not None and span[1] is not None:
             # (both or neither: min and max of one column)
+            _follow_the_data((span[0], span[1]))
             dates = st.date_input(
                 "Dates",
                 value=(span[0], span[1]),
@@ -290,6 +291,25 @@ def unique_labels(labels: dict[str, str]) -> dict[str, str]:
     for label in labels.values():
         seen[label] = seen.get(label, 0) + 1
     return {(f"{v} · {k}" if seen[v] > 1 else v): k for k, v in labels.items()}
+
+
+_SPAN_SHOWN = "_vmdash_dates_span"
+
+
+def _follow_the_data(span: tuple[dt.date, dt.date]) -> None:
+    """Widen (or narrow) the date range to the data's span when the range was the data's, not the person's.
+
+    The picker starts on the whole span. Once an import or an undo moves the span, a picker
+    still on the old span would filter by dates nobody chose: new months stay hidden, and after
+    an undo the undated lifetime totals drop out. A range the person chose (or a link set) stays.
+    """
+    before = st.session_state.get(_SPAN_SHOWN)
+    st.session_state[_SPAN_SHOWN] = span
+    current = st.session_state.get(links.DATES.key)
+    if before is None or before == span or current is None:
+        return
+    if tuple(_date_range(current)) == tuple(before):
+        st.session_state[links.DATES.key] = span
 
 
 def _date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
