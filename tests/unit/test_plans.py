@@ -294,3 +294,29 @@ def _views(store: Store, source: str) -> dict[tuple[str, str], int]:
     return {
         (o, c): int(v) for o, c, v in store.rows(f"SELECT objective, channel, sum(views) FROM {source} GROUP BY 1, 2")
     }
+
+
+@pytest.mark.parametrize(
+    ("key", "kpi", "num", "den"),
+    [
+        # A TikTok Studio video of the samples: likes 3,104 + comments 142 + shares 288 over 64,120 views.
+        ("7341100000000000101", "engagement_rate", 3104 + 142 + 288, 64120),
+        # A YouTube video of the samples' traffic-source export: 3,478 of its 7,287 views from search.
+        ("NOqiywd2Jz1", "search_share", 3478, 7287),
+    ],
+)
+def test_a_scorecards_interval_counts_the_whole_numerator(tmp_path, key, kpi, num, den):
+    # Its interval comes from the KPI's own numerator: every interaction, only the search views.
+    from vmdash import demo
+    from vmdash.queries import scorecards as page
+
+    s = Store(tmp_path / "samples.duckdb", idle_release_s=None)
+    try:
+        demo.load_samples(s)
+        plans.save(s, roles.ANALYST, _plan(key, "loyalty", kpi=kpi))
+        card = page.load(s).cards.set_index("key").loc[key]
+    finally:
+        s.close()
+    assert card["value"] == pytest.approx(num / den)
+    assert card["low"] < num / den < card["high"]
+    assert card["high"] - card["low"] < 0.03

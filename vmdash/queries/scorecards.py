@@ -79,6 +79,20 @@ def _measures(kpis: list[str]) -> list[str]:
     return out
 
 
+def _sums(m: metrics.Metric) -> str:
+    """The KPI's value, the sums its interval is read from (num, den) and the spend behind it.
+
+    The numerator is the metric's own (`numerator_sql`): every interaction of an engagement rate,
+    only the search views of a search share, not its first column.
+    """
+    reported = m.reported_sql()
+    den = " * ".join(ident(c) for c in m.denominator)
+    return (
+        f"{m.sql()} AS value, sum({m.numerator_sql()}) FILTER (WHERE {reported}) AS num, "
+        f'sum({den}) FILTER (WHERE {reported}) AS den, sum("spend") AS spend'
+    )
+
+
 def _per_video(store: Store, filters: FilterState, kpis: list[str], videos: list[str]) -> pd.DataFrame:
     """Per video, platform and objective: each KPI's sums and value, and the median of its group."""
     if not kpis or not videos:
@@ -96,14 +110,10 @@ def _per_video(store: Store, filters: FilterState, kpis: list[str], videos: list
     for i, name in enumerate(kpis):
         m = metrics.get(name)
         params[f"kpi{i}"] = name
-        reported = m.reported_sql()
-        den = " * ".join(ident(c) for c in m.denominator)
         parts.append(
             f"""SELECT key, "platform", "objective", $kpi{i} AS kpi,
                        coalesce(any_value("video_title"), key) AS title, arg_max("channel", _rows) AS channel,
-                       max({duration}) AS duration_s, {m.sql()} AS value,
-                       sum({ident(m.numerator)}) FILTER (WHERE {reported}) AS num,
-                       sum({den}) FILTER (WHERE {reported}) AS den, sum("spend") AS spend
+                       max({duration}) AS duration_s, {_sums(m)}
                 FROM pre GROUP BY key, "platform", "objective\""""
         )
     params["videos"] = list(videos)
@@ -140,13 +150,10 @@ def _per_campaign(store: Store, filters: FilterState, kpis: list[str], campaigns
     for i, name in enumerate(kpis):
         m = metrics.get(name)
         params[f"kpi{i}"] = name
-        reported = m.reported_sql()
-        den = " * ".join(ident(c) for c in m.denominator)
         parts.append(
             f"""SELECT "campaign" AS key, string_agg(DISTINCT "platform", ', ' ORDER BY "platform") AS platform,
                        $kpi{i} AS kpi, arg_max("objective", _rows) AS objective, arg_max("channel", _rows) AS channel,
-                       {m.sql()} AS value, sum({ident(m.numerator)}) FILTER (WHERE {reported}) AS num,
-                       sum({den}) FILTER (WHERE {reported}) AS den, sum("spend") AS spend
+                       {_sums(m)}
                 FROM pre GROUP BY "campaign\""""
         )
     return store.df(f"WITH pre AS MATERIALIZED ({pre}) " + " UNION ALL ".join(parts), params)
