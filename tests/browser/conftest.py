@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, start_server
-from vmdash import demo
-from vmdash.store import Store
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, sample_server
 
 
 def pytest_collection_modifyitems(config, items):
@@ -26,14 +24,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The app on the sample data."""
-    db = tmp_path_factory.mktemp("browser") / "vmdash.duckdb"
-    s = Store(db, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
-    srv = start_server(db)
-    yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
+    with sample_server(tmp_path_factory.mktemp("browser")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,8 @@ from __future__ import annotations
 import pytest
 
 from tests.support import store_checks
-from tests.support.browser import start_server, wait_for_app
+from tests.support.browser import sample_server, wait_for_app
 from tests.support.workbooks import MAIN, far_cell, xlsx_bytes, zipped
-from vmdash import demo
 from vmdash.store import Store
 
 pytestmark = pytest.mark.browser
@@ -34,17 +33,11 @@ BOMBS = {
 @pytest.fixture(scope="module", params=["xml check", "child process only"])
 def bomb_server(request, tmp_path_factory):
     """The app on the sample data with an analyst key; the second lifts the XML pre-check."""
-    db = tmp_path_factory.mktemp("hostile_upload") / "vmdash.duckdb"
-    s = Store(db, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
     env = {"VMDASH_ANALYST_KEY": KEY}
     if request.param == "child process only":
         env["VMDASH_MAX_SHEET_CELLS"] = str(10**15)
-    srv = start_server(db, env)
-    yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
+    with sample_server(tmp_path_factory.mktemp("hostile_upload"), env) as srv:
+        yield srv
 
 
 def _sign_in(page, url: str) -> None:

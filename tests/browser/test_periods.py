@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import settled_view, start_server, wait_for_app
-from vmdash import demo, periods
-from vmdash.store import Store
+from tests.support.browser import sample_server, settled_view, wait_for_app
+from vmdash import periods
 
 pytestmark = pytest.mark.browser
 
@@ -15,14 +14,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def dated_server(tmp_path_factory):
     """The app on the sample data (Q1 2026), counting presets from 29 March 2026."""
-    db = tmp_path_factory.mktemp("periods") / "vmdash.duckdb"
-    s = Store(db, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
-    srv = start_server(db, {periods.TODAY_ENV: "2026-03-29"})
-    yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
+    with sample_server(tmp_path_factory.mktemp("periods"), {periods.TODAY_ENV: "2026-03-29"}) as srv:
+        yield srv
 
 
 def test_a_period_link_reopens_the_same_view_in_a_fresh_browser(dated_server, browser):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import settled_view, start_server, wait_for_app
+from tests.support.browser import sample_server, settled_view, wait_for_app
 from vmdash import demo
 from vmdash.store import Store
 
@@ -16,14 +16,8 @@ KEY = "browser-analyst-key-93d2"
 @pytest.fixture(scope="module")
 def analyst_server(tmp_path_factory):
     """The app on the sample data, on a server with an analyst key."""
-    db = tmp_path_factory.mktemp("sharing") / "vmdash.duckdb"
-    s = Store(db, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
-    srv = start_server(db, {"VMDASH_ANALYST_KEY": KEY})
-    yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
+    with sample_server(tmp_path_factory.mktemp("sharing"), {"VMDASH_ANALYST_KEY": KEY}) as srv:
+        yield srv
 
 
 def _metrics(page) -> dict[str, str]:

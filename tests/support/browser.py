@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.apps import ROOT
@@ -128,3 +130,21 @@ def settled_view(pg, tries: int = 240) -> tuple[str, list[tuple[str, str]]]:
         last = now
         pg.wait_for_timeout(500)
     raise AssertionError(f"the page never settled: {last}")
+
+
+@contextmanager
+def sample_server(directory: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """The app on a fresh database of the bundled samples in `directory`, stopped on leaving."""
+    from vmdash import demo
+    from vmdash.store import Store
+
+    db = directory / "vmdash.duckdb"
+    store = Store(db, idle_release_s=None)
+    demo.load_samples(store)
+    store.close()
+    server = start_server(db, extra_env)
+    try:
+        yield server
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=20)
