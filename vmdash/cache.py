@@ -85,6 +85,10 @@ def cached(fn: F) -> F:
                 return _copy(_entries[key])
             _stats["misses"] += 1
         value = fn(store, *args, **kwargs)
+        if data_version(store) != key[1]:
+            # An import or undo landed while the query ran: its answer may hold the new data,
+            # and kept under the old version it would be served beside the old data's numbers.
+            return value
         with _lock:
             _entries[key] = _copy(value)
             while len(_entries) > MAX_ENTRIES:

@@ -75,3 +75,20 @@ def test_unhashable_arguments_are_answered_without_keeping(store):
     assert echo(store, frame) == 2
     assert len(calls) == 2
     assert cache.stats()["entries"] == 0
+
+
+def test_an_answer_computed_while_the_data_moved_is_not_kept(store, tmp_path):
+    # An import lands between reading the data version and running the query: the answer holds
+    # the new rows, so keeping it under the old version would serve new numbers as old ones.
+    path = demo.write_synthetic_csv(tmp_path / "a.csv", rows=50, seed=1)
+
+    @cache.cached
+    def _racing(s: Store) -> int:
+        import_files(s, [Upload(path, path.name)])
+        return int(s.scalar("SELECT count(*) FROM active_facts"))
+
+    cache.clear()
+    before = cache.data_version(store)
+    assert _racing(store) == 50
+    assert cache.data_version(store) != before
+    assert cache.stats()["entries"] == 0
