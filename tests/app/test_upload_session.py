@@ -21,15 +21,20 @@ def _script(db_path: str, sample: str) -> None:
     from vmdash.store import Store
 
     class Uploaded:  # what st.file_uploader hands the page
-        name = "linkedin.csv"
-        file_id = "u1"
+        def __init__(self, name: str, file_id: str, data: bytes):
+            self.name, self.file_id, self.data = name, file_id, data
 
         def getbuffer(self) -> bytes:
-            return Path(sample).read_bytes()
+            return self.data
 
+    files = (
+        [Uploaded("linkedin.csv", "u1", Path(sample).read_bytes())] if st.session_state.get("uploaded", True) else []
+    )
+    if st.session_state.get("broken"):
+        files.append(Uploaded("notes.csv", "u2", b"shopping list\nmilk;eggs\n"))
     s = Store(db_path, idle_release_s=None)
     try:
-        ui.upload_flow(s, [Uploaded()] if st.session_state.get("uploaded", True) else [], None, None)
+        ui.upload_flow(s, files, None, None)
     finally:
         s.close()
 
@@ -75,3 +80,22 @@ def test_a_file_imported_earlier_is_still_named_a_duplicate(tmp_path: Path):
     assert [i.value for i in app.info] == [
         f"Already imported as #{report.import_id}; importing it again changes nothing."
     ]
+
+
+def test_a_success_does_not_linger_under_a_new_files_error(tmp_path: Path):
+    db = tmp_path / "vmdash.duckdb"
+    Store(db, idle_release_s=None).close()
+    app = AppTest.from_function(_script, args=(str(db), str(SAMPLE)), default_timeout=60)
+    app.session_state["_vmdash_role"] = "analyst"
+    app.run()
+    app.button[0].click().run()
+    assert any("linkedin.csv: import #1," in s.value for s in app.success)
+    # A file that holds nothing usable joins the upload: its error is the news, and the
+    # file imported a moment ago says so in its own preview, not in a success under the error.
+    app.session_state["broken"] = True
+    app.run()
+    assert not app.exception
+    assert len(app.error) == 1
+    assert [s.value for s in app.success if "import #1," in s.value or s.value == "These files are imported."] == []
+    assert [i.value for i in app.info] == ["Imported just now as #1."]
+    assert not [b.label for b in app.button if b.label.startswith("Import")], "nothing left to import"

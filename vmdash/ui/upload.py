@@ -56,6 +56,10 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
     """Preview each uploaded file, then import them all in one transaction on request."""
     options = Options(channel=channel, objective=objective, year=int(year) if year else None)
     uploads = _saved_uploads(files)
+    # Over every file of the upload: once a file is added (or refused) beside those just
+    # imported, their success lines would read as this new upload's outcome.
+    key = "imported:" + ",".join(sorted(file_hash(u.path) for u in uploads))
+    landed = st.session_state.get("last_import_key") == key
     ready = []
     for upload in uploads:
         with st.expander(safe_text(upload.name), expanded=True):
@@ -68,9 +72,10 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
             except VmdashError as exc:
                 show_error(exc)
                 continue
-            if report.duplicate_of is not None and report.duplicate_of not in st.session_state.get(
-                "last_import_ids", ()
-            ):
+            just_imported = report.duplicate_of in st.session_state.get("last_import_ids", ())
+            if just_imported and not landed:
+                st.info(f"Imported just now as #{report.duplicate_of}.", icon=":material/check_circle:")
+            elif report.duplicate_of is not None and not just_imported:
                 st.info(f"Already imported as #{report.duplicate_of}; importing it again changes nothing.")
             st.success(safe_text(report.detection_text()), icon=":material/check_circle:")
             for part, df in zip(report.parts, frames, strict=True):
@@ -93,15 +98,15 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                         icon=":material/rule:",
                     )
                     frame(_flags(part.flags))
-            ready.append(upload)
-    if not ready:
-        return
-    key = "imported:" + ",".join(sorted(file_hash(u.path) for u in ready))
-    if st.session_state.get("last_import_key") == key:
+            if not just_imported:
+                ready.append(upload)
+    if landed:
         # Shown from session state: the page is redrawn once the import lands.
         for line in st.session_state.get("last_import_lines", []):
             st.success(safe_text(line))
         st.success("These files are imported.")
+        return
+    if not ready:
         return
     if st.button(f"Import {len(ready)} file(s)", type="primary"):
         bar = st.progress(0.0, text="Importing…")
