@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.apps import ROOT
-from vmdash import demo
+from vmdash import demo, periods
 from vmdash.ingest import Upload, import_files, undo
 from vmdash.store import Store
 
@@ -97,3 +97,14 @@ def test_a_range_the_person_chose_stays(base, tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert tuple(at.date_input(key="dates").value) == chosen
+    # The new days stay hidden, and the sidebar says so until the range changes.
+    wider = _span(db)
+    note = (
+        f"The data now runs {periods.span_label(*wider)}, past the dates you chose "
+        f"({periods.span_label(*chosen)}): widen them to see the new days."
+    )
+    assert note in [c.value for c in at.sidebar.caption]
+    at.run()
+    assert note in [c.value for c in at.sidebar.caption]
+    at.date_input(key="dates").set_value(wider).run()
+    assert not [c.value for c in at.sidebar.caption if c.value.startswith("The data now runs")]

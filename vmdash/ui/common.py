@@ -174,6 +174,7 @@ def filter_bar(s: Store) -> FilterState:
                 bind="query-params",
                 help="Rows whose reporting period overlaps these dates.",
             )
+            _outside_note(dates)
         st.selectbox(
             "Compare with",
             periods.COMPARISONS,
@@ -294,6 +295,7 @@ def unique_labels(labels: dict[str, str]) -> dict[str, str]:
 
 
 _SPAN_SHOWN = "_vmdash_dates_span"
+_OUTSIDE_NOTE = "_vmdash_dates_outside"
 
 
 def _follow_the_data(span: tuple[dt.date, dt.date]) -> None:
@@ -308,8 +310,31 @@ def _follow_the_data(span: tuple[dt.date, dt.date]) -> None:
     current = st.session_state.get(links.DATES.key)
     if before is None or before == span or current is None:
         return
-    if tuple(_date_range(current)) == tuple(before):
+    chosen = _date_range(current)
+    if tuple(chosen) == tuple(before):
         st.session_state[links.DATES.key] = span
+        return
+    lo, hi = chosen
+    if lo is None or hi is None:
+        return
+    if span[0] < min(before[0], lo) or span[1] > max(before[1], hi):
+        # New days the chosen range hides: say so beside the picker until the range changes.
+        text = (
+            f"The data now runs {periods.span_label(*span)}, past the dates you chose "
+            f"({periods.span_label(lo, hi)}): widen them to see the new days."
+        )
+        st.session_state[_OUTSIDE_NOTE] = (chosen, text)
+
+
+def _outside_note(dates: object) -> None:
+    """The note _follow_the_data left, while the range it speaks of is still the one chosen."""
+    note = st.session_state.get(_OUTSIDE_NOTE)
+    if note is None:
+        return
+    if tuple(_date_range(dates)) != tuple(note[0]):
+        del st.session_state[_OUTSIDE_NOTE]
+        return
+    st.caption(note[1])
 
 
 def _date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
