@@ -8,6 +8,8 @@ st.set_page_config(page_title="vmdash · video marketing results", page_icon=":m
 
 store = ui.store()
 ui.ensure_data(store)
+# Read before anything else the run draws from the data (the filter bar's choices and dates too).
+version = queries.data_version(store)
 ui.remember_link()
 ui.set_filters(ui.filter_bar(store))
 role = ui.access_panel()
@@ -15,15 +17,18 @@ role = ui.access_panel()
 pages = ui.app_pages(role)
 notes = st.container()
 page = st.navigation(pages)
-version = queries.data_version(store)
+# The page draws into one placeholder, so a run that saw the data move can take back all it drew.
+body = st.empty()
 try:
-    with ui.routed():
+    with body.container(), ui.routed():
         page.run()
 finally:
     # Also when a page ends early (ui.end_page on "no data"): the link notes and Share still show.
     ui.link_notes(notes)
     ui.share_panel(store, page.url_path)
-# An import or undo landed while this page was being drawn: draw it again, so no page
-# ever shows numbers from before and after the same import side by side.
+# An import or undo landed while this page was being drawn: clear it and draw it again, so no
+# page ever rests on numbers from before and after the same import side by side (the browser
+# may show a finished run's last frame until the next run replaces it).
 if queries.data_version(store) != version:
+    body.empty()
     st.rerun()
