@@ -40,6 +40,9 @@ class Metric:
     judged on its likes and one reporting none is left out, never counted as 0.
     `numerator_if` (a dimension and its values) counts the numerator on those rows only, and
     the ratio on rows where the dimension is known (views from search per view with a source).
+    `not_on` names platforms whose rows never count, because there the two sides measure things
+    that do not nest (Google Ads counts quartiles on impressions, not on views): their rows are
+    left out like rows that do not report, and the coverage says so.
     """
 
     name: str
@@ -54,6 +57,7 @@ class Metric:
     scale: float = 1.0
     numerator_also: tuple[str, ...] = ()
     numerator_if: tuple[str, tuple[str, ...]] | None = None
+    not_on: tuple[str, ...] = ()
 
     @property
     def numerators(self) -> tuple[str, ...]:
@@ -71,7 +75,8 @@ class Metric:
     @property
     def measures(self) -> tuple[str, ...]:
         """Every canonical column the metric reads (a dimension it tests too, for presummed to keep)."""
-        tested = (self.numerator_if[0],) if self.numerator_if else ()
+        tested: tuple[str, ...] = (self.numerator_if[0],) if self.numerator_if else ()
+        tested += ("platform",) if self.not_on else ()
         return (*self.numerators, *self.denominator, *tested)
 
     @property
@@ -79,6 +84,9 @@ class Metric:
         """What the rows outside the ratio lack, as the coverage note says it."""
         if self.numerator_if:
             return f"names no {self.numerator_if[0].replace('_', ' ')}"
+        if self.not_on:
+            names = " or ".join(model.platform_label(p) for p in self.not_on)
+            return f"does not report {self.numerator_text} or comes from {names} (see the definition)"
         return f"does not report {self.numerator_text}"
 
     def numerator_sql(self) -> str:
@@ -117,6 +125,8 @@ class Metric:
         if self.numerator_also:
             num = f"({num})"
         known = [f"{ident(self.numerator_if[0])} IS NOT NULL"] if self.numerator_if else []
+        if self.not_on:
+            known.append(f"{ident('platform')} NOT IN ({', '.join(literal(p) for p in self.not_on)})")
         return " AND ".join([num, *(f"{_quote(c)} IS NOT NULL" for c in self.denominator), *known])
 
     def format(self, value: float | None, currency: str | None = None) -> str:
@@ -237,7 +247,7 @@ METRICS: tuple[Metric, ...] = (
         objective="loyalty",
         higher_is_better=True,
         definition="Share of started plays that were watched to the end.",
-        caveat="Google Ads counts an impression of an in-stream ad as a start.",
+        caveat="Meta and Google Ads report no plays started: compare them with completions per impression.",
     ),
     Metric(
         name="completions_per_impression",
@@ -257,7 +267,8 @@ METRICS: tuple[Metric, ...] = (
         fmt="pct",
         objective="awareness",
         higher_is_better=True,
-        definition="Plays that reached 25 % per impression; comparable where a platform reports no starts (Meta).",
+        definition="Plays that reached 25 % per impression; comparable where a platform reports no starts "
+        "(Meta, Google Ads).",
     ),
     Metric(
         name="p50_per_impression",
@@ -267,7 +278,8 @@ METRICS: tuple[Metric, ...] = (
         fmt="pct",
         objective="awareness",
         higher_is_better=True,
-        definition="Plays that reached half the video per impression; comparable where a platform reports no starts (Meta).",
+        definition="Plays that reached half the video per impression; comparable where a platform reports no "
+        "starts (Meta, Google Ads).",
     ),
     Metric(
         name="p75_per_impression",
@@ -277,7 +289,8 @@ METRICS: tuple[Metric, ...] = (
         fmt="pct",
         objective="awareness",
         higher_is_better=True,
-        definition="Plays that reached 75 % per impression; comparable where a platform reports no starts (Meta).",
+        definition="Plays that reached 75 % per impression; comparable where a platform reports no starts "
+        "(Meta, Google Ads).",
     ),
     Metric(
         name="p95_per_impression",
@@ -287,7 +300,8 @@ METRICS: tuple[Metric, ...] = (
         fmt="pct",
         objective="awareness",
         higher_is_better=True,
-        definition="Plays that reached 95 % per impression; comparable where a platform reports no starts (Meta).",
+        definition="Plays that reached 95 % per impression; comparable where a platform reports no starts "
+        "(Meta, Google Ads).",
     ),
     Metric(
         name="avg_view_duration",
@@ -320,8 +334,9 @@ METRICS: tuple[Metric, ...] = (
         objective="acquisition",
         higher_is_better=True,
         definition="Half-watched plays (plays that reached half the video) per view.",
-        caveat="Google Ads counts quartiles on impressions and TrueView views only from 30 s, so it can exceed 100 %; "
-        "Meta views are 3-second plays.",
+        caveat="Google Ads is left out: it counts quartiles on impressions and TrueView views only from 30 s, "
+        "so its half-watched plays are not a share of its views. Meta views are 3-second plays.",
+        not_on=("google_ads",),
     ),
     Metric(
         name="clicks_per_half_watched_play",
@@ -487,7 +502,7 @@ QUARTILE_STEPS: tuple[Step, ...] = (
     Step("plays_p95", "95 %", "p95_rate"),
     Step("plays_p100", "100 %", "completion_rate"),
 )
-# The same funnel as a share of impressions, for platforms that report no starts (Meta).
+# The same funnel as a share of impressions, for platforms that report no starts (Meta, Google Ads).
 QUARTILE_STEPS_PER_IMPRESSION: tuple[Step, ...] = (
     Step("impressions", "Impressions", None),
     Step("plays_p25", "25 %", "p25_per_impression"),

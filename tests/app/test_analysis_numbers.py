@@ -68,7 +68,9 @@ def _kpi(db: Store, name: str, where: str, bound: dict) -> float | None:
     m = metrics.get(name)
     # A row counts when it reports the denominator and any numerator column (interactions sum those it reports).
     any_num = " OR ".join(f'"{c}" IS NOT NULL' for c in m.numerators)
-    both = " AND ".join([f"({any_num})", *(f'"{c}" IS NOT NULL' for c in m.denominator)])
+    # The platforms whose two sides do not nest (Google's quartiles are of impressions) never count.
+    kept = [f"platform NOT IN ({', '.join(repr(p) for p in m.not_on)})"] if m.not_on else []
+    both = " AND ".join([f"({any_num})", *(f'"{c}" IS NOT NULL' for c in m.denominator), *kept])
     num = " + ".join(f'coalesce("{c}", 0)' for c in m.numerators)
     den = " * ".join(f'"{c}"' for c in m.denominator)
     value = db.scalar(f"SELECT sum({num}) / nullif(sum({den}), 0) FROM active_facts WHERE {where} AND {both}", bound)
@@ -285,7 +287,8 @@ def test_completion_table_equals_sql(app_db, db, monkeypatch, combo):
 
 
 def test_completion_by_length_buckets_names_and_durations(app_db, db, monkeypatch):
-    at = _open(app_db, monkeypatch, "completion", {"by": "length", "platform": ["google_ads"]})
+    # Google reports no plays started: its quartiles are shares of impressions.
+    at = _open(app_db, monkeypatch, "completion", {"by": "length", "platform": ["google_ads"], "base": "impressions"})
     table = at.dataframe[0].value
     # Google Ads gives no durations: lengths come from tokens like "Bumper 6s", "Demo_15s" in names.
     tokens = db.rows(
