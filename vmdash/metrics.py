@@ -84,10 +84,28 @@ class Metric:
         """What the rows outside the ratio lack, as the coverage note says it."""
         if self.numerator_if:
             return f"names no {self.numerator_if[0].replace('_', ' ')}"
+        if self.is_cost:
+            return f"does not report {' × '.join(self.denominator)} (blank, or masked like '<5')"
         if self.not_on:
             names = " or ".join(model.platform_label(p) for p in self.not_on)
             return f"does not report {self.numerator_text} or comes from {names} (see the definition)"
         return f"does not report {self.numerator_text}"
+
+    @property
+    def is_cost(self) -> bool:
+        """A cost KPI: spend per unit of something (CPM, CPV, CPC, CPA)."""
+        return self.numerator == "spend" and not self.numerator_also
+
+    @property
+    def coverage_of(self) -> str:
+        """What the coverage is a share of: the spend for a cost KPI, else the denominator."""
+        return "spend" if self.is_cost else " × ".join(c.replace("_", " ") for c in self.denominator)
+
+    def coverage_note(self, coverage: float | None) -> str:
+        """'Based on 89 % of spend: the rest ...' when some of the base is left out; '' otherwise."""
+        if coverage is None or not math.isfinite(coverage) or coverage >= 0.999:
+            return ""
+        return f"Based on {coverage * 100:.0f} % of {self.coverage_of}: the rest {self.left_out}."
 
     def numerator_sql(self) -> str:
         """The numerator of one row: its column, or the sum of the columns of it that the row reports."""
@@ -107,10 +125,15 @@ class Metric:
         return f"(sum({num}) FILTER (WHERE {both}) / nullif(sum({den}) FILTER (WHERE {both}), 0)){scale}"
 
     def coverage_sql(self) -> str:
-        """Share of the denominator that sits on rows reporting the numerator (0-1)."""
+        """Share of the denominator that sits on rows reporting the numerator (0-1).
+
+        A cost KPI's is the share of its spend: the spend of rows whose results are blank or
+        masked ('<5') is left out of the cost and must show as uncovered, not vanish.
+        """
         num, den = self._parts()
         both = self._reported()
-        return f"(sum({den}) FILTER (WHERE {both}) / nullif(sum({den}) FILTER (WHERE {den} IS NOT NULL), 0))"
+        base = num if self.is_cost else den
+        return f"(sum({base}) FILTER (WHERE {both}) / nullif(sum({base}) FILTER (WHERE {base} IS NOT NULL), 0))"
 
     def _parts(self) -> tuple[str, str]:
         den = " * ".join(_quote(c) for c in self.denominator)
