@@ -40,6 +40,9 @@ class Metric:
     judged on its likes and one reporting none is left out, never counted as 0.
     `numerator_if` (a dimension and its values) counts the numerator on those rows only, and
     the ratio on rows where the dimension is known (views from search per view with a source).
+    `min_effect` is the smallest change worth acting on (a test KPI's): share points for a rate
+    (0.005 = 0.5 pts), a relative change for a cost (0.05 = 5 %); a smaller difference, however
+    certain, is reported as too small to matter, never as a win.
     `not_on` names platforms whose rows never count, because there the two sides measure things
     that do not nest (Google Ads counts quartiles on impressions, not on views): their rows are
     left out like rows that do not report, and the coverage says so.
@@ -58,6 +61,7 @@ class Metric:
     numerator_also: tuple[str, ...] = ()
     numerator_if: tuple[str, tuple[str, ...]] | None = None
     not_on: tuple[str, ...] = ()
+    min_effect: float | None = None
 
     @property
     def numerators(self) -> tuple[str, ...]:
@@ -208,6 +212,7 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=True,
         definition="Short plays (2–3 s) per impression: how often the opening stops the scroll.",
         caveat="Meta and Google: 3 s; TikTok and LinkedIn: 2 s.",
+        min_effect=0.005,  # half a point of a rate near 25 %
     ),
     Metric(
         name="hold_rate",
@@ -271,6 +276,7 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=True,
         definition="Share of started plays that were watched to the end.",
         caveat="Meta and Google Ads report no plays started: compare them with completions per impression.",
+        min_effect=0.005,  # half a point of a rate near 30 %
     ),
     Metric(
         name="completions_per_impression",
@@ -418,6 +424,7 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=True,
         definition="Clicks to the destination per impression.",
         caveat="Meta: link clicks; TikTok: destination clicks; LinkedIn and Google: clicks.",
+        min_effect=0.0005,  # a twentieth of a point of a rate near 1 %
     ),
     Metric(
         name="conversion_rate",
@@ -429,6 +436,7 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=True,
         definition="Conversions per click.",
         caveat="Attribution windows are each platform's own.",
+        min_effect=0.002,  # a fifth of a point of a rate near 3 %
     ),
     Metric(
         name="cpm",
@@ -472,6 +480,7 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=False,
         definition="Cost per conversion.",
         caveat="Attribution windows are each platform's own.",
+        min_effect=0.05,  # 5 % of the cost per result
     ),
     Metric(
         name="roas",
