@@ -139,6 +139,16 @@ class Metric:
         base = num if self.is_cost else den
         return f"(sum({base}) FILTER (WHERE {both}) / nullif(sum({base}) FILTER (WHERE {base} IS NOT NULL), 0))"
 
+    def zero_sql(self) -> str:
+        """True when the rows that count report a denominator summing to 0: the ratio is undefined, not unreported."""
+        _, den = self._parts()
+        return f"coalesce(sum({den}) FILTER (WHERE {self._reported()}) = 0, false)"
+
+    @property
+    def undefined(self) -> str:
+        """What a reported zero denominator reads ('no views' for CPV), never 'not reported'."""
+        return f"no {_NOUNS.get(self.denominator[0], self.denominator[0].replace('_', ' '))}"
+
     def _parts(self) -> tuple[str, str]:
         den = " * ".join(_quote(c) for c in self.denominator)
         return self.numerator_sql(), den
@@ -173,6 +183,13 @@ def _quote(column: str) -> str:
         raise InvalidChoice("measure", column, sorted(_COLUMNS))
     return ident(column)
 
+
+# The denominators as a count of them reads: "no views", "no plays started".
+_NOUNS = {
+    "video_starts": "plays started",
+    "views_3s": "short plays",
+    "plays_p50": "half-watched plays",
+}
 
 VIEW_CAVEAT = (
     "A 'view' is the platform's own: Meta 3-second play, TikTok play, LinkedIn 2-second view, "

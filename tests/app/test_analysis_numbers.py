@@ -362,3 +362,14 @@ def test_funnel_rates_and_costs_equal_sql(app_db, db, monkeypatch, combo):
         assert shown[group]["ROAS"] == metrics.format_value(_kpi(db, "roas", scope, b), "ratio")
     note = any(MIXED in s for s in _subtitle(_spec(at, 0)))
     assert note == ("platform" not in params)
+
+
+def test_a_campaign_with_no_views_says_so_on_its_cpv_card(app_db, monkeypatch):
+    # The bumper campaign reports 0 TrueView views on 5,091.46 € of spend: its CPV is undefined.
+    monkeypatch.setenv("VMDASH_DB", str(app_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["campaign"] = ["FR | YouTube | Awareness | Bumper 6s"]
+    at.run()
+    assert not at.exception, at.exception
+    (cpv,) = [m for m in at.metric if m.label == "CPV"]
+    assert cpv.value == "no views"

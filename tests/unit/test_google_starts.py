@@ -73,3 +73,15 @@ def test_the_quartile_funnel_on_starts_names_google_as_left_out(loaded):
     per_impression = completion.load(loaded, BOTH, completion.CompletionControls(by="platform", base="impressions"))
     assert set(per_impression.funnel["group"]) == {"google_ads", "linkedin"}
     assert per_impression.unbased == ()
+
+
+BUMPER = FilterState(campaigns=("FR | YouTube | Awareness | Bumper 6s",))
+
+
+def test_a_reported_zero_base_is_undefined_not_unreported(loaded):
+    # The bumper campaign: 865,942 impressions, 0 TrueView views (reported), 5,091.46 € spent.
+    got = queries.kpis(loaded, ("cpv", "view_rate", "completion_rate"), BUMPER)
+    assert (got["cpv"].value, got["cpv"].zero_base, got["cpv"].text("EUR")) == (None, True, "no views")
+    assert got["view_rate"].text() == "0.0 %"
+    # Google reports no plays started at all: that stays "not reported".
+    assert (got["completion_rate"].zero_base, got["completion_rate"].text()) == (False, "not reported")

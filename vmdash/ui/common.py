@@ -344,7 +344,7 @@ def kpi_cards(
         with cols[i % columns]:
             st.metric(
                 m.label,
-                m.format(kv.value, currency),
+                kv.text(currency),
                 delta=delta,
                 delta_color="normal" if m.higher_is_better else "inverse",
                 help=help_text,
