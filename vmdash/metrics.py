@@ -601,7 +601,8 @@ def get(name: str) -> Metric:
 
 
 def format_value(value: float | None, fmt: str, currency: str | None = None) -> str:
-    """Render a number in one of the registry formats; None or NaN reads 'not reported', ±inf '∞'."""
+    """Render a number in one of the registry formats (or 'pts', a change of a share); None or NaN reads
+    'not reported', ±inf '∞'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "not reported"
     value = float(value)
@@ -610,6 +611,12 @@ def format_value(value: float | None, fmt: str, currency: str | None = None) -> 
         return "-∞" if value < 0 else "∞"
     if fmt == "pct":
         return _huge(value * 100, " %") or f"{value * 100:.1f} %"
+    if fmt == "pts":
+        # A change of a share, in points: whole points from 10 up, one decimal below.
+        points = value * 100
+        return (_huge(points, "") or (f"{points:+.0f}" if abs(points) >= 10 else f"{points:+.1f}")).replace(
+            "-", "−"
+        ) + " pts"
     if fmt == "money":
         symbol = model.currency_symbol(currency)
         return (_huge(value, f" {symbol}") or f"{value:,.{_money_digits(value)}f} {symbol}").strip()

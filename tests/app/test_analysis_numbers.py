@@ -207,7 +207,8 @@ def test_retention_hooks_table_equals_the_export(app_db, monkeypatch):
     at30 = pct[6] + (pct[7] - pct[6]) * (30 / 4.87 - 6)
     assert row["hook_3s"] == metrics.format_value(at3 / 100, "pct") == "94.8 %"
     assert row["hook_30s"] == metrics.format_value(at30 / 100, "pct") == "62.8 %"
-    assert row["intro_drop"] == metrics.format_value((at30 - 100) / 100, "pct")
+    # One unit per figure: the table's intro drop reads in points, as the key moment below says it.
+    assert row["intro_drop"] == metrics.format_value((at30 - 100) / 100, "pts") == "−37 pts"
     assert row["end_ratio"] == metrics.format_value(pct[-1] / 100, "pct") == "25.1 %"
     assert row["length_s"] == "8:07"
     assert row["length_bucket"] == "3–10 min"
