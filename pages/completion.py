@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import charts, links, metrics, queries, ui
+from vmdash import charts, links, metrics, model, queries, ui
 from vmdash.queries import completion
 
 ui.through_app()
@@ -27,7 +27,7 @@ base_label = right.segmented_control(
     key=links.BASE.key,
     bind="query-params",
     required=True,
-    help="Meta reports no starts: compare per impression to include it.",
+    help="Meta and Google Ads report no starts: compare per impression to include them.",
 )
 base = bases[base_label]
 
@@ -36,6 +36,10 @@ if data.funnel.empty:
     st.warning(f"No row in this selection reports {'plays started' if base == 'video_starts' else 'impressions'}.")
     ui.end_page()
 step_kpis = list(data.step_kpis)
+if data.unbased:
+    names = ", ".join(model.platform_label(p) for p in data.unbased)
+    hint = " Share of impressions includes them." if base == "video_starts" else ""
+    st.caption(f"Left out: {names}, which report no {base_label}.{hint}")
 ui.chart(
     charts.quartile_funnel(data.funnel, by, note=metrics.get(step_kpis[-1]).caveat), data.funnel, name="quartile_funnel"
 )

@@ -64,7 +64,7 @@ ui.frame(
     ui.video.with_links(
         ui.formatted(
             view.hooks.drop(columns="video_key"),
-            {"hook_3s": "pct", "hook_30s": "pct", "intro_drop": "pct", "end_ratio": "pct", "length_s": "seconds"},
+            {"hook_3s": "pct", "hook_30s": "pct", "intro_drop": "pts", "end_ratio": "pct", "length_s": "seconds"},
         ),
         view.hooks["video_key"],
     ),

@@ -40,6 +40,12 @@ class Metric:
     judged on its likes and one reporting none is left out, never counted as 0.
     `numerator_if` (a dimension and its values) counts the numerator on those rows only, and
     the ratio on rows where the dimension is known (views from search per view with a source).
+    `min_effect` is the smallest change worth acting on (a test KPI's): share points for a rate
+    (0.005 = 0.5 pts), a relative change for a cost (0.05 = 5 %); a smaller difference, however
+    certain, is reported as too small to matter, never as a win.
+    `not_on` names platforms whose rows never count, because there the two sides measure things
+    that do not nest (Google Ads counts quartiles on impressions, not on views): their rows are
+    left out like rows that do not report, and the coverage says so.
     """
 
     name: str
@@ -54,6 +60,8 @@ class Metric:
     scale: float = 1.0
     numerator_also: tuple[str, ...] = ()
     numerator_if: tuple[str, tuple[str, ...]] | None = None
+    not_on: tuple[str, ...] = ()
+    min_effect: float | None = None
 
     @property
     def numerators(self) -> tuple[str, ...]:
@@ -71,7 +79,8 @@ class Metric:
     @property
     def measures(self) -> tuple[str, ...]:
         """Every canonical column the metric reads (a dimension it tests too, for presummed to keep)."""
-        tested = (self.numerator_if[0],) if self.numerator_if else ()
+        tested: tuple[str, ...] = (self.numerator_if[0],) if self.numerator_if else ()
+        tested += ("platform",) if self.not_on else ()
         return (*self.numerators, *self.denominator, *tested)
 
     @property
@@ -79,7 +88,28 @@ class Metric:
         """What the rows outside the ratio lack, as the coverage note says it."""
         if self.numerator_if:
             return f"names no {self.numerator_if[0].replace('_', ' ')}"
+        if self.is_cost:
+            return f"does not report {' × '.join(self.denominator)} (blank, or masked like '<5')"
+        if self.not_on:
+            names = " or ".join(model.platform_label(p) for p in self.not_on)
+            return f"does not report {self.numerator_text} or comes from {names} (see the definition)"
         return f"does not report {self.numerator_text}"
+
+    @property
+    def is_cost(self) -> bool:
+        """A cost KPI: spend per unit of something (CPM, CPV, CPC, CPA)."""
+        return self.numerator == "spend" and not self.numerator_also
+
+    @property
+    def coverage_of(self) -> str:
+        """What the coverage is a share of: the spend for a cost KPI, else the denominator."""
+        return "spend" if self.is_cost else " × ".join(c.replace("_", " ") for c in self.denominator)
+
+    def coverage_note(self, coverage: float | None) -> str:
+        """'Based on 89 % of spend: the rest ...' when some of the base is left out; '' otherwise."""
+        if coverage is None or not math.isfinite(coverage) or coverage >= 0.999:
+            return ""
+        return f"Based on {coverage * 100:.0f} % of {self.coverage_of}: the rest {self.left_out}."
 
     def numerator_sql(self) -> str:
         """The numerator of one row: its column, or the sum of the columns of it that the row reports."""
@@ -99,10 +129,25 @@ class Metric:
         return f"(sum({num}) FILTER (WHERE {both}) / nullif(sum({den}) FILTER (WHERE {both}), 0)){scale}"
 
     def coverage_sql(self) -> str:
-        """Share of the denominator that sits on rows reporting the numerator (0-1)."""
+        """Share of the denominator that sits on rows reporting the numerator (0-1).
+
+        A cost KPI's is the share of its spend: the spend of rows whose results are blank or
+        masked ('<5') is left out of the cost and must show as uncovered, not vanish.
+        """
         num, den = self._parts()
         both = self._reported()
-        return f"(sum({den}) FILTER (WHERE {both}) / nullif(sum({den}) FILTER (WHERE {den} IS NOT NULL), 0))"
+        base = num if self.is_cost else den
+        return f"(sum({base}) FILTER (WHERE {both}) / nullif(sum({base}) FILTER (WHERE {base} IS NOT NULL), 0))"
+
+    def zero_sql(self) -> str:
+        """True when the rows that count report a denominator summing to 0: the ratio is undefined, not unreported."""
+        _, den = self._parts()
+        return f"coalesce(sum({den}) FILTER (WHERE {self._reported()}) = 0, false)"
+
+    @property
+    def undefined(self) -> str:
+        """What a reported zero denominator reads ('no views' for CPV), never 'not reported'."""
+        return f"no {_NOUNS.get(self.denominator[0], self.denominator[0].replace('_', ' '))}"
 
     def _parts(self) -> tuple[str, str]:
         den = " * ".join(_quote(c) for c in self.denominator)
@@ -117,6 +162,8 @@ class Metric:
         if self.numerator_also:
             num = f"({num})"
         known = [f"{ident(self.numerator_if[0])} IS NOT NULL"] if self.numerator_if else []
+        if self.not_on:
+            known.append(f"{ident('platform')} NOT IN ({', '.join(literal(p) for p in self.not_on)})")
         return " AND ".join([num, *(f"{_quote(c)} IS NOT NULL" for c in self.denominator), *known])
 
     def format(self, value: float | None, currency: str | None = None) -> str:
@@ -136,6 +183,13 @@ def _quote(column: str) -> str:
         raise InvalidChoice("measure", column, sorted(_COLUMNS))
     return ident(column)
 
+
+# The denominators as a count of them reads: "no views", "no plays started".
+_NOUNS = {
+    "video_starts": "plays started",
+    "views_3s": "short plays",
+    "plays_p50": "half-watched plays",
+}
 
 VIEW_CAVEAT = (
     "A 'view' is the platform's own: Meta 3-second play, TikTok play, LinkedIn 2-second view, "
@@ -175,6 +229,7 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=True,
         definition="Short plays (2–3 s) per impression: how often the opening stops the scroll.",
         caveat="Meta and Google: 3 s; TikTok and LinkedIn: 2 s.",
+        min_effect=0.005,  # half a point of a rate near 25 %
     ),
     Metric(
         name="hold_rate",
@@ -237,7 +292,8 @@ METRICS: tuple[Metric, ...] = (
         objective="loyalty",
         higher_is_better=True,
         definition="Share of started plays that were watched to the end.",
-        caveat="Google Ads counts an impression of an in-stream ad as a start.",
+        caveat="Meta and Google Ads report no plays started: compare them with completions per impression.",
+        min_effect=0.005,  # half a point of a rate near 30 %
     ),
     Metric(
         name="completions_per_impression",
@@ -257,7 +313,8 @@ METRICS: tuple[Metric, ...] = (
         fmt="pct",
         objective="awareness",
         higher_is_better=True,
-        definition="Plays that reached 25 % per impression; comparable where a platform reports no starts (Meta).",
+        definition="Plays that reached 25 % per impression; comparable where a platform reports no starts "
+        "(Meta, Google Ads).",
     ),
     Metric(
         name="p50_per_impression",
@@ -267,7 +324,8 @@ METRICS: tuple[Metric, ...] = (
         fmt="pct",
         objective="awareness",
         higher_is_better=True,
-        definition="Plays that reached half the video per impression; comparable where a platform reports no starts (Meta).",
+        definition="Plays that reached half the video per impression; comparable where a platform reports no "
+        "starts (Meta, Google Ads).",
     ),
     Metric(
         name="p75_per_impression",
@@ -277,7 +335,8 @@ METRICS: tuple[Metric, ...] = (
         fmt="pct",
         objective="awareness",
         higher_is_better=True,
-        definition="Plays that reached 75 % per impression; comparable where a platform reports no starts (Meta).",
+        definition="Plays that reached 75 % per impression; comparable where a platform reports no starts "
+        "(Meta, Google Ads).",
     ),
     Metric(
         name="p95_per_impression",
@@ -287,7 +346,8 @@ METRICS: tuple[Metric, ...] = (
         fmt="pct",
         objective="awareness",
         higher_is_better=True,
-        definition="Plays that reached 95 % per impression; comparable where a platform reports no starts (Meta).",
+        definition="Plays that reached 95 % per impression; comparable where a platform reports no starts "
+        "(Meta, Google Ads).",
     ),
     Metric(
         name="avg_view_duration",
@@ -320,8 +380,9 @@ METRICS: tuple[Metric, ...] = (
         objective="acquisition",
         higher_is_better=True,
         definition="Half-watched plays (plays that reached half the video) per view.",
-        caveat="Google Ads counts quartiles on impressions and TrueView views only from 30 s, so it can exceed 100 %; "
-        "Meta views are 3-second plays.",
+        caveat="Google Ads is left out: it counts quartiles on impressions and TrueView views only from 30 s, "
+        "so its half-watched plays are not a share of its views. Meta views are 3-second plays.",
+        not_on=("google_ads",),
     ),
     Metric(
         name="clicks_per_half_watched_play",
@@ -380,6 +441,7 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=True,
         definition="Clicks to the destination per impression.",
         caveat="Meta: link clicks; TikTok: destination clicks; LinkedIn and Google: clicks.",
+        min_effect=0.0005,  # a twentieth of a point of a rate near 1 %
     ),
     Metric(
         name="conversion_rate",
@@ -391,6 +453,7 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=True,
         definition="Conversions per click.",
         caveat="Attribution windows are each platform's own.",
+        min_effect=0.002,  # a fifth of a point of a rate near 3 %
     ),
     Metric(
         name="cpm",
@@ -434,6 +497,7 @@ METRICS: tuple[Metric, ...] = (
         higher_is_better=False,
         definition="Cost per conversion.",
         caveat="Attribution windows are each platform's own.",
+        min_effect=0.05,  # 5 % of the cost per result
     ),
     Metric(
         name="roas",
@@ -487,7 +551,7 @@ QUARTILE_STEPS: tuple[Step, ...] = (
     Step("plays_p95", "95 %", "p95_rate"),
     Step("plays_p100", "100 %", "completion_rate"),
 )
-# The same funnel as a share of impressions, for platforms that report no starts (Meta).
+# The same funnel as a share of impressions, for platforms that report no starts (Meta, Google Ads).
 QUARTILE_STEPS_PER_IMPRESSION: tuple[Step, ...] = (
     Step("impressions", "Impressions", None),
     Step("plays_p25", "25 %", "p25_per_impression"),
@@ -537,7 +601,8 @@ def get(name: str) -> Metric:
 
 
 def format_value(value: float | None, fmt: str, currency: str | None = None) -> str:
-    """Render a number in one of the registry formats; None or NaN reads 'not reported', ±inf '∞'."""
+    """Render a number in one of the registry formats (or 'pts', a change of a share); None or NaN reads
+    'not reported', ±inf '∞'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "not reported"
     value = float(value)
@@ -546,6 +611,12 @@ def format_value(value: float | None, fmt: str, currency: str | None = None) -> 
         return "-∞" if value < 0 else "∞"
     if fmt == "pct":
         return _huge(value * 100, " %") or f"{value * 100:.1f} %"
+    if fmt == "pts":
+        # A change of a share, in points: whole points from 10 up, one decimal below.
+        points = value * 100
+        return (_huge(points, "") or (f"{points:+.0f}" if abs(points) >= 10 else f"{points:+.1f}")).replace(
+            "-", "−"
+        ) + " pts"
     if fmt == "money":
         symbol = model.currency_symbol(currency)
         return (_huge(value, f" {symbol}") or f"{value:,.{_money_digits(value)}f} {symbol}").strip()

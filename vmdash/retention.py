@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vmdash import metrics
+
 # The intro is the first 30 seconds, but never more than the first 10 % of the video: on a
 # 40-second Short, 30 s would be the whole video. Without a known length, the first 10 %.
 INTRO_SECONDS = 30.0
@@ -52,8 +54,7 @@ class Moment:
     @property
     def label(self) -> str:
         """The moment in words, e.g. 'Intro drop: −36 pts in the first 0:30'."""
-        pts = self.change * 100
-        points = (f"{pts:+.0f}" if abs(pts) >= 10 else f"{pts:+.1f}").replace("-", "−") + " pts"
+        points = metrics.format_value(self.change, "pts")  # as the hook table shows it
         if self.kind == "intro":
             return f"Intro drop: {points} in the first {position(self.end_pct, self.duration_s)}"
         where = f"{position(self.start_pct, self.duration_s)}–{position(self.end_pct, self.duration_s)}"

@@ -281,51 +281,103 @@ def _level_text(level: float) -> str:
     return f"{level * 100:.3g} % CI"
 
 
-def verdict(label: str, comparison: Comparison, names: tuple[str, str] = ("A", "B"), unit: str = "trials") -> str:
-    """One plain sentence: who wins on what, by how much, with the interval; or why nobody does yet."""
+def decimals(*values: float, least: int = 1) -> int:
+    """Decimals that show these figures (points or %) apart: `least`, more while one reads as 0 or two as one."""
+    shown = [v for v in values if math.isfinite(v)]
+    digits = least
+    while digits < 4 and (
+        any(v != 0 and round(v, digits) == 0 for v in shown) or len({round(v, digits) for v in shown}) < len(set(shown))
+    ):
+        digits += 1
+    return digits
+
+
+def matters(effect: float | None, min_effect: float | None) -> bool:
+    """Whether an effect is at least the smallest one worth acting on (always, when none is set)."""
+    return effect is not None and (min_effect is None or abs(effect) >= min_effect)
+
+
+def verdict(
+    label: str,
+    comparison: Comparison,
+    names: tuple[str, str] = ("A", "B"),
+    unit: str = "trials",
+    min_effect: float | None = None,
+) -> str:
+    """One plain sentence: who wins on what, by how much, with the interval; or why nobody does yet.
+
+    A difference the test confirms but smaller than `min_effect` (share points) is said to be
+    too small to matter instead of winning; every figure keeps enough digits to differ from 0.
+    """
     a, b = names
     c = comparison
     if c.diff is None:
         missing = a if c.a.value is None else b
         return f"{missing} has no {unit} yet: nothing to compare."
     assert c.low is not None and c.high is not None  # compare_rates gives a difference only with its interval
+    d = decimals(c.diff * 100, c.low * 100, c.high * 100)
     if c.significant:
         # Say the winner's lead and its interval the same way round (a lead is positive).
         winner, loser, low, high = (b, a, c.low, c.high) if c.diff > 0 else (a, b, -c.high, -c.low)
-        span = f"{_level_text(c.level)} {low * 100:+.1f} to {high * 100:+.1f}"
-        return f"{winner} beats {loser} on {label}: {abs(c.diff) * 100:+.1f} pts, {span} ({_p_text(c.p_value)})."
-    span = f"{_level_text(c.level)} {c.low * 100:+.1f} to {c.high * 100:+.1f}"
+        span = f"{_level_text(c.level)} {low * 100:+.{d}f} to {high * 100:+.{d}f}"
+        lead = f"{abs(c.diff) * 100:+.{d}f} pts, {span} ({_p_text(c.p_value)})"
+        if not matters(c.diff, min_effect):
+            assert min_effect is not None
+            return (
+                f"No winner worth acting on for {label}: {winner} leads {loser} by {lead}, under the "
+                f"{min_effect * 100:g} pts that matter."
+            )
+        return f"{winner} beats {loser} on {label}: {lead}."
+    span = f"{_level_text(c.level)} {c.low * 100:+.{d}f} to {c.high * 100:+.{d}f}"
     more = ""
     if c.low > 0 or c.high < 0:
         more = f"; the interval excludes 0 but {c.test} does not confirm it"
     if c.needed_per_variant:
         extra = max(c.needed_per_variant - int(min(c.a.trials, c.b.trials)), 0)
         if extra:
-            more += f"; needs about {about(extra):,.0f} more {unit} per variant to tell a {abs(c.diff) * 100:.1f}-pt difference"
-    return f"No clear winner on {label} yet: {b} vs {a} {c.diff * 100:+.1f} pts, {span} ({_p_text(c.p_value)}){more}."
+            more += f"; needs about {about(extra):,.0f} more {unit} per variant to tell a {abs(c.diff) * 100:.{d}f}-pt difference"
+    return f"No clear winner on {label} yet: {b} vs {a} {c.diff * 100:+.{d}f} pts, {span} ({_p_text(c.p_value)}){more}."
 
 
 def cost_verdict(
-    label: str, comparison: CostComparison, names: tuple[str, str] = ("A", "B"), money: str = "{:,.2f}"
+    label: str,
+    comparison: CostComparison,
+    names: tuple[str, str] = ("A", "B"),
+    money: str = "{:,.2f}",
+    min_effect: float | None = None,
 ) -> str:
-    """The same plain sentence for a cost per result (lower wins), the change given in % of A's cost."""
+    """The same plain sentence for a cost per result (lower wins), the change given in % of A's cost.
+
+    A confirmed change smaller than `min_effect` (a share of A's cost) is too small to matter.
+    """
     a, b = names
     c = comparison
     if c.a_cost is None or c.b_cost is None or c.ratio is None:
         missing = a if c.a_cost is None else b
         return f"{missing} has no results (or no spend) yet: nothing to compare on {label}."
     change = (c.ratio - 1) * 100
+    bounds = [(x - 1) * 100 for x in (c.low, c.high) if x is not None]
+    d = decimals(change, *bounds, least=0)
     if c.low is None or c.high is None:
-        return f"No clear winner on {label} yet: {b} vs {a} {change:+.0f} %; too few results for an interval."
-    span = f"{_level_text(c.level)} {(c.low - 1) * 100:+.0f} % to {(c.high - 1) * 100:+.0f} %"
+        return f"No clear winner on {label} yet: {b} vs {a} {change:+.{d}f} %; too few results for an interval."
+    span = f"{_level_text(c.level)} {(c.low - 1) * 100:+.{d}f} % to {(c.high - 1) * 100:+.{d}f} %"
     if c.significant:
         (winner, won), (loser, lost) = sorted(((a, c.a_cost), (b, c.b_cost)), key=lambda x: x[1])
         costs = f"{money.format(won)} against {money.format(lost)}"
-        return f"{winner} beats {loser} on {label}: {costs} ({b} vs {a} {change:+.0f} %, {span}, {_p_text(c.p_value)})."
+        detail = f"{costs} ({b} vs {a} {change:+.{d}f} %, {span}, {_p_text(c.p_value)})"
+        if not matters(c.ratio - 1, min_effect):
+            assert min_effect is not None
+            return (
+                f"No winner worth acting on for {label}: {winner} costs less, {detail}, under the "
+                f"{min_effect * 100:g} % that matters."
+            )
+        return f"{winner} beats {loser} on {label}: {detail}."
     more = ""
     if c.needed_spend_per_variant and c.spent_per_variant is not None:
         extra = c.needed_spend_per_variant - c.spent_per_variant
         if extra > 0:
-            more = f"; needs about {money.format(about(extra))} more spend per variant to tell a {abs(change):.0f} % difference"
+            more = f"; needs about {money.format(about(extra))} more spend per variant to tell a {abs(change):.{d}f} % difference"
     costs = f"{money.format(c.b_cost)} against {money.format(c.a_cost)}"
-    return f"No clear winner on {label} yet: {b} vs {a} {change:+.0f} % ({costs}), {span} ({_p_text(c.p_value)}){more}."
+    return (
+        f"No clear winner on {label} yet: {b} vs {a} {change:+.{d}f} % ({costs}), {span} ({_p_text(c.p_value)}){more}."
+    )

@@ -68,7 +68,9 @@ def _kpi(db: Store, name: str, where: str, bound: dict) -> float | None:
     m = metrics.get(name)
     # A row counts when it reports the denominator and any numerator column (interactions sum those it reports).
     any_num = " OR ".join(f'"{c}" IS NOT NULL' for c in m.numerators)
-    both = " AND ".join([f"({any_num})", *(f'"{c}" IS NOT NULL' for c in m.denominator)])
+    # The platforms whose two sides do not nest (Google's quartiles are of impressions) never count.
+    kept = [f"platform NOT IN ({', '.join(repr(p) for p in m.not_on)})"] if m.not_on else []
+    both = " AND ".join([f"({any_num})", *(f'"{c}" IS NOT NULL' for c in m.denominator), *kept])
     num = " + ".join(f'coalesce("{c}", 0)' for c in m.numerators)
     den = " * ".join(f'"{c}"' for c in m.denominator)
     value = db.scalar(f"SELECT sum({num}) / nullif(sum({den}), 0) FROM active_facts WHERE {where} AND {both}", bound)
@@ -205,7 +207,8 @@ def test_retention_hooks_table_equals_the_export(app_db, monkeypatch):
     at30 = pct[6] + (pct[7] - pct[6]) * (30 / 4.87 - 6)
     assert row["hook_3s"] == metrics.format_value(at3 / 100, "pct") == "94.8 %"
     assert row["hook_30s"] == metrics.format_value(at30 / 100, "pct") == "62.8 %"
-    assert row["intro_drop"] == metrics.format_value((at30 - 100) / 100, "pct")
+    # One unit per figure: the table's intro drop reads in points, as the key moment below says it.
+    assert row["intro_drop"] == metrics.format_value((at30 - 100) / 100, "pts") == "−37 pts"
     assert row["end_ratio"] == metrics.format_value(pct[-1] / 100, "pct") == "25.1 %"
     assert row["length_s"] == "8:07"
     assert row["length_bucket"] == "3–10 min"
@@ -285,7 +288,8 @@ def test_completion_table_equals_sql(app_db, db, monkeypatch, combo):
 
 
 def test_completion_by_length_buckets_names_and_durations(app_db, db, monkeypatch):
-    at = _open(app_db, monkeypatch, "completion", {"by": "length", "platform": ["google_ads"]})
+    # Google reports no plays started: its quartiles are shares of impressions.
+    at = _open(app_db, monkeypatch, "completion", {"by": "length", "platform": ["google_ads"], "base": "impressions"})
     table = at.dataframe[0].value
     # Google Ads gives no durations: lengths come from tokens like "Bumper 6s", "Demo_15s" in names.
     tokens = db.rows(
@@ -359,3 +363,14 @@ def test_funnel_rates_and_costs_equal_sql(app_db, db, monkeypatch, combo):
         assert shown[group]["ROAS"] == metrics.format_value(_kpi(db, "roas", scope, b), "ratio")
     note = any(MIXED in s for s in _subtitle(_spec(at, 0)))
     assert note == ("platform" not in params)
+
+
+def test_a_campaign_with_no_views_says_so_on_its_cpv_card(app_db, monkeypatch):
+    # The bumper campaign reports 0 TrueView views on 5,091.46 € of spend: its CPV is undefined.
+    monkeypatch.setenv("VMDASH_DB", str(app_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["campaign"] = ["FR | YouTube | Awareness | Bumper 6s"]
+    at.run()
+    assert not at.exception, at.exception
+    (cpv,) = [m for m in at.metric if m.label == "CPV"]
+    assert cpv.value == "no views"

@@ -26,9 +26,9 @@ FACTS = {
             plays_p50=1369292,
             plays_p75=1058479,
             plays_p100=832237,
-            video_starts=2675539,
         ),
-        null=("reach", "views_3s", "thruplays", "plays_p95", "watch_time_s", "likes"),
+        # Google reports no plays started: its quartiles are rates of impressions.
+        null=("reach", "video_starts", "views_3s", "thruplays", "plays_p95", "watch_time_s", "likes"),
         platforms={"google_ads": 93},
     ),
     "linkedin_campaign_manager.csv": dict(

@@ -90,7 +90,7 @@ def linkedin_totals(rs):
 
 def google_totals(rs):
     out = {k: _sum(rs, k) for k in ("impressions", "views", "clicks")}
-    out |= dict(spend=_money(rs), video_starts=out["impressions"])
+    out["spend"] = _money(rs)
     out["conversions"] = sum(r["conversions_hundredths"] for r in rs) / 100
     for i, q in enumerate((25, 50, 75, 100)):
         # Google gives quartiles as rates of impressions: the count is rate x impressions, rounded.
@@ -156,7 +156,7 @@ FACTS: dict[str, tuple[str, str, Callable, tuple[str, ...], dict[str, int] | Non
         "Google Ads (video campaigns), French: headers 'Jour', 'Campagne', decimal comma, ';' delimiter, "
         "Windows-1252, 2 preamble line(s) skipped",
         google_totals,
-        ("reach", "views_3s", "thruplays", "plays_p95", "watch_time_s", "likes"),
+        ("reach", "video_starts", "views_3s", "thruplays", "plays_p95", "watch_time_s", "likes"),
         {"google_ads": 30},
     ),
     make_fr.WISTIA_XLSX: (

@@ -464,3 +464,12 @@ def test_the_funnel_shows_not_reported_and_states_coverage(samples_db):
     assert total["roas"] == pytest.approx(reporting["conversion_value"].sum() / reporting["spend"].sum())
     assert total["roas__coverage"] == pytest.approx(reporting["spend"].sum() / facts["spend"].sum())
     assert 0 < total["roas__coverage"] < 1
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"), [(-0.372, "−37 pts"), (-0.054, "−5.4 pts"), (0.12, "+12 pts"), (0.0, "+0.0 pts")]
+)
+def test_a_change_of_a_share_reads_in_points_in_tables_and_sentences_alike(change, shown):
+    assert metrics.format_value(change, "pts") == shown
+    moment = retention.Moment("drop", 10.0, 20.0, change)
+    assert moment.label == f"Steep drop: {shown} at 10 %–20 %"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from scipy.stats import chi2_contingency, fisher_exact
 
-from vmdash import stats
+from vmdash import metrics, stats
+from vmdash.testlearn import TEST_KPIS
 
 
 @pytest.mark.parametrize(
@@ -250,3 +251,39 @@ def test_many_results_keep_the_score_test():
     # 50 against 100 on equal spend: 25 expected on the smaller side, the score test answers.
     c = stats.compare_costs(1000.0, 50, 1000.0, 100)
     assert c.p_value < 1e-4 and c.significant
+
+
+def test_a_winner_never_reads_as_a_zero_effect():
+    # 1.000 % against 1.070 % of 100 M impressions: +0.07 pts, certain; at one decimal the lead
+    # and its interval all read "+0.1" (and 0.03 pts read "+0.0 pts").
+    c = stats.compare_rates(1_000_000, 100_000_000, 1_070_000, 100_000_000)
+    assert c.significant
+    assert stats.verdict("click-through rate", c).startswith(
+        "B beats A on click-through rate: +0.070 pts, 95 % CI +0.067 to +0.073 (p < 0.001)"
+    )
+
+
+def test_a_certain_difference_under_the_minimum_effect_is_too_small_to_matter():
+    # +0.03 pts of CTR: certain at 100 M impressions, under the 0.05 pts worth acting on.
+    c = stats.compare_rates(1_000_000, 100_000_000, 1_030_000, 100_000_000)
+    assert c.significant and c.diff == pytest.approx(0.0003)
+    text = stats.verdict("click-through rate", c, min_effect=0.0005)
+    assert text.startswith("No winner worth acting on for click-through rate: B leads A by +0.030 pts, 95 % CI +0.027")
+    assert text.endswith("under the 0.05 pts that matter.")
+    assert not stats.matters(c.diff, 0.0005) and stats.matters(c.diff, None)
+
+
+def test_a_cost_winner_never_reads_as_a_zero_change():
+    # 1 M € for 100,000 against 101,000 results: CPA 10.00 € against 9.90 €, -0.99 %.
+    c = stats.compare_costs(1_000_000, 100_000, 1_000_000, 101_000)
+    assert c.significant
+    text = stats.cost_verdict("CPA", c, money="{:,.2f} €")
+    assert "(B vs A -1.0 %, 95 % CI -1.9 % to -0.1 %, p = 0.026)" in text and "-0 %" not in text
+    small = stats.cost_verdict("CPA", c, money="{:,.2f} €", min_effect=0.05)
+    assert small.startswith("No winner worth acting on for CPA: B costs less, 9.90 € against 10.00 €")
+    assert small.endswith("under the 5 % that matters.")
+
+
+@pytest.mark.parametrize("name", TEST_KPIS)
+def test_every_test_kpi_sets_the_smallest_effect_worth_acting_on(name):
+    assert 0 < metrics.get(name).min_effect < 0.1

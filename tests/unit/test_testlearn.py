@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import math
 
 import pytest
 from scipy.stats import binomtest, chi2_contingency
 
-from vmdash import metrics, testlearn
+from vmdash import cache, metrics, testlearn
 from vmdash.filters import FilterState
 from vmdash.ingest import Upload, import_files
 from vmdash.model import DIMENSION_NAMES, MEASURE_NAMES
@@ -255,6 +256,17 @@ def test_a_clear_winner_on_the_real_import(tl_store):
         f"win_b beats win_a on click-through rate: +1.0 pts, 95 % CI {low * 100:+.1f} to {high * 100:+.1f} (p < 0.001)."
     )
     assert report.warnings == ()
+
+
+def test_a_win_under_the_kpis_minimum_effect_is_not_shown_as_a_win(tl_store, monkeypatch, request):
+    # win_b's +1.0 pts of CTR is certain; were 2 pts the smallest change worth acting on, it is no win.
+    monkeypatch.setitem(metrics.BY_NAME, "ctr", dataclasses.replace(metrics.get("ctr"), min_effect=0.02))
+    cache.clear()  # a report computed under the real registry must not answer, nor this one later
+    request.addfinalizer(cache.clear)
+    (finding,) = testlearn.compare_variants(tl_store, "video", ("win_a", "win_b"), "ctr").findings
+    assert not finding.significant
+    assert finding.verdict.startswith("No winner worth acting on for click-through rate: win_b leads win_a by +1.0 pts")
+    assert finding.verdict.endswith("under the 2 pts that matter.")
 
 
 def test_an_inconclusive_pair_says_what_volume_it_needs(tl_store):

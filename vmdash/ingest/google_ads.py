@@ -26,15 +26,15 @@ VIDEO_CAMPAIGNS = Format(
         Field("conversion_value", ("Conv. value", "All conv. value"), ("Valeur de conv.",), "number"),
     ),
     derived={
-        # In-stream ads start playing on impression, so impressions are the plays started.
-        "video_starts": "impressions",
+        # Google reports no plays started (its quartiles are rates of impressions): video_starts stays
+        # NULL, never impressions, so no rate claims these counts as a share of starts.
         "plays_p25": "CAST(round(_p25 * impressions) AS BIGINT)",
         "plays_p50": "CAST(round(_p50 * impressions) AS BIGINT)",
         "plays_p75": "CAST(round(_p75 * impressions) AS BIGINT)",
         "plays_p100": "CAST(round(_p100 * impressions) AS BIGINT)",
         "date_end": "date",
     },
-    note="Quartiles are rates of impressions, turned into counts; bumpers have no views.",
+    note="Quartiles are rates of impressions, turned into counts; no plays started; bumpers have no views.",
 )
 
 # The UI's default download ('Campaign report', 'Relatório de campanha'): one row per campaign of

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import cache, metrics
+from vmdash import cache, metrics, model
 from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.numbers import float_or_none
@@ -101,6 +101,19 @@ def completion_by_length(store: Store, filters: FilterState = FilterState(), lim
     )
 
 
+@cache.cached
+def platforms_without(store: Store, filters: FilterState, measure: str) -> list[str]:
+    """The platforms of the filtered rows that report none of `measure` (left out of a share of it)."""
+    _, params = filters.where()
+    rows = store.rows(
+        f'SELECT "platform" FROM ({presummed([(ident("platform"), "platform")], filters, (measure,))}) '
+        f"GROUP BY 1 HAVING sum({ident(measure)}) IS NULL",
+        params,
+    )
+    missing = {r[0] for r in rows}
+    return [p for p in model.PLATFORMS if p in missing]
+
+
 # -- the page's load ---------------------------------------------------------------------------
 
 
@@ -117,7 +130,9 @@ class CompletionData:
     """Everything the Completion page draws for one choice of filters and controls.
 
     `table` is the quartile funnel as the page's table: one row per group (column 'group'), a
-    column per step in step order, unformatted. The rest is empty when `funnel` is.
+    column per step in step order, unformatted. `unbased` are the selection's platforms that
+    report none of the base (Meta and Google Ads report no starts): they are left out, never
+    blended in. The rest is empty when `funnel` is.
     """
 
     funnel: pd.DataFrame
@@ -125,6 +140,7 @@ class CompletionData:
     step_kpis: tuple[str, ...]
     platforms: list[str]
     videos: pd.DataFrame
+    unbased: tuple[str, ...] = ()
 
 
 def load(
@@ -133,10 +149,12 @@ def load(
     """The Completion page's data: the quartile funnel (tidy and as a table) and completion against length."""
     steps = quartile_funnel(store, filters, controls.by, controls.base)
     step_kpis = tuple(s.rate for s in QUARTILE_BASES[controls.base] if s.rate)
+    unbased = tuple(platforms_without(store, filters, controls.base))
     if steps.empty:
-        return CompletionData(steps, pd.DataFrame(columns=["group"]), step_kpis, [], pd.DataFrame())
+        return CompletionData(steps, pd.DataFrame(columns=["group"]), step_kpis, [], pd.DataFrame(), unbased)
     platforms = platforms_present(store, filters)
     table = steps.pivot(index="group", columns="step", values="rate").reindex(
         index=list(dict.fromkeys(steps["group"])), columns=list(dict.fromkeys(steps.sort_values("order")["step"]))
     )
-    return CompletionData(steps, table.reset_index(), step_kpis, platforms, completion_by_length(store, filters))
+    videos = completion_by_length(store, filters)
+    return CompletionData(steps, table.reset_index(), step_kpis, platforms, videos, unbased)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import cache, metrics
+from vmdash import cache, metrics, model
 from vmdash.errors import InvalidChoice
 from vmdash.filters import FilterState
 from vmdash.numbers import float_or_none
@@ -23,6 +23,11 @@ _FUNNEL_KPIS: tuple[str, ...] = tuple(
     dict.fromkeys(
         [s.rate for s in metrics.FUNNEL_STEPS if s.rate] + [s.cost for s in metrics.FUNNEL_STEPS if s.cost] + ["roas"]
     )
+)
+
+# Every measure, and the dimensions a KPI tests (the platforms a KPI leaves out), kept as keys.
+_MEASURES: tuple[str, ...] = tuple(
+    dict.fromkeys([*model.MEASURE_NAMES, *(c for n in _FUNNEL_KPIS for c in metrics.get(n).measures)])
 )
 
 
@@ -43,7 +48,7 @@ def funnel(store: Store, filters: FilterState = FilterState(), by: str = "channe
     frame = store.df(
         f"""SELECT {ident(by)} AS "group", grouping({ident(by)}) = 1 AS is_total, sum(_rows) AS rows, {sums}, {kpi},
                    sum("conversion_value") AS conversion_value, sum("spend") AS spend
-            FROM ({presummed([(ident(by), by)], filters)}) GROUP BY GROUPING SETS (({ident(by)}), ())""",
+            FROM ({presummed([(ident(by), by)], filters, _MEASURES)}) GROUP BY GROUPING SETS (({ident(by)}), ())""",
         params,
     )
     if frame.empty or frame["rows"].fillna(0).sum() == 0:

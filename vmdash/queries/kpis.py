@@ -46,12 +46,23 @@ def summary(store: Store, by: str | None = None, filters: FilterState = FilterSt
 
 @dataclass(frozen=True)
 class KpiValue:
-    """A KPI's value, the share of its denominator that reported it, and its value over the comparison period."""
+    """A KPI's value, the share of its denominator that reported it, and its value over the comparison period.
+
+    `zero_base`: the denominator is reported and sums to 0 (a campaign with 0 views has no CPV):
+    the value is undefined, which reads differently from not reported.
+    """
 
     metric: metrics.Metric
     value: float | None
     coverage: float | None
     previous: float | None = None
+    zero_base: bool = False
+
+    def text(self, currency: str | None = None) -> str:
+        """The value for people: 'no views' when its reported base is 0, 'not reported' when unknown."""
+        if self.value is None and self.zero_base:
+            return self.metric.undefined
+        return self.metric.format(self.value, currency)
 
     @property
     def change(self) -> float | None:
@@ -108,8 +119,8 @@ def _kpi_values(
     keys = [('"objective"', "objective")] if by_objective else []
     group = '"objective"' if by_objective else "''"
 
-    def read(scope: FilterState) -> dict[tuple[str, str], tuple[float | None, float | None]]:
-        """(group, KPI) -> (value, coverage)."""
+    def read(scope: FilterState) -> dict[tuple[str, str], tuple[float | None, float | None, bool]]:
+        """(group, KPI) -> (value, coverage, whether the reported base is 0)."""
         found = {}
         for batch in batches.values():
             names = {m.name for m in batch}
@@ -117,12 +128,13 @@ def _kpi_values(
             # Only the objectives that show a KPI of this batch are read for it.
             narrowed = scope.narrowed(objectives=groups) if by_objective else scope
             _, params = narrowed.where()
-            exprs = ", ".join(f"{m.sql()}, {m.coverage_sql()}" for m in batch)
+            exprs = ", ".join(f"{m.sql()}, {m.coverage_sql()}, {m.zero_sql()}" for m in batch)
             measures = [c for m in batch for c in m.measures]
             sql = f"SELECT {group}, {exprs} FROM ({presummed(keys, narrowed, measures)}) GROUP BY 1"
             for row in store.rows(sql, params):
                 for i, m in enumerate(batch):
-                    found[(row[0], m.name)] = (float_or_none(row[1 + 2 * i]), float_or_none(row[2 + 2 * i]))
+                    at = 1 + 3 * i
+                    found[(row[0], m.name)] = (float_or_none(row[at]), float_or_none(row[at + 1]), bool(row[at + 2]))
         return found
 
     current = read(filters)
@@ -130,8 +142,8 @@ def _kpi_values(
     previous = read(before) if before is not None else {}
 
     def kpi(key: str, name: str) -> KpiValue:
-        value, coverage = current.get((key, name), (None, None))
-        previous_value, _ = previous.get((key, name), (None, None))
-        return KpiValue(metrics.get(name), value, coverage, previous_value)
+        value, coverage, zero = current.get((key, name), (None, None, False))
+        previous_value, _, _ = previous.get((key, name), (None, None, False))
+        return KpiValue(metrics.get(name), value, coverage, previous_value, zero)
 
     return {key: {name: kpi(key, name) for name in names} for key, names in wanted.items()}

@@ -128,8 +128,9 @@ def _rate_finding(
     return Finding(
         baseline=names[0],
         variant=names[1],
-        verdict=stats.verdict(wording.in_sentence(metric.label), c, names, unit=unit),
-        significant=c.significant,
+        verdict=stats.verdict(wording.in_sentence(metric.label), c, names, unit=unit, min_effect=metric.min_effect),
+        # A win too small to act on is not shown as one.
+        significant=c.significant and stats.matters(c.diff, metric.min_effect),
         diff=c.diff,
         low=c.low,
         high=c.high,
@@ -146,8 +147,10 @@ def _cost_finding(
     return Finding(
         baseline=names[0],
         variant=names[1],
-        verdict=stats.cost_verdict(wording.in_sentence(metric.label), c, names, money=money),
-        significant=c.significant,
+        verdict=stats.cost_verdict(
+            wording.in_sentence(metric.label), c, names, money=money, min_effect=metric.min_effect
+        ),
+        significant=c.significant and stats.matters(None if c.ratio is None else c.ratio - 1, metric.min_effect),
         diff=(c.ratio - 1) if c.ratio is not None else None,
         low=(c.low - 1) if c.low is not None else None,
         high=(c.high - 1) if c.high is not None else None,

@@ -362,15 +362,14 @@ def kpi_cards(
             cols = st.columns(columns)
         m = kv.metric
         help_text = m.help()
-        if kv.coverage is not None and math.isfinite(kv.coverage) and kv.coverage < 0.999:
-            help_text += f" Based on {kv.coverage:.0%} of the data: the rest {m.left_out}."
+        help_text = f"{help_text} {m.coverage_note(kv.coverage)}".strip()
         delta = None
         if kv.change is not None and math.isfinite(kv.change):
             delta = f"{kv.change:+.1%}"
         with cols[i % columns]:
             st.metric(
                 m.label,
-                m.format(kv.value, currency),
+                kv.text(currency),
                 delta=delta,
                 delta_color="normal" if m.higher_is_better else "inverse",
                 help=help_text,
