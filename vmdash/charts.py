@@ -272,20 +272,52 @@ def annotation_layers(annotations: pd.DataFrame | None) -> list[alt.Chart]:
     return [rules, *labels]
 
 
-def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency: str | None = None) -> alt.Chart:
-    """Horizontal bars of videos ranked by a KPI, coloured by platform."""
+def label_limit(widest: int, share: float = 0.4) -> alt.ExprRef:
+    """How wide category labels may be: `share` of the chart's container, at most `widest` px.
+
+    A fixed limit that suits a laptop leaves a phone's bars a few pixels wide; a label cut
+    short ends in an ellipsis, and every such chart names it whole in its tooltip. Rendered
+    to a file there is no container, and the labels keep their widest.
+    """
+    return alt.ExprRef(f"containerSize()[0] > 0 ? clamp(containerSize()[0] * {share}, 80, {widest}) : {widest}")
+
+
+def shared_domain(*frames: pd.DataFrame, column: str = "value") -> tuple[float, float]:
+    """One x domain for several bar charts compared side by side: from zero (or below) to their largest value."""
+    values = pd.concat([f[column] for f in frames if not f.empty]) if any(not f.empty for f in frames) else None
+    if values is None or values.dropna().empty:
+        return (0.0, 1.0)
+    low, high = float(values.min()), float(values.max())
+    return (min(0.0, low), max(0.0, high) or 1.0)
+
+
+def ranked_bars(
+    data: pd.DataFrame,
+    metric: metrics.Metric,
+    title: str,
+    currency: str | None = None,
+    domain: tuple[float, float] | None = None,
+) -> alt.Chart:
+    """Horizontal bars of videos ranked by a KPI, coloured by platform.
+
+    `domain`: the x domain, so that charts read side by side (Top 5 and Bottom 5) share one scale.
+    """
     present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []
     # The same creative often runs on several placements: label each bar with its platform.
     data = data.assign(series=data["platform"].map(model.platform_label))
     data = data.assign(label=data["video"].astype(str) + " · " + data["series"])
+    scale = alt.Scale(domain=list(domain), nice=False) if domain is not None else alt.Undefined
     return (
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
             x=alt.X(
-                "value:Q", title=metric_axis_title(metric, currency), axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt])
+                "value:Q",
+                title=metric_axis_title(metric, currency),
+                axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt], tickCount=4),
+                scale=scale,
             ),
-            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=label_limit(260))),
             color=alt.Color(
                 "series:N",
                 title="Platform",
