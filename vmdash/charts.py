@@ -508,11 +508,27 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart |
     )
 
 
+# Sized by the plot, not the whole view: the chart's height grows with its rows, and the
+# title, subtitle and legend take what they need on top (Streamlit sizes the element to it).
+_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+# Bars this thick whatever the number of groups: thinner ones read as lines.
+FUNNEL_BAR_PX = 18
+# Between the last bar of one step and the first of the next: room for the step's second label line.
+_FUNNEL_STEP_GAP_PX = 14
+
+
+def two_line_label(separator: str = " → ") -> str:
+    """A Vega label expression breaking 'A → B' after the arrow, so a step's name stays whole on a phone."""
+    parts = f"split(datum.label, '{separator}')"
+    return f"length({parts}) == 2 ? [{parts}[0] + '{separator.rstrip()}', {parts}[1]] : datum.label"
+
+
 def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Step conversion rates per group, the weakest step of each group outlined and labelled.
 
-    Bars run across, one band per step: step names such as 'Views → Half-watched plays'
-    stay whole on the side instead of being dropped when they would overlap below.
+    Bars run across, one band per step, each bar FUNNEL_BAR_PX thick: step names such as
+    'Views → Half-watched plays' stay whole on the side, on two lines, instead of being
+    dropped when they would overlap.
     """
     present = _palette_order(split, data["group"])
     frame = data.dropna(subset=["rate"]).assign(
@@ -520,15 +536,35 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
         flag=lambda d: d["weakest"].map(lambda w: "weakest" if w else ""),
     )
     steps = list(dict.fromkeys(data.sort_values("order")["step"]))
-    y = alt.Y("step:N", sort=steps, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=12))
+    groups = max(len(present), 1)
+    # The band of a step holds its groups' bars and a gap; padding is a share of the band.
+    band = groups * FUNNEL_BAR_PX + _FUNNEL_STEP_GAP_PX
+    y = alt.Y(
+        "step:N",
+        sort=steps,
+        title=None,
+        scale=alt.Scale(paddingInner=_FUNNEL_STEP_GAP_PX / band, paddingOuter=0),
+        axis=alt.Axis(
+            labelLimit=label_limit(200, 0.35),
+            labelFontSize=12,
+            labelExpr=two_line_label(),
+            labelOverlap=False,
+            labelPadding=6,
+        ),
+    )
     offset = alt.YOffset("series:N", sort=[series_label(split, v) for v in present])
-    x = alt.X("rate:Q", axis=_pct_axis("Step conversion rate"))
+    x = alt.X("rate:Q", axis=alt.Axis(format=".0%", title="Step conversion rate", tickCount=4))
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(
         y=y,
         yOffset=offset,
         x=x,
-        color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
+        color=alt.Color(
+            "series:N",
+            title=legend_label(split),
+            scale=_labelled_scale(split, present),
+            legend=alt.Legend(orient="bottom", columns=2, labelLimit=150),
+        ),
         stroke=alt.condition(alt.datum.weakest, alt.value(INK), alt.value(None)),
         strokeWidth=alt.condition(alt.datum.weakest, alt.value(2), alt.value(0)),
         tooltip=[
@@ -545,9 +581,9 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
         .mark_text(align="left", dx=3, fontSize=10, color=INK)
         .encode(y=y, yOffset=offset, x=x, text=alt.value("◀"))
     )
-    bar_px = 12 if len(present) > 4 else 18
     return alt.layer(bars, flags).properties(
-        height=max(240, len(steps) * (len(present) * bar_px + 16)),
+        height=len(steps) * band,
+        autosize=_FIT_WIDTH,
         title=alt.Title(
             "Step conversion rates",
             subtitle=_subtitle(
