@@ -72,6 +72,11 @@ _AXIS_FORMAT: dict[str, alt.typing.Optional[str]] = {
     "ratio": ".2f",
     "number": "~s",
 }
+# Sized by the plot, not the whole view: the chart's height grows with its rows, and the
+# title, subtitle and legend take what they need on top (Streamlit sizes the element to it).
+_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+# Legends go below the plot: at the side they leave a phone's plot a few pixels wide.
+_BELOW = alt.Legend(orient="bottom", columns=2, labelLimit=150)
 _TOOLTIP_FORMAT = {"pct": ".1%", "money": ",.2f", "seconds": ",.1f", "ratio": ".2f", "number": ",.0f"}
 
 
@@ -272,14 +277,16 @@ def annotation_layers(annotations: pd.DataFrame | None) -> list[alt.Chart]:
     return [rules, *labels]
 
 
-def label_limit(widest: int, share: float = 0.4) -> alt.ExprRef:
+def label_limit(widest: int, share: float = 0.4, extra: int = 0) -> alt.ExprRef:
     """How wide category labels may be: `share` of the chart's container, at most `widest` px.
 
     A fixed limit that suits a laptop leaves a phone's bars a few pixels wide; a label cut
     short ends in an ellipsis, and every such chart names it whole in its tooltip. Rendered
-    to a file there is no container, and the labels keep their widest.
+    to a file there is no container, and the labels keep their widest. `extra` px are added
+    (an axis's extent holds its labels, their padding and its ticks).
     """
-    return alt.ExprRef(f"containerSize()[0] > 0 ? clamp(containerSize()[0] * {share}, 80, {widest}) : {widest}")
+    limit = f"(containerSize()[0] > 0 ? clamp(containerSize()[0] * {share}, 80, {widest}) : {widest})"
+    return alt.ExprRef(f"{limit} + {extra}" if extra else limit)
 
 
 def shared_domain(*frames: pd.DataFrame, column: str = "value") -> tuple[float, float]:
@@ -317,7 +324,17 @@ def ranked_bars(
                 axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt], tickCount=4),
                 scale=scale,
             ),
-            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=label_limit(260))),
+            # Labels take the same room in every such chart, so charts side by side share their plot width too.
+            y=alt.Y(
+                "label:N",
+                sort=None,
+                title=None,
+                axis=alt.Axis(
+                    labelLimit=label_limit(260),
+                    minExtent=label_limit(260, extra=16),
+                    maxExtent=label_limit(260, extra=16),
+                ),
+            ),
             color=alt.Color(
                 "series:N",
                 title="Platform",
@@ -455,7 +472,12 @@ def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart
         .encode(
             x=alt.X("step:O", sort=steps, title="Point reached in the video", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("rate:Q", axis=_pct_axis(f"Still watching (% of {base_label.lower()})")),
-            color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
+            color=alt.Color(
+                "series:N",
+                title=legend_label(split),
+                scale=_labelled_scale(split, present),
+                legend=_BELOW,
+            ),
             tooltip=[
                 alt.Tooltip("series:N", title=legend_label(split)),
                 alt.Tooltip("step:N", title="Point reached"),
@@ -464,7 +486,7 @@ def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart
                 alt.Tooltip("coverage:Q", title="Coverage (base reporting this step)", format=".0%"),
             ],
         )
-        .properties(height=460)
+        .properties(height=360, autosize=_FIT_WIDTH)
     )
 
 
@@ -488,8 +510,13 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart |
         .encode(
             x=alt.X("duration_s:Q", title="Video length (seconds, log scale)", scale=x_scale),
             y=alt.Y("completion_rate:Q", axis=_pct_axis("Completion rate (% of starts)")),
-            size=alt.Size("starts:Q", title="Starts", scale=alt.Scale(range=[30, 600]), legend=alt.Legend(format="~s")),
-            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present)),
+            size=alt.Size(
+                "starts:Q",
+                title="Starts",
+                scale=alt.Scale(range=[30, 600]),
+                legend=alt.Legend(format="~s", orient="bottom", direction="horizontal", tickCount=3),
+            ),
+            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present), legend=_BELOW),
             tooltip=[
                 alt.Tooltip("video:N", title="Video"),
                 alt.Tooltip("series:N", title="Platform"),
@@ -500,7 +527,8 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart |
         )
     )
     return alt.layer(rules, labels, dots).properties(
-        height=460,
+        height=360,
+        autosize=_FIT_WIDTH,
         title=alt.Title(
             "Completion rate against video length",
             subtitle=_subtitle(metrics.get("completion_rate").help(), note),
@@ -508,9 +536,6 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart |
     )
 
 
-# Sized by the plot, not the whole view: the chart's height grows with its rows, and the
-# title, subtitle and legend take what they need on top (Streamlit sizes the element to it).
-_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 # Bars this thick whatever the number of groups: thinner ones read as lines.
 FUNNEL_BAR_PX = 18
 # Between the last bar of one step and the first of the next: room for the step's second label line.
@@ -563,7 +588,7 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
             "series:N",
             title=legend_label(split),
             scale=_labelled_scale(split, present),
-            legend=alt.Legend(orient="bottom", columns=2, labelLimit=150),
+            legend=_BELOW,
         ),
         stroke=alt.condition(alt.datum.weakest, alt.value(INK), alt.value(None)),
         strokeWidth=alt.condition(alt.datum.weakest, alt.value(2), alt.value(0)),
@@ -595,28 +620,38 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
     )
 
 
-def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.HConcatChart:
-    """Cost per step (CPM, CPV, CPC, CPA) per group: small charts side by side, each on its own scale.
+def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.VConcatChart:
+    """Cost per step (CPM, CPV, CPC, CPA) per group: small charts stacked, each on its own scale.
 
-    The groups are rows in the same order in every chart, named once on the left (their
-    colours match the rates chart), so four costs fit across the page with every name readable.
+    Stacked, not side by side: each takes the page's whole width (Streamlit fits a stack's
+    charts to it), so four costs read on a phone as on a laptop. The groups are rows in the
+    same order in every chart (their colours match the rates chart).
     """
     # Groups that report no cost at all (no spend) are left out; the page names them.
     present = _palette_order(split, data.dropna(subset=["value"])["group"])
     order = [series_label(split, v) for v in present]
     frame = data.dropna(subset=["value"]).assign(series=lambda d: d["group"].map(lambda v: series_label(split, v)))
-    height = max(60, len(present) * 24)
+    height = max(FUNNEL_BAR_PX + 6, len(present) * (FUNNEL_BAR_PX + 6))
     charts = []
-    for position, name in enumerate(dict.fromkeys(data["kpi"])):
+    for name in dict.fromkeys(data["kpi"]):
         m = metrics.get(name)
         # A group without this one cost keeps its (empty) row, so the rows line up across charts.
-        y_axis = alt.Axis(labelLimit=160) if position == 0 else alt.Axis(labels=False, ticks=False)
         charts.append(
             alt.Chart(frame[frame["kpi"] == name], title=alt.Title(m.label, subtitle=m.definition))
             .mark_bar()
             .encode(
-                y=alt.Y("series:N", title=None, sort=order, scale=alt.Scale(domain=order), axis=y_axis),
-                x=alt.X("value:Q", title=metric_axis_title(m, currency), axis=alt.Axis(format=_AXIS_FORMAT[m.fmt])),
+                y=alt.Y(
+                    "series:N",
+                    title=None,
+                    sort=order,
+                    scale=alt.Scale(domain=order),
+                    axis=alt.Axis(labelLimit=label_limit(160, 0.35)),
+                ),
+                x=alt.X(
+                    "value:Q",
+                    title=metric_axis_title(m, currency),
+                    axis=alt.Axis(format=_AXIS_FORMAT[m.fmt], tickCount=4),
+                ),
                 color=alt.Color("series:N", scale=_labelled_scale(split, present), legend=None),
                 tooltip=[
                     alt.Tooltip("series:N", title=legend_label(split)),
@@ -624,9 +659,9 @@ def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) ->
                     alt.Tooltip("coverage:Q", title="Coverage", format=".0%"),
                 ],
             )
-            .properties(width=170, height=height)
+            .properties(height=height)
         )
-    return alt.hconcat(*charts, spacing=24)
+    return alt.vconcat(*charts, spacing=28)
 
 
 # -- test & learn --------------------------------------------------------------------------------
@@ -650,7 +685,7 @@ def variant_intervals(
     scale = alt.Scale(zero=False, nice=True)
     axis = alt.Axis(format=_AXIS_FORMAT[metric.fmt], tickCount=6)
     x = alt.X("value:Q", title=metric_axis_title(metric, currency), axis=axis, scale=scale)
-    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=280))
+    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=label_limit(280)))
     color = alt.Color("label:N", scale=_variant_scale(labels), legend=None)
     tooltip = [
         alt.Tooltip("label:N", title="Variant"),
@@ -726,17 +761,23 @@ def benchmark_index(data: pd.DataFrame, note: str = "") -> alt.LayerChart | alt.
     frame["name"] = frame["name"] + " · " + frame["objective"].astype(str)
     frame["typical"] = 100.0
     # A ratio: on a log scale half as good and twice as good lie equally far from 100.
-    scale = alt.Scale(
-        type="log", domain=[min(50.0, float(frame["index"].min()) * 0.9), max(200.0, float(frame["index"].max()) * 1.1)]
-    )
+    low, high = min(50.0, float(frame["index"].min()) * 0.9), max(200.0, float(frame["index"].max()) * 1.1)
+    scale = alt.Scale(type="log", domain=[low, high])
     bars = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("index:Q", title="Index (100 = typical; above = better; log scale)", scale=scale),
+            x=alt.X(
+                "index:Q",
+                # On two lines: one would run off a phone.
+                title=["Index (100 = typical; above = better)", "log scale"],
+                scale=scale,
+                # Halves and doubles of typical: a phone has room for a few ticks, and these read at once.
+                axis=alt.Axis(values=[v for v in (12.5, 25, 50, 100, 200, 400, 800, 1600) if low <= v <= high]),
+            ),
             x2="typical:Q",
-            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present)),
+            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=label_limit(320))),
+            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present), legend=_BELOW),
             tooltip=[
                 alt.Tooltip("title:N", title="Video"),
                 alt.Tooltip("series:N", title="Platform"),
@@ -754,7 +795,8 @@ def benchmark_index(data: pd.DataFrame, note: str = "") -> alt.LayerChart | alt.
         .encode(x=alt.X("x:Q", scale=scale))
     )
     return alt.layer(bars, typical).properties(
-        height=120 + 22 * len(frame),
+        height=22 * len(frame),
+        autosize=_FIT_WIDTH,
         title=alt.Title(
             "Against the team's typical video",
             subtitle=_subtitle(

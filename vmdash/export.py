@@ -50,7 +50,12 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def _spec(chart: Any) -> dict:
     spec = charts.to_spec(chart) if hasattr(chart, "to_dict") else dict(chart)
     # Streamlit sizes charts to their container; a file needs a fixed width.
-    if spec.get("width") in (None, "container"):
+    if "vconcat" in spec:
+        # A stack fits the page in the app; in a file each chart of it takes the file's width.
+        spec["vconcat"] = [
+            {**child, "width": 720} if child.get("width") in (None, "container") else child for child in spec["vconcat"]
+        ]
+    elif spec.get("width") in (None, "container"):
         spec["width"] = 720
     return spec
 

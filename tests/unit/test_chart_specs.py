@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from vmdash import charts, export, metrics
@@ -80,3 +82,75 @@ def test_every_funnel_step_name_is_drawn_whole():
         ("Clicks →", "Conversions"),
     ):
         assert f'<tspan>{first}</tspan><tspan x="0" dy="14">{second}</tspan>' in svg
+
+
+def _legends(node: object) -> list[dict]:
+    """Every legend a spec sets, anywhere in it."""
+    if isinstance(node, dict):
+        own = [node["legend"]] if isinstance(node.get("legend"), dict) else []
+        return own + [legend for value in node.values() for legend in _legends(value)]
+    if isinstance(node, list):
+        return [legend for value in node for legend in _legends(value)]
+    return []
+
+
+def test_funnel_costs_stack_their_charts_to_fit_a_phone():
+    data = pd.DataFrame(
+        [
+            {"group": g, "kpi": kpi, "value": value, "coverage": 1.0}
+            for g in ("ads", "social")
+            for kpi, value in (("cpm", 8.0), ("cpv", 0.01), ("cpc", 0.5), ("cpa", 12.0))
+        ]
+    )
+    spec = charts.to_spec(charts.funnel_costs(data, "channel", "EUR"))
+    # Stacked, not side by side: Streamlit fits each chart of a stack to the page's width.
+    assert "hconcat" not in spec and len(spec["vconcat"]) == 4
+    assert all("width" not in child for child in spec["vconcat"])
+    # Every chart names its rows: read alone on a phone, a chart without names means nothing.
+    assert all(child["encoding"]["y"]["axis"].get("labels", True) for child in spec["vconcat"])
+    # A file has no page to fit: each chart of the stack takes the file's width.
+    assert [child["width"] for child in export._spec(charts.funnel_costs(data, "channel"))["vconcat"]] == [720] * 4
+
+
+def test_legends_sit_below_the_plot():
+    quartiles = pd.DataFrame(
+        {
+            "group": ["tiktok"] * 2,
+            "step": ["Starts", "25 %"],
+            "order": [0, 1],
+            "rate": [1.0, 0.5],
+            "plays": [10.0, 5.0],
+            "coverage": [1.0, 1.0],
+        }
+    )
+    videos = pd.DataFrame(
+        {
+            "video": ["A"],
+            "platform": ["vimeo"],
+            "duration_s": [40.0],
+            "completion_rate": [0.3],
+            "starts": [100.0],
+        }
+    )
+    for chart in (
+        charts.quartile_funnel(quartiles, "platform"),
+        charts.completion_vs_length(videos),
+        charts.funnel_rates(_steps(["ads"]), "channel"),
+    ):
+        legends = _legends(charts.to_spec(chart))
+        assert legends and all(legend.get("orient") == "bottom" for legend in legends)
+
+
+def test_ranked_labels_shrink_with_the_container_and_keep_their_width_in_a_file():
+    axis = charts.to_spec(charts.ranked_bars(_ranked([0.5]), metrics.get("view_rate"), "Top 5"))["encoding"]["y"][
+        "axis"
+    ]
+    limit = axis["labelLimit"]["expr"]
+    assert "containerSize()[0]" in limit and limit.endswith(": 260)")
+    # The same room for labels in Top 5 and Bottom 5: their plots are as wide as each other.
+    assert axis["minExtent"] == axis["maxExtent"]
+    plots = []
+    for name in ("short", "a very long name that the limit of the labels cuts short, well before its end"):
+        svg = export.svg_bytes(charts.ranked_bars(_ranked([0.5]).assign(video=[name]), metrics.get("view_rate"), "x"))
+        plots.append(re.search(r"translate\(([0-9.]+),", svg.decode()).group(1))
+    assert plots[0] == plots[1]
