@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from vmdash import metrics, model
+from vmdash import retention as reading
 
 # One colour per platform and per channel, the same on every page.
 PLATFORM_COLORS = {
@@ -357,6 +358,17 @@ def _pct_axis(title: str) -> alt.Axis:
     return alt.Axis(format=".0%", title=title)
 
 
+# The marks on a retention curve: the shape of each and its name in the legend.
+_MARK_NAMES = {
+    "intro": ("circle", "intro drop"),
+    "drop": ("triangle-down", "steep drop"),
+    "spike": ("triangle-up", "spike"),
+    "hook": ("diamond", "hook (3 s)"),
+    "end": ("square", "end (length)"),
+}
+_MARK_NAMES_EXPR = "{" + ", ".join(f"'{k}': '{v}'" for k, (_, v) in _MARK_NAMES.items()) + "}"
+
+
 def retention(
     curves: pd.DataFrame,
     band: pd.DataFrame,
@@ -418,14 +430,29 @@ def retention(
             ],
         )
     )
-    if not moments.empty:
-        marks = alt.Chart(moments.assign(video=moments["title"].astype(str)))
+    # Each curve of known length: where its hook (3 s) and its end sit, marked like its moments.
+    ends = reading.hook_and_end(curves, x_field)
+    marked = (
+        pd.concat([frame for frame in (moments.assign(tag=""), ends) if not frame.empty], ignore_index=True)
+        if not (moments.empty and ends.empty)
+        else pd.DataFrame()
+    )
+    if not marked.empty:
+        marks = alt.Chart(marked.assign(video=marked["title"].astype(str)))
         shape = alt.Shape(
             "kind:N",
-            title="Key moment",
-            scale=alt.Scale(domain=["intro", "drop", "spike"], range=["circle", "triangle-down", "triangle-up"]),
+            title="Marked",
+            scale=alt.Scale(domain=list(_MARK_NAMES), range=[shape for shape, _ in _MARK_NAMES.values()]),
             # Below the plot, as the curves' legend, and stacked: beside it in a row it runs off a phone.
-            legend=alt.Legend(orient="bottom", direction="vertical"),
+            legend=alt.Legend(
+                orient="bottom",
+                direction="vertical",
+                symbolSize=90,
+                # Filled and without the points' white outline, which eats a small triangle.
+                symbolFillColor=INK,
+                symbolStrokeWidth=0,
+                labelExpr=f"{_MARK_NAMES_EXPR}[datum.label] || datum.label",
+            ),
         )
         layers.append(
             marks.mark_point(size=140, filled=True, stroke="white", strokeWidth=1).encode(
@@ -433,25 +460,40 @@ def retention(
                 y="audience_ratio:Q",
                 color=color,
                 shape=shape,
-                tooltip=[alt.Tooltip("video:N", title="Video"), alt.Tooltip("label:N", title="Key moment")],
+                tooltip=[alt.Tooltip("video:N", title="Video"), alt.Tooltip("label:N", title="Marked")],
             )
         )
         if len(videos) == 1:
-            # Short tags (the points moved) so moments close together stay readable; the full
-            # label is in the tooltip and listed under the chart.
-            tags = moments.assign(
-                video=moments["title"].astype(str),
-                tag=[f"{c * 100:+.0f}" if abs(c) >= 0.1 else f"{c * 100:+.1f}" for c in moments["change"]],
-            )
-            tags["tag"] = tags["tag"].str.replace("-", "−") + " pts"
+            tags = retention_tags(marked, x_span=100.0 if unit == "pct" else float(curves["seconds"].max() or 1.0))
             layers.append(
                 alt.Chart(tags)
-                .mark_text(align="center", dy=-14, fontSize=11, fontWeight="bold", color=INK)
-                .encode(x="x:Q", y="audience_ratio:Q", text="tag:N")
+                .mark_text(align="center", baseline="bottom", fontSize=11, fontWeight="bold", color=INK)
+                .encode(x="tag_x:Q", y="tag_y:Q", text="tag:N", tooltip=[alt.Tooltip("label:N", title="Marked")])
             )
+    # The plot's own height (legends below add to it): tags are spaced in audience units, so the
+    # plot keeps the same height on a phone, where the legends take more rows.
     return alt.layer(*layers).properties(
-        height=540, title=alt.Title("Audience retention", subtitle=_subtitle(band_note, note))
+        height=330, autosize=_FIT_WIDTH, title=alt.Title("Audience retention", subtitle=_subtitle(band_note, note))
     )
+
+
+def retention_tags(marked: pd.DataFrame, x_span: float) -> pd.DataFrame:
+    """Short tags for the marks of one curve (moments: the points moved; hook; end), placed apart.
+
+    `marked`: kind, x, audience_ratio, change (moments), tag (hook and end), label. The full
+    label is in the tooltip and listed under the chart.
+    """
+    order = marked.assign(order=marked["kind"].map(list(_MARK_NAMES).index)).sort_values("order", kind="stable")
+    tags = [
+        tag
+        if kind in ("hook", "end")
+        else (f"{change * 100:+.0f}" if abs(change) >= 0.1 else f"{change * 100:+.1f}").replace("-", "−") + " pts"
+        for kind, change, tag in zip(order["kind"], order["change"], order["tag"], strict=True)
+    ]
+    places = reading.place_tags(order["x"].tolist(), order["audience_ratio"].tolist(), x_span)
+    return order.assign(tag=tags, tag_x=[x for x, _ in places], tag_y=[y for _, y in places])[
+        ["kind", "x", "audience_ratio", "tag", "tag_x", "tag_y", "label"]
+    ]
 
 
 def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart:

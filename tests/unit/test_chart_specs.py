@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 
 from vmdash import charts, export, metrics
+from vmdash import retention as reading
 
 
 def _ranked(values: list[float]) -> pd.DataFrame:
@@ -154,3 +156,72 @@ def test_ranked_labels_shrink_with_the_container_and_keep_their_width_in_a_file(
         svg = export.svg_bytes(charts.ranked_bars(_ranked([0.5]).assign(video=[name]), metrics.get("view_rate"), "x"))
         plots.append(re.search(r"translate\(([0-9.]+),", svg.decode()).group(1))
     assert plots[0] == plots[1]
+
+
+def _curve(duration_s: float | None = 60.0) -> pd.DataFrame:
+    seconds = [float(s) for s in range(0, 61, 3)]
+    return pd.DataFrame(
+        {
+            "key": "w1",
+            "title": "How-to: refill",
+            "platform": "wistia",
+            "duration_s": duration_s,
+            "position_pct": [s / 60 * 100 for s in seconds],
+            "seconds": seconds,
+            # 100 % at the start, 90 % at 3 s, then one point lost every 3 s: 71 % at the end.
+            "audience_ratio": [1.0] + [0.9 - 0.01 * i for i in range(20)],
+        }
+    )
+
+
+def _moments() -> pd.DataFrame:
+    # An intro drop and a spike a few seconds apart at the same height: their tags met before.
+    return pd.DataFrame(
+        {
+            "key": ["w1", "w1", "w1"],
+            "title": ["How-to: refill"] * 3,
+            "x": [10.0, 15.5, 93.0],
+            "audience_ratio": [0.772, 0.770, 0.56],
+            "kind": ["intro", "spike", "drop"],
+            "change": [-0.228, 0.01, -0.09],
+            "label": ["Intro drop", "Spike", "Steep drop"],
+        }
+    )
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float], x_span: float) -> bool:
+    return abs(a[0] - b[0]) < reading.TAG_WIDTH * x_span and abs(a[1] - b[1]) < reading.TAG_HEIGHT
+
+
+def test_tags_close_together_are_moved_apart():
+    places = reading.place_tags([10.0, 12.0, 14.0, 60.0], [0.5, 0.5, 0.51, 0.5], x_span=100.0)
+    assert places[0] == (10.0, 0.5 + reading.TAG_LIFT)
+    assert places[3] == (60.0, 0.5 + reading.TAG_LIFT)  # far from the others: stays where it is
+    assert not any(_overlap(a, b, 100.0) for i, a in enumerate(places) for b in places[i + 1 :])
+    # Inside the axis: a tag at the very start or end is moved in by half its width.
+    lifted = 0.2 + reading.TAG_LIFT
+    assert reading.place_tags([0.0, 100.0], [0.2, 0.2], 100.0) == [(8.5, lifted), (91.5, lifted)]
+
+
+def test_retention_moment_tags_never_overlap():
+    spec = charts.to_spec(charts.retention(_curve(), pd.DataFrame(), _moments()))
+    tag_layer = next(layer for layer in spec["layer"] if layer["mark"].get("type") == "text")
+    rows = spec["datasets"][tag_layer["data"]["name"]]
+    # Three moments, the hook and the end: five tags, no two on top of each other.
+    assert {r["tag"] for r in rows} == {"+1.0 pts", "−23 pts", "−9.0 pts", "1:00", "3 s: 90%"}
+    places = [(r["tag_x"], r["tag_y"]) for r in rows]
+    assert not any(_overlap(a, b, 100.0) for i, a in enumerate(places) for b in places[i + 1 :])
+
+
+def test_per_second_curves_show_their_hook_and_length():
+    marks = reading.hook_and_end(_curve(), "seconds")
+    assert marks[["kind", "x", "tag"]].values.tolist() == [["hook", 3.0, "3 s: 90%"], ["end", 60.0, "1:00"]]
+    assert marks["audience_ratio"].tolist() == pytest.approx([0.9, 0.71])
+    assert marks["label"].tolist() == [
+        "Hook: 90% still watching at 3 s",
+        "Length 1:00: 71% still watching at the end",
+    ]
+    # In % of the length, the hook sits at 3 s of 60: 5 %.
+    assert reading.hook_and_end(_curve(), "position_pct")["x"].tolist() == pytest.approx([5.0, 100.0])
+    # Without a known length there is neither.
+    assert reading.hook_and_end(_curve(None), "position_pct").empty
