@@ -70,6 +70,8 @@ with left:
             charts.trend(data.trend, metric, split, data.currency, note=note, annotations=data.annotations),
             data.trend,
             name="trend",
+            value=metric,
+            currency=data.currency,
         )
 
 if not data.side_by_side.empty:
@@ -95,6 +97,8 @@ for column, ranked, worst, title in zip(
                 charts.ranked_bars(ranked, primary, title, data.currency, domain=ranked_domain),
                 ranked,
                 name=f"ranked_{'bottom' if worst else 'top'}",
+                value=primary,
+                currency=data.currency,
             )
             ui.video.ranked_links(ranked)
 side_kpis = queries.SIDE_BY_SIDE_KPIS if not data.side_by_side.empty else ()

@@ -703,7 +703,9 @@ def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) ->
             )
             .properties(height=height)
         )
-    return alt.vconcat(*charts, spacing=28)
+    return alt.vconcat(
+        *charts, spacing=28, title=alt.Title("Cost per step", subtitle="Each cost on its own scale.", anchor="start")
+    )
 
 
 # -- test & learn --------------------------------------------------------------------------------

@@ -24,3 +24,17 @@ def test_top_and_bottom_five_share_one_scale(app):
     top, bottom = (ranked[t]["encoding"]["x"]["scale"]["domain"] for t in ("Top 5", "Bottom 5"))
     assert top == bottom
     assert top[0] == 0.0 and top[1] > 0.0
+
+
+def test_chart_files_take_the_pages_filters_period_and_import(app):
+    app.query_params["platform"] = "youtube"
+    app.run()
+    assert not app.exception
+    context = app.session_state["_export_context"]
+    caption = next(c.value for c in app.caption if "data as of import #" in c.value)
+    assert f"import #{context.import_id}," in caption
+    assert context.period == "all dates"
+    # The filters in the words of the page's own caption (which names the platform as it likes).
+    assert context.filters.lower() == "platform youtube"
+    assert context.filters in caption
+    assert context.lines()[1] == f"Filters: {context.filters}"

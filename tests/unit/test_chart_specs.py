@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import altair as alt
 import pandas as pd
 import pytest
 
@@ -225,3 +227,73 @@ def test_per_second_curves_show_their_hook_and_length():
     assert reading.hook_and_end(_curve(), "position_pct")["x"].tolist() == pytest.approx([5.0, 100.0])
     # Without a known length there is neither.
     assert reading.hook_and_end(_curve(None), "position_pct").empty
+
+
+CONTEXT = export.Context(
+    filters="Platform YouTube",
+    period="2026-03-01 to 2026-03-31",
+    import_id=13,
+    imported_at=dt.datetime(2026, 4, 2, 9, 5),
+)
+
+
+def test_chart_files_carry_filters_period_and_import():
+    assert CONTEXT.lines() == [
+        "Period: 2026-03-01 to 2026-03-31",
+        "Filters: Platform YouTube",
+        "Data as of import #13 (2026-04-02 09:05)",
+    ]
+    chart = charts.ranked_bars(_ranked([0.5]), metrics.get("view_rate"), "Top 5")
+    svg = export.svg_bytes(chart, context=CONTEXT).decode()
+    for line in ("Top 5", *CONTEXT.lines()):
+        assert f">{line}<" in svg, line
+    # A chart with a subtitle of its own keeps it, the context's lines after it.
+    spec = export.with_context(export._spec(charts.funnel_rates(_steps(["ads"]), "channel")), CONTEXT)
+    assert spec["title"]["subtitle"][0].startswith("Each step over the previous one")
+    assert spec["title"]["subtitle"][-3:] == CONTEXT.lines()
+    # A stack of charts carries it above them all; a chart without a title gets one to hold it.
+    costs = pd.DataFrame({"group": ["ads"], "kpi": ["cpm"], "value": [8.0], "coverage": [1.0]})
+    svg = export.svg_bytes(charts.funnel_costs(costs, "channel"), context=CONTEXT).decode()
+    assert all(f">{line}<" in svg for line in CONTEXT.lines())
+    untitled = export.svg_bytes(alt.Chart(costs).mark_bar().encode(x="value:Q"), context=CONTEXT).decode()
+    assert all(f">{line}<" in untitled for line in CONTEXT.lines())
+    assert export.png_bytes(chart, context=CONTEXT).startswith(b"\x89PNG")
+
+
+def test_csv_columns_are_labelled_with_rounded_typed_values_and_raw_twins():
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-03-01", "2026-03-02"]),
+            "platform": ["google_ads", "youtube"],
+            "kpi": ["cpv", "cpv"],
+            "value": [0.0061234, 1.23456],
+            "volume": [1200.0, None],
+            "coverage": [0.8912, None],
+        }
+    )
+    out = export.labelled(frame, value=("CPV", "money"), currency="EUR")
+    assert list(out.columns) == [
+        "Period start",
+        "Platform",
+        "KPI",
+        "CPV (EUR)",
+        "CPV (EUR) (raw)",
+        "Volume",
+        "Coverage (%)",
+        "Coverage (%) (raw)",
+    ]
+    assert out["Period start"].tolist() == ["2026-03-01", "2026-03-02"]
+    assert out["Platform"].tolist() == ["Google Ads", "YouTube"]
+    assert out["KPI"].tolist() == ["CPV", "CPV"]
+    # Money keeps the digits that tell a small cost apart; shares are written in %.
+    assert out["CPV (EUR)"].tolist() == [0.0061, 1.23]
+    assert out["CPV (EUR) (raw)"].tolist() == [0.0061234, 1.23456]
+    assert out["Volume"].dtype == "Int64" and out["Volume"].tolist()[0] == 1200 and out["Volume"].isna().tolist()[1]
+    assert out["Coverage (%)"].tolist()[0] == 89.1 and out["Coverage (%)"].isna().tolist()[1]
+    # Not reported stays an empty cell, never 0.
+    csv = export.csv_bytes(out).decode("utf-8-sig").splitlines()
+    assert csv[0] == (
+        '"Period start","Platform","KPI","CPV (EUR)","CPV (EUR) (raw)","Volume","Coverage (%)","Coverage (%) (raw)"'
+    )
+    assert csv[1] == '"2026-03-01","Google Ads","CPV",0.0061,0.0061234,1200,89.1,0.8912'
+    assert csv[2] == '"2026-03-02","YouTube","CPV",1.23,1.23456,"","",""'
