@@ -47,7 +47,13 @@ for rec in data.above_one.itertuples():
         "platform counted at the first. See *What counts as a view* under Definitions."
     )
 if data.priced:
-    ui.chart(charts.funnel_costs(data.costs, by, currency), data.costs, name="funnel_costs")
+    ui.chart(
+        charts.funnel_costs(data.costs, by, currency),
+        data.costs,
+        name="funnel_costs",
+        value=("Cost", "money"),
+        currency=currency,
+    )
     if data.unpriced:
         names = ", ".join(ui.safe_text(charts.series_label(by, g)) for g in data.unpriced)
         st.caption(f"No cost shown for {names}: no spend in their exports.")

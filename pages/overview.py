@@ -70,6 +70,8 @@ with left:
             charts.trend(data.trend, metric, split, data.currency, note=note, annotations=data.annotations),
             data.trend,
             name="trend",
+            value=metric,
+            currency=data.currency,
         )
 
 if not data.side_by_side.empty:
@@ -82,6 +84,8 @@ if not data.side_by_side.empty:
 
 primary = metrics.get(data.primary)
 st.subheader(f"Best and worst videos on {primary.label} ({data.focus})")
+# One scale for both: a bar of the same length is the same value in either chart.
+ranked_domain = charts.shared_domain(data.top, data.bottom)
 for column, ranked, worst, title in zip(
     st.columns(2), (data.top, data.bottom), (False, True), ("Top 5", "Bottom 5"), strict=True
 ):
@@ -90,9 +94,11 @@ for column, ranked, worst, title in zip(
             st.info(f"No video in this selection reports {primary.label}.")
         else:
             ui.chart(
-                charts.ranked_bars(ranked, primary, title, data.currency),
+                charts.ranked_bars(ranked, primary, title, data.currency, domain=ranked_domain),
                 ranked,
                 name=f"ranked_{'bottom' if worst else 'top'}",
+                value=primary,
+                currency=data.currency,
             )
             ui.video.ranked_links(ranked)
 side_kpis = queries.SIDE_BY_SIDE_KPIS if not data.side_by_side.empty else ()

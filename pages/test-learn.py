@@ -53,6 +53,8 @@ with left:
             charts.variant_intervals(data.report.table, metric, currency, note=metric.caveat),
             data.report.table[["label", "value", "low", "high", "successes", "trials"]],
             name="variants",
+            value=metric,
+            currency=currency,
         )
 with variant_area:
     if data.report is not None:
@@ -62,6 +64,8 @@ with variant_area:
             charts.variant_trend(data.trend, metric, list(labels.values()), currency, annotations=data.trend_marks),
             data.trend,
             name="variant_trend",
+            value=metric,
+            currency=currency,
         )
 
 cohorts = data.cohorts

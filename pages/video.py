@@ -47,6 +47,8 @@ else:
         charts.trend(data.trend, primary, "platform", data.currency, annotations=data.annotations),
         data.trend,
         name="video_trend",
+        value=primary,
+        currency=data.currency,
     )
 
 st.subheader("Funnel and cost per step")

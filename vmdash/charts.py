@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from vmdash import metrics, model
+from vmdash import retention as reading
 
 # One colour per platform and per channel, the same on every page.
 PLATFORM_COLORS = {
@@ -72,6 +73,11 @@ _AXIS_FORMAT: dict[str, alt.typing.Optional[str]] = {
     "ratio": ".2f",
     "number": "~s",
 }
+# Sized by the plot, not the whole view: the chart's height grows with its rows, and the
+# title, subtitle and legend take what they need on top (Streamlit sizes the element to it).
+_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+# Legends go below the plot: at the side they leave a phone's plot a few pixels wide.
+_BELOW = alt.Legend(orient="bottom", columns=2, labelLimit=150)
 _TOOLTIP_FORMAT = {"pct": ".1%", "money": ",.2f", "seconds": ",.1f", "ratio": ".2f", "number": ",.0f"}
 
 
@@ -272,20 +278,64 @@ def annotation_layers(annotations: pd.DataFrame | None) -> list[alt.Chart]:
     return [rules, *labels]
 
 
-def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency: str | None = None) -> alt.Chart:
-    """Horizontal bars of videos ranked by a KPI, coloured by platform."""
+def label_limit(widest: int, share: float = 0.4, extra: int = 0) -> alt.ExprRef:
+    """How wide category labels may be: `share` of the chart's container, at most `widest` px.
+
+    A fixed limit that suits a laptop leaves a phone's bars a few pixels wide; a label cut
+    short ends in an ellipsis, and every such chart names it whole in its tooltip. Rendered
+    to a file there is no container, and the labels keep their widest. `extra` px are added
+    (an axis's extent holds its labels, their padding and its ticks).
+    """
+    limit = f"(containerSize()[0] > 0 ? clamp(containerSize()[0] * {share}, 80, {widest}) : {widest})"
+    return alt.ExprRef(f"{limit} + {extra}" if extra else limit)
+
+
+def shared_domain(*frames: pd.DataFrame, column: str = "value") -> tuple[float, float]:
+    """One x domain for several bar charts compared side by side: from zero (or below) to their largest value."""
+    values = pd.concat([f[column] for f in frames if not f.empty]) if any(not f.empty for f in frames) else None
+    if values is None or values.dropna().empty:
+        return (0.0, 1.0)
+    low, high = float(values.min()), float(values.max())
+    return (min(0.0, low), max(0.0, high) or 1.0)
+
+
+def ranked_bars(
+    data: pd.DataFrame,
+    metric: metrics.Metric,
+    title: str,
+    currency: str | None = None,
+    domain: tuple[float, float] | None = None,
+) -> alt.Chart:
+    """Horizontal bars of videos ranked by a KPI, coloured by platform.
+
+    `domain`: the x domain, so that charts read side by side (Top 5 and Bottom 5) share one scale.
+    """
     present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []
     # The same creative often runs on several placements: label each bar with its platform.
     data = data.assign(series=data["platform"].map(model.platform_label))
     data = data.assign(label=data["video"].astype(str) + " · " + data["series"])
+    scale = alt.Scale(domain=list(domain), nice=False) if domain is not None else alt.Undefined
     return (
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
             x=alt.X(
-                "value:Q", title=metric_axis_title(metric, currency), axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt])
+                "value:Q",
+                title=metric_axis_title(metric, currency),
+                axis=alt.Axis(format=_AXIS_FORMAT[metric.fmt], tickCount=4),
+                scale=scale,
             ),
-            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+            # Labels take the same room in every such chart, so charts side by side share their plot width too.
+            y=alt.Y(
+                "label:N",
+                sort=None,
+                title=None,
+                axis=alt.Axis(
+                    labelLimit=label_limit(260),
+                    minExtent=label_limit(260, extra=16),
+                    maxExtent=label_limit(260, extra=16),
+                ),
+            ),
             color=alt.Color(
                 "series:N",
                 title="Platform",
@@ -306,6 +356,17 @@ def ranked_bars(data: pd.DataFrame, metric: metrics.Metric, title: str, currency
 
 def _pct_axis(title: str) -> alt.Axis:
     return alt.Axis(format=".0%", title=title)
+
+
+# The marks on a retention curve: the shape of each and its name in the legend.
+_MARK_NAMES = {
+    "intro": ("circle", "intro drop"),
+    "drop": ("triangle-down", "steep drop"),
+    "spike": ("triangle-up", "spike"),
+    "hook": ("diamond", "hook (3 s)"),
+    "end": ("square", "end (length)"),
+}
+_MARK_NAMES_EXPR = "{" + ", ".join(f"'{k}': '{v}'" for k, (_, v) in _MARK_NAMES.items()) + "}"
 
 
 def retention(
@@ -369,14 +430,29 @@ def retention(
             ],
         )
     )
-    if not moments.empty:
-        marks = alt.Chart(moments.assign(video=moments["title"].astype(str)))
+    # Each curve of known length: where its hook (3 s) and its end sit, marked like its moments.
+    ends = reading.hook_and_end(curves, x_field)
+    marked = (
+        pd.concat([frame for frame in (moments.assign(tag=""), ends) if not frame.empty], ignore_index=True)
+        if not (moments.empty and ends.empty)
+        else pd.DataFrame()
+    )
+    if not marked.empty:
+        marks = alt.Chart(marked.assign(video=marked["title"].astype(str)))
         shape = alt.Shape(
             "kind:N",
-            title="Key moment",
-            scale=alt.Scale(domain=["intro", "drop", "spike"], range=["circle", "triangle-down", "triangle-up"]),
+            title="Marked",
+            scale=alt.Scale(domain=list(_MARK_NAMES), range=[shape for shape, _ in _MARK_NAMES.values()]),
             # Below the plot, as the curves' legend, and stacked: beside it in a row it runs off a phone.
-            legend=alt.Legend(orient="bottom", direction="vertical"),
+            legend=alt.Legend(
+                orient="bottom",
+                direction="vertical",
+                symbolSize=90,
+                # Filled and without the points' white outline, which eats a small triangle.
+                symbolFillColor=INK,
+                symbolStrokeWidth=0,
+                labelExpr=f"{_MARK_NAMES_EXPR}[datum.label] || datum.label",
+            ),
         )
         layers.append(
             marks.mark_point(size=140, filled=True, stroke="white", strokeWidth=1).encode(
@@ -384,25 +460,40 @@ def retention(
                 y="audience_ratio:Q",
                 color=color,
                 shape=shape,
-                tooltip=[alt.Tooltip("video:N", title="Video"), alt.Tooltip("label:N", title="Key moment")],
+                tooltip=[alt.Tooltip("video:N", title="Video"), alt.Tooltip("label:N", title="Marked")],
             )
         )
         if len(videos) == 1:
-            # Short tags (the points moved) so moments close together stay readable; the full
-            # label is in the tooltip and listed under the chart.
-            tags = moments.assign(
-                video=moments["title"].astype(str),
-                tag=[f"{c * 100:+.0f}" if abs(c) >= 0.1 else f"{c * 100:+.1f}" for c in moments["change"]],
-            )
-            tags["tag"] = tags["tag"].str.replace("-", "−") + " pts"
+            tags = retention_tags(marked, x_span=100.0 if unit == "pct" else float(curves["seconds"].max() or 1.0))
             layers.append(
                 alt.Chart(tags)
-                .mark_text(align="center", dy=-14, fontSize=11, fontWeight="bold", color=INK)
-                .encode(x="x:Q", y="audience_ratio:Q", text="tag:N")
+                .mark_text(align="center", baseline="bottom", fontSize=11, fontWeight="bold", color=INK)
+                .encode(x="tag_x:Q", y="tag_y:Q", text="tag:N", tooltip=[alt.Tooltip("label:N", title="Marked")])
             )
+    # The plot's own height (legends below add to it): tags are spaced in audience units, so the
+    # plot keeps the same height on a phone, where the legends take more rows.
     return alt.layer(*layers).properties(
-        height=540, title=alt.Title("Audience retention", subtitle=_subtitle(band_note, note))
+        height=330, autosize=_FIT_WIDTH, title=alt.Title("Audience retention", subtitle=_subtitle(band_note, note))
     )
+
+
+def retention_tags(marked: pd.DataFrame, x_span: float) -> pd.DataFrame:
+    """Short tags for the marks of one curve (moments: the points moved; hook; end), placed apart.
+
+    `marked`: kind, x, audience_ratio, change (moments), tag (hook and end), label. The full
+    label is in the tooltip and listed under the chart.
+    """
+    order = marked.assign(order=marked["kind"].map(list(_MARK_NAMES).index)).sort_values("order", kind="stable")
+    tags = [
+        tag
+        if kind in ("hook", "end")
+        else (f"{change * 100:+.0f}" if abs(change) >= 0.1 else f"{change * 100:+.1f}").replace("-", "−") + " pts"
+        for kind, change, tag in zip(order["kind"], order["change"], order["tag"], strict=True)
+    ]
+    places = reading.place_tags(order["x"].tolist(), order["audience_ratio"].tolist(), x_span)
+    return order.assign(tag=tags, tag_x=[x for x, _ in places], tag_y=[y for _, y in places])[
+        ["kind", "x", "audience_ratio", "tag", "tag_x", "tag_y", "label"]
+    ]
 
 
 def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart:
@@ -423,7 +514,12 @@ def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart
         .encode(
             x=alt.X("step:O", sort=steps, title="Point reached in the video", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("rate:Q", axis=_pct_axis(f"Still watching (% of {base_label.lower()})")),
-            color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
+            color=alt.Color(
+                "series:N",
+                title=legend_label(split),
+                scale=_labelled_scale(split, present),
+                legend=_BELOW,
+            ),
             tooltip=[
                 alt.Tooltip("series:N", title=legend_label(split)),
                 alt.Tooltip("step:N", title="Point reached"),
@@ -432,7 +528,7 @@ def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart
                 alt.Tooltip("coverage:Q", title="Coverage (base reporting this step)", format=".0%"),
             ],
         )
-        .properties(height=460)
+        .properties(height=360, autosize=_FIT_WIDTH)
     )
 
 
@@ -456,8 +552,13 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart |
         .encode(
             x=alt.X("duration_s:Q", title="Video length (seconds, log scale)", scale=x_scale),
             y=alt.Y("completion_rate:Q", axis=_pct_axis("Completion rate (% of starts)")),
-            size=alt.Size("starts:Q", title="Starts", scale=alt.Scale(range=[30, 600]), legend=alt.Legend(format="~s")),
-            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present)),
+            size=alt.Size(
+                "starts:Q",
+                title="Starts",
+                scale=alt.Scale(range=[30, 600]),
+                legend=alt.Legend(format="~s", orient="bottom", direction="horizontal", tickCount=3),
+            ),
+            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present), legend=_BELOW),
             tooltip=[
                 alt.Tooltip("video:N", title="Video"),
                 alt.Tooltip("series:N", title="Platform"),
@@ -468,7 +569,8 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart |
         )
     )
     return alt.layer(rules, labels, dots).properties(
-        height=460,
+        height=360,
+        autosize=_FIT_WIDTH,
         title=alt.Title(
             "Completion rate against video length",
             subtitle=_subtitle(metrics.get("completion_rate").help(), note),
@@ -476,11 +578,24 @@ def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart |
     )
 
 
+# Bars this thick whatever the number of groups: thinner ones read as lines.
+FUNNEL_BAR_PX = 18
+# Between the last bar of one step and the first of the next: room for the step's second label line.
+_FUNNEL_STEP_GAP_PX = 14
+
+
+def two_line_label(separator: str = " → ") -> str:
+    """A Vega label expression breaking 'A → B' after the arrow, so a step's name stays whole on a phone."""
+    parts = f"split(datum.label, '{separator}')"
+    return f"length({parts}) == 2 ? [{parts}[0] + '{separator.rstrip()}', {parts}[1]] : datum.label"
+
+
 def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Step conversion rates per group, the weakest step of each group outlined and labelled.
 
-    Bars run across, one band per step: step names such as 'Views → Half-watched plays'
-    stay whole on the side instead of being dropped when they would overlap below.
+    Bars run across, one band per step, each bar FUNNEL_BAR_PX thick: step names such as
+    'Views → Half-watched plays' stay whole on the side, on two lines, instead of being
+    dropped when they would overlap.
     """
     present = _palette_order(split, data["group"])
     frame = data.dropna(subset=["rate"]).assign(
@@ -488,15 +603,35 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
         flag=lambda d: d["weakest"].map(lambda w: "weakest" if w else ""),
     )
     steps = list(dict.fromkeys(data.sort_values("order")["step"]))
-    y = alt.Y("step:N", sort=steps, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=12))
+    groups = max(len(present), 1)
+    # The band of a step holds its groups' bars and a gap; padding is a share of the band.
+    band = groups * FUNNEL_BAR_PX + _FUNNEL_STEP_GAP_PX
+    y = alt.Y(
+        "step:N",
+        sort=steps,
+        title=None,
+        scale=alt.Scale(paddingInner=_FUNNEL_STEP_GAP_PX / band, paddingOuter=0),
+        axis=alt.Axis(
+            labelLimit=label_limit(200, 0.35),
+            labelFontSize=12,
+            labelExpr=two_line_label(),
+            labelOverlap=False,
+            labelPadding=6,
+        ),
+    )
     offset = alt.YOffset("series:N", sort=[series_label(split, v) for v in present])
-    x = alt.X("rate:Q", axis=_pct_axis("Step conversion rate"))
+    x = alt.X("rate:Q", axis=alt.Axis(format=".0%", title="Step conversion rate", tickCount=4))
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(
         y=y,
         yOffset=offset,
         x=x,
-        color=alt.Color("series:N", title=legend_label(split), scale=_labelled_scale(split, present)),
+        color=alt.Color(
+            "series:N",
+            title=legend_label(split),
+            scale=_labelled_scale(split, present),
+            legend=_BELOW,
+        ),
         stroke=alt.condition(alt.datum.weakest, alt.value(INK), alt.value(None)),
         strokeWidth=alt.condition(alt.datum.weakest, alt.value(2), alt.value(0)),
         tooltip=[
@@ -513,9 +648,9 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
         .mark_text(align="left", dx=3, fontSize=10, color=INK)
         .encode(y=y, yOffset=offset, x=x, text=alt.value("◀"))
     )
-    bar_px = 12 if len(present) > 4 else 18
     return alt.layer(bars, flags).properties(
-        height=max(240, len(steps) * (len(present) * bar_px + 16)),
+        height=len(steps) * band,
+        autosize=_FIT_WIDTH,
         title=alt.Title(
             "Step conversion rates",
             subtitle=_subtitle(
@@ -527,28 +662,38 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
     )
 
 
-def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.HConcatChart:
-    """Cost per step (CPM, CPV, CPC, CPA) per group: small charts side by side, each on its own scale.
+def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.VConcatChart:
+    """Cost per step (CPM, CPV, CPC, CPA) per group: small charts stacked, each on its own scale.
 
-    The groups are rows in the same order in every chart, named once on the left (their
-    colours match the rates chart), so four costs fit across the page with every name readable.
+    Stacked, not side by side: each takes the page's whole width (Streamlit fits a stack's
+    charts to it), so four costs read on a phone as on a laptop. The groups are rows in the
+    same order in every chart (their colours match the rates chart).
     """
     # Groups that report no cost at all (no spend) are left out; the page names them.
     present = _palette_order(split, data.dropna(subset=["value"])["group"])
     order = [series_label(split, v) for v in present]
     frame = data.dropna(subset=["value"]).assign(series=lambda d: d["group"].map(lambda v: series_label(split, v)))
-    height = max(60, len(present) * 24)
+    height = max(FUNNEL_BAR_PX + 6, len(present) * (FUNNEL_BAR_PX + 6))
     charts = []
-    for position, name in enumerate(dict.fromkeys(data["kpi"])):
+    for name in dict.fromkeys(data["kpi"]):
         m = metrics.get(name)
         # A group without this one cost keeps its (empty) row, so the rows line up across charts.
-        y_axis = alt.Axis(labelLimit=160) if position == 0 else alt.Axis(labels=False, ticks=False)
         charts.append(
             alt.Chart(frame[frame["kpi"] == name], title=alt.Title(m.label, subtitle=m.definition))
             .mark_bar()
             .encode(
-                y=alt.Y("series:N", title=None, sort=order, scale=alt.Scale(domain=order), axis=y_axis),
-                x=alt.X("value:Q", title=metric_axis_title(m, currency), axis=alt.Axis(format=_AXIS_FORMAT[m.fmt])),
+                y=alt.Y(
+                    "series:N",
+                    title=None,
+                    sort=order,
+                    scale=alt.Scale(domain=order),
+                    axis=alt.Axis(labelLimit=label_limit(160, 0.35)),
+                ),
+                x=alt.X(
+                    "value:Q",
+                    title=metric_axis_title(m, currency),
+                    axis=alt.Axis(format=_AXIS_FORMAT[m.fmt], tickCount=4),
+                ),
                 color=alt.Color("series:N", scale=_labelled_scale(split, present), legend=None),
                 tooltip=[
                     alt.Tooltip("series:N", title=legend_label(split)),
@@ -556,9 +701,11 @@ def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) ->
                     alt.Tooltip("coverage:Q", title="Coverage", format=".0%"),
                 ],
             )
-            .properties(width=170, height=height)
+            .properties(height=height)
         )
-    return alt.hconcat(*charts, spacing=24)
+    return alt.vconcat(
+        *charts, spacing=28, title=alt.Title("Cost per step", subtitle="Each cost on its own scale.", anchor="start")
+    )
 
 
 # -- test & learn --------------------------------------------------------------------------------
@@ -582,7 +729,7 @@ def variant_intervals(
     scale = alt.Scale(zero=False, nice=True)
     axis = alt.Axis(format=_AXIS_FORMAT[metric.fmt], tickCount=6)
     x = alt.X("value:Q", title=metric_axis_title(metric, currency), axis=axis, scale=scale)
-    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=280))
+    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=label_limit(280)))
     color = alt.Color("label:N", scale=_variant_scale(labels), legend=None)
     tooltip = [
         alt.Tooltip("label:N", title="Variant"),
@@ -658,17 +805,23 @@ def benchmark_index(data: pd.DataFrame, note: str = "") -> alt.LayerChart | alt.
     frame["name"] = frame["name"] + " · " + frame["objective"].astype(str)
     frame["typical"] = 100.0
     # A ratio: on a log scale half as good and twice as good lie equally far from 100.
-    scale = alt.Scale(
-        type="log", domain=[min(50.0, float(frame["index"].min()) * 0.9), max(200.0, float(frame["index"].max()) * 1.1)]
-    )
+    low, high = min(50.0, float(frame["index"].min()) * 0.9), max(200.0, float(frame["index"].max()) * 1.1)
+    scale = alt.Scale(type="log", domain=[low, high])
     bars = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("index:Q", title="Index (100 = typical; above = better; log scale)", scale=scale),
+            x=alt.X(
+                "index:Q",
+                # On two lines: one would run off a phone.
+                title=["Index (100 = typical; above = better)", "log scale"],
+                scale=scale,
+                # Halves and doubles of typical: a phone has room for a few ticks, and these read at once.
+                axis=alt.Axis(values=[v for v in (12.5, 25, 50, 100, 200, 400, 800, 1600) if low <= v <= high]),
+            ),
             x2="typical:Q",
-            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present)),
+            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=label_limit(320))),
+            color=alt.Color("series:N", title="Platform", scale=_labelled_scale("platform", present), legend=_BELOW),
             tooltip=[
                 alt.Tooltip("title:N", title="Video"),
                 alt.Tooltip("series:N", title="Platform"),
@@ -686,7 +839,8 @@ def benchmark_index(data: pd.DataFrame, note: str = "") -> alt.LayerChart | alt.
         .encode(x=alt.X("x:Q", scale=scale))
     )
     return alt.layer(bars, typical).properties(
-        height=120 + 22 * len(frame),
+        height=22 * len(frame),
+        autosize=_FIT_WIDTH,
         title=alt.Title(
             "Against the team's typical video",
             subtitle=_subtitle(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from vmdash import metrics
 
@@ -196,3 +197,67 @@ def hook_retention(
 
 def _length(duration_s: float | None) -> float | None:
     return None if _missing(duration_s) or not duration_s else float(duration_s)
+
+
+# Tags written on the chart (moments, hook, end): the room one takes, as a share of the x axis
+# (about 50 px of a phone's 290 px plot) and in ratio units (about 16 px of the chart's 330 px plot).
+TAG_WIDTH = 0.17
+TAG_HEIGHT = 0.05
+TAG_LIFT = 0.035
+
+
+def place_tags(xs: Sequence[float], ys: Sequence[float], x_span: float) -> list[tuple[float, float]]:
+    """Where to write short tags for points (x, y): just above each, inside the x axis, moved up a
+    row at a time until no two overlap (earlier tags keep their place)."""
+    half = TAG_WIDTH * x_span / 2
+    placed: list[tuple[float, float]] = []
+    for x, y in zip(xs, ys, strict=True):
+        tx = min(max(float(x), half), x_span - half)
+        ty = float(y) + TAG_LIFT
+        while any(abs(tx - px) < 2 * half and abs(ty - py) < TAG_HEIGHT for px, py in placed):
+            ty += TAG_HEIGHT
+        placed.append((tx, ty))
+    return placed
+
+
+def hook_and_end(curves: pd.DataFrame, x_field: str) -> pd.DataFrame:
+    """Each curve of known length: its hook (share still watching at 3 s) and its end (its length).
+
+    `curves`: key, title, duration_s, position_pct, seconds, audience_ratio; `x_field` the
+    column the chart's x reads. Returns key, title, kind ('hook' | 'end'), x, audience_ratio, tag, label.
+    """
+    rows = []
+    for (key, title), curve in curves.groupby(["key", "title"], sort=False):
+        duration = _length(curve["duration_s"].iloc[0])
+        if duration is None:
+            continue
+        curve = curve.sort_values("position_pct")
+        hook = hook_retention(curve["position_pct"], curve["audience_ratio"], duration, (HOOK_SECONDS[0],))
+        share = hook[HOOK_SECONDS[0]]
+        if share is not None:
+            at = HOOK_SECONDS[0] / duration * 100
+            rows.append(
+                {
+                    "key": key,
+                    "title": title,
+                    "kind": "hook",
+                    "x": at if x_field == "position_pct" else HOOK_SECONDS[0],
+                    "audience_ratio": share,
+                    "tag": f"{HOOK_SECONDS[0]:.0f} s: {share:.0%}",
+                    "label": f"Hook: {share:.0%} still watching at {HOOK_SECONDS[0]:.0f} s",
+                }
+            )
+        last = curve.iloc[-1]
+        rows.append(
+            {
+                "key": key,
+                "title": title,
+                "kind": "end",
+                "x": float(last[x_field]),
+                "audience_ratio": float(last["audience_ratio"]),
+                "tag": clock(duration),
+                "label": f"Length {clock(duration)}: {float(last['audience_ratio']):.0%} still watching at the end",
+            }
+        )
+    columns = ["key", "title", "kind", "x", "audience_ratio", "tag", "label"]
+    return pd.DataFrame(rows, columns=columns)

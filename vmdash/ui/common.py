@@ -378,11 +378,18 @@ def kpi_cards(
             )
 
 
-def chart(spec: alt.TopLevelMixin, data: pd.DataFrame, name: str) -> None:
+def chart(
+    spec: alt.TopLevelMixin,
+    data: pd.DataFrame,
+    name: str,
+    value: metrics.Metric | tuple[str, str] | None = None,
+    currency: str | None = None,
+) -> None:
     """Show a chart built from `data` (a tidy frame aggregated in DuckDB); every chart goes through here.
 
     Refuses a chart that would send more than queries.MAX_CHART_POINTS rows to the browser.
-    `name` identifies the chart (its key, and later its export file names).
+    `name` identifies the chart (its key and its export file names); `value` is what the
+    frame's `value` column holds (a KPI, or a label and format), for the CSV's column.
     """
     rows = charts.spec_rows(spec)
     if rows > queries.MAX_CHART_POINTS or len(data) > queries.MAX_CHART_POINTS:
@@ -392,17 +399,41 @@ def chart(spec: alt.TopLevelMixin, data: pd.DataFrame, name: str) -> None:
     # Subtitles (definitions, mixed-view notes) in the same mid grey as the annotations: Vega's
     # default is black, unreadable on the dark theme.
     st.altair_chart(spec.configure_title(subtitleColor=charts.INK), width="stretch", key=f"chart_{name}")
-    _export_buttons(spec, data, name)
+    column = (value.label, value.fmt) if isinstance(value, metrics.Metric) else value
+    _export_buttons(spec, data, name, column, currency)
 
 
-def _export_buttons(spec: alt.TopLevelMixin, data: pd.DataFrame, name: str) -> None:
+_EXPORT_CONTEXT = "_export_context"
+
+
+def _remember_export_context(s: Store, filters: FilterState, latest: tuple | None) -> None:
+    """Keep what the page's header says (filters, period, import) for the files its charts export."""
+    period = (
+        f"{filters.date_from or 'the start'} to {filters.date_to or 'the latest data'}"
+        if filters.has_dates
+        else "all dates"
+    )
+    rest = filters.without("date_from", "date_to")
+    sentence = rest.sentence(video_labels(s) if rest.videos else None)
+    st.session_state[_EXPORT_CONTEXT] = export.Context(
+        filters="no filter" if sentence == "All data" else sentence.removeprefix("Showing "),
+        period=period,
+        import_id=latest[0] if latest else None,
+        imported_at=latest[1] if latest else None,
+    )
+
+
+def _export_buttons(
+    spec: alt.TopLevelMixin, data: pd.DataFrame, name: str, value: tuple[str, str] | None, currency: str | None
+) -> None:
     # Files are rendered only when asked for (a callable), so a rerun does not pay for them.
     stem = export.file_stem(name)
+    context = st.session_state.get(_EXPORT_CONTEXT)
     with st.popover("Export", icon=":material/download:"):
         for label, fmt, mime, render in (
-            ("PNG image", "png", "image/png", lambda: export.png_bytes(spec)),
-            ("SVG image", "svg", "image/svg+xml", lambda: export.svg_bytes(spec)),
-            ("Data (CSV)", "csv", "text/csv", lambda: export.csv_bytes(data)),
+            ("PNG image", "png", "image/png", lambda: export.png_bytes(spec, context=context)),
+            ("SVG image", "svg", "image/svg+xml", lambda: export.svg_bytes(spec, context=context)),
+            ("Data (CSV)", "csv", "text/csv", lambda: export.csv_bytes(export.labelled(data, value, currency))),
         ):
             st.download_button(
                 label, render, file_name=f"{stem}.{fmt}", mime=mime, key=f"export_{name}_{fmt}", on_click="ignore"
@@ -521,6 +552,7 @@ def page_header(title: str, s: Store, filters: FilterState) -> bool:
     latest = queries.latest_import(s)
     as_of = f" · data as of import #{latest[0]}, {latest[1]:%Y-%m-%d %H:%M}" if latest else ""
     st.caption(safe_text(filters.sentence(video_labels(s) if filters.videos else None)) + as_of)
+    _remember_export_context(s, filters, latest)
     if empty_period_note(s, filters):
         return False
     if filters.has_dates:
