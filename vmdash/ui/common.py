@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock
 
-from vmdash import charts, demo, export, links, metrics, model, periods, queries
+from vmdash import charts, demo, export, links, metrics, model, periods, queries, share
 from vmdash import saved_views as views
 from vmdash.errors import DatabaseBusy, VmdashError
 from vmdash.filters import FILTERS, FilterState, ListFilter
@@ -164,6 +164,7 @@ def filter_bar(s: Store) -> FilterState:
             st.caption(periods.span_label(*preset))
         elif period == periods.CUSTOM and span[0] is not None and span[1] is not None:
             # (both or neither: min and max of one column)
+            _fix_link_dates((span[0], span[1]))
             _follow_the_data((span[0], span[1]))
             dates = st.date_input(
                 "Dates",
@@ -310,6 +311,31 @@ def _follow_the_data(span: tuple[dt.date, dt.date]) -> None:
         return
     if tuple(_date_range(current)) == tuple(before):
         st.session_state[links.DATES.key] = span
+
+
+# Notes on what the app changed in a link as opened, shown with the link notes (ui.sharing).
+LINK_FIXES = "_link_fixes"
+
+
+def _fix_link_dates(span: tuple[dt.date, dt.date]) -> None:
+    """A link's dates that run backwards or past the data are put in order and clamped, with a note.
+
+    The picker would take a backwards range as it is (and show nothing), and Streamlit resets
+    dates outside the picker's bounds as if they were malformed. The URL is corrected and the
+    run starts again: the picker reads its first value from the URL as this run opened it.
+    """
+    if links.DATES.key in st.session_state:
+        return
+    fixed, note = share.fix_dates(st.query_params.get_all(links.DATES.key), span)
+    if fixed is None:
+        return
+    values = [d.isoformat() for d in fixed]
+    st.query_params[links.DATES.key] = values
+    st.session_state[LINK_FIXES] = [*st.session_state.get(LINK_FIXES, []), note]
+    opened = st.session_state.get(LINK_AS_OPENED)
+    if opened and links.DATES.key in opened:
+        opened[links.DATES.key] = values  # dates the app fixed are not values the link lost
+    st.rerun()
 
 
 def _date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
