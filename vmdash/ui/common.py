@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock
 
-from vmdash import charts, demo, export, links, metrics, model, periods, queries, share
+from vmdash import charts, demo, export, links, metrics, model, periods, queries, roles, share
 from vmdash import saved_views as views
 from vmdash.errors import DatabaseBusy, VmdashError
 from vmdash.filters import FILTERS, FilterState, ListFilter
@@ -515,10 +515,36 @@ def current_filters() -> FilterState:
     return st.session_state.get("_filters", FilterState())
 
 
-def page_header(title: str, s: Store, filters: FilterState) -> bool:
+# What an empty database says, by role: how to load data, never "widen the filters".
+NO_DATA_ANALYST = (
+    "**No data yet**: no import is active. Add your platforms' exports on **Upload & data**, or from a "
+    "terminal with `python -m vmdash import <files>`."
+)
+NO_DATA_VIEWER = (
+    "**No data yet**: no import is active. Ask an analyst to add the platforms' exports (an analyst signs in "
+    "from the sidebar); this page fills in once they have."
+)
+
+
+def no_data_yet(s: Store) -> bool:
+    """True when no import is active: every page then says how data gets in, and draws nothing else."""
+    return not queries.active_hashes(s)
+
+
+def page_header(title: str, s: Store, filters: FilterState, needs_data: bool = True) -> bool:
     """Page title, the sample-data note and what the filters select; False when the chosen dates hold
-    no data (the page then says so, with the latest data's date)."""
+    no data (the page then says so, with the latest data's date).
+
+    On an empty database a page that `needs_data` says how to load some, and ends there.
+    """
     st.title(title)
+    if needs_data and no_data_yet(s):
+        # Imported here: vmdash.ui.access and vmdash.ui.navigation import this module.
+        from vmdash.ui.access import role
+        from vmdash.ui.navigation import end_page
+
+        st.info(NO_DATA_ANALYST if role() == roles.ANALYST else NO_DATA_VIEWER, icon=":material/inbox:")
+        end_page()
     sample_note(s)
     latest = queries.latest_import(s)
     as_of = f" · data as of import #{latest[0]}, {latest[1]:%Y-%m-%d %H:%M}" if latest else ""
