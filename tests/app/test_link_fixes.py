@@ -46,4 +46,4 @@ def test_unknown_parameters_are_noted_then_dropped_from_the_address(app):
     notes = [w.value for w in app.warning]
     assert len(notes) == 1 and "“utm_source” is not used by vmdash and was removed" in notes[0]
     assert "utm_source" not in app.query_params
-    assert app.query_params["platform"] in ("tiktok", ["tiktok"])
+    assert app.query_params["platform"] in ("TikTok", ["TikTok"])

@@ -183,10 +183,10 @@ def filter_bar(s: Store) -> FilterState:
             bind="query-params",
             help=periods.COMPARE_HELP,
         )
+        all_options = {flt.param: _filter_options(s, flt) for flt in FILTERS}
+        _link_values_to_labels(all_options)
         for flt in FILTERS:
-            options = _filter_options(s, flt)
-            if flt.param == links.VIDEO.key:
-                _keys_to_labels(options)
+            options = all_options[flt.param]
             # No format_func: a bound widget puts the formatted label, not the value, in the URL;
             # the options are the labels, so the URL carries readable words.
             picked = st.multiselect(
@@ -231,12 +231,13 @@ def empty_period_note(s: Store, filters: FilterState) -> bool:
 
 
 def _filter_options(s: Store, flt: ListFilter) -> dict[str, str]:
-    """Label -> value for one filter: its fixed vocabulary, or the values present in the data."""
-    if flt.allowed is not None:
-        return {v: v for v in flt.allowed}
+    """Label -> value for one filter: the values present in the data, named as people know them."""
     if flt.column == "video_id":
         return unique_labels(video_labels(s))
-    return {v: v for v in queries.choices(s, flt.column)}
+    present = queries.choices(s, flt.column)
+    if flt.allowed is not None:
+        present = [v for v in flt.allowed if v in set(present)]
+    return {flt.name(v): v for v in present}
 
 
 def video_labels(s: Store) -> dict[str, str]:
@@ -254,25 +255,30 @@ LINK_AS_OPENED = "_link_as_opened"
 VIDEO_PAGE = "video"
 
 
-def _keys_to_labels(options: dict[str, str]) -> None:
-    """A link naming videos by key (`?video=<key>`, as links to a video's page do) sets the Video filter to their labels.
+def _link_values_to_labels(all_options: dict[str, dict[str, str]]) -> None:
+    """A link naming filter values by id (`?platform=google_ads`, `?video=<key>`, as links to a video's page do)
+    has its address rewritten to the labels the filters show, and the run starts again.
 
-    Streamlit does not write a value set this way to the URL on a page's first run: the link to
-    copy reads it from the widget (ui.sharing).
+    The filters' options are labels, and a bound widget seeds itself from the URL as this run
+    opened it, where an id is no option: it would be dropped.
     """
-    if links.VIDEO.key in st.session_state:
+    fixed: dict[str, list[str]] = {}
+    for param, options in all_options.items():
+        if param in st.session_state:
+            continue
+        asked = st.query_params.get_all(param)
+        by_value = {value: label for label, value in options.items()}
+        wanted = [value if value in options else by_value.get(value, value) for value in asked]
+        if wanted != asked:
+            fixed[param] = wanted
+    if not fixed:
         return
-    asked = st.query_params.get_all(links.VIDEO.key)
-    by_key = {key: label for label, key in options.items()}
-    wanted = [value if value in options else by_key.get(value, value) for value in asked]
-    if wanted == asked:
-        return
-    # The widget seeds itself from the URL as the page was opened, where these keys are no option.
-    labels = [label for label in wanted if label in options]
-    st.session_state[links.VIDEO.key] = labels
     opened = st.session_state.get(LINK_AS_OPENED)
-    if opened and links.VIDEO.key in opened:
-        opened[links.VIDEO.key] = wanted  # a key the filter took is not a value the link lost
+    for param, wanted in fixed.items():
+        st.query_params[param] = wanted
+        if opened and param in opened:
+            opened[param] = wanted  # an id the filter took is not a value the link lost
+    st.rerun()
 
 
 def video_url(key: str) -> str:

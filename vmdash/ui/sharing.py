@@ -57,9 +57,6 @@ def _relative_link(page_path: str) -> str:
     # Only what this view shows: parameters of widgets drawn on it. A value for a control this
     # page does not draw (another mode's, or an unknown key) would ride along unchecked.
     shown = {k: v for k, v in _current_params().items() if k in links.BY_KEY and k in st.session_state}
-    # Opened by key (`?video=<key>`), the Video filter holds labels the URL does not show yet.
-    if links.VIDEO.key not in shown and _widget_values(links.VIDEO.key):
-        shown[links.VIDEO.key] = _widget_values(links.VIDEO.key)
     return views.link_for(page_path, shown)
 
 
