@@ -9,18 +9,21 @@ st.set_page_config(page_title="vmdash · video marketing results", page_icon=":m
 store = ui.store()
 ui.ensure_data(store)
 ui.remember_link()
+ui.opening()  # a first visit shows progress at once, not a blank area while the filter bar's queries run
 ui.set_filters(ui.filter_bar(store))
 role = ui.access_panel()
 
 pages = ui.app_pages(role)
 notes = st.container()
 page = st.navigation(pages)
+ui.opening(page)
 version = queries.data_version(store)
 try:
     with ui.routed():
         page.run()
 finally:
     # Also when a page ends early (ui.end_page on "no data"): the link notes and Share still show.
+    ui.page_drawn(page.url_path)
     ui.link_notes(notes)
     ui.share_panel(store, page.url_path)
 # An import or undo landed while this page was being drawn: draw it again, so no page

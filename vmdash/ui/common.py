@@ -543,18 +543,20 @@ def page_header(title: str, s: Store, filters: FilterState, needs_data: bool = T
 
     On an empty database a page that `needs_data` says how to load some, and ends there.
     """
+    # Imported here: vmdash.ui.access and vmdash.ui.navigation import this module.
+    from vmdash.ui.access import role
+    from vmdash.ui.navigation import end_page, header_drawn
+
     st.title(title)
     if needs_data and no_data_yet(s):
-        # Imported here: vmdash.ui.access and vmdash.ui.navigation import this module.
-        from vmdash.ui.access import role
-        from vmdash.ui.navigation import end_page
-
+        header_drawn(more=False)
         st.info(NO_DATA_ANALYST if role() == roles.ANALYST else NO_DATA_VIEWER, icon=":material/inbox:")
         end_page()
     sample_note(s)
     latest = queries.latest_import(s)
     as_of = f" · data as of import #{latest[0]}, {latest[1]:%Y-%m-%d %H:%M}" if latest else ""
     st.caption(safe_text(filters.sentence(video_labels(s) if filters.videos else None)) + as_of)
+    header_drawn()
     if empty_period_note(s, filters):
         return False
     if filters.has_dates:
