@@ -11,12 +11,14 @@ ui.ensure_data(store)
 # Read before anything else the run draws from the data (the filter bar's choices and dates too).
 version = queries.data_version(store)
 ui.remember_link()
+ui.opening()  # a first visit shows progress at once, not a blank area while the filter bar's queries run
 ui.set_filters(ui.filter_bar(store))
 role = ui.access_panel()
 
 pages = ui.app_pages(role)
 notes = st.container()
 page = st.navigation(pages)
+ui.opening(page)
 # The page draws into one placeholder, so a run that saw the data move can take back all it drew.
 body = st.empty()
 try:
@@ -24,6 +26,7 @@ try:
         page.run()
 finally:
     # Also when a page ends early (ui.end_page on "no data"): the link notes and Share still show.
+    ui.page_drawn(page.url_path)
     ui.link_notes(notes)
     ui.share_panel(store, page.url_path)
 # An import or undo landed while this page was being drawn: clear it and draw it again, so no

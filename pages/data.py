@@ -7,7 +7,7 @@ from vmdash import model, roles, ui
 ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
-ui.page_header("Upload & data", store, filters)
+ui.page_header("Upload & data", store, filters, needs_data=False)
 if ui.role() != roles.ANALYST:
     st.error("Only analysts can upload, map or undo. Sign in with the analyst key in the sidebar.")
     ui.end_page()

@@ -8,7 +8,7 @@ from vmdash.queries import scorecards
 ui.through_app()
 store = ui.store()
 filters = ui.current_filters()
-ui.page_header("Plans", store, filters)
+ui.page_header("Plans", store, filters, needs_data=False)
 
 data = scorecards.load(store, filters)
 ui.unplanned_note(data)

@@ -386,7 +386,9 @@ def retention(
     x_field = "position_pct" if unit == "pct" else "seconds"
     x_title = "Position in the video (% of its length)" if unit == "pct" else "Position in the video (seconds)"
     x_axis = alt.Axis(title=x_title, format=".0f")
-    curves = curves.assign(x=curves[x_field], video=curves["title"].astype(str))
+    curves = curves.assign(
+        x=curves[x_field], video=curves["title"].astype(str), platform=curves["platform"].map(model.platform_label)
+    )
     videos = list(dict.fromkeys(curves["video"]))
     palette = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6"]
     color = alt.Color(

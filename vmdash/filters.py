@@ -9,6 +9,7 @@ parameter.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -24,9 +25,12 @@ class ListFilter:
     param: str  # URL parameter, and the key of the filter bar's widget
     column: str  # canonical column
     label: str  # the words for it in sentences and link notes; capitalised, the widget's label
-    allowed: tuple[str, ...] | None = None  # fixed vocabulary, or None when values come from data
+    allowed: tuple[str, ...] | None = (
+        None  # the vocabulary, in the order the filter lists it; None: as the data has them
+    )
     sql: str = ""  # the SQL expression compared, when it is not the plain column
     help: str = ""  # the widget's tooltip
+    name: Callable[[str], str] = str  # how a value reads to people ("google_ads" -> "Google Ads")
 
     @property
     def expr(self) -> str:
@@ -37,9 +41,10 @@ class ListFilter:
 # Ad platforms (Meta, TikTok) export no video id: the ad name is the creative, so it stands in.
 VIDEO_KEY_SQL = 'coalesce("video_id", "ad")'
 
+
 FILTERS: tuple[ListFilter, ...] = (
     ListFilter("channels", "channel", "channel", "channel", model.CHANNELS),
-    ListFilter("platforms", "platform", "platform", "platform", model.PLATFORMS),
+    ListFilter("platforms", "platform", "platform", "platform", model.PLATFORMS, name=model.platform_label),
     ListFilter("objectives", "objective", "objective", "objective", model.OBJECTIVES),
     ListFilter("campaigns", "campaign", "campaign", "campaign"),
     ListFilter(
@@ -85,7 +90,7 @@ class FilterState:
         return (" AND ".join(clauses) or "TRUE"), params
 
     def sentence(self, names: dict[str, str] | None = None) -> str:
-        """The filters in words, for captions and exports; `names` reads chosen values as people know them (video labels)."""
+        """The filters in words, for captions and exports; `names` reads chosen videos as people know them (their labels)."""
         parts = []
         if self.date_from or self.date_to:
             start = self.date_from.isoformat() if self.date_from else "the start"
@@ -94,7 +99,7 @@ class FilterState:
         for flt in FILTERS:
             values = getattr(self, flt.key)
             if values:
-                values = tuple((names or {}).get(v, v) for v in values)
+                values = tuple((names or {}).get(v) or flt.name(v) for v in values)
                 shown = ", ".join(values[:3]) + (f" and {len(values) - 3} more" if len(values) > 3 else "")
                 parts.append(f"{flt.label} {shown}")
         return "All data" if not parts else "Showing " + "; ".join(parts)

@@ -47,7 +47,8 @@ def _open(app_db: Path, monkeypatch, page: str, params: dict[str, list[str] | st
     sentence = at.caption[0].value.replace("\\", "")
     assert sentence.startswith("Showing " if filters else "All data"), sentence
     for key in filters:
-        assert (" to " if key == "dates" else ", ").join(params[key]) in sentence, (key, sentence)
+        named = [model.platform_label(v) for v in params[key]] if key == "platform" else params[key]
+        assert (" to " if key == "dates" else ", ").join(named) in sentence, (key, sentence)
     return at
 
 

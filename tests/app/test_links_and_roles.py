@@ -49,7 +49,7 @@ def _all_text(app: AppTest) -> str:
 @pytest.mark.parametrize(
     ("key", "value", "widget"),
     [
-        ("platform", ["tiktok", "youtube"], "platform"),
+        ("platform", ["TikTok", "YouTube"], "platform"),
         ("channel", ["ads"], "channel"),
         ("objective", ["conversion"], "objective"),
         ("campaign", ["FR_2026Q1_AWA_Lancement-Serum"], "campaign"),

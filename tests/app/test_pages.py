@@ -67,7 +67,7 @@ def test_filters_from_the_url_drive_the_numbers(app, app_db):
     app.query_params["dates"] = ["2026-03-01", "2026-03-15"]
     app.run()
     assert not app.exception
-    assert app.multiselect(key="platform").value == ["tiktok"]
+    assert app.multiselect(key="platform").value == ["TikTok"]
     s = Store(app_db, idle_release_s=None)
     filters = FilterState(
         date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 15), platforms=("tiktok",), objectives=("awareness",)
@@ -94,9 +94,9 @@ def test_a_page_link_opened_first_keeps_its_filters(app, page):
     app.query_params["platform"] = ["tiktok"]
     app.switch_page(page).run()
     assert not app.exception, app.exception
-    assert app.multiselect(key="platform").value == ["tiktok"]
-    assert any("Showing platform tiktok" in c.value for c in app.caption)
-    assert any(c.value.startswith("/") and "platform=tiktok" in c.value for c in app.code)
+    assert app.multiselect(key="platform").value == ["TikTok"]
+    assert any("Showing platform TikTok" in c.value for c in app.caption)
+    assert any(c.value.startswith("/") and "platform=TikTok" in c.value for c in app.code)
 
 
 def test_google_quartiles_are_not_judged_per_view(app):

@@ -52,8 +52,8 @@ def test_ranked_lists_and_the_video_filter_link_to_the_page_keeping_the_filters(
     at = video_app.run()
     assert not at.exception, at.exception
     ranked = "\n".join(m.value for m in at.markdown if "](./video?" in m.value)
-    assert "[Dermatologist answers 10 questions · YouTube](./video?platform=youtube&video=ZK6rMzwxq1I)" in ranked
+    assert "[Dermatologist answers 10 questions · YouTube](./video?platform=YouTube&video=ZK6rMzwxq1I)" in ranked
     video_app.query_params["video"] = [LABEL]
     at = video_app.run()
     sidebar = [m.value for m in at.sidebar.markdown if "Open this video's page" in m.value]
-    assert sidebar == [f"[Open this video's page](./video?platform=youtube&video={KEY})"]
+    assert sidebar == [f"[Open this video's page](./video?platform=YouTube&video={KEY})"]

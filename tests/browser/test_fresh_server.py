@@ -33,10 +33,10 @@ def test_a_page_link_opened_on_a_fresh_server_shows_the_whole_view(browser, tmp_
         expect(sidebar.get_by_text("Filters")).to_have_count(1, timeout=120_000)
         expect(sidebar.locator("[data-tag]")).to_have_count(2, timeout=120_000)
         chosen = sidebar.locator("[data-tag]").all_inner_texts()
-        assert sorted(t.strip() for t in chosen) == ["linkedin", "tiktok"]
-        expect(page.get_by_text("Showing platform tiktok, linkedin")).to_have_count(1, timeout=120_000)
+        assert sorted(t.strip() for t in chosen) == ["LinkedIn", "TikTok"]
+        expect(page.get_by_text("Showing platform TikTok, LinkedIn")).to_have_count(1, timeout=120_000)
         expect(page.get_by_role("heading", name="Funnel impact")).to_have_count(1, timeout=120_000)
-        assert "platform=tiktok" in page.url and "funnel_by=platform" in page.url
+        assert "platform=TikTok" in page.url and "funnel_by=platform" in page.url
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         context.close()

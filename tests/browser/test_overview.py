@@ -28,5 +28,5 @@ def test_url_filters_reach_the_widgets(server, page):
     sidebar = page.locator("[data-testid='stSidebar']")
     chips = sidebar.locator("[data-tag]")
     expect(chips).to_have_count(2, timeout=30_000)
-    assert [t.strip() for t in chips.all_inner_texts()] == ["tiktok", "awareness"]
+    assert [t.strip() for t in chips.all_inner_texts()] == ["TikTok", "awareness"]
     assert page.locator("[data-testid='stException']").count() == 0

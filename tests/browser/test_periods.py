@@ -39,7 +39,7 @@ def test_a_period_link_reopens_the_same_view_in_a_fresh_browser(dated_server, br
     chips = page.locator("[data-testid='stMetricDelta']").all_inner_texts()
     named = page.locator("[data-testid='stMetricDeltaDescription']").all_inner_texts()
     assert chips and named == ["vs 1–28 Feb 2026"] * len(chips)
-    page.get_by_role("button", name="Copy link").click()
+    page.get_by_role("button", name="Show link").click()
     link = page.locator("[data-testid='stPopoverBody'] code").inner_text().strip()
     assert "period=last-28-days" in link and "dates=" not in link
     first.close()

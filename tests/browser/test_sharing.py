@@ -59,16 +59,16 @@ def test_a_copied_link_reopens_the_same_view_in_a_fresh_browser(analyst_server, 
     page = first.new_page()
     page.goto(analyst_server.url)
     wait_for_app(page)
-    _choose(page, "Platform", "tiktok")
+    _choose(page, "Platform", "TikTok")
     expect(page.locator("[data-testid='stSidebar'] [data-tag]")).to_have_count(1, timeout=30_000)
     _choose(page, "Objective", "awareness")
     expect(page.locator("[data-testid='stSidebar'] [data-tag]")).to_have_count(2, timeout=30_000)
     _settle(page)
     numbers = _metrics(page)
     chips = _chips(page)
-    page.get_by_role("button", name="Copy link").click()
+    page.get_by_role("button", name="Show link").click()
     link = page.locator("[data-testid='stPopoverBody'] code").inner_text().strip()
-    assert link.startswith(analyst_server.url) and "platform=tiktok" in link and "objective=awareness" in link
+    assert link.startswith(analyst_server.url) and "platform=TikTok" in link and "objective=awareness" in link
     first.close()
 
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -82,6 +82,22 @@ def test_a_copied_link_reopens_the_same_view_in_a_fresh_browser(analyst_server, 
     assert _metrics(other) == numbers
     assert other.locator("[data-testid='stException']").count() == 0
     fresh.close()
+
+
+def test_copy_link_puts_the_link_on_the_clipboard_in_one_click(analyst_server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(120_000)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=analyst_server.url)
+    page = context.new_page()
+    page.goto(f"{analyst_server.url}/?platform=youtube")
+    wait_for_app(page)
+    page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
+    button = page.locator("[data-testid='stSidebar']").get_by_role("button", name="Copy link")
+    button.click()
+    expect(page.locator("[data-testid='stSidebar']").get_by_text("Link copied")).to_be_visible(timeout=10_000)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{analyst_server.url}/?platform=YouTube"
+    context.close()
 
 
 def test_a_stale_link_value_is_dropped_with_a_note_and_stays_inert(analyst_server, page):

@@ -22,10 +22,10 @@ def test_a_copied_video_link_reopens_the_same_view_in_a_fresh_browser(server, br
     expect(page.get_by_role("heading", name="5 mistakes with retinol")).to_have_count(1)
     numbers = settled_view(page)[1]
     chips = [t.strip() for t in page.locator("[data-testid='stSidebar'] [data-tag]").all_inner_texts()]
-    assert chips == ["youtube", LABEL]
-    page.get_by_role("button", name="Copy link").click()
+    assert chips == ["YouTube", LABEL]
+    page.get_by_role("button", name="Show link").click()
     link = page.locator("[data-testid='stPopoverBody'] code").inner_text().strip()
-    assert link.startswith(f"{server.url}/video?") and "platform=youtube" in link and "video=" in link
+    assert link.startswith(f"{server.url}/video?") and "platform=YouTube" in link and "video=" in link
     first.close()
 
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -32,7 +32,7 @@ from vmdash.ui.common import (
     store,
     unique_labels,
 )
-from vmdash.ui.navigation import app_pages, end_page, routed, through_app
+from vmdash.ui.navigation import app_pages, end_page, opening, page_drawn, routed, through_app
 from vmdash.ui.overview import channel_coverage, volume_cards
 from vmdash.ui.plans import (
     decisions_section,
@@ -71,6 +71,8 @@ __all__ = [
     "kpi_cards",
     "link_notes",
     "objective_rules_editor",
+    "opening",
+    "page_drawn",
     "page_header",
     "plan_form",
     "plan_scorecard",

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _altair_globals_lock
 
-from vmdash import charts, demo, export, links, metrics, model, periods, queries
+from vmdash import charts, demo, export, links, metrics, model, periods, queries, roles, share
 from vmdash import saved_views as views
 from vmdash.errors import DatabaseBusy, VmdashError
 from vmdash.filters import FILTERS, FilterState, ListFilter
@@ -164,6 +164,7 @@ def filter_bar(s: Store) -> FilterState:
             st.caption(periods.span_label(*preset))
         elif period == periods.CUSTOM and span[0] is not None and span[1] is not None:
             # (both or neither: min and max of one column)
+            _fix_link_dates((span[0], span[1]))
             _follow_the_data((span[0], span[1]))
             dates = st.date_input(
                 "Dates",
@@ -183,10 +184,10 @@ def filter_bar(s: Store) -> FilterState:
             bind="query-params",
             help=periods.COMPARE_HELP,
         )
+        all_options = {flt.param: _filter_options(s, flt) for flt in FILTERS}
+        _link_values_to_labels(all_options)
         for flt in FILTERS:
-            options = _filter_options(s, flt)
-            if flt.param == links.VIDEO.key:
-                _keys_to_labels(options)
+            options = all_options[flt.param]
             # No format_func: a bound widget puts the formatted label, not the value, in the URL;
             # the options are the labels, so the URL carries readable words.
             picked = st.multiselect(
@@ -231,12 +232,13 @@ def empty_period_note(s: Store, filters: FilterState) -> bool:
 
 
 def _filter_options(s: Store, flt: ListFilter) -> dict[str, str]:
-    """Label -> value for one filter: its fixed vocabulary, or the values present in the data."""
-    if flt.allowed is not None:
-        return {v: v for v in flt.allowed}
+    """Label -> value for one filter: the values present in the data, named as people know them."""
     if flt.column == "video_id":
         return unique_labels(video_labels(s))
-    return {v: v for v in queries.choices(s, flt.column)}
+    present = queries.choices(s, flt.column)
+    if flt.allowed is not None:
+        present = [v for v in flt.allowed if v in set(present)]
+    return {flt.name(v): v for v in present}
 
 
 def video_labels(s: Store) -> dict[str, str]:
@@ -254,25 +256,30 @@ LINK_AS_OPENED = "_link_as_opened"
 VIDEO_PAGE = "video"
 
 
-def _keys_to_labels(options: dict[str, str]) -> None:
-    """A link naming videos by key (`?video=<key>`, as links to a video's page do) sets the Video filter to their labels.
+def _link_values_to_labels(all_options: dict[str, dict[str, str]]) -> None:
+    """A link naming filter values by id (`?platform=google_ads`, `?video=<key>`, as links to a video's page do)
+    has its address rewritten to the labels the filters show, and the run starts again.
 
-    Streamlit does not write a value set this way to the URL on a page's first run: the link to
-    copy reads it from the widget (ui.sharing).
+    The filters' options are labels, and a bound widget seeds itself from the URL as this run
+    opened it, where an id is no option: it would be dropped.
     """
-    if links.VIDEO.key in st.session_state:
+    fixed: dict[str, list[str]] = {}
+    for param, options in all_options.items():
+        if param in st.session_state:
+            continue
+        asked = st.query_params.get_all(param)
+        by_value = {value: label for label, value in options.items()}
+        wanted = [value if value in options else by_value.get(value, value) for value in asked]
+        if wanted != asked:
+            fixed[param] = wanted
+    if not fixed:
         return
-    asked = st.query_params.get_all(links.VIDEO.key)
-    by_key = {key: label for label, key in options.items()}
-    wanted = [value if value in options else by_key.get(value, value) for value in asked]
-    if wanted == asked:
-        return
-    # The widget seeds itself from the URL as the page was opened, where these keys are no option.
-    labels = [label for label in wanted if label in options]
-    st.session_state[links.VIDEO.key] = labels
     opened = st.session_state.get(LINK_AS_OPENED)
-    if opened and links.VIDEO.key in opened:
-        opened[links.VIDEO.key] = wanted  # a key the filter took is not a value the link lost
+    for param, wanted in fixed.items():
+        st.query_params[param] = wanted
+        if opened and param in opened:
+            opened[param] = wanted  # an id the filter took is not a value the link lost
+    st.rerun()
 
 
 def video_url(key: str) -> str:
@@ -335,6 +342,31 @@ def _outside_note(dates: object) -> None:
         del st.session_state[_OUTSIDE_NOTE]
         return
     st.caption(note[1])
+
+
+# Notes on what the app changed in a link as opened, shown with the link notes (ui.sharing).
+LINK_FIXES = "_link_fixes"
+
+
+def _fix_link_dates(span: tuple[dt.date, dt.date]) -> None:
+    """A link's dates that run backwards or past the data are put in order and clamped, with a note.
+
+    The picker would take a backwards range as it is (and show nothing), and Streamlit resets
+    dates outside the picker's bounds as if they were malformed. The URL is corrected and the
+    run starts again: the picker reads its first value from the URL as this run opened it.
+    """
+    if links.DATES.key in st.session_state:
+        return
+    fixed, note = share.fix_dates(st.query_params.get_all(links.DATES.key), span)
+    if fixed is None:
+        return
+    values = [d.isoformat() for d in fixed]
+    st.query_params[links.DATES.key] = values
+    st.session_state[LINK_FIXES] = [*st.session_state.get(LINK_FIXES, []), note]
+    opened = st.session_state.get(LINK_AS_OPENED)
+    if opened and links.DATES.key in opened:
+        opened[links.DATES.key] = values  # dates the app fixed are not values the link lost
+    st.rerun()
 
 
 def _date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
@@ -544,15 +576,43 @@ def current_filters() -> FilterState:
     return st.session_state.get("_filters", FilterState())
 
 
-def page_header(title: str, s: Store, filters: FilterState) -> bool:
+# What an empty database says, by role: how to load data, never "widen the filters".
+NO_DATA_ANALYST = (
+    "**No data yet**: no import is active. Add your platforms' exports on **Upload & data**, or from a "
+    "terminal with `python -m vmdash import <files>`."
+)
+NO_DATA_VIEWER = (
+    "**No data yet**: no import is active. Ask an analyst to add the platforms' exports (an analyst signs in "
+    "from the sidebar); this page fills in once they have."
+)
+
+
+def no_data_yet(s: Store) -> bool:
+    """True when no import is active: every page then says how data gets in, and draws nothing else."""
+    return not queries.active_hashes(s)
+
+
+def page_header(title: str, s: Store, filters: FilterState, needs_data: bool = True) -> bool:
     """Page title, the sample-data note and what the filters select; False when the chosen dates hold
-    no data (the page then says so, with the latest data's date)."""
+    no data (the page then says so, with the latest data's date).
+
+    On an empty database a page that `needs_data` says how to load some, and ends there.
+    """
+    # Imported here: vmdash.ui.access and vmdash.ui.navigation import this module.
+    from vmdash.ui.access import role
+    from vmdash.ui.navigation import end_page, header_drawn
+
     st.title(title)
+    if needs_data and no_data_yet(s):
+        header_drawn(more=False)
+        st.info(NO_DATA_ANALYST if role() == roles.ANALYST else NO_DATA_VIEWER, icon=":material/inbox:")
+        end_page()
     sample_note(s)
     latest = queries.latest_import(s)
     as_of = f" · data as of import #{latest[0]}, {latest[1]:%Y-%m-%d %H:%M}" if latest else ""
     st.caption(safe_text(filters.sentence(video_labels(s) if filters.videos else None)) + as_of)
     _remember_export_context(s, filters, latest)
+    header_drawn()
     if empty_period_note(s, filters):
         return False
     if filters.has_dates:

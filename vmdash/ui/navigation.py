@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from vmdash import roles
 from vmdash.errors import VmdashError
@@ -60,6 +61,55 @@ def app_pages(role: str) -> list[st.Page]:
         )
         for script, title, icon, url_path in _PAGES + _ANALYST_PAGES
     ]
+
+
+# The url_path of every page this session has drawn once: only a first visit shows the progress indication
+# (later runs keep the page's last drawing, greyed, while they run).
+_DRAWN = "_vmdash_pages_drawn"
+LOADING = "Loading this page's numbers…"
+
+
+def opening(page: StreamlitPage | None = None) -> None:
+    """Say at once that a page is loading, the first time a session opens it, rather than leave a blank area.
+
+    app.py calls it twice: first with no page, before the filter bar's queries (a progress
+    indication on the session's first run), then with the page chosen (its title above it).
+    """
+    if page is None:
+        _local.progress = None
+        if not st.session_state.get(_DRAWN):
+            _local.progress = st.empty()
+            _local.progress.status(LOADING, state="running")
+        return
+    if page.url_path in st.session_state.get(_DRAWN, ()):
+        return
+    slot = getattr(_local, "progress", None) or st.empty()
+    with slot.container():
+        st.title(page.title)
+        st.status(LOADING, state="running")
+    _local.progress = slot
+
+
+def header_drawn(more: bool = True) -> None:
+    """The page has drawn its own title and captions (ui.page_header): the progress indication moves below them,
+    or goes when nothing `more` follows."""
+    slot = getattr(_local, "progress", None)
+    if slot is None:
+        return
+    slot.empty()
+    _local.progress = None
+    if more:
+        _local.progress = st.empty()
+        _local.progress.status(LOADING, state="running")
+
+
+def page_drawn(url_path: str) -> None:
+    """Called by app.py once the page is drawn (or ended early): the progress indication goes."""
+    slot = getattr(_local, "progress", None)
+    if slot is not None:
+        slot.empty()
+    _local.progress = None
+    st.session_state[_DRAWN] = {*st.session_state.get(_DRAWN, ()), url_path}
 
 
 class _PageEnded(Exception):

@@ -10,6 +10,7 @@ from vmdash.errors import VmdashError
 from vmdash.store import Store
 from vmdash.ui.access import role
 from vmdash.ui.common import LINK_AS_OPENED as _OPENED
+from vmdash.ui.common import LINK_FIXES as _FIXES
 from vmdash.ui.common import no_links, show_error
 
 
@@ -32,7 +33,9 @@ def remember_link() -> None:
 
 
 def link_notes(box: st.delta_generator.DeltaGenerator) -> None:
-    """Say, once per opened link, which of its values the view could not use."""
+    """Say, once per opened link, what the app changed in it and which of its values the view could not use."""
+    for note in st.session_state.pop(_FIXES, []):
+        box.info(no_links(note), icon=":material/link:")
     asked = st.session_state.get(_OPENED)
     if not asked:
         return
@@ -44,16 +47,63 @@ def link_notes(box: st.delta_generator.DeltaGenerator) -> None:
     st.session_state["_link_notes"] = notes
     for note in notes:
         box.warning(no_links(note), icon=":material/link_off:")
+    # Said once: a copied or reloaded address no longer carries them.
+    for key in share.unknown(asked):
+        if key in st.query_params:
+            del st.query_params[key]
 
 
 def _relative_link(page_path: str) -> str:
     # Only what this view shows: parameters of widgets drawn on it. A value for a control this
     # page does not draw (another mode's, or an unknown key) would ride along unchecked.
     shown = {k: v for k, v in _current_params().items() if k in links.BY_KEY and k in st.session_state}
-    # Opened by key (`?video=<key>`), the Video filter holds labels the URL does not show yet.
-    if links.VIDEO.key not in shown and _widget_values(links.VIDEO.key):
-        shown[links.VIDEO.key] = _widget_values(links.VIDEO.key)
     return views.link_for(page_path, shown)
+
+
+# One click copies the link: a Streamlit popover with a code block takes two (open, then copy).
+# navigator.clipboard exists only on secure pages (https, localhost); a server reached over plain
+# http on the network copies through a selected, hidden text area instead.
+_COPY_HTML = (
+    '<button type="button" class="copy"><span class="icon">🔗</span><span class="label">Copy link</span></button>'
+)
+_COPY_CSS = """
+.copy { width: 100%; padding: 0.4rem 0.75rem; font: inherit; cursor: pointer;
+  color: var(--st-text-color); background: var(--st-background-color);
+  border: 1px solid var(--st-border-color, rgba(128, 128, 128, 0.4)); border-radius: var(--st-base-radius, 0.5rem); }
+.copy:hover { border-color: var(--st-primary-color); color: var(--st-primary-color); }
+.icon { margin-right: 0.4rem; }
+"""
+_COPY_JS = """
+export default function ({ data, parentElement }) {
+  const button = parentElement.querySelector("button.copy");
+  const label = parentElement.querySelector(".label");
+  const copyByHand = (text) => {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    const done = document.execCommand("copy");
+    area.remove();
+    return done;
+  };
+  button.onclick = async () => {
+    let done = false;
+    try {
+      await navigator.clipboard.writeText(data.link);
+      done = true;
+    } catch (error) {
+      done = copyByHand(data.link);
+    }
+    label.textContent = done ? "Link copied" : "Not copied: open “Show link”";
+    clearTimeout(button.reset);
+    button.reset = setTimeout(() => { label.textContent = "Copy link"; }, 2500);
+  };
+}
+"""
+_copy_button = st.components.v2.component("vmdash_copy_link", html=_COPY_HTML, css=_COPY_CSS, js=_COPY_JS)
 
 
 def share_panel(s: Store, page_path: str) -> None:
@@ -65,7 +115,8 @@ def share_panel(s: Store, page_path: str) -> None:
     with st.sidebar:
         st.subheader("Share")
         latest = queries.latest_import(s)
-        with st.popover("Copy link", icon=":material/link:", width="stretch"):
+        _copy_button(data={"link": root + link}, key="_copy_link")
+        with st.popover("Show link", icon=":material/visibility:", width="stretch"):
             st.caption("Anyone opening this link sees this page with these filters and settings.")
             st.code(root + link, language=None, wrap_lines=True)
             if latest:
