@@ -5,6 +5,7 @@
     python bench/run.py --quick               # fewer repeats, no 1 GB import
     python bench/run.py --results bench/RESULTS.md
     python bench/run.py --only ducklake       # DuckLake vs the file (throwaway PostgreSQL, or --dsn)
+    python bench/run.py --only browser        # first chart and page at rest in Chromium, vs a bare page
 
 Every figure is printed in one table beside the baseline measured in the same run, its ratio
 and the target from the benchmarks issue (PASS / MISS; DuckLake has no target, read its ratio
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import ducklake, generate, importers, statements, workload  # noqa: E402
+from bench import browser, ducklake, generate, importers, statements, workload  # noqa: E402
 from tests.support import pgserver  # noqa: E402
 from vmdash import cache, queries  # noqa: E402
 from vmdash.ingest import Upload, import_files  # noqa: E402
@@ -59,7 +60,7 @@ PAGE_QUERIES_S = 0.3  # each page's queries at 10M rows, median, 2 cores
 PAGE_RERUN_S = 1.0  # a full page rerun at 10M rows
 CHART_POINTS = queries.MAX_CHART_POINTS
 ONE_GB_ROWS = 5_250_000  # a Meta export of ~1.0 GiB
-SECTIONS = ("import", "queries", "app", "ducklake")
+SECTIONS = ("import", "queries", "app", "browser", "ducklake")
 
 
 # -- table ---------------------------------------------------------------------------------------
@@ -610,7 +611,7 @@ def main(argv: list[str] | None = None) -> Report:
             bench_import(report, ONE_GB_ROWS, repeat=1, rss_target=True)
     dbs: dict[int, Path] = {}
     for rows in sizes:
-        if not sections & {"queries", "app"}:
+        if not sections & {"queries", "app", "browser"}:
             break
         dbs[rows] = build_db(rows, fresh=args.fresh)
         if "queries" in sections:
@@ -626,6 +627,8 @@ def main(argv: list[str] | None = None) -> Report:
                 idle_repeat=1 if args.quick else 3,
                 page_queries=page_queries,
             )
+        if "browser" in sections:
+            browser.bench_browser(report, rows, dbs[rows], repeat=3)
     if "queries" in sections and dbs:
         largest = max(dbs)
         report.raw["breakdown"] = {n_rows(largest): query_breakdown(dbs[largest], repeat=3 if args.quick else 5)}

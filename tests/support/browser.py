@@ -50,8 +50,8 @@ class Server:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
 
-def start_server(db: Path, extra_env: dict[str, str] | None = None) -> Server:
-    """Start `streamlit run app.py` on a free port and wait until it answers."""
+def start_server(db: Path, extra_env: dict[str, str] | None = None, script: Path = ROOT / "app.py") -> Server:
+    """Start `streamlit run app.py` (or another `script`) on a free port and wait until it answers."""
     port = _free_port()
     env = {**os.environ, "VMDASH_DB": str(db), **(extra_env or {})}
     # To a file, not a pipe nobody reads: once a pipe's buffer is full, every thread of the
@@ -64,7 +64,7 @@ def start_server(db: Path, extra_env: dict[str, str] | None = None) -> Server:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(script),
             "--server.headless",
             "true",
             "--server.port",

@@ -1,0 +1,358 @@
+"""What a person waits for in the browser: first chart and page at rest, for every page, against a bare page.
+
+    python bench/browser.py --db bench/out/bench_1000000.duckdb [--db ...] [--repeat 3]
+    python bench/run.py --only browser --rows 1000000          # the same, as a section of the run
+
+Debian's Chromium (driven by Playwright) opens each page of the app in a fresh session,
+so every visit pays the server's session start, the filter bar and the page's queries.
+Times are read in the page itself, from the start of navigation (`performance.now()`):
+
+- first chart: a Vega chart has drawn (an SVG or canvas inside `.vega-embed`);
+- at rest: the last change to the page, once Streamlit says it is no longer running and
+  nothing has changed for a second.
+
+The baseline is a bare Streamlit page with one 100-point Altair chart, served by the same
+Streamlit from the same folder (same config) in the same run: the floor a page of this
+stack cannot go below. Upload: a typical export (10k rows) put in the file picker of the
+Upload page, on a copy of the database, timed to its preview and, after a click, to the
+import's success line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, Server, start_server  # noqa: E402
+
+# Targets from the speed issue: the app's page over the bare page, per database size.
+VS_BARE = ((1_000_000, 1.2), (10_000_000, 1.3))
+PREVIEW_S = 0.5  # a typical export's preview, from the file landing
+IMPORT_S = 1.0  # its import, from the click
+UPLOAD_ROWS = 10_000
+ANALYST_KEY = "bench-browser-analyst"
+
+BARE_APP = '''"""One Altair chart of 100 points: the floor of a Streamlit page with a chart."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+st.title("Bare page")
+frame = pd.DataFrame({"day": range(100), "value": [(i * 37) % 101 for i in range(100)]})
+st.altair_chart(alt.Chart(frame).mark_line().encode(x="day:Q", y="value:Q"), width="stretch")
+'''
+
+# Installed before any page script runs: records when the first chart draws and when the
+# page last changed, both on the navigation's clock.
+_PROBE = """
+(() => {
+  window.__firstChart = null;
+  window.__lastChange = 0;
+  const seen = () => {
+    window.__lastChange = performance.now();
+    if (window.__firstChart === null && document.querySelector('.vega-embed svg, .vega-embed canvas, [data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')) {
+      window.__firstChart = performance.now();
+    }
+  };
+  new MutationObserver(seen).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+})();
+"""
+
+# A page has run once its title is drawn (every page starts with one), and is at rest when
+# Streamlit no longer says it is running and nothing has changed for `quiet` ms.
+_AT_REST = """(quiet) => !document.querySelector('[data-testid="stStatusWidget"]')
+    && document.querySelector('h1')
+    && performance.now() - window.__lastChange > quiet"""
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One fresh session's times from navigation, in seconds (first_chart None: no chart drawn)."""
+
+    first_chart: float | None
+    at_rest: float
+
+
+def pages(db: Path) -> dict[str, str]:
+    """Every page of the app by name, as the path a link opens (the Video page on the first video offered)."""
+    from vmdash import queries
+    from vmdash.store import Store
+
+    s = Store(db, idle_release_s=None)
+    try:
+        # The first video the Video filter offers, as bench/workload's video page reads it.
+        choices = queries.video_choices(s)
+        video = str(choices["key"].iloc[0]) if len(choices) else None
+    finally:
+        s.close()
+    named = {
+        "overview": "",
+        "plans": "plans",
+        "retention": "retention",
+        "completion": "completion",
+        "funnel": "funnel",
+        "discovery": "discovery",
+        "test & learn": "test-learn",
+    }
+    if video:
+        named["video"] = f"video?video={video}"
+    return named
+
+
+def visit(browser, url: str, quiet_ms: int = 1000, timeout_ms: int = 300_000) -> Visit:
+    """Open `url` in a fresh session and time it."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    try:
+        context.add_init_script(_PROBE)
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(_AT_REST, arg=quiet_ms, polling=100)
+        first, last = page.evaluate("() => [window.__firstChart, window.__lastChange]")
+        return Visit(None if first is None else first / 1000, last / 1000)
+    finally:
+        context.close()
+
+
+def upload(browser, url: str, export: Path, timeout_ms: int = 300_000) -> tuple[float, float]:
+    """Seconds from the file landing in the picker to its preview, and from the Import click to success."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    try:
+        context.add_init_script(_PROBE)
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        page.goto(url)
+        page.wait_for_function(_AT_REST, arg=500, polling=100)
+        page.get_by_text("Analyst sign-in").click()
+        key_box = page.locator("input[type='password']")
+        key_box.fill(ANALYST_KEY)
+        key_box.press("Enter")
+        page.get_by_role("link", name="Upload & data").click()
+        picker = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+        picker.wait_for(state="attached")
+        page.wait_for_function(_AT_REST, arg=500, polling=100)
+        start = page.evaluate("() => performance.now()")
+        picker.set_input_files(str(export))
+        page.get_by_role("button", name="Import 1 file(s)").wait_for(state="visible")
+        previewed = page.evaluate("() => performance.now()")
+        page.get_by_role("button", name="Import 1 file(s)").click()
+        clicked = page.evaluate("() => performance.now()")
+        page.get_by_text("These files are imported.").wait_for(state="visible")
+        done = page.evaluate("() => performance.now()")
+        return (previewed - start) / 1000, (done - clicked) / 1000
+    finally:
+        context.close()
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _spread(values: list[float]) -> str:
+    return f"{min(values):.2f}–{max(values):.2f} s" if len(values) > 1 else ""
+
+
+def target_vs_bare(rows: int) -> float | None:
+    """The ratio to the bare page a database of `rows` facts is held to (the nearest size at or above)."""
+    for size, ratio in VS_BARE:
+        if rows <= size:
+            return ratio
+    return VS_BARE[-1][1]
+
+
+def _serve(script: Path | None, db: Path, env: dict[str, str] | None = None) -> Server:
+    return start_server(db, env, script=script) if script is not None else start_server(db, env)
+
+
+def measure(
+    db: Path,
+    rows: int,
+    repeat: int,
+    emit: Callable[[dict], None],
+    with_upload: bool = True,
+    only: set[str] | None = None,
+) -> None:
+    """Time the bare page and every page of the app on `db`, `repeat` fresh sessions each; `emit` gets one dict per figure."""
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="vmdash-bench-browser-"))
+    bare = work / "bare_app.py"
+    bare.write_text(BARE_APP, encoding="utf-8")
+    servers: list[Server] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            bare_server = _serve(bare, work / "unused.duckdb")
+            servers.append(bare_server)
+            visit(browser, bare_server.url)  # the server's own first start, paid once
+            base = [visit(browser, bare_server.url) for _ in range(repeat)]
+            base_first = _median([v.first_chart or v.at_rest for v in base])
+            base_rest = _median([v.at_rest for v in base])
+            emit(
+                {
+                    "page": "bare page (baseline)",
+                    "first": base_first,
+                    "rest": base_rest,
+                    "spread": _spread([v.at_rest for v in base]),
+                }
+            )
+            app = _serve(None, db)
+            servers.append(app)
+            limit = target_vs_bare(rows)
+            for name, path in pages(db).items():
+                if only is not None and name not in only:
+                    continue
+                # The first visit pays the page's cold queries; later ones read kept answers.
+                visits = [visit(browser, f"{app.url}/{path}") for _ in range(repeat)]
+                firsts = [v.first_chart for v in visits if v.first_chart is not None]
+                rests = [v.at_rest for v in visits]
+                emit(
+                    {
+                        "page": name,
+                        "cold_first": visits[0].first_chart,
+                        "cold_rest": visits[0].at_rest,
+                        "first": _median(firsts) if firsts else None,
+                        "rest": _median(rests),
+                        "spread": _spread(rests),
+                        "vs_bare_first": (_median(firsts) / base_first) if firsts else None,
+                        "vs_bare_rest": _median(rests) / base_rest,
+                        "target": limit,
+                    }
+                )
+            if with_upload:
+                emit_upload(browser, db, work, repeat, emit, servers)
+            browser.close()
+    finally:
+        for server in servers:
+            server.process.terminate()
+            server.process.wait(timeout=20)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def emit_upload(
+    browser, db: Path, work: Path, repeat: int, emit: Callable[[dict], None], servers: list[Server]
+) -> None:
+    """Upload a typical export `repeat` times on a copy of `db`, undoing it between tries."""
+    import subprocess
+
+    from bench import generate
+
+    copy = work / "upload.duckdb"
+    shutil.copy(db, copy)
+    export = generate.meta_export(work, UPLOAD_ROWS)
+    writer = _serve(None, copy, {"VMDASH_ANALYST_KEY": ANALYST_KEY})
+    servers.append(writer)
+    visit(browser, writer.url)
+    previews, imports = [], []
+    for _ in range(repeat):
+        preview_s, import_s = upload(browser, writer.url, export)
+        previews.append(preview_s)
+        imports.append(import_s)
+        # Undone, the same file previews as a new export again in the next fresh session.
+        newest = (
+            subprocess.run(
+                [sys.executable, "-m", "vmdash", "imports", "--db", str(copy)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.split()[0]
+            .lstrip("#")
+        )
+        subprocess.run(
+            [sys.executable, "-m", "vmdash", "undo", newest, "--db", str(copy)],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+    emit({"upload": "preview", "value": _median(previews), "spread": _spread(previews), "target": PREVIEW_S})
+    emit({"upload": "import", "value": _median(imports), "spread": _spread(imports), "target": IMPORT_S})
+
+
+def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | None = None) -> None:
+    """The browser figures of one database as rows of bench/run.py's table."""
+    from bench.run import Row, n_rows, secs, verdict
+
+    size = n_rows(rows)
+    baseline: dict[str, float] = {}
+
+    def emit(figure: dict) -> None:
+        report.raw.setdefault("browser", {}).setdefault(size, []).append(figure)
+        if "upload" in figure:
+            ok = figure["value"] <= figure["target"]
+            report.add(
+                Row(
+                    "5 browser",
+                    f"upload page: {figure['upload']} of a {UPLOAD_ROWS // 1000}k-row export (median, {figure['spread']})",
+                    size,
+                    secs(figure["value"]),
+                    "—",
+                    "—",
+                    f"≤ {secs(figure['target'])}",
+                    verdict(ok),
+                )
+            )
+            return
+        if figure["page"].startswith("bare"):
+            baseline.update(first=figure["first"], rest=figure["rest"])
+            return
+        for what, key, ratio_key in (("first chart", "first", "vs_bare_first"), ("at rest", "rest", "vs_bare_rest")):
+            if figure[key] is None:
+                continue
+            cold = figure[f"cold_{key}"]
+            ratio = figure[ratio_key]
+            report.add(
+                Row(
+                    "5 browser",
+                    f"{figure['page']}: {what}, fresh session (median; first visit {secs(cold)}; spread {figure['spread']})",
+                    size,
+                    secs(figure[key]),
+                    f"bare page {secs(baseline[key])}",
+                    f"{ratio:.2f}× bare",
+                    f"≤ {figure['target']}× bare",
+                    verdict(ratio <= figure["target"]),
+                )
+            )
+
+    measure(db, rows, repeat, emit, only=only)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the browser figures of each database given."""
+    from bench.run import Report
+
+    parser = argparse.ArgumentParser(prog="python bench/browser.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, action="append", required=True, help="a database to open (repeatable)")
+    parser.add_argument("--rows", type=int, action="append", help="its fact rows, in the same order (default: counted)")
+    parser.add_argument("--repeat", type=int, default=3, help="fresh sessions per page (default: %(default)s)")
+    args = parser.parse_args(argv)
+    report = Report()
+    for i, db in enumerate(args.db):
+        rows = args.rows[i] if args.rows and i < len(args.rows) else _count(db)
+        bench_browser(report, rows, db, args.repeat)
+    print(report.markdown())
+
+
+def _count(db: Path) -> int:
+    from vmdash.store import Store
+
+    s = Store(db, idle_release_s=None)
+    try:
+        return int(s.scalar("SELECT count(*) FROM active_facts"))
+    finally:
+        s.close()
+
+
+if __name__ == "__main__":
+    main()
