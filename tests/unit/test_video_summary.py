@@ -1,6 +1,6 @@
 """The per-video summary (video_summed) holds exactly the active facts, and every answer read
-through it equals the one read from the facts (one video's KPIs and tables), after an import,
-an undo and a plan change."""
+through it equals the one read from the facts: one video's KPIs and tables, Test & learn's
+variant totals and lifecycle cohorts, after an import, an undo and a plan change."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.ingest import Upload, import_files, undo
 from vmdash.store import Store
 from vmdash.store import rollup as rollup_module
+from vmdash.testlearn import data as testlearn_data
 
 # Imports, undoes and plans three times over, and reads each answer both ways.
 pytestmark = pytest.mark.slow
@@ -122,9 +123,59 @@ def assert_reads_match_facts(store: Store, every_kpi: bool = False) -> None:
             assert summed == direct, (key, filters)
 
 
-def test_summary_answers_equal_the_facts_after_import_undo_and_plan_change(seeded):
+def _both_ways(monkeypatch: pytest.MonkeyPatch, read) -> tuple[object, object]:
+    """An answer through the summary, then the same answer from the facts."""
+    through = read()
+    with monkeypatch.context() as m:
+        m.setattr(testlearn_data, "video_rows", lambda *a, **k: None)
+        m.setattr(testlearn_data, "EARLY_LIFE_DAYS", 0)
+        facts = read()
+    return through, facts
+
+
+def assert_testlearn_matches_facts(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    columns = {"platform", "currency", "campaign", "video_id", "ad", "clicks", "impressions"}
+    assert testlearn_data.video_rows(FilterState(), columns, spans=True) is not None
+    start, end = queries.date_span(store)
+    assert start is not None and end is not None
+    scopes = [
+        FilterState(),
+        FilterState(date_from=dt.date(2026, 2, 3), date_to=dt.date(2026, 3, 5)),
+        FilterState(date_from=dt.date(2026, 3, 4)),
+        FilterState(platforms=("youtube",), date_to=dt.date(2026, 3, 31)),
+        FilterState(date_from=start + dt.timedelta(days=10), date_to=end - dt.timedelta(days=10)),
+    ]
+    variants = [
+        ("video", ("win_a", "win_b", "date_b")),
+        ("video", LIFE),
+        ("video", _videos(store)[:3]),
+        ("campaign", ("CTR_TEST", "DATES", "LIFE")),
+    ]
+    for filters in scopes:
+        for kind, values in variants:
+            for kpi in ("ctr", "cpa"):
+                through, facts = _both_ways(
+                    monkeypatch,
+                    lambda kind=kind, values=values, kpi=kpi, filters=filters: testlearn_data.variant_totals.uncached(
+                        store, kind, tuple(values), kpi, filters
+                    ),
+                )
+                _frames_equal(through, facts)
+        for measure in ("views", "view_rate", "ctr"):
+            through, facts = _both_ways(
+                monkeypatch,
+                lambda measure=measure, filters=filters: testlearn_data.lifecycle.uncached(store, measure, filters),
+            )
+            _frames_equal(through, facts)
+    # The lifecycle rows are there to compare (not two empty frames).
+    cohorts = testlearn_data.lifecycle.uncached(store, "views", FilterState(campaigns=("LIFE",)))
+    assert set(cohorts["key"]) == set(LIFE)
+
+
+def test_summary_answers_equal_the_facts_after_import_undo_and_plan_change(seeded, monkeypatch):
     assert seeded.scalar("SELECT count(*) FROM video_summed WHERE _grain = 'early'") > 0
     assert_reads_match_facts(seeded, every_kpi=True)
+    assert_testlearn_matches_facts(seeded, monkeypatch)
 
     # A plan moves a video's rows to another objective and channel: the summary follows.
     plans.save(
@@ -144,6 +195,7 @@ def test_summary_answers_equal_the_facts_after_import_undo_and_plan_change(seede
     assert seeded.scalar("SELECT count(*) FROM video_summed WHERE video_key = 'life_2' AND channel <> 'email'") == 0
     assert_rollup_matches_facts(seeded)
     assert_reads_match_facts(seeded)
+    assert_testlearn_matches_facts(seeded, monkeypatch)
 
     # Undoing the purpose-built import takes its rows out of the summary.
     latest = seeded.scalar("SELECT max(import_id) FROM imports")
