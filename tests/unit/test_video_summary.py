@@ -112,6 +112,11 @@ def assert_reads_match_facts(store: Store, every_kpi: bool = False) -> None:
                 assert [r[0] for r in direct] == [r[0] for r in summed], (key, filters)
                 for d, r in zip(direct, summed, strict=True):
                     assert _close(d[1], r[1]) and _close(d[2], r[2]), (metric.name, filters, d, r)
+            # The video's span (its trend's axis), from the summed rows' own first and last days.
+            span = store.rows(
+                f'SELECT min("date"), max(coalesce("date_end", "date")) FROM active_facts WHERE {where}', params
+            )
+            assert queries.date_span.uncached(store, filters) == span[0], (key, filters)
             # Every fact once, integer measures exactly (the channel table, the funnel, the KPIs).
             sums = 'sum("impressions"), sum("views"), sum("clicks"), sum("views_3s")'
             direct = store.rows(
