@@ -198,6 +198,16 @@ def test_summary_answers_equal_the_facts_after_import_undo_and_plan_change(seede
         ),
     )
     assert seeded.scalar("SELECT count(*) FROM video_summed WHERE video_key = 'life_2' AND channel <> 'email'") == 0
+    # A campaign plan, then removing the video plan: only the planned rows are summed again, exactly.
+    plans.save(
+        seeded,
+        roles.ANALYST,
+        plans.clean(
+            {"kind": "campaign", "key": "LIFE", "objective": "loyalty", "channels": "social", "kpi": "cpa", "target": 5}
+        ),
+    )
+    plans.remove(seeded, roles.ANALYST, "video:life_2")
+    assert seeded.scalar("SELECT count(*) FROM facts_summed WHERE campaign = 'LIFE' AND objective <> 'loyalty'") == 0
     assert_rollup_matches_facts(seeded)
     assert_reads_match_facts(seeded)
     assert_testlearn_matches_facts(seeded, monkeypatch)

@@ -116,24 +116,62 @@ def _rollup_fill_sql(
     )
 
 
-def refresh_rollup(con: Any, import_ids: Collection[int], new: tuple[int, str] | None = None) -> None:
+def refresh_rollup(
+    con: Any,
+    import_ids: Collection[int],
+    new: tuple[int, str] | None = None,
+    scope: tuple[str, dict[str, Any]] | None = None,
+) -> None:
     """Sum these imports' active facts again at every grain, inside the caller's transaction.
 
     `new`: an import being loaded in this transaction, and a SELECT of exactly the fact rows it
     inserts (without import_id). Its sums are read there: DuckDB scans rows inserted by a
     transaction that has not committed yet at half the speed of the staged ones.
+    `scope`: (condition, parameters) testing only "video_id", "ad" and "campaign": the only rows
+    that changed (a plan's videos and campaigns). Only their sums are summed again, and the day
+    sums of the days they cover; every summed row keeps those columns, so it is wholly in or out.
     """
     ids = sorted({int(i) for i in import_ids})
     all_ids = sorted({*ids, *([new[0]] if new else [])})
     if not all_ids:
         return
     try:
-        _refill_rollup(con, ids, all_ids, new)
+        if scope is not None and new is None:
+            _refill_scope(con, ids, scope)
+        else:
+            _refill_rollup(con, ids, all_ids, new)
     except (duckdb.ConversionException, duckdb.OutOfRangeException):
         # A sum past BIGINT: the import checks its sums first, this is the last line of defence.
         raise VmdashError(
             "the totals would exceed what vmdash can store (a sum over 9.2e18); nothing was changed"
         ) from None
+
+
+def _refill_scope(con: Any, ids: list[int], scope: tuple[str, dict[str, Any]]) -> None:
+    condition, params = scope
+    where = f"list_contains($ids, import_id) AND ({condition})"
+    bound = {**params, "ids": ids}
+    # The changed rows, read once: every grain but the day sums is summed from them alone.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _scoped_facts AS SELECT * FROM active_facts WHERE {where}", bound)
+    days = [r[0] for r in con.execute(f'SELECT DISTINCT "date" FROM _scoped_facts WHERE {DAILY_SQL}').fetchall()]
+    # The day sums hold every video of a day: those days are summed again (the range lets zone maps skip the rest).
+    on_days = {"ids": ids, "days": days, "lo": min(days, default=None), "hi": max(days, default=None)}
+    in_days = 'list_contains($ids, import_id) AND "date" BETWEEN $lo AND $hi AND list_contains($days, "date")'
+    for table, grains, fill in (
+        ("facts_summed", ROLLUP_GRAINS, _rollup_fill_sql),
+        ("video_summed", VIDEO_GRAINS, _video_fill_sql),
+    ):
+        con.execute(f"DELETE FROM {table} WHERE _grain <> 'day' AND {where}", bound)
+        if "day" in grains:
+            con.execute(f"DELETE FROM {table} WHERE _grain = 'day' AND {in_days}", on_days)
+        for grain in grains:
+            if grain == "day":
+                con.execute(fill(grain, in_days), on_days)
+            elif grain == "all":
+                con.execute(fill(grain, where), bound)
+            else:
+                con.execute(fill(grain, "TRUE", "_scoped_facts"))
+    con.execute("DROP TABLE _scoped_facts")
 
 
 def _refill_rollup(con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None) -> None:
