@@ -475,8 +475,9 @@ def video_rows(
     where, _ = filters.where()
     keep = f"({where}) AND ({extra})"
     chosen = [*keys, *(["f_videos"] if filters.videos else [])]
-    # A plain column against a list DuckDB can prune by: the summary is stored in key order.
-    prune = "".join(f" AND video_key IN (SELECT unnest(${k}))" for k in chosen)
+    # A plain column between two constants, which DuckDB tests on the column before any other
+    # filter and prunes stored blocks by: the summary is stored in key order.
+    prune = "".join(f" AND video_key BETWEEN list_min(${k}) AND list_max(${k})" for k in chosen)
     dims = [c for c in VIDEO_DIMENSIONS if c in columns] or ["platform"]
     selected = idents(("date", "date_end", *dims, *measures))
     summed = selected + (", _first, _last" if spans else "")
@@ -508,7 +509,7 @@ def early_rows(filters: FilterState, extra: str = "TRUE") -> str:
     the measures. `extra` may test any of them. Parameters: those of `filters.where()`.
     """
     where, _ = filters.where()
-    prune = " AND video_key IN (SELECT unnest($f_videos))" if filters.videos else ""
+    prune = " AND video_key BETWEEN list_min($f_videos) AND list_max($f_videos)" if filters.videos else ""
     return (
         f"SELECT {idents(('date', 'date_end', *VIDEO_DIMENSIONS, *model.MEASURE_NAMES))}, _rows FROM video_summed "
         f"WHERE _grain = 'early'{prune} AND ({where}) AND ({extra})"
