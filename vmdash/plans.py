@@ -429,7 +429,8 @@ def _write(
             ).fetchall()
         ]
         apply_plans(tx, "facts", scope, params)
-        refresh_rollup(tx, imports)
+        # Only the planned rows changed: only their sums (and their days' sums) are summed again.
+        refresh_rollup(tx, imports, scope=(scope, params))
     return changes
 
 

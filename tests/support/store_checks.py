@@ -7,6 +7,7 @@ from collections.abc import Collection
 
 from vmdash import model
 from vmdash.store import DERIVED_TABLES, ROLLUP_GRAINS, Store
+from vmdash.store.rollup import VIDEO_GRAINS
 
 
 def fingerprint(store: Store, ignore: Collection[str] = ()) -> dict[str, tuple[int, int]]:
@@ -38,15 +39,18 @@ def fingerprint(store: Store, ignore: Collection[str] = ()) -> dict[str, tuple[i
 
 
 def rollup_agrees(store: Store) -> bool:
-    """True when each import's summed rows add up to its active facts at every grain (an integrity check)."""
+    """True when each import's summed rows (the rollup's and the per-video summary's) add up to its active facts at every grain."""
     sums = ", ".join(f'sum("{m}")::DOUBLE' for m in model.MEASURE_NAMES)
     with store.connect() as con:
-        for grain, rows in ROLLUP_GRAINS.items():
+        for table, grain, rows in [
+            *(("facts_summed", g, r) for g, r in ROLLUP_GRAINS.items()),
+            *(("video_summed", g, r) for g, r in VIDEO_GRAINS.items()),
+        ]:
             facts = con.execute(
                 f"SELECT import_id, count(*)::DOUBLE, {sums} FROM active_facts WHERE {rows} GROUP BY 1"
             ).fetchall()
             held = con.execute(
-                f"SELECT import_id, sum(_rows)::DOUBLE, {sums} FROM facts_summed WHERE _grain = $g GROUP BY 1",
+                f"SELECT import_id, sum(_rows)::DOUBLE, {sums} FROM {table} WHERE _grain = $g GROUP BY 1",
                 {"g": grain},
             ).fetchall()
             expected, found = {r[0]: r[1:] for r in facts}, {r[0]: r[1:] for r in held}

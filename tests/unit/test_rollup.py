@@ -15,6 +15,7 @@ from vmdash import store as store_module
 from vmdash.filters import FilterState
 from vmdash.ingest import Upload, import_files, pipeline, undo
 from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, SCHEMA_VERSION, Store
+from vmdash.store.rollup import VIDEO_DIMENSIONS, VIDEO_GRAINS
 
 # Left out of the fast loop: it reimports, undoes and refills the rollup for every KPI (half a minute in all).
 pytestmark = pytest.mark.slow
@@ -55,6 +56,45 @@ def assert_rollup_matches_facts(store: Store) -> None:
     assert _sums(store, "(SELECT * FROM facts_summed WHERE _grain = 'all')", "sum(_rows)::BIGINT", "0") == _sums(
         store, "active_facts", "count(*)", "0"
     )
+    assert_video_summary_matches_facts(store)
+
+
+VIDEO_KEYS = ", ".join(f'"{c}"' for c in ("import_id", *VIDEO_DIMENSIONS))
+
+
+def _video_sums(store: Store, source: str, rows: str, dates: str, spans: str) -> list[tuple]:
+    return store.rows(
+        f"SELECT {VIDEO_KEYS}, {dates}, {spans}, {rows}, {SUMS} FROM {source} GROUP BY ALL ORDER BY ALL"  # noqa: S608
+    )
+
+
+def _rows_close(got: list[tuple], want: list[tuple]) -> bool:
+    # Sums of money summed in another order may differ in their last bits; all else is exact.
+    return len(got) == len(want) and all(
+        len(g) == len(w) and all(_close(a, b) if isinstance(a, float) else a == b for a, b in zip(g, w, strict=True))
+        for g, w in zip(got, want, strict=True)
+    )
+
+
+def assert_video_summary_matches_facts(store: Store) -> None:
+    """Each grain of video_summed holds exactly the sums of the active facts it stands for, per video."""
+    for grain, dates in (
+        ("month", """date_trunc('month', "date")::DATE"""),
+        ("period", '"date", "date_end"'),
+        ("early", '"date", "date_end"'),
+        ("all", '"date" IS NULL'),
+    ):
+        facts = f"(SELECT * FROM active_facts WHERE {VIDEO_GRAINS[grain]})"
+        held = f"(SELECT * FROM video_summed WHERE _grain = '{grain}')"
+        spans = 'min("date"), max(coalesce("date_end", "date"))'
+        got = _video_sums(store, held, "sum(_rows)::BIGINT", dates, "min(_first), max(_last)")
+        want = _video_sums(store, facts, "count(*)", dates, spans)
+        assert _rows_close(got, want), grain
+        if grain != "all":
+            assert (
+                store.scalar(f"SELECT count(*) FROM {held} WHERE video_key IS DISTINCT FROM {queries.VIDEO_KEY_SQL}")
+                == 0
+            )  # noqa: S608
 
 
 def _close(a, b) -> bool:
@@ -188,6 +228,7 @@ def test_a_database_from_before_the_rollup_gets_it_filled(tmp_path):
     demo.load_samples(s)
     with s.transaction() as tx:
         tx.execute("DROP TABLE facts_summed")
+        tx.execute("DROP TABLE video_summed")
         tx.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     s.close()
     reopened = Store(path, idle_release_s=None)

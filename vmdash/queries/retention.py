@@ -25,7 +25,8 @@ MAX_OVERLAY = 8
 
 def _retention_videos_sql(params: dict[str, object]) -> str:
     # A YouTube Studio retention export names its video only by title (from the ZIP's name):
-    # match it to the fact rows by id or by title to learn its id and length.
+    # match it to the fact rows by id or by title to learn its id and length (from the per-video
+    # summary's all-time rows, which hold every fact's names, length and publish day).
     bucket = length_bucket_sql("duration_s", params)
     return f"""rv AS (
         SELECT *, {bucket} AS length_bucket FROM (
@@ -37,7 +38,7 @@ def _retention_videos_sql(params: dict[str, object]) -> str:
                   FROM active_retention GROUP BY ALL) AS r
             LEFT JOIN (SELECT video_id, platform, any_value(video_title) AS video_title,
                               max(video_duration_s) AS duration_s, min(published_at) AS published
-                       FROM active_facts WHERE video_id IS NOT NULL GROUP BY ALL) AS f
+                       FROM video_summed WHERE _grain = 'all' AND video_id IS NOT NULL GROUP BY ALL) AS f
               ON f.platform = r.platform AND (f.video_id = r.video_id OR f.video_title = r.video_id)
             GROUP BY r.video_id, r.platform
         )

@@ -15,7 +15,7 @@ from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.sql import ident
 from vmdash.store import Store
-from vmdash.store.rollup import fact_rows
+from vmdash.store.rollup import fact_rows, video_rows
 
 
 @cache.cached
@@ -25,12 +25,14 @@ def date_span(store: Store, filters: FilterState = FilterState()) -> tuple[dt.da
     # Clamped: imports refuse dates outside the model's span, but a database written before
     # they did may hold one, and the date picker cannot show year 0 or 99999.
     params = {**params, "first_date": model.FIRST_DATE, "last_date": model.LAST_DATE}
+    first, last, source = '"date"', 'coalesce("date_end", "date")', f"active_facts WHERE {where}"
+    # A chosen video's span: the first and last days its summed rows' facts cover.
+    if filters.videos and (summed := video_rows(filters, set(), spans=True, measures=())):
+        first, last, source = "_first", "_last", f"({summed})"
     row = store.rows(
         # (greatest and least skip NULLs: without the CASE no dates at all would read as the whole span.)
-        'SELECT CASE WHEN min("date") IS NOT NULL THEN greatest(min("date"), $first_date) END, '
-        'CASE WHEN max(coalesce("date_end", "date")) IS NOT NULL '
-        'THEN least(max(coalesce("date_end", "date")), $last_date) END '
-        f"FROM active_facts WHERE {where}",
+        f"SELECT CASE WHEN min({first}) IS NOT NULL THEN greatest(min({first}), $first_date) END, "
+        f"CASE WHEN max({last}) IS NOT NULL THEN least(max({last}), $last_date) END FROM {source}",
         params,
     )[0]
     return row[0], row[1]

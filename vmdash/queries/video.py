@@ -22,9 +22,9 @@ from vmdash.queries.overview import channels_side_by_side, trend
 from vmdash.queries.retention import RetentionView, retention_videos, retention_view
 from vmdash.queries.scorecards import VideoCard, video_card
 from vmdash.queries.selection import currency, video_choices
-from vmdash.sql import alias, ident
+from vmdash.sql import alias
 from vmdash.store import Store
-from vmdash.store.rollup import fact_rows, presummed
+from vmdash.store.rollup import presummed
 from vmdash.testlearn.choices import WINDOWS
 from vmdash.testlearn.data import lifecycle
 
@@ -143,10 +143,11 @@ def early_days(store: Store, scope: FilterState, key: str) -> pd.DataFrame:
 def traffic_sources(store: Store, filters: FilterState) -> pd.DataFrame:
     """Views and watch time by traffic source, largest first, with each source's share of views (empty: not reported)."""
     _, params = filters.where()
-    present = f"{ident('traffic_source')} IS NOT NULL"
+    # Keyed by source, so one video's rows come from the per-video summary (see presummed).
+    pre = presummed([('"traffic_source"', "traffic_source")], filters, ("views", "watch_time_s"))
     frame = store.df(
         f"""SELECT traffic_source, sum(views) AS views, sum(watch_time_s) AS watch_time_s
-            FROM ({fact_rows(filters, present)}) GROUP BY 1 ORDER BY views DESC NULLS LAST, 1""",
+            FROM ({pre}) WHERE traffic_source IS NOT NULL GROUP BY 1 ORDER BY views DESC NULLS LAST, 1""",
         params,
     )
     total = frame["views"].sum(min_count=1)

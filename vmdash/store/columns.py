@@ -82,3 +82,19 @@ V1_RETENTION: tuple[tuple[str, str], ...] = (
 # (a grain's own) and import_id (always the second column).
 V4_ROLLUP_DIMENSIONS = tuple(c for c in V1_DIMENSIONS if c not in ("date", "date_end", "import_id"))
 V5_ROLLUP_DIMENSIONS = tuple(c for c in V5_DIMENSIONS if c not in ("date", "date_end", "import_id"))
+
+# The per-video summary as migration 7 built it (rollup.VIDEO_DIMENSIONS): what a video's own
+# queries filter and group by, without the ad-set names that multiply its rows.
+V7_VIDEO_DIMENSIONS: tuple[str, ...] = (
+    "platform",
+    "channel",
+    "objective",
+    "campaign",
+    "video_id",
+    "ad",
+    "video_title",
+    "video_duration_s",
+    "published_at",
+    "currency",
+    "traffic_source",
+)

@@ -1,4 +1,5 @@
-"""The rollup: `facts_summed`, the active facts summed per import at four grains.
+"""The rollup: `facts_summed`, the active facts summed per import at four grains (and
+`video_summed`, the same per video, see VIDEO_GRAINS).
 
 Ten million daily ad rows are a few hundred thousand once summed per month, and a few
 thousand once summed over all time. Each import's rows are summed at these grains
@@ -40,9 +41,9 @@ import duckdb
 
 from vmdash import model
 from vmdash.errors import VmdashError
-from vmdash.filters import FilterState
+from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.sql import alias, ident, idents
-from vmdash.store.columns import sql_type
+from vmdash.store.columns import V7_VIDEO_DIMENSIONS, sql_type
 
 ROLLUP_DIMENSIONS: tuple[str, ...] = tuple(
     c.name for c in model.DIMENSIONS if c.name not in ("date", "date_end", "import_id")
@@ -53,7 +54,7 @@ DAY_DIMENSIONS: tuple[str, ...] = ("platform", "channel", "objective", "currency
 # Tables summed from the facts: left out of a comparison of two databases' contents, since
 # their float sums may differ in the last bit between two identical imports (compare the
 # rollup with its facts instead).
-DERIVED_TABLES = ("facts_summed",)
+DERIVED_TABLES = ("facts_summed", "video_summed")
 # Which active facts each grain stands for, in the order they are summed ('all' reads the first two).
 ROLLUP_GRAINS: dict[str, str] = {"month": DAILY_SQL, "period": f"NOT {DAILY_SQL}", "all": "TRUE", "day": DAILY_SQL}
 
@@ -115,19 +116,30 @@ def _rollup_fill_sql(
     )
 
 
-def refresh_rollup(con: Any, import_ids: Collection[int], new: tuple[int, str] | None = None) -> None:
+def refresh_rollup(
+    con: Any,
+    import_ids: Collection[int],
+    new: tuple[int, str] | None = None,
+    scope: tuple[str, dict[str, Any]] | None = None,
+) -> None:
     """Sum these imports' active facts again at every grain, inside the caller's transaction.
 
     `new`: an import being loaded in this transaction, and a SELECT of exactly the fact rows it
     inserts (without import_id). Its sums are read there: DuckDB scans rows inserted by a
     transaction that has not committed yet at half the speed of the staged ones.
+    `scope`: (condition, parameters) testing only "video_id", "ad" and "campaign": the only rows
+    that changed (a plan's videos and campaigns). Only their sums are summed again, and the day
+    sums of the days they cover; every summed row keeps those columns, so it is wholly in or out.
     """
     ids = sorted({int(i) for i in import_ids})
     all_ids = sorted({*ids, *([new[0]] if new else [])})
     if not all_ids:
         return
     try:
-        _refill_rollup(con, ids, all_ids, new)
+        if scope is not None and new is None:
+            _refill_scope(con, ids, scope)
+        else:
+            _refill_rollup(con, ids, all_ids, new)
     except (duckdb.ConversionException, duckdb.OutOfRangeException):
         # A sum past BIGINT: the import checks its sums first, this is the last line of defence.
         raise VmdashError(
@@ -135,17 +147,116 @@ def refresh_rollup(con: Any, import_ids: Collection[int], new: tuple[int, str] |
         ) from None
 
 
+def _refill_scope(con: Any, ids: list[int], scope: tuple[str, dict[str, Any]]) -> None:
+    condition, params = scope
+    where = f"list_contains($ids, import_id) AND ({condition})"
+    bound = {**params, "ids": ids}
+    # The changed rows, read once: every grain but the day sums is summed from them alone.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _scoped_facts AS SELECT * FROM active_facts WHERE {where}", bound)
+    days = [r[0] for r in con.execute(f'SELECT DISTINCT "date" FROM _scoped_facts WHERE {DAILY_SQL}').fetchall()]
+    # The day sums hold every video of a day: those days are summed again (the range lets zone maps skip the rest).
+    on_days = {"ids": ids, "days": days, "lo": min(days, default=None), "hi": max(days, default=None)}
+    in_days = 'list_contains($ids, import_id) AND "date" BETWEEN $lo AND $hi AND list_contains($days, "date")'
+    for table, grains, fill in (
+        ("facts_summed", ROLLUP_GRAINS, _rollup_fill_sql),
+        ("video_summed", VIDEO_GRAINS, _video_fill_sql),
+    ):
+        con.execute(f"DELETE FROM {table} WHERE _grain <> 'day' AND {where}", bound)
+        if "day" in grains:
+            con.execute(f"DELETE FROM {table} WHERE _grain = 'day' AND {in_days}", on_days)
+        for grain in grains:
+            if grain == "day":
+                con.execute(fill(grain, in_days), on_days)
+            elif grain == "all":
+                con.execute(fill(grain, where), bound)
+            else:
+                con.execute(fill(grain, "TRUE", "_scoped_facts"))
+    con.execute("DROP TABLE _scoped_facts")
+
+
 def _refill_rollup(con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None) -> None:
-    con.execute("DELETE FROM facts_summed WHERE list_contains($ids, import_id)", {"ids": all_ids})
-    for grain in ROLLUP_GRAINS:
-        if grain == "all":
-            con.execute(_rollup_fill_sql(grain, "list_contains($ids, import_id)"), {"ids": all_ids})
-            continue
-        if ids:
-            con.execute(_rollup_fill_sql(grain, "list_contains($ids, import_id)"), {"ids": ids})
-        if new:
-            staged = f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))"
-            con.execute(_rollup_fill_sql(grain, "TRUE", staged), {"new_id": new[0]})
+    staged = f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))" if new else ""
+    for table, grains, fill in (
+        ("facts_summed", ROLLUP_GRAINS, _rollup_fill_sql),
+        ("video_summed", VIDEO_GRAINS, _video_fill_sql),
+    ):
+        con.execute(f"DELETE FROM {table} WHERE list_contains($ids, import_id)", {"ids": all_ids})
+        for grain in grains:
+            if grain == "all":
+                con.execute(fill(grain, "list_contains($ids, import_id)"), {"ids": all_ids})
+                continue
+            if ids:
+                con.execute(fill(grain, "list_contains($ids, import_id)"), {"ids": ids})
+            if new:
+                con.execute(fill(grain, "TRUE", staged), {"new_id": new[0]})
+
+
+# -- the per-video summary -------------------------------------------------------------------
+
+# `video_summed`: the active facts summed per import and video at four grains, stored in video
+# key order, so that one video's (or a few variants') rows are read from a few blocks instead of
+# every fact. Its dimensions are what a video's own queries filter and group by (no ad-set
+# names, which multiply rows); it keeps, beside each row's "date" / "date_end" (its grain's
+# span, as in the rollup), `_first` / `_last`, the first and last day its facts cover.
+VIDEO_DIMENSIONS: tuple[str, ...] = V7_VIDEO_DIMENSIONS
+# The days of a video's life its summary keeps row by row (Test & learn's longest cohort window).
+EARLY_LIFE_DAYS = 28
+EARLY_SQL = (
+    '("published_at" IS NOT NULL AND "date" >= "published_at" '
+    f'AND coalesce("date_end", "date") - "published_at" < {int(EARLY_LIFE_DAYS)})'
+)
+# Which active facts each grain stands for, in the order they are summed:
+# - 'month'  daily rows summed per calendar month (as the rollup's);
+# - 'period' rows over longer periods and undated rows, summed per their own dates;
+# - 'all'    everything, summed over all time apart from undated rows ("date" / "date_end" and
+#            `_first` / `_last` are the span the facts cover; NULL for undated rows);
+# - 'early'  rows lying wholly in their video's first EARLY_LIFE_DAYS days, per their own dates.
+VIDEO_GRAINS: dict[str, str] = {"month": DAILY_SQL, "period": f"NOT {DAILY_SQL}", "all": "TRUE", "early": EARLY_SQL}
+
+
+def _video_table_sql(
+    dimensions: Sequence[str] = VIDEO_DIMENSIONS, measures: Sequence[str] = model.MEASURE_NAMES
+) -> str:
+    cols = [
+        "_grain VARCHAR",
+        "import_id INTEGER",
+        "video_key VARCHAR",
+        '"date" DATE',
+        '"date_end" DATE',
+        "_first DATE",
+        "_last DATE",
+        *(f"{ident(c)} {sql_type(c)}" for c in dimensions),
+        "_rows BIGINT",
+        *(f"{ident(c)} {sql_type(c)}" for c in measures),
+    ]
+    return "CREATE TABLE video_summed (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def _video_fill_sql(
+    grain: str,
+    where: str,
+    facts: str = "active_facts",
+    dimensions: Sequence[str] = VIDEO_DIMENSIONS,
+    measures: Sequence[str] = model.MEASURE_NAMES,
+) -> str:
+    dims = idents(dimensions)
+    sums = ", ".join(f"sum({ident(c)})" for c in measures)
+    unreported = unreported_sql(measures)
+    if grain == "all":
+        # Summed from the month and period rows (tens of thousands of rows, not millions).
+        return (
+            "INSERT INTO video_summed SELECT 'all', import_id, video_key, min(_first), max(_last), "
+            f"min(_first), max(_last), {dims}, sum(_rows), {sums} "
+            f"FROM video_summed WHERE _grain IN ('month', 'period') AND {where} "
+            f'GROUP BY import_id, video_key, {dims}, "date" IS NULL, {unreported} ORDER BY video_key'
+        )
+    dates = 'date_trunc(\'month\', "date")::DATE, last_day("date")' if grain == "month" else '"date", "date_end"'
+    positions = ", ".join(str(i) for i in (2, 3, 4, 5, *range(8, len(dimensions) + 8)))
+    return (
+        f"INSERT INTO video_summed SELECT '{grain}', import_id, {VIDEO_KEY_SQL}, {dates}, "
+        f'min("date"), max(coalesce("date_end", "date")), {dims}, count(*), {sums} '
+        f"FROM {facts} WHERE {VIDEO_GRAINS[grain]} AND {where} GROUP BY {positions}, {unreported} ORDER BY 3"
+    )
 
 
 # -- read side -----------------------------------------------------------------------------
@@ -157,8 +268,9 @@ _FACT_ROW_COLUMNS = idents(("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASU
 def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | None = None) -> str:
     """The active facts the filters keep, as a subquery, read from the rollup wherever it can be.
 
-    `columns`, when given, are the only columns the caller reads (besides measures): when
-    platform, channel, objective and currency suffice, the day sums (see _day_rows). Else, with
+    `columns`, when given, are the only columns the caller reads (besides measures; `extra` may
+    then test only them): when platform, channel, objective and currency suffice, the day sums
+    (see _day_rows); for chosen videos, the per-video summary (see video_rows). Else, with
     no date range: the facts summed over all time; with one: whole months and longer periods
     from the rollup, and for each partial month at the range's edges either its days inside the
     range from the facts, or, when fewer days fall outside, its month sums less those days (see
@@ -169,39 +281,57 @@ def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | Non
     """
     if columns is not None and (day := _day_rows(filters, columns, extra)):
         return day
+    if columns is not None and filters.videos and (video := video_rows(filters, columns, extra)):
+        return video
     where, _ = filters.where()
     keep = f"({where}) AND ({extra})"
     if not filters.has_dates:
         return f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE _grain = 'all' AND {keep}"
-    lo, hi = filters.date_from, filters.date_to
-    # The whole months inside the range: from the first month starting on or after date_from
-    # to the last one ending on or before date_to (constants, so the facts' zone maps apply).
-    first = "DATE '1900-01-01'"
-    last = "DATE '2999-12-31'"
-    if lo is not None:
-        first = "CAST(date_trunc('month', $f_date_from - INTERVAL 1 DAY) + INTERVAL 1 MONTH AS DATE)"
-    if hi is not None:
-        last = "CAST(date_trunc('month', $f_date_to + INTERVAL 1 DAY) - INTERVAL 1 DAY AS DATE)"
+    first, last = _whole_months(filters)
     parts = [
         f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE "
         f"((_grain = 'month' AND \"date\" >= {first} AND \"date_end\" <= {last}) OR _grain = 'period') AND {keep}"
     ]
     undated_keep = f"({filters.without('date_from', 'date_to').where()[0]}) AND ({extra})"
+    for from_day, to_day, from_sql, to_sql, in_month in _edges(filters):
+        parts.append(_edge_rows(from_day, to_day, from_sql, to_sql, in_month, keep, undated_keep))
+    return " UNION ALL ".join(parts)
+
+
+def _whole_months(filters: FilterState) -> tuple[str, str]:
+    """The first and last day (SQL) of the whole months inside the filters' date range.
+
+    From the first month starting on or after date_from to the last one ending on or before
+    date_to (constants, so the facts' zone maps apply).
+    """
+    first = "DATE '1900-01-01'"
+    last = "DATE '2999-12-31'"
+    if filters.date_from is not None:
+        first = "CAST(date_trunc('month', $f_date_from - INTERVAL 1 DAY) + INTERVAL 1 MONTH AS DATE)"
+    if filters.date_to is not None:
+        last = "CAST(date_trunc('month', $f_date_to + INTERVAL 1 DAY) - INTERVAL 1 DAY AS DATE)"
+    return first, last
+
+
+def _edges(filters: FilterState) -> list[tuple[dt.date, dt.date, str, str, str]]:
+    """The partial months at the range's edges: (from, to, from SQL, to SQL, a day of the month SQL)."""
+    lo, hi = filters.date_from, filters.date_to
+    out = []
     lower_edge = lo is not None and lo.day != 1
     if lo is not None and lower_edge:
         # The lower edge month; a range within one month is all lower edge.
         month_end = _month_end(lo)
         to_day = min(hi, month_end) if hi is not None else month_end
         to_sql = "least($f_date_to, last_day($f_date_from))" if hi is not None else "last_day($f_date_from)"
-        parts.append(_edge_rows(lo, to_day, "$f_date_from", to_sql, "$f_date_from", keep, undated_keep))
+        out.append((lo, to_day, "$f_date_from", to_sql, "$f_date_from"))
     if (
         hi is not None
         and hi != _month_end(hi)
         and not (lo is not None and lower_edge and lo.replace(day=1) == hi.replace(day=1))
     ):
         from_sql = "CAST(date_trunc('month', $f_date_to) AS DATE)"
-        parts.append(_edge_rows(hi.replace(day=1), hi, from_sql, "$f_date_to", "$f_date_to", keep, undated_keep))
-    return " UNION ALL ".join(parts)
+        out.append((hi.replace(day=1), hi, from_sql, "$f_date_to", "$f_date_to"))
+    return out
 
 
 def _month_end(day: dt.date) -> dt.date:
@@ -209,30 +339,41 @@ def _month_end(day: dt.date) -> dt.date:
 
 
 def _edge_rows(
-    from_day: dt.date, to_day: dt.date, from_sql: str, to_sql: str, in_month: str, keep: str, undated_keep: str
+    from_day: dt.date,
+    to_day: dt.date,
+    from_sql: str,
+    to_sql: str,
+    in_month: str,
+    keep: str,
+    undated_keep: str,
+    table: str = "facts_summed",
+    dimensions: Sequence[str] = ROLLUP_DIMENSIONS,
+    prune: str = "",
+    measures: Sequence[str] = model.MEASURE_NAMES,
 ) -> str:
     """One partial month's facts inside [from, to], both in the month of `in_month` (SQL).
 
     From the facts when most of the month is inside the range; else the month's sums from the
-    rollup, less its days outside the range (as rows of negated measures), netted per
-    dimension and pattern of unreported measures (integer measures exactly; a sum of money may
-    differ from the facts' in its last bits). `keep` tests every filter, `undated_keep` every
-    filter but the dates.
+    rollup (or `table`, holding `dimensions`; `prune` narrows its rows), less its days outside
+    the range (as rows of negated measures), netted per dimension and pattern of unreported
+    measures (integer measures exactly; a sum of money may differ from the facts' in its last
+    bits). `keep` tests every filter, `undated_keep` every filter but the dates. Rows hold
+    `dimensions` and `measures` only.
     """
     inside = (to_day - from_day).days + 1
     month_days = _month_end(from_day).day
+    columns = idents(("date", "date_end", *dimensions, *measures))
     if month_days - inside >= inside:
         return (
-            f'SELECT {_FACT_ROW_COLUMNS}, 1 AS _rows FROM active_facts WHERE "date" >= {from_sql} AND "date" <= {to_sql} '
+            f'SELECT {columns}, 1 AS _rows FROM active_facts WHERE "date" >= {from_sql} AND "date" <= {to_sql} '
             f"AND {DAILY_SQL} AND {keep}"
         )
     month_start, month_end = f"CAST(date_trunc('month', {in_month}) AS DATE)", f"last_day({in_month})"
-    dims = idents(ROLLUP_DIMENSIONS)
-    measures = idents(model.MEASURE_NAMES)
-    negated = ", ".join(f"-{ident(m)}" for m in model.MEASURE_NAMES)
+    dims = idents(dimensions)
+    negated = ", ".join(f"-{ident(m)}" for m in measures)
     types = {c.name: c.sql_type for c in model.MEASURES}
-    sums = ", ".join(f"CAST(sum({ident(m)}) AS {types[m]}) AS {ident(m)}" for m in model.MEASURE_NAMES)
-    unreported = unreported_sql()
+    sums = ", ".join(f"CAST(sum({ident(m)}) AS {types[m]}) AS {ident(m)}" for m in measures)
+    unreported = unreported_sql(measures)
     # Each stretch outside as its own day range (an OR of two would scan every fact).
     negatives = "".join(
         f" UNION ALL SELECT {dims}, {negated}, -1 AS _rows FROM active_facts "
@@ -245,8 +386,8 @@ def _edge_rows(
     )
     return f"""SELECT {from_sql} AS "date", {to_sql} AS "date_end", {dims}, {sums}, CAST(sum(_rows) AS BIGINT) AS _rows
         FROM (
-            SELECT {dims}, {measures}, _rows FROM facts_summed
-            WHERE _grain = 'month' AND "date" = {month_start} AND {keep}{negatives}
+            SELECT {dims}, {idents(measures)}, _rows FROM {table}
+            WHERE _grain = 'month' AND "date" = {month_start}{prune} AND {keep}{negatives}
         )
         GROUP BY {dims}, {unreported} HAVING sum(_rows) > 0"""
 
@@ -282,7 +423,10 @@ def presummed(
     columns = {name for _, name in keys} if all(expr == f'"{name}"' for expr, name in keys) else None
     source: str | None
     if not by_day:
-        source = fact_rows(filters, extra, columns if extra == "TRUE" else None)
+        source = None
+        if columns is not None and extra == "TRUE" and filters.videos and not _day_rows(filters, columns):
+            source = video_rows(filters, columns, measures=measures)
+        source = source or fact_rows(filters, extra, columns if extra == "TRUE" else None)
     elif columns is None or not (source := _day_rows(filters, columns, extra)):
         where, _ = filters.where()
         source = f"SELECT *, 1 AS _rows FROM active_facts WHERE ({where}) AND ({extra})"
@@ -301,3 +445,72 @@ def _day_rows(filters: FilterState, columns: set[str], extra: str = "TRUE") -> s
         return None
     where, _ = filters.where()
     return f"SELECT * FROM facts_summed WHERE _grain IN ('day', 'period') AND ({where}) AND ({extra})"
+
+
+_VIDEO_READABLE = frozenset({"date", "date_end", *VIDEO_DIMENSIONS, *model.MEASURE_NAMES})
+
+
+def video_rows(
+    filters: FilterState,
+    columns: Collection[str],
+    extra: str = "TRUE",
+    keys: Sequence[str] = (),
+    spans: bool = False,
+    measures: Sequence[str] = model.MEASURE_NAMES,
+) -> str | None:
+    """The filtered facts read from the per-video summary, as a subquery; None when `columns` are finer than it.
+
+    With no date range: each video's sums over all time. With one: whole months and longer
+    periods from `video_summed`, and the partial months at the range's edges as _edge_rows
+    nets them. Only the blocks of the chosen videos are read: those of the Video filter and of
+    `keys`, names of bound list parameters holding video keys the caller keeps anyway. Rows hold
+    "date", "date_end", the VIDEO_DIMENSIONS among `columns` (the narrower a subquery, the
+    faster DuckDB plans it), `measures` and `_rows` (count with `sum(_rows)`); with `spans`
+    also `_first` / `_last`, the first and last day their facts cover ("date" / "date_end" are
+    a summed row's grain span). `extra` may test VIDEO_DIMENSIONS, not the date. Parameters:
+    those of `filters.where()`.
+    """
+    if not set(columns) <= _VIDEO_READABLE:
+        return None
+    where, _ = filters.where()
+    keep = f"({where}) AND ({extra})"
+    chosen = [*keys, *(["f_videos"] if filters.videos else [])]
+    # A plain column between two constants, which DuckDB tests on the column before any other
+    # filter and prunes stored blocks by: the summary is stored in key order.
+    prune = "".join(f" AND video_key BETWEEN list_min(${k}) AND list_max(${k})" for k in chosen)
+    dims = [c for c in VIDEO_DIMENSIONS if c in columns] or ["platform"]
+    selected = idents(("date", "date_end", *dims, *measures))
+    summed = selected + (", _first, _last" if spans else "")
+    if not filters.has_dates:
+        return f"SELECT {summed}, _rows FROM video_summed WHERE _grain = 'all'{prune} AND {keep}"
+    first, last = _whole_months(filters)
+    parts = [
+        f"SELECT {summed}, _rows FROM video_summed WHERE "
+        f"((_grain = 'month' AND \"date\" >= {first} AND \"date_end\" <= {last}) OR _grain = 'period'){prune} AND {keep}"
+    ]
+    if spans:
+        # A span cannot be netted: the edges' days come from the facts.
+        daily = selected + ', "date" AS _first, coalesce("date_end", "date") AS _last'
+        parts += [
+            f'SELECT {daily}, 1 AS _rows FROM active_facts WHERE "date" >= {from_sql} AND "date" <= {to_sql} '
+            f"AND {DAILY_SQL} AND {keep}"
+            for _, _, from_sql, to_sql, _ in _edges(filters)
+        ]
+        return " UNION ALL ".join(parts)
+    undated_keep = f"({filters.without('date_from', 'date_to').where()[0]}) AND ({extra})"
+    parts += [_edge_rows(*edge, keep, undated_keep, "video_summed", dims, prune, measures) for edge in _edges(filters)]
+    return " UNION ALL ".join(parts)
+
+
+def early_rows(filters: FilterState, extra: str = "TRUE") -> str:
+    """The filtered facts lying wholly in their video's first EARLY_LIFE_DAYS days, summed per their own dates.
+
+    Each row keeps its real "date" / "date_end" and carries `_rows`; columns: VIDEO_DIMENSIONS and
+    the measures. `extra` may test any of them. Parameters: those of `filters.where()`.
+    """
+    where, _ = filters.where()
+    prune = " AND video_key BETWEEN list_min($f_videos) AND list_max($f_videos)" if filters.videos else ""
+    return (
+        f"SELECT {idents(('date', 'date_end', *VIDEO_DIMENSIONS, *model.MEASURE_NAMES))}, _rows FROM video_summed "
+        f"WHERE _grain = 'early'{prune} AND ({where}) AND ({extra})"
+    )

@@ -23,13 +23,21 @@ from vmdash.store.columns import (
     V5_MEASURES,
     V5_ROLLUP_DIMENSIONS,
     V6_FACT_EXTRAS,
+    V7_VIDEO_DIMENSIONS,
     sql_type,
 )
 from vmdash.store.lake import _for_lake, _LakeConnection
-from vmdash.store.rollup import ROLLUP_GRAINS, _rollup_fill_sql, _rollup_table_sql
+from vmdash.store.rollup import (
+    ROLLUP_GRAINS,
+    VIDEO_GRAINS,
+    _rollup_fill_sql,
+    _rollup_table_sql,
+    _video_fill_sql,
+    _video_table_sql,
+)
 from vmdash.store.session import transaction
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _META_SQL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
 
 
@@ -130,6 +138,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         # The plan (and so the scorecard) a loop-log decision acted on, when it names one.
         "ALTER TABLE loop_log ADD COLUMN IF NOT EXISTS plan_id VARCHAR",
+    ),
+    # 7: the facts summed per import and video, in video order (see rollup.VIDEO_GRAINS): one
+    # video's page and Test & learn's variants read a few blocks of it instead of every fact.
+    (
+        _video_table_sql(V7_VIDEO_DIMENSIONS, V5_MEASURES),
+        *(_video_fill_sql(g, "TRUE", dimensions=V7_VIDEO_DIMENSIONS, measures=V5_MEASURES) for g in VIDEO_GRAINS),
     ),
 )
 

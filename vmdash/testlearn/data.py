@@ -16,6 +16,7 @@ from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.sql import ident
 from vmdash.store import Store
+from vmdash.store.rollup import EARLY_LIFE_DAYS, early_rows, video_rows
 from vmdash.testlearn.choices import MAX_VARIANTS, MIN_PEERS, TEST_KPIS, VARIANT_KINDS, WINDOWS
 
 # Names are cut into tokens at underscores, pipes, en dashes and spaced hyphens ("Hook-Test" stays whole).
@@ -81,19 +82,31 @@ def variant_totals(
     case, matches, any_variant = _variant_sql(kind, tuple(values), params)
     num, den = metric.numerator_sql(), ident(metric.denominator[0])
     reported = metric.reported_sql()
+    # Videos and campaigns are read from the per-video summary (one video's rows are a few of its
+    # blocks); each of its rows stands for `_rows` facts of one pattern of unreported measures,
+    # so a row count is sum(_rows) and `reported` holds for all of a row's facts or none.
+    columns = {"platform", "currency", "campaign", "video_id", "ad", *metric.measures}
+    keys = ["variants"] if kind == "video" else []
+    measures = [c for c in metric.measures if c in model.MEASURE_NAMES]
+    summed = None if kind == "token" else video_rows(filters, columns, any_variant, keys, True, measures)
+    if summed is not None:
+        source, count, first, last = f"({summed})", "_rows", "_first", "_last"
+    else:
+        source = f"(SELECT *, 1 AS _rows FROM active_facts WHERE {where} AND {any_variant})"
+        count, first, last = "_rows", '"date"', 'coalesce("date_end", "date")'
     frame = store.df(
         f"""WITH v AS (
-                SELECT *, {case} AS variant, {matches} AS matches FROM active_facts WHERE {where} AND {any_variant}
+                SELECT *, {case} AS variant, {matches} AS matches FROM {source}
             )
-            SELECT variant, count(*) AS rows,
+            SELECT variant, sum({count}) AS rows,
                    string_agg(DISTINCT "platform", ',' ORDER BY "platform") AS platforms,
-                   min("date") AS first_date, max(coalesce("date_end", "date")) AS last_date,
-                   count(*) FILTER (WHERE "date" IS NULL) AS undated_rows,
-                   count(*) FILTER (WHERE {reported}) AS reported_rows,
+                   min({first}) AS first_date, max({last}) AS last_date,
+                   sum({count}) FILTER (WHERE "date" IS NULL) AS undated_rows,
+                   sum({count}) FILTER (WHERE {reported}) AS reported_rows,
                    sum({num}) FILTER (WHERE {reported}) AS successes,
                    sum({den}) FILTER (WHERE {reported}) AS trials,
                    count(DISTINCT "currency") AS currencies, any_value("currency") AS currency,
-                   count(*) FILTER (WHERE matches > 1) AS shared_rows
+                   sum({count}) FILTER (WHERE matches > 1) AS shared_rows
             FROM v WHERE variant IS NOT NULL GROUP BY variant ORDER BY variant""",
         params,
     )
@@ -157,13 +170,18 @@ def lifecycle(store: Store, measure: str, filters: FilterState = FilterState(), 
     else:
         m = metrics.get(measure)
         value, reported = m.sql(), m.reported_sql()
+    keep = f'"published_at" IS NOT NULL AND "date" IS NOT NULL AND {VIDEO_KEY_SQL} IS NOT NULL AND "date" >= "published_at"'
+    # Rows past the longest window join none: the per-video summary keeps the early ones, summed
+    # per their own dates (`days_covered` reads the dates, never a row count).
+    source = (
+        f"({early_rows(filters)})" if max(WINDOWS) <= EARLY_LIFE_DAYS else f"(SELECT * FROM active_facts WHERE {where})"
+    )
     frame = store.df(
         f"""WITH rows AS (
                 SELECT *, {VIDEO_KEY_SQL} AS key, "date" - "published_at" AS age_first,
                        coalesce("date_end", "date") - "published_at" AS age_last
-                FROM active_facts
-                WHERE {where} AND "published_at" IS NOT NULL AND "date" IS NOT NULL
-                  AND {VIDEO_KEY_SQL} IS NOT NULL AND "date" >= "published_at" AND {reported}
+                FROM {source}
+                WHERE {keep} AND {reported}
             ), per_window AS (
                 SELECT key, "platform", coalesce(any_value("video_title"), key) AS title,
                        min("published_at") AS published_at, w.days AS window_days, {value} AS value,
