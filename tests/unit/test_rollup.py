@@ -14,7 +14,7 @@ from vmdash import demo, metrics, model, queries
 from vmdash import store as store_module
 from vmdash.filters import FilterState
 from vmdash.ingest import Upload, import_files, pipeline, undo
-from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, SCHEMA_VERSION, Store
+from vmdash.store import DAILY_SQL, ROLLUP_DIMENSIONS, SCHEMA_VERSION, Store, refresh_rollup
 from vmdash.store.rollup import VIDEO_DIMENSIONS, VIDEO_GRAINS
 
 # Left out of the fast loop: it reimports, undoes and refills the rollup for every KPI (half a minute in all).
@@ -295,3 +295,32 @@ def test_the_video_picker_lists_every_video_once_with_its_platforms(samples_db):
         picked = queries.video_choices.uncached(samples_db, filters).sort_values("key")
         assert list(zip(picked["key"], picked["platforms"], strict=True)) == direct, filters
     assert any(", " in p for p in queries.video_choices.uncached(samples_db)["platforms"])
+
+
+def test_google_rows_imported_with_impressions_as_starts_lose_them_on_opening(tmp_path):
+    path = tmp_path / "old.duckdb"
+    s = Store(path, idle_release_s=None)
+    demo.load_samples(s)
+    google = "platform = 'google_ads' AND import_id IN (SELECT import_id FROM imports WHERE source_format = 'google_ads_video')"
+    assert s.scalar(f"SELECT count(*) FROM facts WHERE {google}") > 0
+    clean = s.rows("SELECT * FROM facts_summed ORDER BY ALL")
+    # As schema 7 stored them: Google's impressions counted as plays started, and summed so.
+    with s.transaction() as tx:
+        tx.execute(f"UPDATE facts SET video_starts = impressions WHERE {google}")
+        refresh_rollup(tx, [r[0] for r in tx.execute("SELECT import_id FROM imports").fetchall()])
+        tx.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    assert s.rows("SELECT * FROM facts_summed ORDER BY ALL") != clean
+    other = s.rows("SELECT count(video_starts), sum(video_starts) FROM facts WHERE platform <> 'google_ads'")
+    s.close()
+    reopened = Store(path, idle_release_s=None)
+    try:
+        assert reopened.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == str(SCHEMA_VERSION)
+        assert reopened.scalar(f"SELECT count(video_starts) FROM facts WHERE {google}") == 0
+        assert (
+            reopened.rows("SELECT count(video_starts), sum(video_starts) FROM facts WHERE platform <> 'google_ads'")
+            == other
+        )
+        assert reopened.rows("SELECT * FROM facts_summed ORDER BY ALL") == clean
+        assert_rollup_matches_facts(reopened)
+    finally:
+        reopened.close()

@@ -37,7 +37,12 @@ from vmdash.store.rollup import (
 )
 from vmdash.store.session import transaction
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
+# The imports that hold a Google Ads video-campaign export (alone, or as a part of a ZIP).
+_GOOGLE_VIDEO_IMPORTS = (
+    "import_id IN (SELECT import_id FROM imports "
+    "WHERE list_contains(string_split(source_format, '+'), 'google_ads_video'))"
+)
 _META_SQL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
 
 
@@ -144,6 +149,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         _video_table_sql(V7_VIDEO_DIMENSIONS, V5_MEASURES),
         *(_video_fill_sql(g, "TRUE", dimensions=V7_VIDEO_DIMENSIONS, measures=V5_MEASURES) for g in VIDEO_GRAINS),
+    ),
+    # 8: Google Ads reports no plays started. Its video-campaign rows were imported with their
+    # impressions as plays started: those become NULL (not reported), and the imports that hold
+    # them are summed again.
+    (
+        f"UPDATE facts SET video_starts = NULL WHERE platform = 'google_ads' AND {_GOOGLE_VIDEO_IMPORTS}",
+        f"DELETE FROM facts_summed WHERE {_GOOGLE_VIDEO_IMPORTS}",
+        *(
+            _rollup_fill_sql(g, _GOOGLE_VIDEO_IMPORTS, dimensions=V5_ROLLUP_DIMENSIONS, measures=V5_MEASURES)
+            for g in ROLLUP_GRAINS
+        ),
+        f"DELETE FROM video_summed WHERE {_GOOGLE_VIDEO_IMPORTS}",
+        *(
+            _video_fill_sql(g, _GOOGLE_VIDEO_IMPORTS, dimensions=V7_VIDEO_DIMENSIONS, measures=V5_MEASURES)
+            for g in VIDEO_GRAINS
+        ),
     ),
 )
 
