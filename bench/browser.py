@@ -21,6 +21,7 @@ import's success line.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import sys
@@ -34,6 +35,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, Server, start_server  # noqa: E402
+from vmdash.ui.navigation import LOADING  # noqa: E402
 
 # Targets from the speed issue: the app's page over the bare page, per database size.
 VS_BARE = ((1_000_000, 1.2), (10_000_000, 1.3))
@@ -56,6 +58,7 @@ st.altair_chart(alt.Chart(frame).mark_line().encode(x="day:Q", y="value:Q"), wid
 # page last changed, both on the navigation's clock.
 _PROBE = """
 (() => {
+  window.LOADING = LOADING_TEXT;
   window.__firstChart = null;
   window.__lastChange = 0;
   const seen = () => {
@@ -69,10 +72,14 @@ _PROBE = """
 """
 
 # A page has run once its title is drawn (every page starts with one), and is at rest when
-# Streamlit no longer says it is running and nothing has changed for `quiet` ms.
+# Streamlit no longer says it is running, the first visit's progress line (ui.opening) is gone
+# and nothing has changed for `quiet` ms.
 _AT_REST = """(quiet) => !document.querySelector('[data-testid="stStatusWidget"]')
-    && document.querySelector('h1')
+    && document.querySelector('h1') && !document.body.innerText.includes(LOADING)
     && performance.now() - window.__lastChange > quiet"""
+
+
+_PROBE = _PROBE.replace("LOADING_TEXT", json.dumps(LOADING))
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
 from vmdash import demo  # noqa: E402
 from vmdash.store import Store  # noqa: E402
+from vmdash.ui.navigation import LOADING  # noqa: E402
 
 WIDTHS = {"": 1440, "-phone": 390}
 
@@ -37,7 +38,10 @@ def _name(target: str) -> str:
 def _settle(page, wait_s: float) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=120_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector('h1')",
+        # The first visit's progress line (ui.opening) stands until the page has drawn its numbers.
+        "(loading) => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector('h1')"
+        " && !document.body.innerText.includes(loading)",
+        arg=LOADING,
         timeout=120_000,
     )
     # Charts draw after the script ends.
