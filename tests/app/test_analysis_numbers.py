@@ -375,3 +375,18 @@ def test_a_campaign_with_no_views_says_so_on_its_cpv_card(app_db, monkeypatch):
     assert not at.exception, at.exception
     (cpv,) = [m for m in at.metric if m.label == "CPV"]
     assert cpv.value == "no views"
+
+
+def test_a_campaign_with_no_views_says_so_in_the_funnel_table(app_db, monkeypatch):
+    # The same bumper campaign: a reported 0 views leaves CPV and view-based rates undefined, and
+    # the funnel's table says what is missing; what Google does not report at all stays "not reported".
+    monkeypatch.setenv("VMDASH_DB", str(app_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["campaign"] = ["FR | YouTube | Awareness | Bumper 6s"]
+    at.switch_page("pages/funnel.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    total = table[table.iloc[:, 0] == "All"].iloc[0]
+    assert total["CPV"] == "no views"
+    assert total["View rate"] == "0.0 %"
+    assert total["CPC"] != "not reported" and total["CPC"] != "no clicks"

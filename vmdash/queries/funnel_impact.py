@@ -35,14 +35,16 @@ _MEASURES: tuple[str, ...] = tuple(
 def funnel(store: Store, filters: FilterState = FilterState(), by: str = "channel") -> pd.DataFrame:
     """Impressions -> views -> half-watched plays -> clicks -> conversions per group, plus an 'All' row.
 
-    Columns: group, is_total, each step's sum (NULL: not reported), each KPI and its coverage.
+    Columns: group, is_total, each step's sum (NULL: not reported), each KPI, its coverage and
+    `<kpi>__zero` (its reported base sums to 0: undefined, not unreported).
     """
     if by not in FUNNEL_SPLITS:
         raise InvalidChoice("split", by, FUNNEL_SPLITS)
     _, params = filters.where()
     sums = ", ".join(f"sum({ident(s.measure)}) AS {ident(s.measure)}" for s in metrics.FUNNEL_STEPS)
     kpi = ", ".join(
-        f"{metrics.get(n).sql()} AS {alias(n)}, {metrics.get(n).coverage_sql()} AS {alias(n + '__coverage')}"
+        f"{metrics.get(n).sql()} AS {alias(n)}, {metrics.get(n).coverage_sql()} AS {alias(n + '__coverage')}, "
+        f"{metrics.get(n).zero_sql()} AS {alias(n + '__zero')}"
         for n in _FUNNEL_KPIS
     )
     frame = store.df(
@@ -140,6 +142,16 @@ def funnel_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def funnel_undefined(frame: pd.DataFrame) -> pd.DataFrame:
+    """funnel_table's KPI columns where a ratio's reported base is 0: what is missing ('no views'), else None."""
+    out = pd.DataFrame(index=frame.index)
+    for name in _FUNNEL_KPIS:
+        m = metrics.get(name)
+        zero = frame.get(f"{name}__zero", pd.Series(False, index=frame.index)).fillna(False).astype(bool)
+        out[m.label] = [m.undefined if z and pd.isna(v) else None for z, v in zip(zero, frame[name], strict=True)]
+    return out
+
+
 # -- the page's load ---------------------------------------------------------------------------
 
 
@@ -164,6 +176,7 @@ class FunnelData:
     platforms: list[str]
     steps: pd.DataFrame
     table: pd.DataFrame
+    undefined: pd.DataFrame
     weakest: pd.DataFrame
     above_one: pd.DataFrame
     costs: pd.DataFrame
@@ -179,7 +192,7 @@ def load(store: Store, filters: FilterState = FilterState(), controls: FunnelCon
     frame = funnel(store, filters, controls.by)
     if frame.empty:
         empty = pd.DataFrame()
-        return FunnelData(money, frame, [], empty, empty, empty, empty, empty, False, [], None, None)
+        return FunnelData(money, frame, [], empty, empty, empty, empty, empty, empty, False, [], None, None)
     steps = funnel_steps(frame)
     costs = funnel_costs(frame)
     priced = bool(costs["value"].notna().any())
@@ -191,6 +204,7 @@ def load(store: Store, filters: FilterState = FilterState(), controls: FunnelCon
         platforms=platforms_present(store, filters),
         steps=steps,
         table=funnel_table(frame),
+        undefined=funnel_undefined(frame),
         weakest=steps[steps["weakest"]],
         above_one=steps[steps["rate"] > 1],
         costs=costs,

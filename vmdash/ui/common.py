@@ -491,12 +491,25 @@ def definitions(metric_names: list[str] | tuple[str, ...], platforms: list[str] 
         )
 
 
-def formatted(frame: pd.DataFrame, formats: dict[str, str], currency: str | None = None) -> pd.DataFrame:
-    """A copy of the frame with these columns rendered for people; missing values read 'not reported'."""
+def formatted(
+    frame: pd.DataFrame, formats: dict[str, str], currency: str | None = None, undefined: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """A copy of the frame with these columns rendered for people; missing values read 'not reported'.
+
+    `undefined` (same index, some of the same columns) says instead what a missing ratio lacks
+    where its base was reported as 0 ("no views").
+    """
     out = frame.copy()
     for column, fmt in formats.items():
-        if column in out.columns:
-            out[column] = [metrics.format_value(float_or_none(v), fmt, currency) for v in out[column]]
+        if column not in out.columns:
+            continue
+        why = undefined[column] if undefined is not None and column in undefined.columns else None
+        out[column] = [
+            why[i]
+            if why is not None and v is None and isinstance(why[i], str)
+            else metrics.format_value(v, fmt, currency)
+            for i, v in zip(out.index, map(float_or_none, out[column]), strict=True)
+        ]
     return out
 
 
