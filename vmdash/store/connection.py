@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vmdash.errors import DatabaseBusy
-from vmdash.store.lake import _Lake, is_lake
+from vmdash.store.lake import _Lake, is_lake, masked
 from vmdash.store.lineage import _recover
 from vmdash.store.schema import _migrate
 from vmdash.store.session import configure, transaction
@@ -155,7 +155,7 @@ class Store:
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Hold the connection (opening it if needed) for the duration of the block."""
-        with self._lock:
+        with self._lock, masked(self.lake):
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None

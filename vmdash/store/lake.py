@@ -33,7 +33,7 @@ from typing import Any
 
 import duckdb
 
-from vmdash.errors import DatabaseBusy, VmdashError
+from vmdash.errors import DatabaseBusy, VmdashError, redact, secrets_in
 from vmdash.sql import alias
 from vmdash.store.session import configure, transaction
 
@@ -184,6 +184,7 @@ class _Lake:
         self.target = target
         self.data_path = data_path
         self._session: Any = None
+        self._secrets = secrets_in(target)
 
     @property
     def catalog_dsn(self) -> str | None:
@@ -209,7 +210,7 @@ class _Lake:
             try:
                 con.execute(f"ATTACH {_literal(self.target)} AS {LAKE_ALIAS}{options}")
             except duckdb.Error as exc:
-                first = str(exc).strip().splitlines()[0][:240]
+                first = self.mask(str(exc)).strip().splitlines()[0][:240]
                 hint = "" if self.data_path else " (a new lake also needs VMDASH_DATA_PATH: where its Parquet files go)"
                 raise VmdashError(f"cannot open the DuckLake {self.redacted}: {first}{hint}") from None
             con.execute(f"USE {LAKE_ALIAS}")
@@ -221,7 +222,11 @@ class _Lake:
     @property
     def redacted(self) -> str:
         """The setting with any password hidden, for messages."""
-        return re.sub(r"(password\s*=\s*)(\S+)", r"\1***", self.target, flags=re.IGNORECASE)
+        return self.mask(self.target)
+
+    def mask(self, text: str) -> str:
+        """`text` with this lake's passwords (and any other in a connection setting) hidden."""
+        return redact(text, self._secrets)
 
     @contextmanager
     def writer(self, timeout_s: float) -> Iterator[None]:
@@ -244,7 +249,8 @@ class _Lake:
                 raise DatabaseBusy(
                     f"another vmdash process has been writing to the lake for {timeout_s:.0f} s; try again in a moment"
                 ) from None
-            raise
+            first = self.mask(str(exc)).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
+            raise VmdashError(f"cannot take the lake's writers' lock: {first}") from None
         try:
             yield
         finally:
@@ -266,7 +272,7 @@ class _Lake:
         try:
             self._session = psycopg.connect(self.catalog_dsn or "", autocommit=True)
         except psycopg.Error as exc:
-            first = str(exc).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
+            first = self.mask(str(exc)).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
             raise VmdashError(f"cannot reach the lake's PostgreSQL catalog: {first}") from None
         return self._session
 
@@ -288,3 +294,26 @@ class _Lake:
                 con.execute(f"CREATE OR REPLACE TEMP SEQUENCE {sequence} START {int(start)}")
             with transaction(con):
                 yield _LakeConnection(con)
+
+
+@contextmanager
+def masked(lake: _Lake | None) -> Iterator[None]:
+    """Let no DuckDB error raised in the block carry a password of `lake`'s setting out of the store.
+
+    DuckDB quotes the whole catalog setting when it loses the catalog; the error keeps its type
+    (callers tell DuckDB's errors apart) with the password masked.
+    """
+    if lake is None:
+        yield
+        return
+    try:
+        yield
+    except duckdb.Error as exc:
+        text = lake.mask(str(exc))
+        if text == str(exc):
+            raise
+        try:
+            clean: Exception = type(exc)(text)
+        except Exception:
+            clean = VmdashError(text)
+        raise clean from None

@@ -1,0 +1,91 @@
+"""A lake's failures stay clean: no secret in any output, nothing half written, the writers' lock let go.
+
+Each test gets a fresh catalog on the session's throwaway PostgreSQL (conftest.py). The
+server trusts loopback, so a password written in the setting is accepted and never checked:
+what matters is that it is never shown.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from vmdash import cli
+from vmdash.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "Sekr3t-pw"
+SAMPLE = ROOT / "data" / "samples" / "tiktok_studio_content.csv"
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "vmdash", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def _settings(dsn: str) -> dict[str, str]:
+    return dict(pair.split("=", 1) for pair in dsn.split())
+
+
+def _with_password(target: str, form: str, port: int | None = None) -> str:
+    """The lake's setting with SECRET as its password, as `password=` or as a `postgresql://` URI."""
+    dsn = _settings(target.removeprefix("ducklake:postgres:"))
+    if port is not None:
+        dsn["port"] = str(port)
+    if form == "key":
+        return "ducklake:postgres:" + " ".join(f"{k}={v}" for k, v in dsn.items()) + f" password={SECRET}"
+    return f"ducklake:postgres:postgresql://{dsn['user']}:{SECRET}@{dsn['host']}:{dsn['port']}/{dsn['dbname']}"
+
+
+def _admin(postgres):
+    return psycopg.connect(postgres.dsn(), autocommit=True)
+
+
+def _cut_off(postgres, dbname: str, rename_to: str | None = None) -> None:
+    """End every session on the lake's catalog, as a server restart does; with `rename_to`, it stays unreachable."""
+    with _admin(postgres) as con:
+        con.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (dbname,))
+        if rename_to:
+            con.execute(f'ALTER DATABASE "{dbname}" RENAME TO "{rename_to}"')
+
+
+@pytest.mark.parametrize("form", ["key", "uri"])
+def test_no_password_reaches_the_command_line_or_an_error(lake, postgres, form, capsys):
+    reachable = _with_password(lake.target, form)
+    env = {**lake.env, "VMDASH_DB": reachable}
+    done = _cli("import", str(SAMPLE), env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = [done.stdout, done.stderr]
+
+    # The catalog unreachable at start: one line, the setting shown masked.
+    closed = _with_password(lake.target, form, port=1)
+    failed = _cli("summary", env={**env, "VMDASH_DB": closed})
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("error: cannot open the DuckLake ") and "***" in failed.stderr
+    assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+    shown += [failed.stdout, failed.stderr]
+
+    # The catalog lost under an open store: DuckDB quotes the whole setting in its error.
+    store = Store(reachable)
+    try:
+        assert store.scalar("SELECT count(*) FROM imports") > 0
+        _cut_off(
+            postgres, _settings(lake.target.removeprefix("ducklake:postgres:"))["dbname"], rename_to=f"gone_{form}"
+        )
+        with pytest.raises(Exception) as raised:
+            store.rows("SELECT count(*) FROM facts")
+        shown += [str(raised.value), "".join(traceback.format_exception(raised.value))]
+    finally:
+        store.close()
+    assert cli.main(["summary", "--db", reachable]) == 1
+    captured = capsys.readouterr()
+    shown += [captured.out, captured.err]
+
+    leaks = [text for text in shown if SECRET in text]
+    assert not leaks, leaks
