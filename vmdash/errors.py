@@ -81,6 +81,10 @@ class DatabaseBusy(VmdashError):
     """Another process holds the database file."""
 
 
+class CatalogLost(VmdashError):
+    """A DuckLake's PostgreSQL catalog went away during a write (a restart, a network cut); nothing was written."""
+
+
 class NotFound(VmdashError):
     """A named thing (an import, a video) does not exist."""
 

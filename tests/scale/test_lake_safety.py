@@ -16,11 +16,16 @@ import psycopg
 import pytest
 
 from vmdash import cli
+from vmdash.errors import VmdashError
+from vmdash.ingest import Upload, import_files, pipeline
 from vmdash.store import Store
+from vmdash.store.lake import _WRITER_LOCK_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "Sekr3t-pw"
 SAMPLE = ROOT / "data" / "samples" / "tiktok_studio_content.csv"
+OTHER = ROOT / "data" / "samples" / "wistia_media_stats.csv"
+THIRD = ROOT / "data" / "samples" / "vimeo_videos.csv"
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -89,3 +94,65 @@ def test_no_password_reaches_the_command_line_or_an_error(lake, postgres, form, 
 
     leaks = [text for text in shown if SECRET in text]
     assert not leaks, leaks
+
+
+def _dbname(lake) -> str:
+    return _settings(lake.target.removeprefix("ducklake:postgres:"))["dbname"]
+
+
+def _writers_lock_is_free(lake) -> bool:
+    # Advisory locks belong to one database: ask on the lake's own catalog.
+    with psycopg.connect(lake.target.removeprefix("ducklake:postgres:"), autocommit=True) as con:
+        free = con.execute("SELECT pg_try_advisory_lock(%s)", (_WRITER_LOCK_KEY,)).fetchone()[0]
+        if free:
+            con.execute("SELECT pg_advisory_unlock(%s)", (_WRITER_LOCK_KEY,))
+        return free
+
+
+def test_the_catalog_restarted_during_an_import_says_one_line_writes_nothing_and_frees_the_writers(
+    lake, postgres, monkeypatch, capsys
+):
+    store = Store(lake.target)  # long-lived, as the app's
+    try:
+        import_files(store, [Upload(SAMPLE, SAMPLE.name)])
+        before = _count_imports(lake)
+        merge = pipeline._merge_youtube_grains
+
+        def restart_then_merge(tx, report):
+            # Inside the write (its catalog transaction open), nothing committed: every catalog
+            # session ends, as in a restart.
+            tx.execute("SELECT count(*) FROM facts").fetchone()
+            _cut_off(postgres, _dbname(lake))
+            merge(tx, report)
+
+        monkeypatch.setattr(pipeline, "_merge_youtube_grains", restart_then_merge)
+        with pytest.raises(VmdashError) as raised:
+            import_files(store, [Upload(OTHER, OTHER.name)])
+        message = str(raised.value)
+        assert len(message.splitlines()) == 1 and "nothing was written" in message and "ROLLBACK" not in message
+        assert _count_imports(lake) == before
+        assert _writers_lock_is_free(lake)
+
+        # The same store (the app's) carries on: it reads, and the import goes through once retried.
+        monkeypatch.setattr(pipeline, "_merge_youtube_grains", merge)
+        assert store.scalar("SELECT count(*) FROM imports") == before
+        (report,) = import_files(store, [Upload(OTHER, OTHER.name)])
+        assert report.import_id == before + 1
+    finally:
+        store.close()
+
+    # From the command line it is that one line.
+    monkeypatch.setattr(pipeline, "_merge_youtube_grains", restart_then_merge)
+    capsys.readouterr()
+    assert cli.main(["import", "--db", lake.target, str(THIRD)]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", f"error: {message}\n")
+    assert _count_imports(lake) == before + 1
+
+
+def _count_imports(lake) -> int:
+    s = Store(lake.target)
+    try:
+        return s.scalar("SELECT count(*) FROM imports")
+    finally:
+        s.close()

@@ -33,7 +33,7 @@ from typing import Any
 
 import duckdb
 
-from vmdash.errors import DatabaseBusy, VmdashError, redact, secrets_in
+from vmdash.errors import CatalogLost, DatabaseBusy, VmdashError, redact, secrets_in
 from vmdash.sql import alias
 from vmdash.store.session import configure, transaction
 
@@ -46,6 +46,17 @@ _LAKE_EXTENSIONS = {
 }
 # pg_advisory_lock key shared by every vmdash writer of a lake: hash of "vmdash writer".
 _WRITER_LOCK_KEY = 0x766D646173680001
+# What DuckDB's postgres extension and libpq say when the catalog's session ends under a query
+# (a restart, a failover, a network cut), lower case.
+_CATALOG_LOST = (
+    "server closed the connection",
+    "terminating connection",
+    "unable to connect to postgres",
+    "could not receive data from server",
+    "no connection to the server",
+    "connection to server",
+    'failed to execute query "rollback"',
+)
 # The schema's sequences, as TEMP stand-ins in a lake: sequence, table, id column.
 _LAKE_SEQUENCES = (("import_seq", "imports", "import_id"), ("loop_log_seq", "loop_log", "entry_id"))
 # The key each table's INSERT OR REPLACE replaces on: its PRIMARY KEY in the embedded schema,
@@ -151,6 +162,16 @@ def _upsert_as_delete(sql: str, params: Mapping[str, Any] | Sequence[Any] | None
         raise VmdashError(f"INSERT OR REPLACE into {table} in a DuckLake store needs its key {first} bound")
     insert = "INSERT INTO " + sql[sql.upper().index("INTO") + 4 :].lstrip()
     return f"DELETE FROM {table} WHERE {alias(key)} = {first}", key_params, insert
+
+
+def _lost_catalog(exc: BaseException | None) -> bool:
+    """True when `exc`, or an error it was raised while handling, says the catalog's session ended."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if any(mark in str(exc).lower() for mark in _CATALOG_LOST):
+            return True
+        exc, seen = exc.__context__, seen + 1
+    return False
 
 
 class _LakeConnection:
@@ -292,8 +313,21 @@ class _Lake:
                 assert row is not None  # an aggregate without GROUP BY returns one row
                 start = row[0]
                 con.execute(f"CREATE OR REPLACE TEMP SEQUENCE {sequence} START {int(start)}")
-            with transaction(con):
-                yield _LakeConnection(con)
+            try:
+                with transaction(con):
+                    yield _LakeConnection(con)
+            except duckdb.Error as exc:
+                if not _lost_catalog(exc):
+                    raise
+                # A DuckLake commit is one PostgreSQL transaction: a session that ended before it
+                # committed wrote nothing. End DuckDB's side too, on a fresh catalog session when
+                # the server is back, so the connection serves the next query.
+                with suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise CatalogLost(
+                    "the lake's PostgreSQL catalog went away during the write (restarted or unreachable); "
+                    "nothing was written: try again in a moment"
+                ) from None
 
 
 @contextmanager
