@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from vmdash import cli
 from vmdash.errors import VmdashError
 from vmdash.ingest import Upload, import_files, pipeline
-from vmdash.store import Store
+from vmdash.store import SCHEMA_VERSION, Store
 from vmdash.store.lake import _WRITER_LOCK_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,3 +157,44 @@ def _count_imports(lake) -> int:
         return s.scalar("SELECT count(*) FROM imports")
     finally:
         s.close()
+
+
+OPENER = """
+import sys, time
+from pathlib import Path
+from vmdash.store import SCHEMA_VERSION, Store
+
+go = Path(sys.argv[1])
+while not go.exists():  # every process imported, connected to nothing yet: start together
+    time.sleep(0.005)
+s = Store()
+print(s.scalar("SELECT value FROM meta WHERE key = 'schema_version'"))
+s.close()
+"""
+
+
+def test_three_processes_creating_a_new_lake_at_once_all_succeed(lake, tmp_path):
+    go = tmp_path / "go"
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER, str(go)],
+            cwd=ROOT,
+            env=lake.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    try:
+        time.sleep(3)  # long enough for each to import vmdash and duckdb
+        go.touch()
+        results = [p.communicate(timeout=300) for p in openers]
+    finally:
+        for p in openers:
+            if p.poll() is None:
+                p.kill()
+    for opener, (out, err) in zip(openers, results, strict=True):
+        assert opener.returncode == 0, err[-2000:]
+        assert out.strip() == str(SCHEMA_VERSION)
+    assert _count_imports(lake) == 0

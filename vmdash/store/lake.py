@@ -26,6 +26,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -46,6 +47,10 @@ _LAKE_EXTENSIONS = {
 }
 # pg_advisory_lock key shared by every vmdash writer of a lake: hash of "vmdash writer".
 _WRITER_LOCK_KEY = 0x766D646173680001
+# What DuckLake says when another process created the same new catalog's tables first, lower case;
+# and how many times a process attaches before it gives up on a lake that keeps failing so.
+_CREATED_MEANWHILE = ("already exists", "duplicate key value")
+_CREATE_ATTEMPTS = 5
 # What DuckDB's postgres extension and libpq say when the catalog's session ends under a query
 # (a restart, a failover, a network cut), lower case.
 _CATALOG_LOST = (
@@ -227,9 +232,8 @@ class _Lake:
                         f"the DuckLake store needs DuckDB's {name} extension, which is not installed: "
                         "pip install -r requirements-scale.txt"
                     ) from None
-            options = f" (DATA_PATH {_literal(self.data_path)})" if self.data_path else ""
             try:
-                con.execute(f"ATTACH {_literal(self.target)} AS {LAKE_ALIAS}{options}")
+                self._attach(con)
             except duckdb.Error as exc:
                 first = self.mask(str(exc)).strip().splitlines()[0][:240]
                 hint = "" if self.data_path else " (a new lake also needs VMDASH_DATA_PATH: where its Parquet files go)"
@@ -239,6 +243,24 @@ class _Lake:
             con.close()
             raise
         return con
+
+    def _attach(self, con: duckdb.DuckDBPyConnection) -> None:
+        """ATTACH the lake; when another process is creating the same new lake at that moment, once it has.
+
+        DuckLake creates a new catalog's tables on ATTACH, in one PostgreSQL transaction: of several
+        processes starting together on an empty catalog, one creates them and the others fail on
+        tables that now exist. Attached again they find the lake made, which is all they wanted.
+        """
+        options = f" (DATA_PATH {_literal(self.data_path)})" if self.data_path else ""
+        for attempt in range(_CREATE_ATTEMPTS):
+            try:
+                con.execute(f"ATTACH {_literal(self.target)} AS {LAKE_ALIAS}{options}")
+                return
+            except duckdb.Error as exc:
+                text = str(exc).lower()
+                if attempt + 1 == _CREATE_ATTEMPTS or not any(mark in text for mark in _CREATED_MEANWHILE):
+                    raise
+            time.sleep(0.1 * (attempt + 1))
 
     @property
     def redacted(self) -> str:
