@@ -198,3 +198,50 @@ def test_three_processes_creating_a_new_lake_at_once_all_succeed(lake, tmp_path)
         assert opener.returncode == 0, err[-2000:]
         assert out.strip() == str(SCHEMA_VERSION)
     assert _count_imports(lake) == 0
+
+
+IMPORTER = """
+import sys, time
+from pathlib import Path
+from vmdash.ingest import Upload, import_files
+from vmdash.store import Store
+
+go, export = Path(sys.argv[1]), Path(sys.argv[2])
+s = Store()
+s.rows("SELECT 1")  # attached and migrated before the start
+while not go.exists():
+    time.sleep(0.005)
+for report in import_files(s, [Upload(export, export.name)]):
+    print(report.summary_line())
+s.close()
+"""
+
+
+def test_two_imports_of_one_file_at_once_give_one_import(lake, tmp_path):
+    _count_imports(lake)  # the lake made and migrated once, so both start on equal terms
+    go = tmp_path / "go"
+    importers = [
+        subprocess.Popen(
+            [sys.executable, "-c", IMPORTER, str(go), str(SAMPLE)],
+            cwd=ROOT,
+            env=lake.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        time.sleep(5)  # each has imported vmdash and opened the lake
+        go.touch()
+        results = [p.communicate(timeout=300) for p in importers]
+    finally:
+        for p in importers:
+            if p.poll() is None:
+                p.kill()
+    for importer, (_, err) in zip(importers, results, strict=True):
+        assert importer.returncode == 0, err[-2000:]
+    said = sorted(out.strip() for out, _ in results)
+    assert said[0] == f"{SAMPLE.name}: already imported as #1; nothing changed", said
+    assert said[1].startswith(f"{SAMPLE.name}: import #1,"), said
+    assert _count_imports(lake) == 1
