@@ -7,8 +7,10 @@ what matters is that it is never shown.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -245,3 +247,30 @@ def test_two_imports_of_one_file_at_once_give_one_import(lake, tmp_path):
     assert said[0] == f"{SAMPLE.name}: already imported as #1; nothing changed", said
     assert said[1].startswith(f"{SAMPLE.name}: import #1,"), said
     assert _count_imports(lake) == 1
+
+
+def test_a_lake_spills_to_its_temp_folder_never_the_working_directory(lake, tmp_path, monkeypatch):
+    store = Store(lake.target)
+    try:
+        default = Path(store.scalar("SELECT current_setting('temp_directory')"))
+    finally:
+        store.close()
+    assert default == Path(tempfile.gettempdir()) / f"vmdash-spill-{os.getpid()}"
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("VMDASH_TEMP_DIR", str(tmp_path / "spill"))
+    monkeypatch.setenv("VMDASH_MEMORY_LIMIT", "100MB")
+    store = Store(lake.target)
+    try:
+        # A sort larger than the memory limit: DuckDB must spill it.
+        rows = store.scalar(
+            "SELECT count(*) FROM (SELECT md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS h "
+            "FROM range(2000000) AS t(i) ORDER BY h OFFSET 1)"
+        )
+        assert rows == 1_999_999
+        assert (tmp_path / "spill" / f"vmdash-spill-{os.getpid()}").is_dir()
+        assert list(work.iterdir()) == []
+    finally:
+        store.close()

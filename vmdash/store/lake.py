@@ -15,7 +15,8 @@ schema uses, this module stands in for it:
   increasing across processes;
 - no `INSERT OR REPLACE` (it needs a key): `_LakeConnection` rewrites the one form vmdash
   writes into a DELETE of the key and an INSERT, and refuses any other form (see `_UPSERT`);
-- staging tables stay TEMP tables in the process's own in-memory DuckDB;
+- staging tables stay TEMP tables in the process's own in-memory DuckDB, which spills to
+  `spill_directory()` (`$VMDASH_TEMP_DIR`), never the working directory;
 - no write-ahead-log replay: a DuckLake commit is one PostgreSQL transaction, so an import
   that dies leaves at most unreferenced Parquet files (`ducklake_delete_orphaned_files`
   removes them), never rows, and nothing needs reconciling on open.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -44,7 +46,10 @@ LAKE_ALIAS = "lake"
 _LAKE_EXTENSIONS = {
     "ducklake": "duckdb_extension_ducklake",
     "postgres_scanner": "duckdb_extension_postgres_scanner",
+    "httpfs": "duckdb_extension_httpfs",
 }
+# Data paths httpfs serves (DuckDB's own prefixes for S3-compatible stores and HTTP).
+_REMOTE_PREFIXES = ("s3://", "s3a://", "s3n://", "r2://", "gcs://", "gs://", "http://", "https://")
 # pg_advisory_lock key shared by every vmdash writer of a lake: hash of "vmdash writer".
 _WRITER_LOCK_KEY = 0x766D646173680001
 # What DuckLake says when another process created the same new catalog's tables first, lower case;
@@ -101,6 +106,20 @@ def extension_path(name: str) -> Path | None:
         return None
     path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
     return path if path.is_file() else None
+
+
+def spill_directory() -> Path:
+    """Where this process's lake connection spills what exceeds `memory_limit()`.
+
+    `$VMDASH_TEMP_DIR`, else the system's temporary folder; in a folder of this process's own, as
+    several replicas on one machine would otherwise share DuckDB's file names there.
+    """
+    base = os.environ.get("VMDASH_TEMP_DIR") or tempfile.gettempdir()
+    return Path(base) / f"vmdash-spill-{os.getpid()}"
+
+
+def _is_remote(data_path: str | None) -> bool:
+    return bool(data_path) and str(data_path).lower().startswith(_REMOTE_PREFIXES)
 
 
 def _for_lake(statement: str) -> str:
@@ -222,7 +241,15 @@ class _Lake:
         con = duckdb.connect(":memory:")
         try:
             configure(con)
+            # An in-memory database spills to `.tmp` in the working directory unless told otherwise.
+            spill = spill_directory()
+            spill.parent.mkdir(parents=True, exist_ok=True)  # DuckDB makes the last folder only
+            con.execute("SET temp_directory = $dir", {"dir": str(spill)})
             needed = ["ducklake"] + (["postgres_scanner"] if self.catalog_dsn is not None else [])
+            # s3:// and the like need httpfs; loaded whenever installed, since a replica opening an
+            # existing lake need not be told where its files are.
+            if _is_remote(self.data_path) or extension_path("httpfs") is not None:
+                needed.append("httpfs")
             for name in needed:
                 path = extension_path(name)
                 try:
