@@ -274,3 +274,14 @@ def test_a_lake_spills_to_its_temp_folder_never_the_working_directory(lake, tmp_
         assert list(work.iterdir()) == []
     finally:
         store.close()
+
+
+def test_a_reader_opening_the_lake_never_waits_for_a_writer(lake):
+    _count_imports(lake)  # made and migrated
+    with psycopg.connect(lake.target.removeprefix("ducklake:postgres:"), autocommit=True) as writer:
+        writer.execute("SELECT pg_advisory_lock(%s)", (_WRITER_LOCK_KEY,))  # an import under way
+        reader = Store(lake.target, busy_timeout_s=0.5)  # were it to queue, it would fail in half a second
+        try:
+            assert reader.scalar("SELECT count(*) FROM imports") == 0
+        finally:
+            reader.close()

@@ -90,8 +90,7 @@ class Store:
         if self.lake is not None:
             con = self.lake.open()
             if not self._migrated:
-                with self.lake.writer(self.busy_timeout_s):
-                    _migrate(con, lake=True)
+                self.lake.migrate(con, self.busy_timeout_s)
                 self._migrated = True
             return con
         assert isinstance(self.path, Path)  # only a lake keeps its target as text

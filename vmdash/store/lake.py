@@ -271,6 +271,27 @@ class _Lake:
             raise
         return con
 
+    def migrate(self, con: duckdb.DuckDBPyConnection, timeout_s: float) -> None:
+        """Bring the lake up to this vmdash's schema, taking the writers' lock only when there is work to do.
+
+        Every process opens the lake, most only to read: one that finds the schema current (or
+        newer, which `_migrate` refuses) never queues behind a running import.
+        """
+        # schema.py builds on this module: imported here, when both are loaded.
+        from vmdash.store.schema import SCHEMA_VERSION, _migrate
+
+        try:
+            row = con.execute("SELECT max(value) FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row and row[0] is not None else 0
+        except duckdb.CatalogException:  # a new lake: no meta table yet
+            version = 0
+        if version >= SCHEMA_VERSION:
+            if version > SCHEMA_VERSION:
+                _migrate(con, lake=True)  # says which vmdash the lake needs
+            return
+        with self.writer(timeout_s):
+            _migrate(con, lake=True)  # again under the lock: another process may have done it meanwhile
+
     def _attach(self, con: duckdb.DuckDBPyConnection) -> None:
         """ATTACH the lake; when another process is creating the same new lake at that moment, once it has.
 
