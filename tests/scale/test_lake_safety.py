@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from vmdash import cli
-from vmdash.errors import VmdashError
+from vmdash.errors import DatabaseBusy, VmdashError
 from vmdash.ingest import Upload, import_files, pipeline
 from vmdash.store import SCHEMA_VERSION, Store
 from vmdash.store.lake import _WRITER_LOCK_KEY
@@ -276,12 +276,95 @@ def test_a_lake_spills_to_its_temp_folder_never_the_working_directory(lake, tmp_
         store.close()
 
 
-def test_a_reader_opening_the_lake_never_waits_for_a_writer(lake):
+def test_a_reader_opening_the_lake_never_waits_for_a_writer(lake, monkeypatch):
     _count_imports(lake)  # made and migrated
+    monkeypatch.setenv("VMDASH_WRITE_WAIT_S", "0.5")
     with psycopg.connect(lake.target.removeprefix("ducklake:postgres:"), autocommit=True) as writer:
         writer.execute("SELECT pg_advisory_lock(%s)", (_WRITER_LOCK_KEY,))  # an import under way
-        reader = Store(lake.target, busy_timeout_s=0.5)  # were it to queue, it would fail in half a second
+        reader = Store(lake.target)  # were it to queue, it would fail in half a second
         try:
             assert reader.scalar("SELECT count(*) FROM imports") == 0
         finally:
             reader.close()
+
+
+HOLDER = "vmdash pid 999 on test-host"
+
+
+def _hold_the_writers_lock(lake):
+    """A catalog session holding the writers' lock under a vmdash writer's name: an import under way."""
+    con = psycopg.connect(lake.target.removeprefix("ducklake:postgres:"), autocommit=True, application_name=HOLDER)
+    con.execute("SELECT pg_advisory_lock(%s)", (_WRITER_LOCK_KEY,))
+    return con
+
+
+def test_writers_queue_behind_the_writer_ahead_and_say_whom_they_wait_for(lake, postgres, monkeypatch):
+    _count_imports(lake)  # made and migrated
+    files = [SAMPLE, OTHER, THIRD]
+    holder = _hold_the_writers_lock(lake)
+    try:
+        # Longer than the 30 s writers once waited; a dead writer ahead would have let go at once.
+        importers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "vmdash", "import", str(f)],
+                cwd=ROOT,
+                env={**lake.env, "VMDASH_WRITE_WAIT_S": "600"},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for f in files
+        ]
+        try:
+            # Each import has reached the writers' lock once its own catalog session is named.
+            deadline = time.monotonic() + 240
+            with _admin(postgres) as admin:
+                while time.monotonic() < deadline:
+                    waiting = admin.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'vmdash pid %%' "
+                        "AND application_name <> %s",
+                        (HOLDER,),
+                    ).fetchone()[0]
+                    if waiting == len(files) or any(p.poll() is not None for p in importers):
+                        break
+                    time.sleep(0.2)
+            time.sleep(1)
+            assert all(p.poll() is None for p in importers), "an import did not wait for the writer ahead"
+        finally:
+            holder.close()  # the writer ahead is done
+        results = [p.communicate(timeout=300) for p in importers]
+    finally:
+        for p in importers:
+            if p.poll() is None:
+                p.kill()
+    for importer, (out, err) in zip(importers, results, strict=True):
+        assert importer.returncode == 0, err[-2000:]
+        assert f"waiting for {HOLDER} to finish writing to the lake" in err, err
+        assert "import #" in out
+    assert _count_imports(lake) == len(files)
+
+
+def test_a_writer_waits_no_longer_than_its_ceiling_and_writes_nothing(lake, monkeypatch):
+    _count_imports(lake)
+    monkeypatch.setenv("VMDASH_WRITE_WAIT_S", "1")
+    holder = _hold_the_writers_lock(lake)
+    store = Store(lake.target)
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseBusy) as raised:
+            import_files(store, [Upload(SAMPLE, SAMPLE.name)])
+        assert time.monotonic() - started < 30
+        message = str(raised.value)
+        assert (
+            message.startswith(f"{HOLDER} has been writing to the lake for ")
+            and "(VMDASH_WRITE_WAIT_S, 1 s)" in message
+        )
+        assert "nothing was written" in message
+
+        monkeypatch.setenv("VMDASH_WRITE_WAIT_S", "soon")
+        with pytest.raises(VmdashError, match="VMDASH_WRITE_WAIT_S must be a number of seconds above 0"):
+            import_files(store, [Upload(SAMPLE, SAMPLE.name)])
+    finally:
+        holder.close()
+        store.close()
+    assert _count_imports(lake) == 0

@@ -90,7 +90,7 @@ class Store:
         if self.lake is not None:
             con = self.lake.open()
             if not self._migrated:
-                self.lake.migrate(con, self.busy_timeout_s)
+                self.lake.migrate(con)
                 self._migrated = True
             return con
         assert isinstance(self.path, Path)  # only a lake keeps its target as text
@@ -215,7 +215,7 @@ class Store:
         """
         with self.connect() as con:
             if self.lake is not None:
-                with self.lake.transaction(con, self.busy_timeout_s) as tx:
+                with self.lake.transaction(con) as tx:
                     yield tx
                 return
             with transaction(con):

@@ -25,8 +25,10 @@ schema uses, this module stands in for it:
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import re
+import socket
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -52,6 +54,10 @@ _LAKE_EXTENSIONS = {
 _REMOTE_PREFIXES = ("s3://", "s3a://", "s3n://", "r2://", "gcs://", "gs://", "http://", "https://")
 # pg_advisory_lock key shared by every vmdash writer of a lake: hash of "vmdash writer".
 _WRITER_LOCK_KEY = 0x766D646173680001
+# How long a writer waits behind the one ahead by default, and how often it says so again.
+_DEFAULT_WRITE_WAIT_S = 900.0
+_TELL_EVERY_S = 15.0
+_log = logging.getLogger("vmdash.lake")
 # What DuckLake says when another process created the same new catalog's tables first, lower case;
 # and how many times a process attaches before it gives up on a lake that keeps failing so.
 _CREATED_MEANWHILE = ("already exists", "duplicate key value")
@@ -106,6 +112,30 @@ def extension_path(name: str) -> Path | None:
         return None
     path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
     return path if path.is_file() else None
+
+
+def write_wait_s() -> float:
+    """How long a writer queues behind the one ahead: `$VMDASH_WRITE_WAIT_S` seconds, default 900.
+
+    A writer ahead that dies lets go at once (its PostgreSQL session goes with it), so the wait
+    only runs out behind a live writer still at work: an import of a large file into a large lake
+    takes minutes, and the default lets it.
+    """
+    text = os.environ.get("VMDASH_WRITE_WAIT_S", "").strip()
+    if not text:
+        return _DEFAULT_WRITE_WAIT_S
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise VmdashError(f"VMDASH_WRITE_WAIT_S must be a number of seconds above 0 (got {text[:40]!r})")
+    return value
+
+
+def _session_name() -> str:
+    # PostgreSQL keeps 63 bytes of it; the pid and host say which process to look at.
+    return f"vmdash pid {os.getpid()} on {socket.gethostname()}"[:63]
 
 
 def spill_directory() -> Path:
@@ -271,7 +301,7 @@ class _Lake:
             raise
         return con
 
-    def migrate(self, con: duckdb.DuckDBPyConnection, timeout_s: float) -> None:
+    def migrate(self, con: duckdb.DuckDBPyConnection) -> None:
         """Bring the lake up to this vmdash's schema, taking the writers' lock only when there is work to do.
 
         Every process opens the lake, most only to read: one that finds the schema current (or
@@ -289,7 +319,7 @@ class _Lake:
             if version > SCHEMA_VERSION:
                 _migrate(con, lake=True)  # says which vmdash the lake needs
             return
-        with self.writer(timeout_s):
+        with self.writer():
             _migrate(con, lake=True)  # again under the lock: another process may have done it meanwhile
 
     def _attach(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -320,26 +350,25 @@ class _Lake:
         return redact(text, self._secrets)
 
     @contextmanager
-    def writer(self, timeout_s: float) -> Iterator[None]:
+    def writer(self) -> Iterator[None]:
         """Hold the lake's writers' lock (a PostgreSQL advisory lock) for the block.
 
         DuckLake itself only refuses a conflicting commit; queueing writers instead means an
         import never fails because another one ran at the same time, and ids read as max()+1
-        stay unique. PostgreSQL drops the lock with the session if the process dies.
+        stay unique. PostgreSQL drops the lock with the session if the process dies, so the
+        writer ahead holds it exactly as long as it is alive: this one waits for it (saying
+        whom it waits for) up to `write_wait_s()`.
         """
         if self.catalog_dsn is None:
             yield
             return
         session = self._connect_session()
         try:
-            session.execute(f"SET lock_timeout = '{max(int(timeout_s * 1000), 1)}ms'")
-            session.execute("SELECT pg_advisory_lock(%s)", (_WRITER_LOCK_KEY,))
+            self._queue(session, write_wait_s())
+        except VmdashError:
+            raise
         except Exception as exc:
             self.close()
-            if "lock timeout" in str(exc).lower() or "lock_timeout" in str(exc).lower():
-                raise DatabaseBusy(
-                    f"another vmdash process has been writing to the lake for {timeout_s:.0f} s; try again in a moment"
-                ) from None
             first = self.mask(str(exc)).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
             raise VmdashError(f"cannot take the lake's writers' lock: {first}") from None
         try:
@@ -351,6 +380,48 @@ class _Lake:
                 # Closing the session lets go of the lock just as well.
                 self.close()
 
+    def _queue(self, session: Any, ceiling_s: float) -> None:
+        """Take the writers' lock, waiting behind the writer ahead for at most `ceiling_s`."""
+        started = time.monotonic()
+        told, told_whom = -_TELL_EVERY_S, ""
+        while not session.execute("SELECT pg_try_advisory_lock(%s)", (_WRITER_LOCK_KEY,)).fetchone()[0]:
+            waited = time.monotonic() - started
+            whom, held = self._holder(session)
+            if waited >= ceiling_s:
+                raise DatabaseBusy(
+                    f"{whom} has been writing to the lake for {held:.0f} s, longer than this write waits "
+                    f"(VMDASH_WRITE_WAIT_S, {ceiling_s:.0f} s); nothing was written: try again once it is done"
+                )
+            if waited - told >= _TELL_EVERY_S or whom != told_whom:
+                _log.warning(
+                    "waiting for %s to finish writing to the lake (writing for %.0f s; waited %.0f s of at most %.0f s)",
+                    whom,
+                    held,
+                    waited,
+                    ceiling_s,
+                )
+                told, told_whom = waited, whom
+            time.sleep(min(0.25, max(ceiling_s - waited, 0.01)))
+
+    def _holder(self, session: Any) -> tuple[str, float]:
+        """Who holds the writers' lock (a vmdash process by its name on the catalog), and for how many seconds."""
+        row = session.execute(
+            "SELECT a.pid, a.application_name, host(a.client_addr), "
+            "extract(epoch FROM clock_timestamp() - a.state_change) "
+            "FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND l.classid::text::bigint = %s AND l.objid::text::bigint = %s AND l.objsubid = 1",
+            (_WRITER_LOCK_KEY >> 32, _WRITER_LOCK_KEY & 0xFFFFFFFF),
+        ).fetchone()
+        if row is None:
+            return "another writer", 0.0  # gone between the two queries
+        pid, name, client, held = row
+        # A vmdash writer's session is idle from the moment it took the lock until it lets go.
+        if str(name or "").startswith("vmdash"):
+            return str(name), float(held or 0)
+        return f"PostgreSQL session {pid} ({name or 'unnamed'}{f', from {client}' if client else ''})", float(held or 0)
+
     def _connect_session(self) -> Any:
         if self._session is not None and not self._session.closed:
             return self._session
@@ -361,7 +432,8 @@ class _Lake:
                 "the DuckLake store needs psycopg for its writers' lock: pip install -r requirements-scale.txt"
             ) from None
         try:
-            self._session = psycopg.connect(self.catalog_dsn or "", autocommit=True)
+            # Named, so a writer waiting behind this one can say whom it waits for.
+            self._session = psycopg.connect(self.catalog_dsn or "", autocommit=True, application_name=_session_name())
         except psycopg.Error as exc:
             first = self.mask(str(exc)).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
             raise VmdashError(f"cannot reach the lake's PostgreSQL catalog: {first}") from None
@@ -374,9 +446,9 @@ class _Lake:
             self._session = None
 
     @contextmanager
-    def transaction(self, con: duckdb.DuckDBPyConnection, timeout_s: float) -> Iterator[_LakeConnection]:
+    def transaction(self, con: duckdb.DuckDBPyConnection) -> Iterator[_LakeConnection]:
         """One write to the lake: under the writers' lock, with fresh id sequences, all or nothing."""
-        with self.writer(timeout_s):
+        with self.writer():
             # Under the writers' lock nobody else can take an id until this commits.
             for sequence, table, column in _LAKE_SEQUENCES:
                 row = con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()
