@@ -8,6 +8,7 @@ what was given and what is allowed, both cut to a readable length.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 # How much of a given value, and how many allowed choices, a message shows.
@@ -26,6 +27,37 @@ def listed(choices: Iterable[object], limit: int = MAX_LISTED) -> str:
     items = [str(c) for c in choices]
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+# A secret in a connection setting: libpq's `password=...` (bare, or quoted with '...' in which \'
+# escapes a quote; also `?password=` in a URI's query) and a URI's `user:password@` part.
+_KEY_SECRET = re.compile(r"""(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s'"&;,]+)""", re.IGNORECASE)
+_URI_SECRET = re.compile(r"([a-z][a-z0-9+.-]*://[^\s/:@'\"]*):([^\s/@'\"]*)@", re.IGNORECASE)
+MASK = "***"
+# Shorter passwords are masked where written as one (`password=`, `user:...@`), not wherever
+# their letters happen to appear in a message.
+_MIN_LITERAL = 4
+
+
+def secrets_in(setting: str) -> list[str]:
+    """The passwords written in a connection setting (either form), to mask wherever else they appear."""
+    found = [m.group(2).strip("'") for m in _KEY_SECRET.finditer(setting)]
+    found += [m.group(2) for m in _URI_SECRET.finditer(setting)]
+    return [s for s in found if s]
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every password masked: `password=***`, `scheme://user:***@host`, and each of `secrets`.
+
+    The one masking of vmdash: every error text that leaves the store (a DuckDB or PostgreSQL
+    message can quote the whole connection setting) goes through it before a page, a log line
+    or the command line shows it.
+    """
+    text = _KEY_SECRET.sub(lambda m: m.group(1) + MASK, text)
+    text = _URI_SECRET.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+    for secret in sorted({s for s in secrets if len(s) >= _MIN_LITERAL}, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
 
 
 class VmdashError(Exception):
@@ -47,6 +79,10 @@ class UnknownFormat(ImportRejected):
 
 class DatabaseBusy(VmdashError):
     """Another process holds the database file."""
+
+
+class CatalogLost(VmdashError):
+    """A DuckLake's PostgreSQL catalog went away during a write (a restart, a network cut); nothing was written."""
 
 
 class NotFound(VmdashError):

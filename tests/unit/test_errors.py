@@ -83,3 +83,31 @@ def test_a_loop_log_entry_is_refused_with_what_was_wrong(store):
         looplog.record(store, roles.ANALYST, "learning", "soon", "x", videos=["v"])
     with pytest.raises(NotFound, match=r"^there is no video 'gone' in the data$"):
         looplog.record(store, roles.ANALYST, "learning", on, "x", videos=["gone"])
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("host=db user=v password=Sekr3t dbname=x", "host=db user=v password=*** dbname=x"),
+        ("host=db PASSWORD = 'a b\\' c' dbname=x", "host=db PASSWORD = *** dbname=x"),
+        ('at "host=db password=Sekr3t"Unable to connect', 'at "host=db password=***"Unable to connect'),
+        ("postgresql://vmdash:Sekr3t@db:5432/x", "postgresql://vmdash:***@db:5432/x"),
+        (
+            "postgres://db/x?user=v&password=Sekr3t&sslmode=require",
+            "postgres://db/x?user=v&password=***&sslmode=require",
+        ),
+        ('ducklake:postgres:postgresql://v:p%40ss@db/x": failed', 'ducklake:postgres:postgresql://v:***@db/x": failed'),
+        # No password: nothing to hide, a port is not one.
+        ("postgresql://vmdash@db:5432/x and host=db port=5432", "postgresql://vmdash@db:5432/x and host=db port=5432"),
+    ],
+)
+def test_redact_masks_a_password_in_either_form_of_connection_setting(text, masked):
+    assert errors.redact(text) == masked
+
+
+def test_redact_masks_a_known_password_wherever_it_appears():
+    setting = "host=db password='Sekr3t word' dbname=x postgresql://u:Other1@db/x"
+    assert errors.secrets_in(setting) == ["Sekr3t word", "Other1"]
+    assert errors.redact("server said: bad 'Sekr3t word' or Other1", errors.secrets_in(setting)) == (
+        "server said: bad '***' or ***"
+    )

@@ -258,9 +258,10 @@ def import_files(
                 workdir = Path(tmp) / str(n)
                 workdir.mkdir()
                 reports.append(_stage_upload(con, upload, workdir, options))
-            _mark_duplicates(con, reports)
             tell(len(uploads) / (len(uploads) + 1), "Writing to the database")
             with store.transaction() as tx:
+                # Under the writers' lock: a second import of the file running at the same time finds the first.
+                _mark_duplicates(tx, reports)
                 for report in reports:
                     if report.duplicate_of is None:
                         _load(tx, report, options)

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vmdash.errors import DatabaseBusy
-from vmdash.store.lake import _Lake, is_lake
+from vmdash.store.lake import _Lake, is_lake, masked
 from vmdash.store.lineage import _recover
 from vmdash.store.schema import _migrate
 from vmdash.store.session import configure, transaction
@@ -90,8 +90,7 @@ class Store:
         if self.lake is not None:
             con = self.lake.open()
             if not self._migrated:
-                with self.lake.writer(self.busy_timeout_s):
-                    _migrate(con, lake=True)
+                self.lake.migrate(con)
                 self._migrated = True
             return con
         assert isinstance(self.path, Path)  # only a lake keeps its target as text
@@ -155,7 +154,7 @@ class Store:
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Hold the connection (opening it if needed) for the duration of the block."""
-        with self._lock:
+        with self._lock, masked(self.lake):
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
@@ -216,7 +215,7 @@ class Store:
         """
         with self.connect() as con:
             if self.lake is not None:
-                with self.lake.transaction(con, self.busy_timeout_s) as tx:
+                with self.lake.transaction(con) as tx:
                     yield tx
                 return
             with transaction(con):
