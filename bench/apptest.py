@@ -71,7 +71,7 @@ def measure(db: Path, repeat: int = 5, idle_repeat: int = 3, pages: tuple[str, .
         recorded: list[dict[str, Any]] = []
         original = ui_package.chart
 
-        def spy(spec, data, name, _original=original, _recorded=recorded):
+        def spy(spec, data, name, *args, _original=original, _recorded=recorded, **kwargs):
             _recorded.append(
                 {
                     "chart": name,
@@ -80,7 +80,7 @@ def measure(db: Path, repeat: int = 5, idle_repeat: int = 3, pages: tuple[str, .
                     "spec_bytes": len(json.dumps(spec.to_dict(), default=str)),
                 }
             )
-            return _original(spec, data, name)
+            return _original(spec, data, name, *args, **kwargs)
 
         ui_package.chart = spy
         try:

@@ -354,6 +354,18 @@ def _parts(df: pd.DataFrame, m: metrics.Metric) -> tuple[pd.Series, pd.Series, p
     return num.where(reported), den.where(reported), den
 
 
+def _covered(df: pd.DataFrame, m: metrics.Metric) -> tuple[pd.Series, pd.Series]:
+    """What a KPI's coverage divides (metrics.Metric.coverage_sql): the base on rows that count, and all of it.
+
+    The base is the denominator, or for a cost KPI its spend (the numerator).
+    """
+    num, den, full = _parts(df, m)
+    if not m.is_cost:
+        return den, full
+    spend = df[list(m.numerators)].sum(axis=1, min_count=1)
+    return num, spend
+
+
 def _value(num: float, den: float, scale: float) -> float | None:
     if den is None or pd.isna(den) or den == 0 or pd.isna(num):
         return None
@@ -361,17 +373,19 @@ def _value(num: float, den: float, scale: float) -> float | None:
 
 
 def _kpi(df: pd.DataFrame, m: metrics.Metric) -> tuple[float | None, float | None]:
-    num, den, full = _parts(df, m)
-    n, d, all_den = num.sum(min_count=1), den.sum(min_count=1), full.sum(min_count=1)
-    return _value(n, d, m.scale), _value(d, all_den, 1.0)
+    num, den, _ = _parts(df, m)
+    covered, base = _covered(df, m)
+    n, d = num.sum(min_count=1), den.sum(min_count=1)
+    return _value(n, d, m.scale), _value(covered.sum(min_count=1), base.sum(min_count=1), 1.0)
 
 
 def _grouped_kpi(df: pd.DataFrame, keys: list[str] | list[pd.Series], m: metrics.Metric) -> pd.DataFrame:
-    num, den, full = _parts(df, m)
-    parts = pd.DataFrame({"num": num, "den": den, "full": full})
+    num, den, _ = _parts(df, m)
+    covered, base = _covered(df, m)
+    parts = pd.DataFrame({"num": num, "den": den, "covered": covered, "base": base})
     sums = parts.groupby(keys, dropna=False, sort=False).sum(min_count=1)
     value = (sums["num"] / sums["den"].where(sums["den"] != 0)) * m.scale
-    coverage = sums["den"] / sums["full"].where(sums["full"] != 0)
+    coverage = sums["covered"] / sums["base"].where(sums["base"] != 0)
     return pd.DataFrame({"value": value, "coverage": coverage})
 
 
@@ -691,8 +705,9 @@ def _p_funnel(data: Frames, f: FilterState, by: str = "channel") -> dict[str, An
     for step in metrics.FUNNEL_STEPS:
         columns[step.measure] = df[step.measure]
     for name in kpis:
-        num, den, full = _parts(df, metrics.get(name))
-        columns |= {f"{name}__num": num, f"{name}__den": den, f"{name}__full": full}
+        num, den, _ = _parts(df, metrics.get(name))
+        covered, base = _covered(df, metrics.get(name))
+        columns |= {f"{name}__num": num, f"{name}__den": den, f"{name}__covered": covered, f"{name}__full": base}
     columns["conversion_value"] = df["conversion_value"]
     columns["spend"] = df["spend"]
     parts = pd.DataFrame(columns)
@@ -705,10 +720,12 @@ def _p_funnel(data: Frames, f: FilterState, by: str = "channel") -> dict[str, An
         frame[column] = wide[column].to_numpy()
     for name in kpis:
         m = metrics.get(name)
-        num, den, full = (wide[f"{name}__{p}"].to_numpy(dtype=float) for p in ("num", "den", "full"))
+        num, den, covered, full = (
+            wide[f"{name}__{p}"].to_numpy(dtype=float) for p in ("num", "den", "covered", "full")
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             frame[name] = np.where(den != 0, num / den, np.nan) * m.scale
-            frame[f"{name}__coverage"] = np.where(full != 0, den / full, np.nan)
+            frame[f"{name}__coverage"] = np.where(full != 0, covered / full, np.nan)
     frame["conversion_value"] = wide["conversion_value"].to_numpy()
     frame["spend"] = wide["spend"].to_numpy()
     order = {c: i for i, c in enumerate(model.CHANNELS)}
