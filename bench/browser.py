@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,9 +73,10 @@ _PROBE = """
 """
 
 # A page has run once its title is drawn (every page starts with one), and is at rest when
-# Streamlit no longer says it is running, the first visit's progress line (ui.opening) is gone
+# Streamlit's script is not running (the app root's data-test-script-state), the first visit's
+# progress line (ui.opening) is gone
 # and nothing has changed for `quiet` ms.
-_AT_REST = """(quiet) => !document.querySelector('[data-testid="stStatusWidget"]')
+_AT_REST = """(quiet) => (document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning')
     && document.querySelector('h1') && !document.body.innerText.includes(LOADING)
     && performance.now() - window.__lastChange > quiet"""
 
@@ -188,6 +190,7 @@ def measure(
     emit: Callable[[dict], None],
     with_upload: bool = True,
     only: set[str] | None = None,
+    browser=None,
 ) -> None:
     """Time the bare page and every page of the app on `db`, `repeat` fresh sessions each; `emit` gets one dict per figure."""
     from playwright.sync_api import sync_playwright
@@ -197,8 +200,12 @@ def measure(
     bare.write_text(BARE_APP, encoding="utf-8")
     servers: list[Server] = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with ExitStack() as stack:
+            if browser is None:
+                # A browser of its own, unless the caller (a test's session browser) gives one.
+                p = stack.enter_context(sync_playwright())
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                stack.callback(browser.close)
             bare_server = _serve(bare, work / "unused.duckdb")
             servers.append(bare_server)
             visit(browser, bare_server.url)  # the server's own first start, paid once
@@ -238,7 +245,6 @@ def measure(
                 )
             if with_upload:
                 emit_upload(browser, db, work, repeat, emit, servers)
-            browser.close()
     finally:
         for server in servers:
             server.process.terminate()
@@ -287,7 +293,7 @@ def emit_upload(
     emit({"upload": "import", "value": _median(imports), "spread": _spread(imports), "target": IMPORT_S})
 
 
-def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | None = None) -> None:
+def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | None = None, browser=None) -> None:
     """The browser figures of one database as rows of bench/run.py's table."""
     from bench.run import Row, n_rows, secs, verdict
 
@@ -332,7 +338,7 @@ def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | Non
                 )
             )
 
-    measure(db, rows, repeat, emit, only=only)
+    measure(db, rows, repeat, emit, only=only, browser=browser)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -39,7 +39,7 @@ def _settle(page, wait_s: float) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=120_000)
     page.wait_for_function(
         # The first visit's progress line (ui.opening) stands until the page has drawn its numbers.
-        "(loading) => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector('h1')"
+        "(loading) => (document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning') && document.querySelector('h1')"
         " && !document.body.innerText.includes(loading)",
         arg=LOADING,
         timeout=120_000,

@@ -109,11 +109,11 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
                 page.wait_for_selector("[data-testid='stApp']")
                 try:
                     page.wait_for_function(
-                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && document.querySelector('h1')",
+                        "() => (document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning') && document.querySelector('h1')",
                     )
                 except PlaywrightTimeout as exc:
                     # Say what the stuck session shows: busy page, error or endless rerun.
-                    busy = page.locator("[data-testid='stStatusWidget']").count() > 0
+                    busy = page.locator("[data-testid='stApp'][data-test-script-state='running']").count() > 0
                     text = page.locator("[data-testid='stMain']").inner_text(timeout=10_000)[:1500]
                     raise AssertionError(
                         f"{target or 'overview'} never settled (running: {busy}):\n{text}\n"

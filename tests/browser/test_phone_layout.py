@@ -19,7 +19,7 @@ PAGES = (
 )
 
 _CHARTS = """() => {
-    if (document.querySelector('[data-testid="stStatusWidget"]')) return null;
+    if (!(document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning')) return null;
     return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(e => {
         const box = e.getBoundingClientRect();
         const drawn = e.querySelector('canvas, svg.marks');

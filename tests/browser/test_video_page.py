@@ -19,7 +19,9 @@ def test_a_copied_video_link_reopens_the_same_view_in_a_fresh_browser(server, br
     # As a link from a ranked list opens it: the video by key, the other filters kept.
     page.goto(f"{server.url}/video?platform=youtube&video={KEY}")
     wait_for_app(page)
-    expect(page.get_by_role("heading", name="5 mistakes with retinol")).to_have_count(1)
+    # The link's ids are rewritten to names once (a rerun); a cold video page on a busy machine
+    # takes longer than an expectation's default five seconds.
+    expect(page.get_by_role("heading", name="5 mistakes with retinol")).to_have_count(1, timeout=60_000)
     numbers = settled_view(page)[1]
     chips = [t.strip() for t in page.locator("[data-testid='stSidebar'] [data-tag]").all_inner_texts()]
     assert chips == ["YouTube", LABEL]
@@ -33,7 +35,7 @@ def test_a_copied_video_link_reopens_the_same_view_in_a_fresh_browser(server, br
     other = fresh.new_page()
     other.goto(link)
     wait_for_app(other)
-    expect(other.get_by_role("heading", name="5 mistakes with retinol")).to_have_count(1)
+    expect(other.get_by_role("heading", name="5 mistakes with retinol")).to_have_count(1, timeout=60_000)
     assert settled_view(other)[1] == numbers
     assert [t.strip() for t in other.locator("[data-testid='stSidebar'] [data-tag]").all_inner_texts()] == chips
     assert other.locator("[data-testid='stException']").count() == 0

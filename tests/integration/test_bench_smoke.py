@@ -139,28 +139,3 @@ def test_shown_command_keeps_the_dsn_out():
     argv = ["--only", "ducklake", "--dsn", "host=db password=secret", "--results", "R.md"]
     assert run.shown_command(argv) == "python bench/run.py --only ducklake --dsn DSN"
     assert run.shown_command(["--dsn=host=db password=secret"]) == "python bench/run.py --dsn DSN"
-
-
-@pytest.mark.browser
-def test_browser_section_times_every_page_and_the_upload(out):
-    from bench import browser
-
-    db = run.build_db(ROWS)
-    report = run.Report()
-    # Two pages stand for all (each is one more fresh session): the bench's own run times every page.
-    browser.bench_browser(report, ROWS, db, repeat=1, only={"overview", "funnel"})
-    figures = report.raw["browser"][run.n_rows(ROWS)]
-    assert figures[0]["page"] == "bare page (baseline)" and figures[0]["first"] > 0
-    timed = {f["page"] for f in figures if "page" in f}
-    assert timed == {"bare page (baseline)", "overview", "funnel"}
-    assert {"overview", "funnel", "retention", "video", "test & learn"} <= set(browser.pages(db))
-    for f in figures:
-        if "page" in f and not f["page"].startswith("bare"):
-            assert 0 < f["rest"] < 300, f
-            assert f["vs_bare_rest"] == pytest.approx(f["rest"] / figures[0]["rest"])
-    assert [f["upload"] for f in figures if "upload" in f] == ["preview", "import"]
-    assert all(0 < f["value"] < 300 for f in figures if "upload" in f)
-    # Every page that draws a chart on the 1k-row data is timed to it.
-    assert all(f["first"] is not None for f in figures if f.get("page") in {"funnel", "overview"})
-    # The table rows name the bare page as their baseline.
-    assert all("bare page" in r.baseline for r in report.rows if "upload" not in r.measure)

@@ -97,14 +97,14 @@ def wait_for_app(pg, timeout_ms: int = 60_000) -> None:
     """Wait until Streamlit has finished running the script."""
     pg.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
     pg.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        "() => (document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning')"
         " && document.querySelectorAll('[data-testid=\"stMetric\"]').length > 0",
         timeout=timeout_ms,
     )
 
 
 _SNAPSHOT = """() => {
-    if (document.querySelector('[data-testid="stStatusWidget"]')) return null;
+    if (!(document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning')) return null;
     const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
         .map(e => e.innerText).find(t => /data as of import #\\d+/.test(t));
     const cards = [...document.querySelectorAll('[data-testid="stMetric"]')].map(c => [
@@ -118,9 +118,9 @@ _SNAPSHOT = """() => {
 def settled_view(pg, tries: int = 240) -> tuple[str, list[tuple[str, str]]]:
     """The page's 'data as of' caption and its KPI cards (label, value), once it holds still.
 
-    Read in one step, and only when two reads half a second apart agree: Streamlit draws a
-    page element by element and shows 'running' only after a short delay, so one read can
-    catch a run that has just started.
+    Read in one step, only while the script is not running (the app root's
+    `data-test-script-state`: the toolbar's running sign is hidden in minimal toolbar mode)
+    and only when two reads half a second apart agree, since a rerun can start between them.
     """
     last = None
     for _ in range(tries):

@@ -1,0 +1,38 @@
+"""The browser benchmark (bench/browser.py) runs: every figure it prints is read off a real page.
+
+Its timings are not asserted (speed lives in bench/run.py): only that each page and the
+upload were timed, against the bare page of the same run. It runs in the session's browser.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import browser as bench_browser
+from bench import run
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ROWS = 1000
+
+
+def test_browser_section_times_every_page_and_the_upload(browser, tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "OUT", tmp_path)
+    db = run.build_db(ROWS)
+    report = run.Report()
+    # Two pages stand for all (each is one more fresh session): the bench's own run times every page.
+    bench_browser.bench_browser(report, ROWS, db, repeat=1, only={"overview", "funnel"}, browser=browser)
+    figures = report.raw["browser"][run.n_rows(ROWS)]
+    assert figures[0]["page"] == "bare page (baseline)" and figures[0]["first"] > 0
+    timed = {f["page"] for f in figures if "page" in f}
+    assert timed == {"bare page (baseline)", "overview", "funnel"}
+    assert {"overview", "funnel", "retention", "video", "test & learn"} <= set(bench_browser.pages(db))
+    for f in figures:
+        if "page" in f and not f["page"].startswith("bare"):
+            assert 0 < f["rest"] < 300, f
+            assert f["vs_bare_rest"] == pytest.approx(f["rest"] / figures[0]["rest"])
+    assert [f["upload"] for f in figures if "upload" in f] == ["preview", "import"]
+    assert all(0 < f["value"] < 300 for f in figures if "upload" in f)
+    # Every page that draws a chart on the 1k-row data is timed to it.
+    assert all(f["first"] is not None for f in figures if f.get("page") in {"funnel", "overview"})
+    # The table rows name the bare page as their baseline.
+    assert all("bare page" in r.baseline for r in report.rows if "upload" not in r.measure)
