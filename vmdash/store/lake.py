@@ -18,7 +18,7 @@ schema uses, this module stands in for it:
 - staging tables stay TEMP tables in the process's own in-memory DuckDB, which spills to
   `spill_directory()` (`$VMDASH_TEMP_DIR`), never the working directory;
 - no write-ahead-log replay: a DuckLake commit is one PostgreSQL transaction, so an import
-  that dies leaves at most unreferenced Parquet files (`ducklake_delete_orphaned_files`
+  that dies leaves at most unreferenced Parquet files (`python -m vmdash maintain`
   removes them), never rows, and nothing needs reconciling on open.
 """
 
