@@ -1,4 +1,4 @@
-"""python -m vmdash: import, summary, imports, undo, demo, plan files and maintenance without the web app."""
+"""python -m vmdash: import, summary, imports, undo, demo, plan files, maintenance and a readiness probe without the web app."""
 
 from __future__ import annotations
 
@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=maintenance.DEFAULT_EXPIRE_AFTER,
         metavar="AGE",
         help="expire the lake's snapshots older than this; the latest always stays (default: 7d)",
+    )
+    sub.add_parser(
+        "ready",
+        parents=[common],
+        help="readiness probe: exit 0 when the data store answers a trivial query, else 1 with one line",
     )
     return parser
 
@@ -255,8 +260,22 @@ def _maintain(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _ready(store: Store, args: argparse.Namespace) -> int:
+    # A probe: whatever goes wrong is one line and exit 1, never a traceback.
+    try:
+        store.ping()
+    except VmdashError:
+        raise
+    except Exception as exc:
+        text = str(exc).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
+        raise VmdashError(store.lake.mask(text) if store.lake else text) from None
+    say("ready: the data store answers")
+    return 0
+
+
 _COMMANDS = {
     "maintain": _maintain,
+    "ready": _ready,
     "plan": _plan,
     "import": _import,
     "summary": _summary,
