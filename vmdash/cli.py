@@ -1,4 +1,4 @@
-"""python -m vmdash: import, summary, imports, undo, demo and plan files without the web app."""
+"""python -m vmdash: import, summary, imports, undo, demo, plan files, maintenance and a readiness probe without the web app."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pandas as pd
 from vmdash import demo, model, plans, queries, roles
 from vmdash.errors import VmdashError
 from vmdash.ingest import Options, Upload, import_files, undo
-from vmdash.store import Store, default_db_path
+from vmdash.store import Store, default_db_path, maintenance
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite  # for annotations only: typeshed has no runtime module
@@ -108,6 +108,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("action", choices=("export", "import"), help="export: write the plans; import: read them")
     p.add_argument("file", type=Path, metavar="FILE")
+
+    p = sub.add_parser(
+        "maintain",
+        parents=[common],
+        help="DuckLake: expire old snapshots, merge small files, delete unused files; a DuckDB file: CHECKPOINT",
+    )
+    p.add_argument(
+        "--older-than",
+        default=maintenance.DEFAULT_OLDER_THAN,
+        metavar="AGE",
+        help="delete only unused files at least this old, so a running import's files stay (default: 1h; 30m, 2h, 1d)",
+    )
+    p.add_argument(
+        "--expire-after",
+        default=maintenance.DEFAULT_EXPIRE_AFTER,
+        metavar="AGE",
+        help="expire the lake's snapshots older than this; the latest always stays (default: 7d)",
+    )
+    sub.add_parser(
+        "ready",
+        parents=[common],
+        help="readiness probe: exit 0 when the data store answers a trivial query, else 1 with one line",
+    )
     return parser
 
 
@@ -229,4 +252,34 @@ def _plan(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"plan": _plan, "import": _import, "summary": _summary, "imports": _imports, "undo": _undo, "demo": _demo}
+def _maintain(store: Store, args: argparse.Namespace) -> int:
+    older_than_s = maintenance.duration_s(args.older_than)
+    expire_after_s = maintenance.duration_s(args.expire_after)
+    for line in maintenance.maintain(store, older_than_s=older_than_s, expire_after_s=expire_after_s):
+        say(line)
+    return 0
+
+
+def _ready(store: Store, args: argparse.Namespace) -> int:
+    # A probe: whatever goes wrong is one line and exit 1, never a traceback.
+    try:
+        store.ping()
+    except VmdashError:
+        raise
+    except Exception as exc:
+        text = str(exc).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
+        raise VmdashError(store.lake.mask(text) if store.lake else text) from None
+    say("ready: the data store answers")
+    return 0
+
+
+_COMMANDS = {
+    "maintain": _maintain,
+    "ready": _ready,
+    "plan": _plan,
+    "import": _import,
+    "summary": _summary,
+    "imports": _imports,
+    "undo": _undo,
+    "demo": _demo,
+}

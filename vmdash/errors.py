@@ -85,6 +85,10 @@ class CatalogLost(VmdashError):
     """A DuckLake's PostgreSQL catalog went away during a write (a restart, a network cut); nothing was written."""
 
 
+class StoreUnreachable(VmdashError):
+    """The data store (a DuckLake's PostgreSQL catalog) cannot be reached just now; it may answer again later."""
+
+
 class NotFound(VmdashError):
     """A named thing (an import, a video) does not exist."""
 

@@ -43,9 +43,29 @@ class Postgres:
     """A running server: its port and a libpq connection string to a database on it."""
 
     port: int
+    # How to stop and start it again (pg_ctl, as its owner, and its folder), for tests of a catalog that goes away.
+    ctl: tuple[str, ...] = ()
+    home: Path | None = None
+    options: str = ""
 
     def dsn(self, dbname: str = "postgres") -> str:
         return f"host=127.0.0.1 port={self.port} user=vmdash dbname={dbname}"
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown: every session ends), as an outage does."""
+        assert self.home is not None, "a server this module did not start"
+        subprocess.run(
+            [*self.ctl, "-D", str(self.home / "data"), "-m", "fast", "-w", "stop"], check=True, capture_output=True
+        )
+
+    def start(self) -> None:
+        """Start the stopped server again on the same port."""
+        assert self.home is not None, "a server this module did not start"
+        subprocess.run(
+            [*self.ctl, "-D", str(self.home / "data"), "-o", self.options, "-l", str(self.home / "log"), "-w", "start"],
+            check=True,
+            capture_output=True,
+        )
 
 
 def _pg_bin() -> Path | None:
@@ -115,7 +135,7 @@ def throwaway_postgres() -> Iterator[Postgres]:
         shutil.rmtree(home, ignore_errors=True)
         raise PostgresDidNotStart(f"PostgreSQL did not start: {exc.stderr.strip()[-500:]}") from exc
     try:
-        yield Postgres(port)
+        yield Postgres(port, (*prefix, str(bin_dir / "pg_ctl")), home, options)
     finally:
         subprocess.run(
             [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],

@@ -14,7 +14,9 @@ What lives where:
 - `planned.py`     how plans write their objective and channel onto fact rows (`apply_plans`);
 - `lineage.py`     which rows an import replaced, `overlap_sql`, and `reconcile` (undo, recovery);
 - `lake.py`        the DuckLake adapter: ATTACH, the writers' lock, migrations and
-                   INSERT OR REPLACE as DuckLake accepts them.
+                   INSERT OR REPLACE as DuckLake accepts them;
+- `maintenance.py` `maintain`: a DuckLake's snapshot expiry, small-file merge and file cleanup
+                   (a file's CHECKPOINT), for `python -m vmdash maintain`.
 
 Callers import from `vmdash.store`; the names below are its interface.
 """

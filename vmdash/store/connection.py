@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from vmdash.errors import DatabaseBusy
+from vmdash.errors import DatabaseBusy, StoreUnreachable
 from vmdash.store.lake import _Lake, is_lake, masked
 from vmdash.store.lineage import _recover
 from vmdash.store.schema import _migrate
@@ -154,21 +154,34 @@ class Store:
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Hold the connection (opening it if needed) for the duration of the block."""
-        with self._lock, masked(self.lake):
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            if self._con is not None and self._depth == 0 and self.lake is None:
-                self._yield_to_waiting_process()
-            if self._con is None:
-                self._con = self._open()
-            self._depth += 1
+        with self._lock:
             try:
-                yield self._con
-            finally:
-                self._depth -= 1
+                with masked(self.lake):
+                    if self._timer is not None:
+                        self._timer.cancel()
+                        self._timer = None
+                    if self._con is not None and self._depth == 0 and self.lake is None:
+                        self._yield_to_waiting_process()
+                    if self._con is None:
+                        self._con = self._open()
+                    self._depth += 1
+                    try:
+                        yield self._con
+                    finally:
+                        self._depth -= 1
+                        if self._depth == 0:
+                            self._schedule_release()
+            except StoreUnreachable:
+                # The next use attaches afresh, once the catalog answers again.
                 if self._depth == 0:
-                    self._schedule_release()
+                    self._release()
+                raise
+
+    def ping(self) -> None:
+        """Run a trivial query on the stored tables; raises (StoreUnreachable, DatabaseBusy) when the store cannot answer."""
+        # Store.connect, not self.connect: the app's store shows a page instead of raising.
+        with Store.connect(self) as con:
+            con.execute("SELECT count(*) FROM meta").fetchall()
 
     def _schedule_release(self) -> None:
         # A lake has no file lock to give back: keep the connection (and its catalog session).

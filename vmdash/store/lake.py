@@ -18,7 +18,7 @@ schema uses, this module stands in for it:
 - staging tables stay TEMP tables in the process's own in-memory DuckDB, which spills to
   `spill_directory()` (`$VMDASH_TEMP_DIR`), never the working directory;
 - no write-ahead-log replay: a DuckLake commit is one PostgreSQL transaction, so an import
-  that dies leaves at most unreferenced Parquet files (`ducklake_delete_orphaned_files`
+  that dies leaves at most unreferenced Parquet files (`python -m vmdash maintain`
   removes them), never rows, and nothing needs reconciling on open.
 """
 
@@ -38,7 +38,7 @@ from typing import Any
 
 import duckdb
 
-from vmdash.errors import CatalogLost, DatabaseBusy, VmdashError, redact, secrets_in
+from vmdash.errors import CatalogLost, DatabaseBusy, StoreUnreachable, VmdashError, redact, secrets_in
 from vmdash.sql import alias
 from vmdash.store.session import configure, transaction
 
@@ -293,6 +293,8 @@ class _Lake:
                 self._attach(con)
             except duckdb.Error as exc:
                 first = self.mask(str(exc)).strip().splitlines()[0][:240]
+                if _lost_catalog(exc):
+                    raise StoreUnreachable(f"cannot open the DuckLake {self.redacted}: {first}") from None
                 hint = "" if self.data_path else " (a new lake also needs VMDASH_DATA_PATH: where its Parquet files go)"
                 raise VmdashError(f"cannot open the DuckLake {self.redacted}: {first}{hint}") from None
             con.execute(f"USE {LAKE_ALIAS}")
@@ -436,7 +438,7 @@ class _Lake:
             self._session = psycopg.connect(self.catalog_dsn or "", autocommit=True, application_name=_session_name())
         except psycopg.Error as exc:
             first = self.mask(str(exc)).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
-            raise VmdashError(f"cannot reach the lake's PostgreSQL catalog: {first}") from None
+            raise StoreUnreachable(f"cannot reach the lake's PostgreSQL catalog: {first}") from None
         return self._session
 
     def close(self) -> None:
@@ -476,8 +478,9 @@ class _Lake:
 def masked(lake: _Lake | None) -> Iterator[None]:
     """Let no DuckDB error raised in the block carry a password of `lake`'s setting out of the store.
 
-    DuckDB quotes the whole catalog setting when it loses the catalog; the error keeps its type
-    (callers tell DuckDB's errors apart) with the password masked.
+    DuckDB quotes the whole catalog setting when it loses the catalog; that becomes
+    StoreUnreachable (masked, one line), and any other error keeps its type (callers tell
+    DuckDB's errors apart) with the password masked.
     """
     if lake is None:
         yield
@@ -486,6 +489,9 @@ def masked(lake: _Lake | None) -> Iterator[None]:
         yield
     except duckdb.Error as exc:
         text = lake.mask(str(exc))
+        if _lost_catalog(exc):
+            first = text.strip().splitlines()[0][:240] if text.strip() else type(exc).__name__
+            raise StoreUnreachable(f"the lake's PostgreSQL catalog cannot be reached: {first}") from None
         if text == str(exc):
             raise
         try:

@@ -25,7 +25,7 @@ from streamlit.elements.vega_charts import _altair_globals_lock
 
 from vmdash import charts, demo, export, links, metrics, model, periods, queries, roles, share
 from vmdash import saved_views as views
-from vmdash.errors import DatabaseBusy, VmdashError
+from vmdash.errors import DatabaseBusy, StoreUnreachable, VmdashError
 from vmdash.filters import FILTERS, FilterState, ListFilter
 from vmdash.ingest.pipeline import file_hash
 from vmdash.numbers import float_or_none
@@ -46,51 +46,64 @@ BUSY_TEXT = (
     "The database is busy: another vmdash process (an import from the command line?) is writing to it. "
     "This page loads by itself as soon as it is free; nothing you asked for was written."
 )
+UNREACHABLE_TEXT = (
+    "The data store is unreachable (its catalog server is down or cannot be reached); retrying. "
+    "This page loads by itself as soon as it answers; nothing you asked for was written."
+)
 
 
 class _AppStore(Store):
-    """The app's Store: a locked database file shows a retrying message, never an exception box."""
+    """The app's Store: a locked file or an unreachable lake shows a retrying message, never an exception box."""
 
     _busy_seen = 0.0  # when a query last found the file locked (monotonic seconds)
+    _down_seen = 0.0  # when a query last found the lake's catalog unreachable
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Hold the connection; when the file stays locked, end the page with the retrying message."""
+        """Hold the connection; when the file stays locked or the lake cannot be reached, end the page with the retrying message."""
+        # Found so a moment ago: say so at once rather than wait again.
         if time.monotonic() - self._busy_seen < BUSY_RETRY_S:
-            _busy_page(self)  # found locked a moment ago: say so at once rather than wait again
+            _wait_page(self, BUSY_TEXT)
+        if time.monotonic() - self._down_seen < BUSY_RETRY_S:
+            _wait_page(self, UNREACHABLE_TEXT)
         try:
             with super().connect() as con:
                 yield con
         except DatabaseBusy:
             self._busy_seen = time.monotonic()
-            _busy_page(self)
+            _wait_page(self, BUSY_TEXT)
+        except StoreUnreachable:
+            self._down_seen = time.monotonic()
+            _wait_page(self, UNREACHABLE_TEXT)
 
     def free(self) -> bool:
-        """True when the database file can be opened again (waits up to the busy timeout)."""
+        """True when the store answers again (waits up to the busy timeout for a locked file)."""
         try:
-            with Store.connect(self):
-                pass
+            self.ping()
         except DatabaseBusy:
             self._busy_seen = time.monotonic()
             return False
-        self._busy_seen = 0.0
+        except StoreUnreachable:
+            self._down_seen = time.monotonic()
+            return False
+        self._busy_seen = self._down_seen = 0.0
         return True
 
 
-def _busy_page(s: _AppStore) -> None:
+def _wait_page(s: _AppStore, text: str) -> None:
     if not st.session_state.get(_BUSY_SHOWN):
         st.session_state[_BUSY_SHOWN] = True
-        st.warning(BUSY_TEXT, icon=":material/hourglass_top:")
-        _wait_for_database(s)
+        st.warning(text, icon=":material/hourglass_top:")
+        _wait_for_database(s, "busy" if text == BUSY_TEXT else "unreachable")
     st.stop()
 
 
 @st.fragment(run_every=BUSY_RETRY_S)
-def _wait_for_database(s: _AppStore) -> None:
-    # Drawn with the message just after a failed wait: only the timed reruns look again.
-    if time.monotonic() - s._busy_seen > 1.0 and s.free():
+def _wait_for_database(s: _AppStore, state: str) -> None:
+    # Drawn with the message just after a failed attempt: only the timed reruns look again.
+    if time.monotonic() - max(s._busy_seen, s._down_seen) > 1.0 and s.free():
         st.rerun(scope="app")
-    st.caption(f"Still busy at {dt.datetime.now():%H:%M:%S}; checking again every {BUSY_RETRY_S:.0f} s.")
+    st.caption(f"Still {state} at {dt.datetime.now():%H:%M:%S}; checking again every {BUSY_RETRY_S:.0f} s.")
 
 
 @st.cache_resource(show_spinner=False)
