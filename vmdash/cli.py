@@ -16,7 +16,7 @@ import pandas as pd
 from vmdash import demo, model, plans, queries, roles
 from vmdash.errors import VmdashError
 from vmdash.ingest import Options, Upload, import_files, undo
-from vmdash.store import Store, default_db_path, maintenance
+from vmdash.store import SCHEMA_VERSION, Store, default_db_path, maintenance
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite  # for annotations only: typeshed has no runtime module
@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=maintenance.DEFAULT_EXPIRE_AFTER,
         metavar="AGE",
         help="expire the lake's snapshots older than this; the latest always stays (default: 7d)",
+    )
+    sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="bring the database or lake up to this vmdash's schema (upgrades: run once, before the new replicas start)",
     )
     sub.add_parser(
         "ready",
@@ -273,7 +278,20 @@ def _ready(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(store: Store, args: argparse.Namespace) -> int:
+    store.ping()  # opening the store applies the migrations it lacks (a newer schema is refused)
+    found = store.schema_found
+    if found is None or found == SCHEMA_VERSION:
+        say(f"already at schema {SCHEMA_VERSION}: nothing to do")
+    elif found == 0:
+        say(f"created at schema {SCHEMA_VERSION}")
+    else:
+        say(f"schema {found} -> {SCHEMA_VERSION}: {SCHEMA_VERSION - found} migration(s) applied")
+    return 0
+
+
 _COMMANDS = {
+    "migrate": _migrate,
     "maintain": _maintain,
     "ready": _ready,
     "plan": _plan,

@@ -175,3 +175,31 @@ def test_readme_documents_every_import_flag():
     assert flags, "the import command lost its flags"
     for flag in flags:
         assert flag in line, flag
+
+
+def test_migrate_says_what_it_did_and_refuses_a_newer_schema(capsys, tmp_path):
+    from vmdash.store import SCHEMA_VERSION
+
+    db = tmp_path / "m.duckdb"
+    assert run(capsys, "migrate", "--db", str(db)) == (0, f"created at schema {SCHEMA_VERSION}\n", "")
+    assert run(capsys, "migrate", "--db", str(db)) == (0, f"already at schema {SCHEMA_VERSION}: nothing to do\n", "")
+    s = Store(db, idle_release_s=None)
+    with s.transaction() as tx:
+        tx.execute("UPDATE meta SET value = $v WHERE key = 'schema_version'", {"v": str(SCHEMA_VERSION - 1)})
+    s.close()
+    assert run(capsys, "migrate", "--db", str(db)) == (
+        0,
+        f"schema {SCHEMA_VERSION - 1} -> {SCHEMA_VERSION}: 1 migration(s) applied\n",
+        "",
+    )
+    # A replica of an older vmdash meets a database a newer one migrated: one line, no change.
+    s = Store(db, idle_release_s=None)
+    with s.transaction() as tx:
+        tx.execute("UPDATE meta SET value = $v WHERE key = 'schema_version'", {"v": str(SCHEMA_VERSION + 1)})
+    s.close()
+    code, out, err = run(capsys, "migrate", "--db", str(db))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: this database was written by a newer vmdash (schema {SCHEMA_VERSION + 1}, this one knows "
+        f"{SCHEMA_VERSION}); upgrade vmdash to open it\n"
+    )

@@ -84,13 +84,15 @@ class Store:
         self._depth = 0
         self._timer: threading.Timer | None = None
         self._migrated = False
+        # The schema version this process found on first opening the store (0: a new store).
+        self.schema_found: int | None = None
 
     # -- connections -------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
         if self.lake is not None:
             con = self.lake.open()
             if not self._migrated:
-                self.lake.migrate(con)
+                self.schema_found = self.lake.migrate(con)
                 self._migrated = True
             return con
         assert isinstance(self.path, Path)  # only a lake keeps its target as text
@@ -125,7 +127,7 @@ class Store:
                 self._request.unlink(missing_ok=True)
         configure(con)
         if not self._migrated:
-            _migrate(con)
+            self.schema_found = _migrate(con)
             self._migrated = True
         if unclean:
             _recover(con)

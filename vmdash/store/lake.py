@@ -303,7 +303,7 @@ class _Lake:
             raise
         return con
 
-    def migrate(self, con: duckdb.DuckDBPyConnection) -> None:
+    def migrate(self, con: duckdb.DuckDBPyConnection) -> int:
         """Bring the lake up to this vmdash's schema, taking the writers' lock only when there is work to do.
 
         Every process opens the lake, most only to read: one that finds the schema current (or
@@ -320,9 +320,10 @@ class _Lake:
         if version >= SCHEMA_VERSION:
             if version > SCHEMA_VERSION:
                 _migrate(con, lake=True)  # says which vmdash the lake needs
-            return
+            return version
         with self.writer():
-            _migrate(con, lake=True)  # again under the lock: another process may have done it meanwhile
+            # Again under the lock: another process may have done it meanwhile.
+            return min(version, _migrate(con, lake=True))
 
     def _attach(self, con: duckdb.DuckDBPyConnection) -> None:
         """ATTACH the lake; when another process is creating the same new lake at that moment, once it has.

@@ -169,8 +169,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def _migrate(con: duckdb.DuckDBPyConnection, *, lake: bool = False) -> None:
-    """Bring the database up to SCHEMA_VERSION, one migration per transaction.
+def _migrate(con: duckdb.DuckDBPyConnection, *, lake: bool = False) -> int:
+    """Bring the database up to SCHEMA_VERSION, one migration per transaction; returns the version it found.
 
     In a lake (`lake=True`) each statement goes through `_for_lake` and the version row is
     written through the lake adapter, which has no PRIMARY KEY to replace it on.
@@ -200,3 +200,4 @@ def _migrate(con: duckdb.DuckDBPyConnection, *, lake: bool = False) -> None:
                     [(i, token, obj) for i, (token, obj) in enumerate(model.DEFAULT_OBJECTIVE_RULES)],
                 )
             writer.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ["schema_version", str(target)])
+    return version
