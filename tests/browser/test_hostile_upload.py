@@ -48,7 +48,7 @@ def _sign_in(page, url: str) -> None:
     key_box.fill(KEY)
     key_box.press("Enter")
     page.get_by_role("link", name="Upload & data").click()
-    page.get_by_role("heading", name="Upload & data").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Upload & data").first.wait_for(timeout=60_000)
 
 
 def test_a_cell_bomb_upload_leaves_the_server_serving_other_sessions(bomb_server, browser, tmp_path):

@@ -138,7 +138,7 @@ def test_an_analyst_imports_a_file_through_the_upload_widget(analyst_server, pag
     key_box.fill(KEY)
     key_box.press("Enter")
     page.get_by_role("link", name="Upload & data").click()
-    page.get_by_role("heading", name="Upload & data").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Upload & data").first.wait_for(timeout=60_000)
     assert KEY not in page.content() and KEY not in page.url
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(export))
     button = page.get_by_role("button", name="Import 1 file(s)")

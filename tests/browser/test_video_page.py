@@ -5,11 +5,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import settled_view, wait_for_app
+from tests.support.browser import sample_server, settled_view, wait_for_app
 
 pytestmark = pytest.mark.browser
 KEY = "NOqiywd2Jz1"  # "5 mistakes with retinol" on YouTube, in the samples
 LABEL = "5 mistakes with retinol · YouTube · 2025-12-17"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The samples as bundled: the session's server holds files other tests import through the upload widget."""
+    with sample_server(tmp_path_factory.mktemp("video")) as srv:
+        yield srv
 
 
 def test_a_copied_video_link_reopens_the_same_view_in_a_fresh_browser(server, browser):

@@ -11,6 +11,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -92,7 +93,7 @@ def proxied(lake, tmp_path):
             r.process.wait(timeout=20)
 
 
-def test_each_session_downloads_and_uploads_through_the_proxy_on_its_own_replica(proxied, tmp_path):
+def _drive(proxied, tmp_path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -130,3 +131,21 @@ def test_each_session_downloads_and_uploads_through_the_proxy_on_its_own_replica
         finally:
             browser.close()
     assert homes == {"replica1", "replica2"}
+
+
+def test_each_session_downloads_and_uploads_through_the_proxy_on_its_own_replica(proxied, tmp_path):
+    # A Playwright of its own, in a thread of its own: the browser tests' session browser may
+    # already run an event loop in this thread, and the sync API refuses to start inside one.
+    failed: list[BaseException] = []
+
+    def drive() -> None:
+        try:
+            _drive(proxied, tmp_path)
+        except BaseException as exc:  # re-raised in the test's own thread below
+            failed.append(exc)
+
+    worker = threading.Thread(target=drive)
+    worker.start()
+    worker.join()
+    if failed:
+        raise failed[0]
