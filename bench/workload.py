@@ -301,6 +301,7 @@ class Frames:
 
     facts: pd.DataFrame
     retention: pd.DataFrame
+    path: str = ""  # the database's, whose plans (_plans_of) the Plans page reads
 
     @classmethod
     def load(cls, store: Store) -> Frames:
@@ -308,7 +309,7 @@ class Frames:
         facts = store.df("SELECT * FROM active_facts")
         for column in ("date", "date_end", "published_at"):
             facts[column] = pd.to_datetime(facts[column])
-        return cls(facts, store.df("SELECT * FROM active_retention"))
+        return cls(facts, store.df("SELECT * FROM active_retention"), str(store.path))
 
 
 def _mask(df: pd.DataFrame, f: FilterState) -> pd.Series | None:
@@ -772,7 +773,8 @@ def _p_plans(data: Frames, f: FilterState) -> dict[str, Any]:
     out = pandas_frame(data, f)
     df = _filtered(data.facts, f)
     key = df["video_id"].fillna(df["ad"])
-    planned = next(iter(_plans_of.values()), [])
+    # This database's plans: a process that benchmarks several databases plans each of them.
+    planned = _plans_of.get(data.path, [])
     values = {}
     for plan in planned:
         mine = df[key == plan.key]
