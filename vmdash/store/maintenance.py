@@ -111,26 +111,26 @@ def maintain(store: Store, *, older_than_s: float, expire_after_s: float) -> Ite
         )
         yield f"small files: {processed} merged into {created} in {tables} table(s)"
 
-        old = "ducklake_cleanup_old_files"
-        due = _paths(con, old, dry_run=True, age_s=older_than_s)
-        due_bytes = _bytes(con, due)
-        deleted = _paths(con, old, dry_run=False, age_s=older_than_s)
-        waiting = _paths(con, old, dry_run=True, age_s=None)
+        deleted, shown_size, young = _delete_files(con, "ducklake_cleanup_old_files", older_than_s)
         yield (
-            f"replaced files: {len(deleted)} deleted ({_size(due_bytes if set(deleted) <= set(due) else None)}), "
-            f"{len(waiting)} younger than {_duration(older_than_s)} kept for readers still using them"
+            f"replaced files: {deleted} deleted ({shown_size}), "
+            f"{young} younger than {_duration(older_than_s)} kept for readers still using them"
+        )
+        deleted, shown_size, young = _delete_files(con, "ducklake_delete_orphaned_files", older_than_s)
+        yield (
+            f"orphaned files: {deleted} deleted ({shown_size}), "
+            f"{young} younger than {_duration(older_than_s)} kept (a write may still be using them)"
         )
 
-        orphaned = "ducklake_delete_orphaned_files"
-        orphans = _paths(con, orphaned, dry_run=True, age_s=older_than_s)
-        orphan_bytes = _bytes(con, orphans)
-        removed = _paths(con, orphaned, dry_run=False, age_s=older_than_s)
-        young = _paths(con, orphaned, dry_run=True, age_s=None)
-        yield (
-            f"orphaned files: {len(removed)} deleted "
-            f"({_size(orphan_bytes if set(removed) <= set(orphans) else None)}), "
-            f"{len(young)} younger than {_duration(older_than_s)} kept (a write may still be using them)"
-        )
+
+def _delete_files(con: duckdb.DuckDBPyConnection, function: str, older_than_s: float) -> tuple[int, str, int]:
+    """Run one of DuckLake's file deletions on files older than `older_than_s`: how many went, their size, how many younger stay."""
+    due = _paths(con, function, dry_run=True, age_s=older_than_s)
+    due_bytes = _bytes(con, due)
+    deleted = _paths(con, function, dry_run=False, age_s=older_than_s)
+    kept = _paths(con, function, dry_run=True, age_s=None)
+    # The size is known only for what the dry run listed; a file that aged in between has none.
+    return len(deleted), _size(due_bytes if set(deleted) <= set(due) else None), len(kept)
 
 
 def _duration(seconds: float) -> str:
