@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vmdash import queries, ui
+from vmdash import cache, queries, ui
 
 st.set_page_config(page_title="vmdash · video marketing results", page_icon=":material/movie:", layout="wide")
 
@@ -10,25 +10,27 @@ store = ui.store()
 ui.ensure_data(store)
 # Read before anything else the run draws from the data (the filter bar's choices and dates too).
 version = queries.data_version(store)
-ui.remember_link()
-ui.opening()  # a first visit shows progress at once, not a blank area while the filter bar's queries run
-ui.set_filters(ui.filter_bar(store))
-role = ui.access_panel()
+# The run's cached answers are read at this version; the check at the end throws the run away if it moved.
+with cache.pinned(store, version):
+    ui.remember_link()
+    ui.opening()  # a first visit shows progress at once, not a blank area while the filter bar's queries run
+    ui.set_filters(ui.filter_bar(store))
+    role = ui.access_panel()
 
-pages = ui.app_pages(role)
-notes = st.container()
-page = st.navigation(pages)
-ui.opening(page)
-# The page draws into one placeholder, so a run that saw the data move can take back all it drew.
-body = st.empty()
-try:
-    with body.container(), ui.routed():
-        page.run()
-finally:
-    # Also when a page ends early (ui.end_page on "no data"): the link notes and Share still show.
-    ui.page_drawn(page.url_path)
-    ui.link_notes(notes)
-    ui.share_panel(store, page.url_path)
+    pages = ui.app_pages(role)
+    notes = st.container()
+    page = st.navigation(pages)
+    ui.opening(page)
+    # The page draws into one placeholder, so a run that saw the data move can take back all it drew.
+    body = st.empty()
+    try:
+        with body.container(), ui.routed():
+            page.run()
+    finally:
+        # Also when a page ends early (ui.end_page on "no data"): the link notes and Share still show.
+        ui.page_drawn(page.url_path)
+        ui.link_notes(notes)
+        ui.share_panel(store, page.url_path)
 # An import or undo landed while this page was being drawn: clear it and draw it again, so no
 # page ever rests on numbers from before and after the same import side by side (the browser
 # may show a finished run's last frame until the next run replaces it).

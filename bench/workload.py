@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vmdash import metrics, model, periods, plans, queries, retention, roles, stats
+from vmdash import cache, metrics, model, periods, plans, queries, retention, roles, stats
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries import completion as completion_page
 from vmdash.queries import discovery as discovery_page
@@ -93,8 +93,12 @@ def vmdash_frame(store: Store, filters: FilterState) -> dict[str, Any]:
 
 
 def vmdash_page(store: Store, page: str, filters: FilterState) -> dict[str, Any]:
-    """Every vmdash call of one rerun of `page` (frame included); returns the answers by name."""
-    return _VMDASH_PAGES[page](store, filters)
+    """Every vmdash call of one rerun of `page` (frame included); returns the answers by name.
+
+    As in app.py, the run reads the data version once and its cached answers at that version.
+    """
+    with cache.pinned(store, cache.data_version(store)):
+        return _VMDASH_PAGES[page](store, filters)
 
 
 # The vmdash.queries module whose `load` each page calls.

@@ -11,11 +11,13 @@ not cached.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -28,6 +30,10 @@ MAX_ENTRIES = 512
 _lock = threading.Lock()
 _entries: OrderedDict[Hashable, Any] = OrderedDict()
 _stats = {"hits": 0, "misses": 0}
+# The data version one page run reads its answers at (see `pinned`): (database path, version).
+_pinned: contextvars.ContextVar[tuple[str, tuple[int, int, int]] | None] = contextvars.ContextVar(
+    "vmdash_pinned_version", default=None
+)
 
 
 def data_version(store: Store) -> tuple[int, int, int]:
@@ -37,6 +43,31 @@ def data_version(store: Store) -> tuple[int, int, int]:
         "(SELECT count(*) FROM plan_history) FROM imports"
     )[0]
     return int(row[0]), int(row[1]), int(row[2])
+
+
+@contextlib.contextmanager
+def pinned(store: Store, version: tuple[int, int, int]) -> Iterator[None]:
+    """Within this block, this thread's cached calls on `store` read answers at `version` without asking again.
+
+    A page run asks some thirty cached questions; asking the data version before and after each
+    costs more than a warm page's answers. The run's owner reads the version once at its start
+    and again at its end, and throws the run away when it moved (app.py): an answer computed
+    after an import landed mid-run may then be kept under the older version, but every later run
+    starts at the newer one and never asks for it.
+    """
+    token = _pinned.set((str(store.path), version))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def _version(store: Store) -> tuple[tuple[int, int, int], bool]:
+    """The version to key an answer by, and whether it is this run's pinned one."""
+    pin = _pinned.get()
+    if pin is not None and pin[0] == str(store.path):
+        return pin[1], True
+    return data_version(store), False
 
 
 class _Unhashable(Exception):
@@ -77,7 +108,8 @@ def cached(fn: F) -> F:
             call = (fn.__module__, fn.__qualname__, _frozen(args), _frozen(kwargs))
         except _Unhashable:
             return fn(store, *args, **kwargs)
-        key = (str(store.path), data_version(store), call)
+        version, pinned_run = _version(store)
+        key = (str(store.path), version, call)
         with _lock:
             if key in _entries:
                 _entries.move_to_end(key)
@@ -85,7 +117,7 @@ def cached(fn: F) -> F:
                 return _copy(_entries[key])
             _stats["misses"] += 1
         value = fn(store, *args, **kwargs)
-        if data_version(store) != key[1]:
+        if not pinned_run and data_version(store) != version:
             # An import or undo landed while the query ran: its answer may hold the new data,
             # and kept under the old version it would be served beside the old data's numbers.
             return value

@@ -92,3 +92,34 @@ def test_an_answer_computed_while_the_data_moved_is_not_kept(store, tmp_path):
     assert _racing(store) == 50
     assert cache.data_version(store) != before
     assert cache.stats()["entries"] == 0
+
+
+def test_a_pinned_run_reads_its_answers_at_its_version_without_asking_again(store, tmp_path, monkeypatch):
+    cache.clear()
+    calls.clear()
+    version = cache.data_version(store)
+    asked: list[int] = []
+    real = cache.data_version
+    monkeypatch.setattr(cache, "data_version", lambda s: asked.append(1) or real(s))
+    with cache.pinned(store, version):
+        assert int(_rows(store)["n"][0]) == 0
+        assert int(_rows(store)["n"][0]) == 0
+    assert (len(calls), len(asked)) == (1, 0)
+
+    # An import lands mid-run: the run keeps reading at its version (app.py throws such a run
+    # away at its end); a run after it starts at the new version and reads the new rows.
+    path = demo.write_synthetic_csv(tmp_path / "a.csv", rows=40, seed=3)
+    import_files(store, [Upload(path, path.name)])
+    with cache.pinned(store, version):
+        assert int(_rows(store)["n"][0]) == 0
+    with cache.pinned(store, real(store)):
+        assert int(_rows(store)["n"][0]) == 40
+    # Outside a run, and for another database, every call asks the version as before.
+    assert int(_rows(store)["n"][0]) == 40 and len(asked) == 1
+    other = Store(tmp_path / "other.duckdb", idle_release_s=None)
+    try:
+        with cache.pinned(store, version):
+            assert int(_rows(other)["n"][0]) == 0
+        assert len(asked) == 3
+    finally:
+        other.close()

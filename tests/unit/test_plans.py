@@ -231,10 +231,17 @@ def test_scorecards_judge_planned_videos_and_sum_spend_behind_misses(store, tmp_
     summary = data.summary.set_index(["objective", "channel"])
     assert summary.loc[("awareness", "social"), ["planned", "met"]].tolist() == [3, 2]
     assert data.unplanned.empty
+    from vmdash.filters import FilterState
+
+    # The Video page narrows its selection to its video; the plan's card stays the Plans page's:
+    # vid_c, under the brand campaign's plan, shows the campaign's 0.55 %, not its own views alone.
+    on_page = page.video_card(store, FilterState(videos=("vid_c",)), "vid_c")
+    assert on_page.plan is not None and on_page.plan.key == "brand"
+    assert on_page.cards["value"].tolist() == pytest.approx([44 / 8000])
+    own = page.video_card(store, FilterState(videos=("vid_a",)), "vid_a").cards.iloc[0]
+    assert own[["value", "typical", "peers"]].equals(card[["value", "typical", "peers"]]) and own["peers"] == 2
     # A period of one day: 100 + 10 views of 1,000 impressions each.
     import datetime as dt
-
-    from vmdash.filters import FilterState
 
     day = page.load(store, FilterState(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 1)))
     assert dict(zip(day.cards["key"], day.cards["volume"], strict=True))["vid_a"] == 1000

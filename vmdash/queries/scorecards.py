@@ -289,7 +289,9 @@ def video_card(store: Store, filters: FilterState, video_key: str) -> VideoCard:
         )
     ]
     plan = plans.plan_for(store, video_key, campaigns)
-    frame = cards(store, filters)
+    # The plan's card as the Plans page draws it for this selection: a campaign plan is judged
+    # on all its videos and a video against its peers, not on the one video the page narrows to.
+    frame = cards(store, filters.without("videos"))
     decisions = looplog.plan_before_after(store)
     if plan is not None:
         frame = frame[(frame["kind"] == plan.kind) & (frame["key"] == plan.key)].reset_index(drop=True)
