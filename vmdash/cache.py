@@ -5,7 +5,8 @@ script, and twenty stakeholders opening one link ask the same question). Facts
 and retention points only change through an import, an undo or a plan change (a plan
 rewrites its rows' objective and channel), all of which move `data_version`, so an answer is kept under the database, the data version,
 the query and its arguments, and is never served once the data has moved on.
-Loop-log entries, saved views and rules are not facts: queries over them are
+Loop-log entries are kept too (their before / after windows read the facts): recording or
+deleting one moves the version. Saved views and rules are not facts: queries over them are
 not cached.
 """
 
@@ -30,23 +31,29 @@ MAX_ENTRIES = 512
 _lock = threading.Lock()
 _entries: OrderedDict[Hashable, Any] = OrderedDict()
 _stats = {"hits": 0, "misses": 0}
+Version = tuple[int, ...]
 # The data version one page run reads its answers at (see `pinned`): (database path, version).
-_pinned: contextvars.ContextVar[tuple[str, tuple[int, int, int]] | None] = contextvars.ContextVar(
+_pinned: contextvars.ContextVar[tuple[str, Version] | None] = contextvars.ContextVar(
     "vmdash_pinned_version", default=None
 )
 
 
-def data_version(store: Store) -> tuple[int, int, int]:
-    """Moves whenever an import lands or is undone, or a plan changes (newest import id, undone imports, plan changes)."""
+def data_version(store: Store) -> Version:
+    """Moves whenever an import lands or is undone, a plan changes or a loop-log entry is recorded or deleted.
+
+    (newest import id, undone imports, plan changes, loop-log entries, newest entry id): entry
+    ids come from a sequence, so a deletion and a recording never leave the last two as they were.
+    """
     row = store.rows(
         "SELECT coalesce(max(import_id), 0), count(*) FILTER (WHERE status = 'undone'), "
-        "(SELECT count(*) FROM plan_history) FROM imports"
+        "(SELECT count(*) FROM plan_history), (SELECT count(*) FROM loop_log), "
+        "(SELECT coalesce(max(entry_id), 0) FROM loop_log) FROM imports"
     )[0]
-    return int(row[0]), int(row[1]), int(row[2])
+    return tuple(int(v) for v in row)
 
 
 @contextlib.contextmanager
-def pinned(store: Store, version: tuple[int, int, int]) -> Iterator[None]:
+def pinned(store: Store, version: Version) -> Iterator[None]:
     """Within this block, this thread's cached calls on `store` read answers at `version` without asking again.
 
     A page run asks some thirty cached questions; asking the data version before and after each
@@ -62,7 +69,7 @@ def pinned(store: Store, version: tuple[int, int, int]) -> Iterator[None]:
         _pinned.reset(token)
 
 
-def _version(store: Store) -> tuple[tuple[int, int, int], bool]:
+def _version(store: Store) -> tuple[Version, bool]:
     """The version to key an answer by, and whether it is this run's pinned one."""
     pin = _pinned.get()
     if pin is not None and pin[0] == str(store.path):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vmdash import metrics, model, queries, roles, stats
+from vmdash import cache, metrics, model, queries, roles, stats
 from vmdash.errors import NotFound, OutOfRange, TooLong, UnknownChoice, WrongKind, given_text
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.numbers import float_or_none
@@ -175,6 +175,7 @@ def _present_sql() -> str:
     return f"CASE i.kind {checks} ELSE FALSE END"
 
 
+@cache.cached
 def entries(store: Store) -> pd.DataFrame:
     """Every entry, newest first, with its items in words and whether they still exist in the data.
 
@@ -204,6 +205,7 @@ def _candidate_kpis() -> tuple[str, ...]:
     return tuple(dict.fromkeys(metrics.PRIMARY.values()))
 
 
+@cache.cached
 def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
     """Each entry with its objective's KPI over the `window_days` before its date and from its date.
 
@@ -267,6 +269,7 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
     return log.merge(judged, on="entry_id", how="left")
 
 
+@cache.cached
 def plan_before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
     """Each decision that names a plan, with the plan's KPI on its video or campaign over the
     `window_days` before the decision's date and from it (equal windows; only rows wholly inside
@@ -320,6 +323,7 @@ def _clear(m: metrics.Metric, before: pd.Series | None, after: pd.Series | None)
     return None
 
 
+@cache.cached
 def annotations(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Entries to mark on a trend: those dated within the filtered data's span, about the filtered videos.
 

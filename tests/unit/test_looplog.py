@@ -177,3 +177,23 @@ def test_annotations_keep_the_entries_about_the_filtered_videos(store, tmp_path)
     assert list(looplog.annotations(store, FilterState(campaigns=("SPRING",)))["note"]) == ["about spring"]
     # Unfiltered: every entry dated within the data's span (April), newest first.
     assert list(looplog.annotations(store)["note"]) == ["about spring", "about b", "about a"]
+
+
+def test_kept_entries_move_with_every_recording_and_deletion(store, tmp_path):
+    from vmdash import cache
+
+    import_files(store, [Upload(_export(tmp_path / "v.csv", "vid_v", "V"), "v.csv")])
+    seen = [cache.data_version(store)]
+    first = looplog.record(store, roles.ANALYST, "learning", dt.date(2026, 4, 2), "one", videos=["vid_v"])
+    assert list(looplog.entries(store)["note"]) == ["one"]
+    seen.append(cache.data_version(store))
+    looplog.delete(store, roles.ANALYST, first.entry_id)
+    assert looplog.entries(store).empty and looplog.before_after(store).empty
+    seen.append(cache.data_version(store))
+    # As many entries as after the first recording, but another one: the version differs still.
+    looplog.record(store, roles.ANALYST, "learning", dt.date(2026, 4, 3), "two", videos=["vid_v"])
+    assert list(looplog.entries(store)["note"]) == ["two"]
+    assert list(looplog.before_after(store)["note"]) == ["two"]
+    seen.append(cache.data_version(store))
+    # An empty log again is the first state again (its kept answers hold); every other differs.
+    assert seen[2] == seen[0] and len({seen[0], seen[1], seen[3]}) == 3

@@ -18,8 +18,8 @@ def imports(store: Store) -> pd.DataFrame:
     )
 
 
-def data_version(store: Store) -> tuple[int, int, int]:
-    """Changes whenever an import lands or is undone, or a plan changes (see vmdash.cache)."""
+def data_version(store: Store) -> cache.Version:
+    """Changes whenever an import lands or is undone, a plan changes or the loop log does (see vmdash.cache)."""
     return cache.data_version(store)
 
 
