@@ -16,6 +16,7 @@ from tests.unit.test_testlearn import COLUMNS, _rows
 from vmdash import demo, metrics, plans, queries, roles
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.ingest import Upload, import_files, undo
+from vmdash.queries import video as video_page
 from vmdash.store import Store
 from vmdash.store import rollup as rollup_module
 from vmdash.testlearn import data as testlearn_data
@@ -99,6 +100,28 @@ def assert_reads_match_facts(store: Store, every_kpi: bool = False) -> None:
     keys = _videos(store)
     assert len(keys) >= 4
     for key in keys:
+        # The Video page's identity card, from the summary, against the video's facts.
+        facts = store.rows(
+            f"""SELECT list_sort(list_distinct(list("platform"))), list_sort(list_distinct(list("channel"))),
+                       min("published_at"), max("video_duration_s"), min("date"), max(coalesce("date_end", "date"))
+                FROM active_facts WHERE {VIDEO_KEY_SQL} = $key""",
+            {"key": key},
+        )[0]
+        who = video_page.identity.uncached(store, key)
+        if facts[4] is None:  # no dated row left (its import undone)
+            assert who is None or who.first_day is None, key
+        else:
+            most = [
+                store.rows(
+                    f"SELECT {col} FROM active_facts WHERE {VIDEO_KEY_SQL} = $key GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+                    {"key": key},
+                )[0][0]
+                for col in ('"platform"', '"objective"')
+            ]
+            assert who is not None
+            got = (list(who.platforms), list(who.channels), who.published, who.length_s, who.first_day, who.last_day)
+            assert got == tuple(facts), key
+            assert [who.platform, who.objective] == most, key
         for i, filters in enumerate(_views(store, key)):
             where, params = filters.where()
             # Every KPI on a few views of the first video (each reads its own columns); sums on all.

@@ -57,17 +57,19 @@ class VideoIdentity:
 def identity(store: Store, key: str) -> VideoIdentity | None:
     """The video's identity over all its rows (whatever the other filters), None when no row has this key.
 
-    Read from the facts: the rollup's summed rows carry the span of their grain, not the video's days.
+    Read from the per-video summary's all-time rows (a few blocks, in key order): `_first` /
+    `_last` are the days its facts cover, `_rows` how many facts each row stands for (the main
+    objective and platform are those of most rows; a tie goes to the first name).
     """
-    only = FilterState(videos=(key,))
-    where, params = only.where()
     row = store.rows(
-        f"""SELECT coalesce(any_value("video_title"), any_value({VIDEO_KEY_SQL})) AS title,
-                   list_sort(list_distinct(list("platform"))), list_sort(list_distinct(list("channel"))),
-                   mode("objective"), mode("platform"), min("published_at"), max("video_duration_s"),
-                   min("date"), max(coalesce("date_end", "date")), count(*)
-            FROM active_facts WHERE {where}""",
-        params,
+        """WITH v AS (SELECT * FROM video_summed WHERE _grain = 'all' AND video_key = $k)
+           SELECT coalesce(any_value("video_title"), $k),
+                  list_sort(list_distinct(list("platform"))), list_sort(list_distinct(list("channel"))),
+                  (SELECT "objective" FROM v GROUP BY 1 ORDER BY sum(_rows) DESC, 1 LIMIT 1),
+                  (SELECT "platform" FROM v GROUP BY 1 ORDER BY sum(_rows) DESC, 1 LIMIT 1),
+                  min("published_at"), max("video_duration_s"), min(_first), max(_last), sum(_rows)
+           FROM v""",
+        {"k": key},
     )[0]
     if not row[9]:
         return None
