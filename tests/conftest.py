@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from vmdash import demo
+from vmdash import charts, demo
 from vmdash.store import Store
+
+# Every chart an app test draws is checked against the Vega-Lite schema (pages skip it).
+charts.VALIDATE_SPECS = True
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"

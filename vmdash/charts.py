@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 import threading
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 
 import altair as alt
 import pandas as pd
@@ -145,9 +145,23 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
         return chart.to_dict()
 
 
-def spec_rows(chart: alt.TopLevelMixin) -> int:
-    """How many data rows a chart sends to the browser (every dataset of its spec)."""
-    spec = to_spec(chart)
+# Whether page_spec checks a chart against the Vega-Lite schema: the tests switch it on
+# (tests/conftest.py), so every chart the app tests draw is checked; on a page it doubled the
+# cost of each chart, paid on every rerun.
+VALIDATE_SPECS = False
+
+
+def page_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's spec as a page sends it: converted once, as Streamlit converts it (no 300 px default view)."""
+    with _altair_lock:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with theme:
+            return chart.to_dict(validate=VALIDATE_SPECS)
+
+
+def spec_rows(chart: alt.TopLevelMixin | dict) -> int:
+    """How many data rows a chart (or its spec) sends to the browser (every dataset of its spec)."""
+    spec = chart if isinstance(chart, dict) else to_spec(chart)
     rows = sum(len(values) for values in spec.get("datasets", {}).values())
 
     def inline(node: object) -> int:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.support.browser import sample_server, wait_for_app
+from vmdash.ui.navigation import LOADING
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +24,7 @@ new MutationObserver(() => {
   const sidebar = document.querySelector("[data-testid='stSidebar']");
   if (!main) return;
   seen("title", [...main.querySelectorAll("h1")].some((h) => h.innerText.trim() === window.__title));
-  seen("progress", main.querySelector("[data-testid='stExpanderIconSpinner']"));
+  seen("progress", main.innerText.includes(window.__loading));
   seen("filters", sidebar && [...sidebar.querySelectorAll("h2")].some((h) => h.innerText.trim() === "Filters"));
   seen("chart", main.querySelector("[data-testid='stVegaLiteChart']"));
 }).observe(document, { subtree: true, childList: true, characterData: true });
@@ -39,7 +42,7 @@ def fresh_server(tmp_path_factory):
 def test_the_title_and_a_progress_indication_show_before_the_first_chart(fresh_server, browser, path, title):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(120_000)
-    context.add_init_script(f"window.__title = {title!r};\n" + RECORD)
+    context.add_init_script(f"window.__title = {title!r};\nwindow.__loading = {json.dumps(LOADING)};\n" + RECORD)
     page = context.new_page()
     try:
         page.goto(fresh_server.url + path)
@@ -50,7 +53,7 @@ def test_the_title_and_a_progress_indication_show_before_the_first_chart(fresh_s
         assert seen["progress"] < seen["chart"] and seen["filters"] < seen["chart"], seen
         assert seen["title"] < seen["chart"], seen
         # Once the page is drawn, the indication is gone.
-        assert page.locator("[data-testid='stMain'] [data-testid='stExpanderIconSpinner']").count() == 0
+        assert LOADING not in page.locator("[data-testid='stMain']").inner_text()
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         context.close()

@@ -32,8 +32,9 @@ from vmdash.numbers import float_or_none
 from vmdash.queries import KpiValue
 from vmdash.store import Store, default_db_path
 
-# st.altair_chart switches Altair's process-wide settings under this lock (a private name of
-# Streamlit's, checked by tests/unit/test_chart_threads.py): row counts and exports take it too.
+# Streamlit switches Altair's process-wide settings under this lock (a private name of
+# Streamlit's, checked by tests/unit/test_chart_threads.py): the page's own conversions
+# (charts.page_spec), row counts and exports take it too.
 charts.share_altair_lock(_altair_globals_lock)
 
 
@@ -436,14 +437,15 @@ def chart(
     `name` identifies the chart (its key and its export file names); `value` is what the
     frame's `value` column holds (a KPI, or a label and format), for the CSV's column.
     """
-    rows = charts.spec_rows(spec)
+    # Subtitles (definitions, mixed-view notes) in the same mid grey as the annotations: Vega's
+    # default is black, unreadable on the dark theme.
+    sent = charts.page_spec(spec.configure_title(subtitleColor=charts.INK))
+    rows = charts.spec_rows(sent)
     if rows > queries.MAX_CHART_POINTS or len(data) > queries.MAX_CHART_POINTS:
         raise ValueError(
             f"chart {name!r} would send {max(rows, len(data))} rows; aggregate it to at most {queries.MAX_CHART_POINTS}"
         )
-    # Subtitles (definitions, mixed-view notes) in the same mid grey as the annotations: Vega's
-    # default is black, unreadable on the dark theme.
-    st.altair_chart(spec.configure_title(subtitleColor=charts.INK), width="stretch", key=f"chart_{name}")
+    st.vega_lite_chart(sent, width="stretch", key=f"chart_{name}")
     column = (value.label, value.fmt) if isinstance(value, metrics.Metric) else value
     _export_buttons(spec, data, name, column, currency)
 

@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -69,6 +70,12 @@ _DRAWN = "_vmdash_pages_drawn"
 LOADING = "Loading this page's numbers…"
 
 
+def _progress(slot: Any) -> None:
+    # A caption, not st.status: each status sleeps 50 ms to let the browser catch up, and a first
+    # visit drew three.
+    slot.caption(f":material/hourglass_top: {LOADING}")
+
+
 def opening(page: StreamlitPage | None = None) -> None:
     """Say at once that a page is loading, the first time a session opens it, rather than leave a blank area.
 
@@ -79,14 +86,14 @@ def opening(page: StreamlitPage | None = None) -> None:
         _local.progress = None
         if not st.session_state.get(_DRAWN):
             _local.progress = st.empty()
-            _local.progress.status(LOADING, state="running")
+            _progress(_local.progress)
         return
     if page.url_path in st.session_state.get(_DRAWN, ()):
         return
     slot = getattr(_local, "progress", None) or st.empty()
     with slot.container():
         st.title(page.title)
-        st.status(LOADING, state="running")
+        _progress(st.empty())
     _local.progress = slot
 
 
@@ -100,7 +107,7 @@ def header_drawn(more: bool = True) -> None:
     _local.progress = None
     if more:
         _local.progress = st.empty()
-        _local.progress.status(LOADING, state="running")
+        _progress(_local.progress)
 
 
 def page_drawn(url_path: str) -> None:
