@@ -12,7 +12,7 @@ import math
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -298,13 +298,28 @@ def _link_values_to_labels(all_options: dict[str, dict[str, str]]) -> None:
 
 def video_url(key: str) -> str:
     """The relative link to a video's page (`video?video=<key>`) keeping the sidebar's other filters."""
+    return video_urls([key])[0] or ""
+
+
+def video_urls(keys: Iterable[object]) -> list[str | None]:
+    """video_url of each key (None for a row without a video key), the URL's filters read once.
+
+    Every read of st.query_params looks up the session (some 2 ms): a table of 30 videos read
+    them 300 times.
+    """
+    present = set(st.query_params.keys())
     kept = {
         p.key: st.query_params.get_all(p.key)
         for p in (links.DATES, *links.FILTER_PARAMS)
-        if p.key != links.VIDEO.key and p.key in st.query_params
+        if p.key != links.VIDEO.key and p.key in present
     }
     # Dots encoded too: a value from data ("www.example.com") then reads as no address anywhere in the Markdown.
-    return "./" + views.link_for(VIDEO_PAGE, kept | {links.VIDEO.key: [key]}).replace(".", "%2E")
+    return [
+        "./" + views.link_for(VIDEO_PAGE, kept | {links.VIDEO.key: [key]}).replace(".", "%2E")
+        if isinstance(key, str)
+        else None
+        for key in keys
+    ]
 
 
 def unique_labels(labels: dict[str, str]) -> dict[str, str]:

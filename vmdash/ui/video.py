@@ -15,7 +15,7 @@ from vmdash.ui.common import (
     no_links,
     safe_text,
     unique_labels,
-    video_url,
+    video_urls,
 )
 
 
@@ -158,10 +158,10 @@ def traffic_sources(data: VideoData) -> None:
 def ranked_links(ranked: pd.DataFrame) -> None:
     """Under a ranked chart: each video's name as a link to its page (rows without a video key stay plain)."""
     lines = []
-    for row in ranked.itertuples():
+    urls = video_urls(ranked["key"] if "key" in ranked else [None] * len(ranked))
+    for row, url in zip(ranked.itertuples(), urls, strict=True):
         name = no_links(f"{safe_text(row.video)} · {model.platform_label(row.platform)}")
-        key = getattr(row, "key", None)
-        lines.append(f"1. [{name}]({video_url(key)})" if isinstance(key, str) else f"1. {name}")
+        lines.append(f"1. [{name}]({url})" if url else f"1. {name}")
     if lines:
         st.markdown("\n".join(lines))
 
@@ -173,5 +173,5 @@ def video_link_column(label: str = "Page") -> ColumnConfig:
 
 def with_links(table: pd.DataFrame, keys: pd.Series | None, column: str = "page") -> pd.DataFrame:
     """The table with a first column of links to each row's video page (None where a row has no video key)."""
-    urls = [video_url(k) if isinstance(k, str) else None for k in keys] if keys is not None else [None] * len(table)
+    urls = video_urls(keys) if keys is not None else [None] * len(table)
     return table.reset_index(drop=True).assign(**{column: urls})[[column, *table.columns]]
