@@ -367,6 +367,32 @@ def test_typical_band_falls_back_to_the_platform_then_to_none(samples_db):
     assert note.startswith("No typical band: 2 Wistia video(s)")
 
 
+def test_the_videos_a_filter_keeps_are_those_its_facts_name(samples_db):
+    import datetime as dt
+
+    from vmdash.filters import VIDEO_KEY_SQL
+
+    every = set(queries.retention_videos(samples_db)["video_id"])
+    start, end = queries.date_span(samples_db)
+    assert start is not None and end is not None and len(every) >= 4
+    scopes = [
+        FilterState(date_from=start + dt.timedelta(days=3), date_to=end - dt.timedelta(days=40)),
+        FilterState(date_from=end - dt.timedelta(days=20)),
+        FilterState(date_to=start + dt.timedelta(days=20)),
+        FilterState(objectives=("awareness",)),
+        FilterState(channels=("organic",), date_from=start + dt.timedelta(days=35)),
+    ]
+    for filters in scopes:
+        where, params = filters.where()
+        named = {
+            r[0] for r in samples_db.rows(f"SELECT DISTINCT {VIDEO_KEY_SQL} FROM active_facts WHERE {where}", params)
+        }
+        kept = set(queries.retention_videos.uncached(samples_db, filters)["video_id"])
+        assert kept == every & named, filters
+    # Some scope keeps some of the videos and leaves others out (the check above can tell).
+    assert any(0 < len(set(queries.retention_videos.uncached(samples_db, f)["video_id"])) < len(every) for f in scopes)
+
+
 # -- length buckets ----------------------------------------------------------------------------
 
 BOUNDARIES = [

@@ -12,6 +12,7 @@ from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries.names import length_bucket_sql
 from vmdash.queries.selection import video_label
 from vmdash.store import Store
+from vmdash.store.rollup import fact_rows
 
 # -- retention -------------------------------------------------------------------------------
 
@@ -57,9 +58,11 @@ def _retention_scope(filters: FilterState, params: dict[str, object]) -> str:
         clauses.append("(list_contains($r_videos, rv.video_id) OR list_contains($r_videos, rv.key))")
     rest = filters.without("platforms", "videos")
     if rest != FilterState():
-        where, more = rest.where(prefix="rf_")
-        params.update(more)
-        clauses.append(f"rv.video_id IN (SELECT {VIDEO_KEY_SQL} FROM active_facts WHERE {where})")
+        # From the rollup (whole months, and only a range's edge days from the facts): the
+        # videos any fact under the filters names.
+        params.update(rest.where()[1])
+        rows = fact_rows(rest, columns={"video_id", "ad"})
+        clauses.append(f"rv.video_id IN (SELECT {VIDEO_KEY_SQL} FROM ({rows}))")
     return " AND ".join(clauses) or "TRUE"
 
 

@@ -288,9 +288,12 @@ def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | Non
     if not filters.has_dates:
         return f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE _grain = 'all' AND {keep}"
     first, last = _whole_months(filters)
+    # Months and periods apart: a date range tested beside an OR reaches no stored block's
+    # bounds, and every row of the rollup was read to find a few months.
     parts = [
-        f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE "
-        f"((_grain = 'month' AND \"date\" >= {first} AND \"date_end\" <= {last}) OR _grain = 'period') AND {keep}"
+        f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE _grain = 'month' AND \"date\" >= {first} "
+        f'AND "date_end" <= {last} AND {keep}',
+        f"SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE _grain = 'period' AND {keep}",
     ]
     undated_keep = f"({filters.without('date_from', 'date_to').where()[0]}) AND ({extra})"
     for from_day, to_day, from_sql, to_sql, in_month in _edges(filters):
@@ -485,8 +488,9 @@ def video_rows(
         return f"SELECT {summed}, _rows FROM video_summed WHERE _grain = 'all'{prune} AND {keep}"
     first, last = _whole_months(filters)
     parts = [
-        f"SELECT {summed}, _rows FROM video_summed WHERE "
-        f"((_grain = 'month' AND \"date\" >= {first} AND \"date_end\" <= {last}) OR _grain = 'period'){prune} AND {keep}"
+        f"SELECT {summed}, _rows FROM video_summed WHERE _grain = 'month' AND \"date\" >= {first} "
+        f'AND "date_end" <= {last}{prune} AND {keep}',
+        f"SELECT {summed}, _rows FROM video_summed WHERE _grain = 'period'{prune} AND {keep}",
     ]
     if spans:
         # A span cannot be netted: the edges' days come from the facts.
