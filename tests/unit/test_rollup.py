@@ -324,3 +324,16 @@ def test_google_rows_imported_with_impressions_as_starts_lose_them_on_opening(tm
         assert_rollup_matches_facts(reopened)
     finally:
         reopened.close()
+
+
+def test_undated_rows_per_platform_are_the_facts_without_a_date(samples_db):
+    scopes = [FilterState(), FilterState(platforms=("vimeo",)), FilterState(objectives=("awareness", "loyalty"))]
+    for filters in scopes:
+        where, params = filters.where()
+        facts = samples_db.rows(
+            f'SELECT platform, count(*) FROM active_facts WHERE {where} AND "date" IS NULL GROUP BY 1 ORDER BY 1',
+            params,
+        )
+        got = queries.undated_rows.uncached(samples_db, filters)
+        assert [(p, int(n)) for p, n in zip(got["platform"], got["rows"], strict=True)] == facts, filters
+    assert len(queries.undated_rows.uncached(samples_db)) >= 2  # Vimeo and Wistia lifetime rows

@@ -77,8 +77,10 @@ def currency(store: Store, filters: FilterState = FilterState()) -> str | None:
 def undated_rows(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     """Rows without a date (lifetime totals such as Vimeo and Wistia) per platform: a date range leaves them out."""
     where, params = filters.without("date_from", "date_to").where()
+    # The rollup keeps undated rows apart, as they are, in its 'period' grain.
     return store.df(
-        f'SELECT platform, count(*) AS rows FROM active_facts WHERE {where} AND "date" IS NULL GROUP BY ALL ORDER BY 1',
+        "SELECT platform, sum(_rows) AS rows FROM facts_summed "
+        f"WHERE _grain = 'period' AND \"date\" IS NULL AND {where} GROUP BY ALL ORDER BY 1",
         params,
     )
 
