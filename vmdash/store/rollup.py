@@ -175,20 +175,54 @@ def _refill_scope(con: Any, ids: list[int], scope: tuple[str, dict[str, Any]]) -
 
 
 def _refill_rollup(con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None) -> None:
-    staged = f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))" if new else ""
-    for table, grains, fill in (
-        ("facts_summed", ROLLUP_GRAINS, _rollup_fill_sql),
-        ("video_summed", VIDEO_GRAINS, _video_fill_sql),
-    ):
+    for table in ("facts_summed", "video_summed"):
         con.execute(f"DELETE FROM {table} WHERE list_contains($ids, import_id)", {"ids": all_ids})
-        for grain in grains:
-            if grain == "all":
-                con.execute(fill(grain, "list_contains($ids, import_id)"), {"ids": all_ids})
-                continue
-            if ids:
-                con.execute(fill(grain, "list_contains($ids, import_id)"), {"ids": ids})
-            if new:
-                con.execute(fill(grain, "TRUE", staged), {"new_id": new[0]})
+    if ids:
+        _fill_grains(con, "(SELECT * FROM active_facts WHERE list_contains($ids, import_id))", {"ids": ids})
+    if new:
+        _fill_grains(con, f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))", {"new_id": new[0]})
+    con.execute(_rollup_fill_sql("all", "list_contains($ids, import_id)"), {"ids": all_ids})
+    con.execute(_video_fill_sql("all", "list_contains($ids, import_id)"), {"ids": all_ids})
+
+
+def _fill_grains(con: Any, facts: str, params: dict[str, Any]) -> None:
+    """Sum `facts` (import_id and the fact columns) into both tables at every grain but 'all'.
+
+    The month and period rows of both tables are summed from one aggregation of the facts per
+    rollup key (whose month or period rows are exactly the rollup's, and which regroup into the
+    per-video ones): the facts are read twice (that and the day sums), not six times.
+    """
+    dims = idents(ROLLUP_DIMENSIONS)
+    measures = idents(model.MEASURE_NAMES)
+    # In the measures' own types: a HUGEINT sum (what DuckDB sums BIGINT to) regroups slowly.
+    sums = ", ".join(f"sum({ident(c)})::{sql_type(c)} AS {ident(c)}" for c in model.MEASURE_NAMES)
+    keys = ", ".join(str(i) for i in range(1, len(ROLLUP_DIMENSIONS) + 5))
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _summed_keys AS
+            SELECT import_id, {DAILY_SQL} AS _daily,
+              CASE WHEN {DAILY_SQL} THEN date_trunc('month', "date")::DATE ELSE "date" END AS _date,
+              CASE WHEN {DAILY_SQL} THEN last_day("date") ELSE "date_end" END AS _date_end,
+              {dims}, count(*) AS _rows, min("date") AS _first, max(coalesce("date_end", "date")) AS _last, {sums}
+            FROM {facts} GROUP BY {keys}, {unreported_sql()}""",
+        params,
+    )
+    vdims = idents(VIDEO_DIMENSIONS)
+    vsums = ", ".join(f"sum({ident(c)})" for c in model.MEASURE_NAMES)
+    positions = ", ".join(str(i) for i in (2, 3, 4, 5, *range(8, len(VIDEO_DIMENSIONS) + 8)))
+    for grain, daily in (("month", "_daily"), ("period", "NOT _daily")):
+        con.execute(
+            f"INSERT INTO facts_summed SELECT '{grain}', import_id, _date, _date_end, {dims}, _rows, {measures} "
+            f"FROM _summed_keys WHERE {daily}"
+        )
+        # Each key's sums are NULL exactly where its facts all were: the pattern reads the same on them.
+        con.execute(
+            f"INSERT INTO video_summed SELECT '{grain}', import_id, {VIDEO_KEY_SQL}, _date, _date_end, "
+            f"min(_first), max(_last), {vdims}, sum(_rows), {vsums} FROM _summed_keys WHERE {daily} "
+            f"GROUP BY {positions}, {unreported_sql()} ORDER BY 3"
+        )
+    con.execute("DROP TABLE _summed_keys")
+    con.execute(_rollup_fill_sql("day", "TRUE", facts), params)
+    con.execute(_video_fill_sql("early", "TRUE", facts), params)
 
 
 # -- the per-video summary -------------------------------------------------------------------
