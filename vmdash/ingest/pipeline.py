@@ -6,6 +6,7 @@ call is one transaction, so a failure leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import re
@@ -26,6 +27,7 @@ from vmdash.ingest.spec import Field, Format
 from vmdash.sql import ident, idents, literal
 from vmdash.store import (
     V6_FACT_EXTRAS,
+    ChangedMonths,
     Store,
     apply_plans,
     is_duckdb_error,
@@ -1090,6 +1092,8 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
     targets = {p.target for p in report.parts}
     replaced_ids: set[int] = set()
     replaced = 0
+    changed_months: set[dt.date] = set()
+    changed_undated = False
     _merge_youtube_grains(tx, report)
     for part in report.parts:
         good = f"(SELECT rowid + 1 AS _row, * FROM {part.table} WHERE {_GOOD})"
@@ -1114,8 +1118,18 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
         replaced += int(
             tx.execute(f"UPDATE {table} SET replaced_by = $id WHERE {victims}", {"id": import_id}).fetchone()[0]
         )
-        if replaced:
-            # Read off the rows just marked: the overlap join runs once, not twice.
+        if replaced and table == "facts":
+            # Read off the rows just marked (the overlap join runs once, not twice), with the
+            # months they lie in: only those months of the imports they came from are summed again.
+            for earlier, months, undated in tx.execute(
+                'SELECT import_id, list(DISTINCT date_trunc(\'month\', "date")::DATE) FILTER (WHERE "date" IS NOT NULL), '
+                'bool_or("date" IS NULL) FROM facts WHERE replaced_by = $id GROUP BY 1',
+                {"id": import_id},
+            ).fetchall():
+                replaced_ids.add(int(earlier))
+                changed_months.update(months or ())
+                changed_undated = changed_undated or bool(undated)
+        elif replaced:
             ids = tx.execute(f"SELECT DISTINCT import_id FROM {table} WHERE replaced_by = $id", {"id": import_id})
             replaced_ids.update(int(r[0]) for r in ids.fetchall())
         tx.execute(insert, {"id": import_id})
@@ -1123,7 +1137,8 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
         f"SELECT {_FACT_COLS} FROM {p.table} WHERE {_GOOD}" for p in report.parts if p.target == "facts"
     )
     try:
-        refresh_rollup(tx, replaced_ids, new=(import_id, inserted) if inserted else None)
+        changed = ChangedMonths(tuple(sorted(changed_months)), changed_undated)
+        refresh_rollup(tx, replaced_ids, new=(import_id, inserted) if inserted else None, months=changed)
     except VmdashError as exc:
         raise ImportRejected(report.file_name, str(exc)) from None
     report.rows_replaced = replaced

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -121,6 +122,7 @@ def refresh_rollup(
     import_ids: Collection[int],
     new: tuple[int, str] | None = None,
     scope: tuple[str, dict[str, Any]] | None = None,
+    months: ChangedMonths | None = None,
 ) -> None:
     """Sum these imports' active facts again at every grain, inside the caller's transaction.
 
@@ -130,6 +132,8 @@ def refresh_rollup(
     `scope`: (condition, parameters) testing only "video_id", "ad" and "campaign": the only rows
     that changed (a plan's videos and campaigns). Only their sums are summed again, and the day
     sums of the days they cover; every summed row keeps those columns, so it is wholly in or out.
+    `months`: where these imports changed, when only some of their rows did (rows a new import
+    replaced): only those months (by the rows' first day) are summed again, and the all-time sums.
     """
     ids = sorted({int(i) for i in import_ids})
     all_ids = sorted({*ids, *([new[0]] if new else [])})
@@ -139,7 +143,7 @@ def refresh_rollup(
         if scope is not None and new is None:
             _refill_scope(con, ids, scope)
         else:
-            _refill_rollup(con, ids, all_ids, new)
+            _refill_rollup(con, ids, all_ids, new, months)
     except (duckdb.ConversionException, duckdb.OutOfRangeException):
         # A sum past BIGINT: the import checks its sums first, this is the last line of defence.
         raise VmdashError(
@@ -174,11 +178,54 @@ def _refill_scope(con: Any, ids: list[int], scope: tuple[str, dict[str, Any]]) -
     con.execute("DROP TABLE _scoped_facts")
 
 
-def _refill_rollup(con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None) -> None:
+@dataclass(frozen=True)
+class ChangedMonths:
+    """The calendar months (their first days) of the rows that changed, and whether undated rows did."""
+
+    months: tuple[dt.date, ...]
+    undated: bool = False
+
+    def facts_sql(self) -> str:
+        """The facts in these months (by their first day), as a condition; parameters from `params`."""
+        dated = (
+            '("date" BETWEEN $m_lo AND $m_hi AND list_contains($months, date_trunc(\'month\', "date")::DATE))'
+            if self.months
+            else "FALSE"
+        )
+        return f'({dated} OR "date" IS NULL)' if self.undated else dated
+
+    def summed_sql(self) -> str:
+        """The summed rows those facts make up, at every grain but 'all' (each row's "date" is its facts' first
+        day or their month's)."""
+        dated = "list_contains($months, date_trunc('month', \"date\")::DATE)" if self.months else "FALSE"
+        return f'({dated} OR "date" IS NULL)' if self.undated else dated
+
+    def params(self) -> dict[str, Any]:
+        """The parameters of both conditions."""
+        if not self.months:
+            return {}
+        return {"months": list(self.months), "m_lo": min(self.months), "m_hi": _month_end(max(self.months))}
+
+
+def _refill_rollup(
+    con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None, months: ChangedMonths | None = None
+) -> None:
+    bound: dict[str, Any] = {"ids": ids}
+    facts, changed = "list_contains($ids, import_id)", ""
+    if months is not None:
+        # Only these months of the earlier imports changed: the rest of their sums stand (the
+        # all-time sums are summed again from their months and periods).
+        bound |= months.params()
+        facts += f" AND {months.facts_sql()}"
+        changed = f" AND (_grain = 'all' OR {months.summed_sql()})"
     for table in ("facts_summed", "video_summed"):
-        con.execute(f"DELETE FROM {table} WHERE list_contains($ids, import_id)", {"ids": all_ids})
+        delete = f"DELETE FROM {table} WHERE list_contains($ids, import_id){changed}"
+        # DuckDB refuses a parameter its statement does not use (the facts' month bounds here).
+        con.execute(delete, {k: v for k, v in bound.items() if f"${k}" in delete})
+        if new:
+            con.execute(f"DELETE FROM {table} WHERE import_id = $new_id", {"new_id": new[0]})
     if ids:
-        _fill_grains(con, "(SELECT * FROM active_facts WHERE list_contains($ids, import_id))", {"ids": ids})
+        _fill_grains(con, f"(SELECT * FROM active_facts WHERE {facts})", bound)
     if new:
         _fill_grains(con, f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))", {"new_id": new[0]})
     con.execute(_rollup_fill_sql("all", "list_contains($ids, import_id)"), {"ids": all_ids})
