@@ -1115,9 +1115,12 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
             )
             insert = f"INSERT INTO retention ({_RETENTION_COLS}, import_id) SELECT {_RETENTION_COLS}, $id FROM {good}"
             table = "retention"
-        replaced += int(
-            tx.execute(f"UPDATE {table} SET replaced_by = $id WHERE {victims}", {"id": import_id}).fetchone()[0]
-        )
+        for where, bounds in _victim_parts(tx, table, good, victims):
+            replaced += int(
+                tx.execute(
+                    f"UPDATE {table} SET replaced_by = $id WHERE {where}", {"id": import_id, **bounds}
+                ).fetchone()[0]
+            )
         if replaced and table == "facts":
             # Read off the rows just marked (the overlap join runs once, not twice), with the
             # months they lie in: only those months of the imports they came from are summed again.
@@ -1164,6 +1167,28 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
             "replaced_imports": ",".join(str(i) for i in sorted(replaced_ids)),
         },
     )
+
+
+def _victim_parts(tx: Any, table: str, good: str, victims: str) -> list[tuple[str, dict[str, Any]]]:
+    """The replaced rows' condition, split so that the daily facts are looked up within the new rows' dates.
+
+    A daily fact overlaps a dated new row only inside the new rows' first and last days: tested
+    on the plain "date" column, stored blocks outside them are skipped, and a week's export
+    into years of facts joins a week of them. Facts over longer periods and undated ones are
+    tested whole. With an undated new row (which overlaps every date), one condition as it is.
+    """
+    if table != "facts":
+        return [(victims, {})]
+    lo, hi, undated = tx.execute(
+        f'SELECT min("date"), max(coalesce("date_end", "date")), bool_or("date" IS NULL) FROM {good}'
+    ).fetchone()
+    if undated or lo is None:
+        return [(victims, {})]
+    daily = 'facts."date" IS NOT NULL AND coalesce(facts."date_end", facts."date") = facts."date"'
+    return [
+        (f'facts."date" BETWEEN $lo AND $hi AND {daily} AND {victims}', {"lo": lo, "hi": hi}),
+        (f"NOT ({daily}) AND {victims}", {}),
+    ]
 
 
 def _merge_youtube_grains(tx: Any, report: ImportReport) -> None:
