@@ -201,3 +201,28 @@ def test_channel_defaults_per_platform_and_can_be_chosen(store, name):
     undo(store, report.import_id)
     _import(store, name, options=Options(channel="email"))
     assert store.rows("SELECT DISTINCT channel FROM active_facts") == [("email",)]
+
+
+def _canonical(path: Path, rows: list[tuple[str, str, str, int]]) -> Path:
+    """A canonical CSV of (date, date_end, video, views) on YouTube; a blank date_end is a daily row."""
+    lines = ["date,date_end,platform,video_id,impressions,views"]
+    lines += [f"{d},{e},youtube,{v},1000,{n}" for d, e, v, n in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_new_daily_rows_replace_the_days_and_the_periods_they_overlap_only(store, tmp_path):
+    january = [(f"2026-01-{d:02d}", "", "vid_a", 10) for d in range(1, 32)]
+    first = _canonical(tmp_path / "a.csv", [*january, ("2026-02-01", "2026-02-28", "vid_a", 500)])
+    one = _import(store, "a.csv", first)
+    # Two days of January, and a day of February that the month-long row covers.
+    later = _canonical(tmp_path / "b.csv", [("2026-01-05", "", "vid_a", 99), ("2026-01-06", "", "vid_a", 99)])
+    two = _import(store, "b.csv", later)
+    assert two.rows_replaced == 2 and two.replaced_imports == [one.import_id]
+    feb = _import(store, "c.csv", _canonical(tmp_path / "c.csv", [("2026-02-10", "", "vid_a", 7)]))
+    assert feb.rows_replaced == 1 and feb.replaced_imports == [one.import_id]
+    # An undated lifetime row overlaps every date of its video: all the rest goes.
+    life = _import(store, "d.csv", _canonical(tmp_path / "d.csv", [("", "", "vid_a", 3000)]))
+    assert life.rows_replaced == 29 + 2 + 1
+    assert store.scalar("SELECT sum(views) FROM active_facts") == 3000
+    assert store_checks.rollup_agrees(store)

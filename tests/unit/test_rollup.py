@@ -337,3 +337,45 @@ def test_undated_rows_per_platform_are_the_facts_without_a_date(samples_db):
         got = queries.undated_rows.uncached(samples_db, filters)
         assert [(p, int(n)) for p, n in zip(got["platform"], got["rows"], strict=True)] == facts, filters
     assert len(queries.undated_rows.uncached(samples_db)) >= 2  # Vimeo and Wistia lifetime rows
+
+
+def _daily_export(path: Path, rows: list[tuple[str, str, str, int, int]]) -> Path:
+    """A canonical CSV of (date, platform, video, impressions, views); a blank date is a lifetime row."""
+    lines = ["date,platform,video_id,impressions,views"] + [",".join(str(v) for v in r) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_replacing_some_rows_sums_again_only_the_months_they_lie_in(store, tmp_path):
+    start = dt.date(2026, 1, 1)
+    days = [start + dt.timedelta(days=i) for i in range(90)]
+    first = [(d.isoformat(), "youtube", v, 1000, 100 + i % 7) for i, d in enumerate(days) for v in ("vid_a", "vid_b")]
+    first.append(("", "vimeo", "vid_c", 5000, 700))  # a lifetime row, undated
+    (one,) = import_files(store, [Upload(_daily_export(tmp_path / "q1.csv", first), "q1.csv")])
+    kept = {
+        table: store.rows(
+            f"SELECT rowid FROM {table} WHERE import_id = $id AND _grain = 'month' AND \"date\" <> DATE '2026-02-01'",
+            {"id": one.import_id},
+        )
+        for table in ("facts_summed", "video_summed")
+    }
+    # A re-export of a week of February for one video, and of the lifetime row.
+    week = [(f"2026-02-{d:02d}", "youtube", "vid_a", 2000, 900) for d in range(10, 17)]
+    (two,) = import_files(
+        store, [Upload(_daily_export(tmp_path / "w.csv", [*week, ("", "vimeo", "vid_c", 6000, 800)]), "w.csv")]
+    )
+    assert two.rows_replaced == 8 and two.replaced_imports == [one.import_id]
+    assert_rollup_matches_facts(store)
+    assert_video_summary_matches_facts(store)
+    # January's and March's sums of the first import were left as they were, not summed again.
+    for table, rows in kept.items():
+        assert len(rows) >= 4
+        still = store.rows(
+            f"SELECT rowid FROM {table} WHERE import_id = $id AND _grain = 'month' AND \"date\" <> DATE '2026-02-01'",
+            {"id": one.import_id},
+        )
+        assert still == rows, table
+    # And the figures read through the rollup are the facts'.
+    assert queries.kpis(store, ("view_rate",))["view_rate"].value == pytest.approx(
+        store.scalar("SELECT sum(views) / sum(impressions) FROM active_facts")
+    )

@@ -6,6 +6,7 @@ call is one transaction, so a failure leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import re
@@ -26,6 +27,7 @@ from vmdash.ingest.spec import Field, Format
 from vmdash.sql import ident, idents, literal
 from vmdash.store import (
     V6_FACT_EXTRAS,
+    ChangedMonths,
     Store,
     apply_plans,
     is_duckdb_error,
@@ -41,7 +43,8 @@ if TYPE_CHECKING:
 MAX_REJECTIONS_SHOWN = 50
 _counter = itertools.count()
 # The staged rows that are loaded: not skipped (a summary, trailer or blank row), nothing wrong.
-_GOOD = "NOT _summary AND len(_bad) = 0"
+# `_bad` lists what is wrong with a row, and is NULL when nothing is (most rows: no list to build).
+_GOOD = "NOT _summary AND _bad IS NULL"
 # Bookkeeping columns of a staging table, besides the canonical ones.
 _STAGE_COLUMNS = ("_summary", "_bad", "_blank", "_lone", "_note", "_trailer", "_again", "_fields")
 # Columns that say which thing a row is about: a row needs one of them (measures are optional).
@@ -413,13 +416,13 @@ def _staged(
         con.execute(
             f"""SELECT count(*) FILTER (WHERE NOT _blank), count(*) FILTER (WHERE _summary AND NOT _blank AND NOT _trailer),
                    count(*) FILTER (WHERE _trailer), count(*) FILTER (WHERE {_GOOD}),
-                   count(*) FILTER (WHERE NOT _summary AND len(_bad) > 0)
+                   count(*) FILTER (WHERE NOT _summary AND _bad IS NOT NULL)
             FROM {table}"""
         )
     )
     rows_read, summary_rows, trailer_rows, loadable, bad_count = (int(v) for v in counts)
     bad_rows = con.execute(
-        f"SELECT rowid, _bad, _fields FROM {table} WHERE NOT _summary AND len(_bad) > 0 ORDER BY rowid LIMIT $n",
+        f"SELECT rowid, _bad, _fields FROM {table} WHERE NOT _summary AND _bad IS NOT NULL ORDER BY rowid LIMIT $n",
         {"n": MAX_REJECTIONS_SHOWN},
     ).fetchall()
     # Physical lines: the refused records by their byte position, the read rows by a count of records.
@@ -465,8 +468,7 @@ def _staged(
         raise ImportRejected(part.display_name, _nothing_loadable(con, table, rejections, rows_read))
     _check_repeats(con, table, part, detection, line_of)
     if fmt.target == "facts":
-        staged.flags = _quality_flags(con, table)
-        staged.null_cells, staged.sums = _measure_totals(con, table, detection)
+        staged.flags, staged.null_cells, staged.sums = _measure_checks(con, table, detection)
     return staged
 
 
@@ -515,7 +517,7 @@ def _mark_short_rows(con: DuckDBPyConnection, table: str, columns: int) -> None:
     # move the rows and break rowid as the file's row order.
     con.execute(
         f"""CREATE TEMP TABLE {table}_padded AS SELECT * REPLACE (CASE WHEN NOT _summary AND _fields < $enough
-            THEN list_prepend({_TOO_FEW_FIELDS}, _bad) ELSE _bad END AS _bad) FROM {table} ORDER BY rowid""",
+            THEN list_prepend({_TOO_FEW_FIELDS}, coalesce(_bad, [])) ELSE _bad END AS _bad) FROM {table} ORDER BY rowid""",
         {"enough": enough},
     )
     con.execute(f"DROP TABLE {table}")
@@ -532,6 +534,13 @@ def _check_repeats(
     measures = [c.name for c in model.MEASURES] if detection.format.target == "facts" else ["audience_ratio"]
     # Rows without a number (all blank or zero) change no total however often they come.
     counted = " OR ".join(f"coalesce({ident(m)}, 0) <> 0" for m in measures)
+    # Rows the same in every column are the same in these: a hash of a few columns (half the
+    # cost of all of them) clears almost every export, and only the rest are hashed whole.
+    narrow = idents([name for name in outputs if name in IDENTITY] + measures[:4])
+    if not con.execute(
+        f"SELECT 1 FROM {table} WHERE {_GOOD} AND ({counted}) GROUP BY hash({narrow}) HAVING count(*) > 1 LIMIT 1"
+    ).fetchone():
+        return
     found = con.execute(
         f"""SELECT min(rowid), max(rowid) FROM {table} WHERE {_GOOD} AND ({counted})
             GROUP BY hash({quoted}) HAVING count(*) > 1 ORDER BY 2 LIMIT 1"""
@@ -554,8 +563,13 @@ def _check_repeats(
         )
 
 
-def _measure_totals(con: DuckDBPyConnection, table: str, detection: Detection) -> tuple[dict[str, int], dict[str, int]]:
-    """Per measure the file gives: loaded rows where it is NULL; per BIGINT measure, its sum of magnitudes."""
+def _measure_checks(
+    con: DuckDBPyConnection, table: str, detection: Detection
+) -> tuple[list[Flag], dict[str, int], dict[str, int]]:
+    """The quality flags; per measure the file gives, loaded rows where it is NULL; per BIGINT measure, its sum of magnitudes.
+
+    One scan of the loaded rows counts all three.
+    """
     fmt = detection.format
     given = [
         c
@@ -564,12 +578,22 @@ def _measure_totals(con: DuckDBPyConnection, table: str, detection: Detection) -
         or (c.name in fmt.derived and any(f in fmt.derived[c.name] for f in detection.matches))
     ]
     big = [c.name for c in model.MEASURES if c.sql_type == "BIGINT"]
-    selects = [f'count(*) FILTER (WHERE "{c.name}" IS NULL)' for c in given]
-    selects += [f'coalesce(sum(abs("{name}"::HUGEINT)), 0)' for name in big]
+    selects = [f"count(*) FILTER (WHERE {sql})" for _, sql in QUALITY_CHECKS]
+    selects += [f'count(*) FILTER (WHERE "{c.name}" IS NULL)' for c in given]
+    # Summed as DOUBLE first (a sixth of the cost of HUGEINT): a sum of whole numbers below 2^53
+    # is exact there, and only a larger one is summed again exactly.
+    selects += [f'coalesce(sum(abs("{name}")::DOUBLE), 0)' for name in big]
     row = _one(con.execute(f"SELECT {', '.join(selects)} FROM {table} WHERE {_GOOD}"))
+    checks, row = row[: len(QUALITY_CHECKS)], row[len(QUALITY_CHECKS) :]
     nulls = {c.name: int(v) for c, v in zip(given, row[: len(given)], strict=True)}
     sums = {name: int(v) for name, v in zip(big, row[len(given) :], strict=True)}
-    return nulls, sums
+    large = [name for name, total in sums.items() if total >= 2**53]
+    if large:
+        exact = ", ".join(f'coalesce(sum(abs("{name}"::HUGEINT)), 0)' for name in large)
+        sums.update(
+            zip(large, (int(v) for v in _one(con.execute(f"SELECT {exact} FROM {table} WHERE {_GOOD}"))), strict=True)
+        )
+    return _quality_flags(con, table, checks), nulls, sums
 
 
 def _reader_types(detection: Detection, lines: list[str]) -> dict[int, str]:
@@ -649,11 +673,9 @@ def _drop_rejects(con: DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS reject_scans")
 
 
-def _quality_flags(con: DuckDBPyConnection, table: str) -> list[Flag]:
-    # Counted first: most exports trip no check, and then no row list is gathered at all.
-    counts = ", ".join(f"count(*) FILTER (WHERE {sql})" for _, sql in QUALITY_CHECKS)
-    found = _one(con.execute(f"SELECT {counts} FROM {table} WHERE {_GOOD}"))
-    tripped = [(check, sql, int(count)) for (check, sql), count in zip(QUALITY_CHECKS, found, strict=True) if count]
+def _quality_flags(con: DuckDBPyConnection, table: str, counts: tuple[Any, ...]) -> list[Flag]:
+    # Counted first (`counts`, per QUALITY_CHECKS): most exports trip no check, and then no row list is gathered at all.
+    tripped = [(check, sql, int(count)) for (check, sql), count in zip(QUALITY_CHECKS, counts, strict=True) if count]
     if not tripped:
         return []
     lists = ", ".join(
@@ -809,7 +831,7 @@ def _staging_sql(
     # locale-aware cleanup when that fails. Failures are then read off the parsed values.
     text_columns = sorted({0} | {detection.matches[f.name].column for f in fields if f.kind in sqlkit.TEXT_KINDS})
     trimmed_cols = "".join(f", {sqlkit.trimmed(sqlkit.col(j))} AS t{j}" for j in text_columns)
-    parsed_cols, bounded_cols, bad_checks = [], [], []
+    parsed_cols, bounded_cols, bad_checks, bad_conditions = [], [], [], []
     identity = []
     for index, fld in enumerate(fields):
         column = detection.matches[fld.name].column
@@ -828,19 +850,28 @@ def _staging_sql(
         if strict:
             checks.append(sqlkit.failed_expr(raw_cell, fld.name, typed=typed))
         if checks:
-            bad_checks.append(f"CASE WHEN {' OR '.join(checks)} THEN {index} END")
+            bad_conditions.append(" OR ".join(checks))
+            bad_checks.append(f"CASE WHEN {bad_conditions[-1]} THEN {index} END")
         if _identifies(fld, fmt):
             identity.append(fld.name)
     if identity:
-        bad_checks.append(f"CASE WHEN {' AND '.join(f'{n} IS NULL' for n in identity)} THEN {_NO_IDENTITY} END")
+        bad_conditions.append(" AND ".join(f"{n} IS NULL" for n in identity))
+        bad_checks.append(f"CASE WHEN {bad_conditions[-1]} THEN {_NO_IDENTITY} END")
     elif not any(k in context for k in ("date", "video_id", "video_title")):
+        bad_conditions.append("true")
         bad_checks.append(str(_NO_IDENTITY))
     present = {f.name for f in fields}
     for fld in fmt.fields:
         if fld.name not in present:
             parsed_cols.append(f"CAST(NULL AS {_sql_type(fld)}) AS {fld.name}")
     summary = "coalesce(regexp_matches(lower(t0), $summary_pattern), false)"
-    bad = f"list_filter([{', '.join(bad_checks) or 'NULL'}], lambda x: x IS NOT NULL)"
+    # The list is built only for the few rows with something wrong: building one per row costs
+    # as much as reading the file.
+    bad = (
+        f"CASE WHEN ({') OR ('.join(bad_conditions)}) THEN list_filter([{', '.join(bad_checks)}], lambda x: x IS NOT NULL) END"
+        if bad_conditions
+        else "CAST(NULL AS INTEGER[])"
+    )
     others = [sqlkit.col(i) for i in range(1, width)]
     lone = " AND ".join(f"{c} IS NULL" for c in others) or "true"
     # The header again in the middle: compared on its text cells (a typed column would have
@@ -1061,6 +1092,8 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
     targets = {p.target for p in report.parts}
     replaced_ids: set[int] = set()
     replaced = 0
+    changed_months: set[dt.date] = set()
+    changed_undated = False
     _merge_youtube_grains(tx, report)
     for part in report.parts:
         good = f"(SELECT rowid + 1 AS _row, * FROM {part.table} WHERE {_GOOD})"
@@ -1082,17 +1115,33 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
             )
             insert = f"INSERT INTO retention ({_RETENTION_COLS}, import_id) SELECT {_RETENTION_COLS}, $id FROM {good}"
             table = "retention"
-        ids = tx.execute(f"SELECT DISTINCT import_id FROM {table} WHERE {victims}", {"id": import_id}).fetchall()
-        replaced_ids.update(int(r[0]) for r in ids)
-        replaced += int(
-            tx.execute(f"UPDATE {table} SET replaced_by = $id WHERE {victims}", {"id": import_id}).fetchone()[0]
-        )
+        for where, bounds in _victim_parts(tx, table, good, victims):
+            replaced += int(
+                tx.execute(
+                    f"UPDATE {table} SET replaced_by = $id WHERE {where}", {"id": import_id, **bounds}
+                ).fetchone()[0]
+            )
+        if replaced and table == "facts":
+            # Read off the rows just marked (the overlap join runs once, not twice), with the
+            # months they lie in: only those months of the imports they came from are summed again.
+            for earlier, months, undated in tx.execute(
+                'SELECT import_id, list(DISTINCT date_trunc(\'month\', "date")::DATE) FILTER (WHERE "date" IS NOT NULL), '
+                'bool_or("date" IS NULL) FROM facts WHERE replaced_by = $id GROUP BY 1',
+                {"id": import_id},
+            ).fetchall():
+                replaced_ids.add(int(earlier))
+                changed_months.update(months or ())
+                changed_undated = changed_undated or bool(undated)
+        elif replaced:
+            ids = tx.execute(f"SELECT DISTINCT import_id FROM {table} WHERE replaced_by = $id", {"id": import_id})
+            replaced_ids.update(int(r[0]) for r in ids.fetchall())
         tx.execute(insert, {"id": import_id})
     inserted = " UNION ALL ".join(
         f"SELECT {_FACT_COLS} FROM {p.table} WHERE {_GOOD}" for p in report.parts if p.target == "facts"
     )
     try:
-        refresh_rollup(tx, replaced_ids, new=(import_id, inserted) if inserted else None)
+        changed = ChangedMonths(tuple(sorted(changed_months)), changed_undated)
+        refresh_rollup(tx, replaced_ids, new=(import_id, inserted) if inserted else None, months=changed)
     except VmdashError as exc:
         raise ImportRejected(report.file_name, str(exc)) from None
     report.rows_replaced = replaced
@@ -1120,6 +1169,28 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
     )
 
 
+def _victim_parts(tx: Any, table: str, good: str, victims: str) -> list[tuple[str, dict[str, Any]]]:
+    """The replaced rows' condition, split so that the daily facts are looked up within the new rows' dates.
+
+    A daily fact overlaps a dated new row only inside the new rows' first and last days: tested
+    on the plain "date" column, stored blocks outside them are skipped, and a week's export
+    into years of facts joins a week of them. Facts over longer periods and undated ones are
+    tested whole. With an undated new row (which overlaps every date), one condition as it is.
+    """
+    if table != "facts":
+        return [(victims, {})]
+    lo, hi, undated = tx.execute(
+        f'SELECT min("date"), max(coalesce("date_end", "date")), bool_or("date" IS NULL) FROM {good}'
+    ).fetchone()
+    if undated or lo is None:
+        return [(victims, {})]
+    daily = 'facts."date" IS NOT NULL AND coalesce(facts."date_end", facts."date") = facts."date"'
+    return [
+        (f'facts."date" BETWEEN $lo AND $hi AND {daily} AND {victims}', {"lo": lo, "hi": hi}),
+        (f"NOT ({daily}) AND {victims}", {}),
+    ]
+
+
 def _merge_youtube_grains(tx: Any, report: ImportReport) -> None:
     # A Studio ZIP gives a video's (or traffic source's) numbers twice: per period in the table
     # data, per day in the chart data. The period row is the one that holds every metric, so it
@@ -1137,7 +1208,7 @@ def _merge_youtube_grains(tx: Any, report: ImportReport) -> None:
             shared = [m for m in chart_measures if m in table.detection.matches]
             if not shared:
                 continue
-            in_table = f"EXISTS (SELECT 1 FROM {table.table} AS t WHERE NOT t._summary AND len(t._bad) = 0 AND {key})"
+            in_table = f"EXISTS (SELECT 1 FROM {table.table} AS t WHERE NOT t._summary AND t._bad IS NULL AND {key})"
             cleared = ", ".join(f"{ident(m)} = NULL" for m in shared)
             tx.execute(f"UPDATE {chart.table} AS s SET {cleared} WHERE {_GOOD} AND {in_table}")
             left = " OR ".join(f"s.{ident(m)} IS NOT NULL" for m in chart_measures)

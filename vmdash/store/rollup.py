@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -121,6 +122,7 @@ def refresh_rollup(
     import_ids: Collection[int],
     new: tuple[int, str] | None = None,
     scope: tuple[str, dict[str, Any]] | None = None,
+    months: ChangedMonths | None = None,
 ) -> None:
     """Sum these imports' active facts again at every grain, inside the caller's transaction.
 
@@ -130,6 +132,8 @@ def refresh_rollup(
     `scope`: (condition, parameters) testing only "video_id", "ad" and "campaign": the only rows
     that changed (a plan's videos and campaigns). Only their sums are summed again, and the day
     sums of the days they cover; every summed row keeps those columns, so it is wholly in or out.
+    `months`: where these imports changed, when only some of their rows did (rows a new import
+    replaced): only those months (by the rows' first day) are summed again, and the all-time sums.
     """
     ids = sorted({int(i) for i in import_ids})
     all_ids = sorted({*ids, *([new[0]] if new else [])})
@@ -139,7 +143,7 @@ def refresh_rollup(
         if scope is not None and new is None:
             _refill_scope(con, ids, scope)
         else:
-            _refill_rollup(con, ids, all_ids, new)
+            _refill_rollup(con, ids, all_ids, new, months)
     except (duckdb.ConversionException, duckdb.OutOfRangeException):
         # A sum past BIGINT: the import checks its sums first, this is the last line of defence.
         raise VmdashError(
@@ -174,21 +178,98 @@ def _refill_scope(con: Any, ids: list[int], scope: tuple[str, dict[str, Any]]) -
     con.execute("DROP TABLE _scoped_facts")
 
 
-def _refill_rollup(con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None) -> None:
-    staged = f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))" if new else ""
-    for table, grains, fill in (
-        ("facts_summed", ROLLUP_GRAINS, _rollup_fill_sql),
-        ("video_summed", VIDEO_GRAINS, _video_fill_sql),
-    ):
-        con.execute(f"DELETE FROM {table} WHERE list_contains($ids, import_id)", {"ids": all_ids})
-        for grain in grains:
-            if grain == "all":
-                con.execute(fill(grain, "list_contains($ids, import_id)"), {"ids": all_ids})
-                continue
-            if ids:
-                con.execute(fill(grain, "list_contains($ids, import_id)"), {"ids": ids})
-            if new:
-                con.execute(fill(grain, "TRUE", staged), {"new_id": new[0]})
+@dataclass(frozen=True)
+class ChangedMonths:
+    """The calendar months (their first days) of the rows that changed, and whether undated rows did."""
+
+    months: tuple[dt.date, ...]
+    undated: bool = False
+
+    def facts_sql(self) -> str:
+        """The facts in these months (by their first day), as a condition; parameters from `params`."""
+        dated = (
+            '("date" BETWEEN $m_lo AND $m_hi AND list_contains($months, date_trunc(\'month\', "date")::DATE))'
+            if self.months
+            else "FALSE"
+        )
+        return f'({dated} OR "date" IS NULL)' if self.undated else dated
+
+    def summed_sql(self) -> str:
+        """The summed rows those facts make up, at every grain but 'all' (each row's "date" is its facts' first
+        day or their month's)."""
+        dated = "list_contains($months, date_trunc('month', \"date\")::DATE)" if self.months else "FALSE"
+        return f'({dated} OR "date" IS NULL)' if self.undated else dated
+
+    def params(self) -> dict[str, Any]:
+        """The parameters of both conditions."""
+        if not self.months:
+            return {}
+        return {"months": list(self.months), "m_lo": min(self.months), "m_hi": _month_end(max(self.months))}
+
+
+def _refill_rollup(
+    con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None, months: ChangedMonths | None = None
+) -> None:
+    bound: dict[str, Any] = {"ids": ids}
+    facts, changed = "list_contains($ids, import_id)", ""
+    if months is not None:
+        # Only these months of the earlier imports changed: the rest of their sums stand (the
+        # all-time sums are summed again from their months and periods).
+        bound |= months.params()
+        facts += f" AND {months.facts_sql()}"
+        changed = f" AND (_grain = 'all' OR {months.summed_sql()})"
+    for table in ("facts_summed", "video_summed"):
+        delete = f"DELETE FROM {table} WHERE list_contains($ids, import_id){changed}"
+        # DuckDB refuses a parameter its statement does not use (the facts' month bounds here).
+        con.execute(delete, {k: v for k, v in bound.items() if f"${k}" in delete})
+        if new:
+            con.execute(f"DELETE FROM {table} WHERE import_id = $new_id", {"new_id": new[0]})
+    if ids:
+        _fill_grains(con, f"(SELECT * FROM active_facts WHERE {facts})", bound)
+    if new:
+        _fill_grains(con, f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))", {"new_id": new[0]})
+    con.execute(_rollup_fill_sql("all", "list_contains($ids, import_id)"), {"ids": all_ids})
+    con.execute(_video_fill_sql("all", "list_contains($ids, import_id)"), {"ids": all_ids})
+
+
+def _fill_grains(con: Any, facts: str, params: dict[str, Any]) -> None:
+    """Sum `facts` (import_id and the fact columns) into both tables at every grain but 'all'.
+
+    The month and period rows of both tables are summed from one aggregation of the facts per
+    rollup key (whose month or period rows are exactly the rollup's, and which regroup into the
+    per-video ones): the facts are read twice (that and the day sums), not six times.
+    """
+    dims = idents(ROLLUP_DIMENSIONS)
+    measures = idents(model.MEASURE_NAMES)
+    # In the measures' own types: a HUGEINT sum (what DuckDB sums BIGINT to) regroups slowly.
+    sums = ", ".join(f"sum({ident(c)})::{sql_type(c)} AS {ident(c)}" for c in model.MEASURE_NAMES)
+    keys = ", ".join(str(i) for i in range(1, len(ROLLUP_DIMENSIONS) + 5))
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _summed_keys AS
+            SELECT import_id, {DAILY_SQL} AS _daily,
+              CASE WHEN {DAILY_SQL} THEN date_trunc('month', "date")::DATE ELSE "date" END AS _date,
+              CASE WHEN {DAILY_SQL} THEN last_day("date") ELSE "date_end" END AS _date_end,
+              {dims}, count(*) AS _rows, min("date") AS _first, max(coalesce("date_end", "date")) AS _last, {sums}
+            FROM {facts} GROUP BY {keys}, {unreported_sql()}""",
+        params,
+    )
+    vdims = idents(VIDEO_DIMENSIONS)
+    vsums = ", ".join(f"sum({ident(c)})" for c in model.MEASURE_NAMES)
+    positions = ", ".join(str(i) for i in (2, 3, 4, 5, *range(8, len(VIDEO_DIMENSIONS) + 8)))
+    for grain, daily in (("month", "_daily"), ("period", "NOT _daily")):
+        con.execute(
+            f"INSERT INTO facts_summed SELECT '{grain}', import_id, _date, _date_end, {dims}, _rows, {measures} "
+            f"FROM _summed_keys WHERE {daily}"
+        )
+        # Each key's sums are NULL exactly where its facts all were: the pattern reads the same on them.
+        con.execute(
+            f"INSERT INTO video_summed SELECT '{grain}', import_id, {VIDEO_KEY_SQL}, _date, _date_end, "
+            f"min(_first), max(_last), {vdims}, sum(_rows), {vsums} FROM _summed_keys WHERE {daily} "
+            f"GROUP BY {positions}, {unreported_sql()} ORDER BY 3"
+        )
+    con.execute("DROP TABLE _summed_keys")
+    con.execute(_rollup_fill_sql("day", "TRUE", facts), params)
+    con.execute(_video_fill_sql("early", "TRUE", facts), params)
 
 
 # -- the per-video summary -------------------------------------------------------------------
