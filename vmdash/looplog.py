@@ -270,12 +270,26 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
     return log.merge(judged, on="entry_id", how="left")
 
 
+# What plan_before_after says of each decision.
+PLAN_DECISION_COLUMNS = (
+    "plan_id",
+    "entry_id",
+    "stage",
+    "happened_on",
+    "note",
+    "kpi",
+    "before",
+    "after",
+    "change",
+    "better",
+)
+
+
 @cache.cached
 def plan_before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
     """Each decision that names a plan, with the plan's KPI on its video or campaign over the
     `window_days` before the decision's date and from it (equal windows; only rows wholly inside
     a window count), and whether the change is better the KPI's way round."""
-    columns = ["plan_id", "entry_id", "stage", "happened_on", "note", "kpi", "before", "after", "change", "better"]
     named = store.rows(
         "SELECT l.entry_id, l.stage, l.happened_on, l.note, p.plan_id, p.kind, p.key, p.kpi "
         "FROM loop_log AS l JOIN plans AS p USING (plan_id) ORDER BY l.happened_on DESC, l.entry_id DESC"
@@ -299,7 +313,7 @@ def plan_before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFr
         change = (after / before - 1) if before not in (None, 0) and after is not None else None
         better = None if change is None or change == 0 else (change > 0) == m.higher_is_better
         rows.append([plan_id, entry_id, STAGES[stage], happened_on, note, kpi, before, after, change, better])
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(PLAN_DECISION_COLUMNS))
 
 
 def _value(row: pd.Series | None, name: str) -> float | None:

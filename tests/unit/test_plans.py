@@ -238,6 +238,9 @@ def test_scorecards_judge_planned_videos_and_sum_spend_behind_misses(store, tmp_
     on_page = page.video_card(store, FilterState(videos=("vid_c",)), "vid_c")
     assert on_page.plan is not None and on_page.plan.key == "brand"
     assert on_page.cards["value"].tolist() == pytest.approx([44 / 8000])
+    # A video no plan governs gets no card, and its page works nothing out for one.
+    none = page.video_card(store, FilterState(videos=("vid_none",)), "vid_none")
+    assert none.plan is None and none.cards.empty and none.decisions.empty
     own = page.video_card(store, FilterState(videos=("vid_a",)), "vid_a").cards.iloc[0]
     assert own[["value", "typical", "peers"]].equals(card[["value", "typical", "peers"]]) and own["peers"] == 2
     # A period of one day: 100 + 10 views of 1,000 impressions each.

@@ -289,15 +289,20 @@ def video_card(store: Store, filters: FilterState, video_key: str) -> VideoCard:
         )
     ]
     plan = plans.plan_for(store, video_key, campaigns)
+    if plan is None:
+        # No plan governs it: no scorecard to work out (every plan's card is summed together).
+        return VideoCard(
+            None,
+            pd.DataFrame(columns=list(CARD_COLUMNS)),
+            pd.DataFrame(columns=list(looplog.PLAN_DECISION_COLUMNS)),
+            currency(store, filters),
+        )
     # The plan's card as the Plans page draws it for this selection: a campaign plan is judged
     # on all its videos and a video against its peers, not on the one video the page narrows to.
     frame = cards(store, filters.without("videos"))
     decisions = looplog.plan_before_after(store)
-    if plan is not None:
-        frame = frame[(frame["kind"] == plan.kind) & (frame["key"] == plan.key)].reset_index(drop=True)
-        decisions = decisions[decisions["plan_id"] == plan.plan_id].reset_index(drop=True)
-    else:
-        frame, decisions = frame.iloc[0:0], decisions.iloc[0:0]
+    frame = frame[(frame["kind"] == plan.kind) & (frame["key"] == plan.key)].reset_index(drop=True)
+    decisions = decisions[decisions["plan_id"] == plan.plan_id].reset_index(drop=True)
     return VideoCard(plan, frame, decisions, currency(store, filters))
 
 
