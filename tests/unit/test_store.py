@@ -165,6 +165,26 @@ def test_rows_an_interrupted_import_left_are_removed_on_open(db_path, tmp_path):
     s.close()
 
 
+def test_sums_an_interrupted_import_left_without_its_facts_are_removed_on_open(db_path, tmp_path):
+    from vmdash import demo
+    from vmdash.ingest.pipeline import Upload, import_files
+
+    export = demo.write_synthetic_csv(tmp_path / "first.csv", rows=300, seed=3)
+    s = Store(db_path, idle_release_s=None)
+    import_files(s, [Upload(export, export.name)])
+    assert store_checks.rollup_agrees(s)
+    with s.transaction() as tx:
+        # A log replayed in part: the summaries of an import that never committed, not its facts.
+        for table in ("facts_summed", "video_summed"):
+            tx.execute(f"INSERT INTO {table} SELECT * REPLACE (999 AS import_id) FROM {table}")  # noqa: S608
+    assert not store_checks.rollup_agrees(s)
+    s = _unclean_reopen(s)
+    assert store_checks.rollup_agrees(s)
+    for table in ("facts_summed", "video_summed"):
+        assert s.scalar(f"SELECT count(*) FROM {table} WHERE import_id = 999") == 0  # noqa: S608
+    s.close()
+
+
 def test_an_interrupted_undo_is_finished_on_open(db_path, tmp_path):
     from vmdash import demo
     from vmdash.ingest.pipeline import Upload, import_files

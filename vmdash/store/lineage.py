@@ -46,11 +46,15 @@ def reconcile(con: Any) -> dict[str, int]:
     is how an undo takes effect, and how a database recovers rows an interrupted write left.
     """
     active = "(SELECT import_id FROM imports WHERE status = 'active')"
+    # The summaries too: a log replayed in part after a crash can hold an unfinished import's
+    # sums without its facts (the facts of a large insert are written apart from the log).
     touched = [
         int(r[0])
         for r in con.execute(
             f"SELECT DISTINCT import_id FROM facts WHERE import_id NOT IN {active} "
-            f"OR (replaced_by IS NOT NULL AND replaced_by NOT IN {active})"
+            f"OR (replaced_by IS NOT NULL AND replaced_by NOT IN {active}) "
+            f"UNION SELECT DISTINCT import_id FROM facts_summed WHERE import_id NOT IN {active} "
+            f"UNION SELECT DISTINCT import_id FROM video_summed WHERE import_id NOT IN {active}"
         ).fetchall()
     ]
     removed = restored = 0

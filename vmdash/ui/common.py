@@ -643,9 +643,10 @@ def page_header(title: str, s: Store, filters: FilterState, needs_data: bool = T
     """
     # Imported here: vmdash.ui.access and vmdash.ui.navigation import this module.
     from vmdash.ui.access import role
-    from vmdash.ui.navigation import end_page, header_drawn
+    from vmdash.ui.navigation import end_page, header_drawn, title_drawn
 
     st.title(title)
+    title_drawn()
     if needs_data and no_data_yet(s):
         header_drawn(more=False)
         st.info(NO_DATA_ANALYST if role() == roles.ANALYST else NO_DATA_VIEWER, icon=":material/inbox:")

@@ -97,6 +97,13 @@ def opening(page: StreamlitPage | None = None) -> None:
     _local.progress = slot
 
 
+def title_drawn() -> None:
+    """The page has drawn its own title: the first visit's stand-in title above it goes, its progress line stays."""
+    slot = getattr(_local, "progress", None)
+    if slot is not None:
+        _progress(slot)
+
+
 def header_drawn(more: bool = True) -> None:
     """The page has drawn its own title and captions (ui.page_header): the progress indication moves below them,
     or goes when nothing `more` follows."""
