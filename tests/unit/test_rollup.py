@@ -379,3 +379,25 @@ def test_replacing_some_rows_sums_again_only_the_months_they_lie_in(store, tmp_p
     assert queries.kpis(store, ("view_rate",))["view_rate"].value == pytest.approx(
         store.scalar("SELECT sum(views) / sum(impressions) FROM active_facts")
     )
+
+
+def test_a_video_with_only_days_outside_the_range_in_an_edge_month_is_left_out(store, tmp_path):
+    # March 10-31 is read as March's sums less March 1-9: vid_early's only day is netted away.
+    rows = [("2026-03-02", "youtube", "vid_early", 400, 40)]
+    rows += [(f"2026-03-{d:02d}", "youtube", "vid_late", 1000, 10 * d) for d in range(5, 31)]
+    rows += [("2026-04-03", "youtube", "vid_early", 300, 30)]
+    import_files(store, [Upload(_daily_export(tmp_path / "m.csv", rows), "m.csv")])
+    filters = FilterState(date_from=dt.date(2026, 3, 10), date_to=dt.date(2026, 3, 31))
+    assert "-1 AS _rows" in queries.fact_rows(filters)
+    where, params = filters.where()
+    pre = queries.presummed([('"video_id"', "video_id")], filters, ("views", "impressions"))
+    got = store.rows(f"SELECT video_id, _rows, views, impressions FROM ({pre}) ORDER BY 1", params)
+    assert got == [("vid_late", 21, sum(10 * d for d in range(10, 31)), 21_000)]
+    # The same through the per-video summary, for a chosen video.
+    chosen = FilterState(date_from=filters.date_from, date_to=filters.date_to, videos=("vid_early", "vid_late"))
+    pre = queries.presummed([('"video_id"', "video_id")], chosen, ("views",))
+    where, params = chosen.where()
+    assert "video_summed" in pre
+    assert store.rows(f"SELECT video_id, _rows, views FROM ({pre}) ORDER BY 1", params) == [
+        ("vid_late", 21, sum(10 * d for d in range(10, 31)))
+    ]

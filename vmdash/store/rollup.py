@@ -346,7 +346,7 @@ def _video_fill_sql(
 _FACT_ROW_COLUMNS = idents(("date", "date_end", *ROLLUP_DIMENSIONS, *model.MEASURE_NAMES))
 
 
-def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | None = None) -> str:
+def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | None = None, netted: bool = True) -> str:
     """The active facts the filters keep, as a subquery, read from the rollup wherever it can be.
 
     `columns`, when given, are the only columns the caller reads (besides measures; `extra` may
@@ -358,7 +358,9 @@ def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | Non
     _edge_rows). Each row carries `_rows`, the facts it stands for, so counts are `sum(_rows)`,
     never count(*); "date" / "date_end" on a summed row are its span, so group or order by day
     on `active_facts` instead. `extra` must not test the date. Its parameters are those of
-    `filters.where()`.
+    `filters.where()`. Not `netted`, an edge month's sums and its days outside the range come
+    as separate rows (the latter negated), for a caller that sums them per key and unreported
+    pattern anyway and drops what nets to no rows (see presummed).
     """
     if columns is not None and (day := _day_rows(filters, columns, extra)):
         return day
@@ -378,7 +380,7 @@ def fact_rows(filters: FilterState, extra: str = "TRUE", columns: set[str] | Non
     ]
     undated_keep = f"({filters.without('date_from', 'date_to').where()[0]}) AND ({extra})"
     for from_day, to_day, from_sql, to_sql, in_month in _edges(filters):
-        parts.append(_edge_rows(from_day, to_day, from_sql, to_sql, in_month, keep, undated_keep))
+        parts.append(_edge_rows(from_day, to_day, from_sql, to_sql, in_month, keep, undated_keep, netted=netted))
     return " UNION ALL ".join(parts)
 
 
@@ -434,6 +436,7 @@ def _edge_rows(
     dimensions: Sequence[str] = ROLLUP_DIMENSIONS,
     prune: str = "",
     measures: Sequence[str] = model.MEASURE_NAMES,
+    netted: bool = True,
 ) -> str:
     """One partial month's facts inside [from, to], both in the month of `in_month` (SQL).
 
@@ -442,7 +445,9 @@ def _edge_rows(
     the range (as rows of negated measures), netted per dimension and pattern of unreported
     measures (integer measures exactly; a sum of money may differ from the facts' in its last
     bits). `keep` tests every filter, `undated_keep` every filter but the dates. Rows hold
-    `dimensions` and `measures` only.
+    `dimensions` and `measures` only. Not `netted`, the month's rows and the negated days come
+    apart: netting them here groups by every dimension and measure, the slowest step of a
+    page read over a date range, when the caller groups them again anyway.
     """
     inside = (to_day - from_day).days + 1
     month_days = _month_end(from_day).day
@@ -468,11 +473,12 @@ def _edge_rows(
         )
         if days
     )
+    month = f"""SELECT {dims}, {idents(measures)}, _rows FROM {table}
+            WHERE _grain = 'month' AND "date" = {month_start}{prune} AND {keep}{negatives}"""
+    if not netted:
+        return f'SELECT {from_sql} AS "date", {to_sql} AS "date_end", * FROM ({month})'
     return f"""SELECT {from_sql} AS "date", {to_sql} AS "date_end", {dims}, {sums}, CAST(sum(_rows) AS BIGINT) AS _rows
-        FROM (
-            SELECT {dims}, {idents(measures)}, _rows FROM {table}
-            WHERE _grain = 'month' AND "date" = {month_start}{prune} AND {keep}{negatives}
-        )
+        FROM ({month})
         GROUP BY {dims}, {unreported} HAVING sum(_rows) > 0"""
 
 
@@ -509,12 +515,18 @@ def presummed(
     if not by_day:
         source = None
         if columns is not None and extra == "TRUE" and filters.videos and not _day_rows(filters, columns):
-            source = video_rows(filters, columns, measures=measures)
-        source = source or fact_rows(filters, extra, columns if extra == "TRUE" else None)
+            source = video_rows(filters, columns, measures=measures, netted=False)
+        source = source or fact_rows(filters, extra, columns if extra == "TRUE" else None, netted=False)
     elif columns is None or not (source := _day_rows(filters, columns, extra)):
         where, _ = filters.where()
         source = f"SELECT *, 1 AS _rows FROM active_facts WHERE ({where}) AND ({extra})"
-    return f"SELECT {selected}sum(_rows) AS _rows, {sums} FROM ({source}) GROUP BY {positions}{unreported}"
+    # An edge month's sums and its negated days outside the range meet in one group here (the
+    # keys and pattern of a day are those of its month's row); a group left with no rows held
+    # only days outside the range.
+    return (
+        f"SELECT {selected}sum(_rows) AS _rows, {sums} FROM ({source}) GROUP BY {positions}{unreported} "
+        "HAVING sum(_rows) > 0"
+    )
 
 
 def _day_rows(filters: FilterState, columns: set[str], extra: str = "TRUE") -> str | None:
@@ -541,6 +553,7 @@ def video_rows(
     keys: Sequence[str] = (),
     spans: bool = False,
     measures: Sequence[str] = model.MEASURE_NAMES,
+    netted: bool = True,
 ) -> str | None:
     """The filtered facts read from the per-video summary, as a subquery; None when `columns` are finer than it.
 
@@ -552,7 +565,7 @@ def video_rows(
     faster DuckDB plans it), `measures` and `_rows` (count with `sum(_rows)`); with `spans`
     also `_first` / `_last`, the first and last day their facts cover ("date" / "date_end" are
     a summed row's grain span). `extra` may test VIDEO_DIMENSIONS, not the date. Parameters:
-    those of `filters.where()`.
+    those of `filters.where()`. `netted` as in fact_rows.
     """
     if not set(columns) <= _VIDEO_READABLE:
         return None
@@ -583,7 +596,9 @@ def video_rows(
         ]
         return " UNION ALL ".join(parts)
     undated_keep = f"({filters.without('date_from', 'date_to').where()[0]}) AND ({extra})"
-    parts += [_edge_rows(*edge, keep, undated_keep, "video_summed", dims, prune, measures) for edge in _edges(filters)]
+    parts += [
+        _edge_rows(*edge, keep, undated_keep, "video_summed", dims, prune, measures, netted) for edge in _edges(filters)
+    ]
     return " UNION ALL ".join(parts)
 
 
