@@ -243,7 +243,17 @@ def test_a_database_from_before_the_rollup_gets_it_filled(tmp_path):
 def test_every_kpi_reads_the_same_by_day_through_the_rollup(samples_db, metric):
     keys = [('"date"', "date"), ('"date_end"', "date_end"), ('"objective"', "objective")]
     exprs = f'"date", "date_end", "objective", {metric.sql()} AS v, {metric.coverage_sql()} AS c'
-    for filters in [*_views(samples_db), FilterState(channels=("ads",), platforms=("tiktok", "meta", "facebook"))]:
+    start, end = queries.date_span(samples_db)
+    # Videos whose rows span longer periods beside daily ones: their days come from the facts.
+    spanned = samples_db.rows(f"SELECT DISTINCT {queries.VIDEO_KEY_SQL} FROM active_facts WHERE NOT {DAILY_SQL}")
+    videos = tuple(sorted(str(r[0]) for r in spanned if r[0] is not None))[:3]
+    assert videos
+    more = [
+        FilterState(channels=("ads",), platforms=("tiktok", "meta", "facebook")),
+        FilterState(videos=videos),
+        FilterState(videos=videos, date_from=start + (end - start) / 3, date_to=end - dt.timedelta(days=5)),
+    ]
+    for filters in [*_views(samples_db), *more]:
         where, params = filters.where()
         direct = samples_db.rows(
             f'SELECT {exprs} FROM active_facts WHERE {where} AND "date" IS NOT NULL GROUP BY ALL ORDER BY ALL', params

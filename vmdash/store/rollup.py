@@ -497,7 +497,7 @@ def presummed(
     while its FILTER clauses and any name-parsing run over a few thousand rows instead of
     millions. `_rows` counts the facts behind each row. Rows are read from the rollup (see
     fact_rows). `by_day` keeps real days, for keys on "date" / "date_end": the day sums when
-    the keys allow, else the facts (`extra` may then only test the date). Parameters: those of
+    the keys allow, else the facts' days (see _dated_rows). Parameters: those of
     `filters.where()`.
     """
     # A KPI may multiply a measure by a dimension (views x video length): the dimension becomes
@@ -518,14 +518,31 @@ def presummed(
             source = video_rows(filters, columns, measures=measures, netted=False)
         source = source or fact_rows(filters, extra, columns if extra == "TRUE" else None, netted=False)
     elif columns is None or not (source := _day_rows(filters, columns, extra)):
-        where, _ = filters.where()
-        source = f"SELECT *, 1 AS _rows FROM active_facts WHERE ({where}) AND ({extra})"
+        source = _dated_rows(filters, extra)
     # An edge month's sums and its negated days outside the range meet in one group here (the
     # keys and pattern of a day are those of its month's row); a group left with no rows held
     # only days outside the range.
     return (
         f"SELECT {selected}sum(_rows) AS _rows, {sums} FROM ({source}) GROUP BY {positions}{unreported} "
         "HAVING sum(_rows) > 0"
+    )
+
+
+def _dated_rows(filters: FilterState, extra: str = "TRUE") -> str:
+    """The filtered facts with their real days: one-day rows from the facts, longer periods from the rollup.
+
+    The rollup's 'period' rows are the facts over longer periods (and undated ones) summed as
+    they are, spans kept. Rows carry `_rows`; `extra` may test the date and any dimension.
+    Parameters: those of `filters.where()`.
+    """
+    where, _ = filters.where()
+    keep = f"({where}) AND ({extra})"
+    # A one-day row meets the range when its day does: tested on "date" alone, DuckDB skips the
+    # stored blocks before the range, which the span test (on date_end too) cannot.
+    bound = ' AND "date" >= $f_date_from' if filters.date_from is not None else ""
+    return (
+        f"SELECT {_FACT_ROW_COLUMNS}, 1 AS _rows FROM active_facts WHERE {DAILY_SQL}{bound} AND {keep} "
+        f"UNION ALL SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE _grain = 'period' AND {keep}"
     )
 
 
