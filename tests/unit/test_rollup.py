@@ -411,3 +411,48 @@ def test_a_video_with_only_days_outside_the_range_in_an_edge_month_is_left_out(s
     assert store.rows(f"SELECT video_id, _rows, views FROM ({pre}) ORDER BY 1", params) == [
         ("vid_late", 21, sum(10 * d for d in range(10, 31)))
     ]
+
+
+def test_the_date_span_reads_the_same_as_the_facts(samples_db):
+    campaign = samples_db.scalar("SELECT min(campaign) FROM active_facts WHERE campaign IS NOT NULL")
+    start, end = queries.date_span(samples_db)
+    scopes = [
+        *_views(samples_db),
+        FilterState(campaigns=(campaign,)),
+        FilterState(campaigns=(campaign,), date_from=start + (end - start) / 2),
+    ]
+    for filters in scopes:
+        where, params = filters.where()
+        direct = samples_db.rows(
+            f'SELECT min("date"), max(coalesce("date_end", "date")) FROM active_facts WHERE {where}', params
+        )[0]
+        assert queries.date_span.uncached(samples_db, filters) == direct, filters
+
+
+def test_a_variant_trend_reads_the_same_as_the_facts(samples_db):
+    from vmdash.testlearn import data as testlearn
+
+    videos = samples_db.rows(
+        f"SELECT {queries.VIDEO_KEY_SQL}, count(*) FROM active_facts WHERE {queries.VIDEO_KEY_SQL} IS NOT NULL "
+        'AND "date" IS NOT NULL AND views IS NOT NULL AND impressions IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 2'
+    )
+    pair = tuple(str(v) for v, _ in videos)
+    metric = metrics.get("view_rate")
+    start, end = queries.date_span(samples_db)
+    for filters in (FilterState(), FilterState(date_from=start + (end - start) / 3, date_to=end)):
+        got = testlearn.variant_trend.uncached(samples_db, "video", pair, metric.name, filters)
+        grain = str(got["grain"].iloc[0])
+        where, params = filters.where()
+        direct = samples_db.rows(
+            f"""SELECT v, p, value FROM (
+                    SELECT {queries.VIDEO_KEY_SQL} AS v, date_trunc($grain, "date")::DATE AS p, {metric.sql()} AS value
+                    FROM active_facts WHERE {where} AND list_contains($pair, {queries.VIDEO_KEY_SQL})
+                      AND "date" IS NOT NULL AND date_trunc($grain, "date") = date_trunc($grain, coalesce("date_end", "date"))
+                    GROUP BY 1, 2
+                ) WHERE value IS NOT NULL ORDER BY list_position($pair, v), p""",
+            {**params, "grain": grain, "pair": list(pair)},
+        )
+        assert len(direct) > 3
+        rows = list(zip(got["variant"], [p.date() if hasattr(p, "date") else p for p in got["period"]], got["value"]))
+        assert [r[:2] for r in rows] == [d[:2] for d in direct], filters
+        assert all(_close(r[2], d[2]) for r, d in zip(rows, direct, strict=True)), filters

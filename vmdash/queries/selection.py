@@ -15,17 +15,17 @@ from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.sql import ident
 from vmdash.store import Store
-from vmdash.store.rollup import fact_rows, video_rows
+from vmdash.store.rollup import dated_rows, fact_rows, video_rows
 
 
 @cache.cached
 def date_span(store: Store, filters: FilterState = FilterState()) -> tuple[dt.date | None, dt.date | None]:
     """First and last dates covered by the filtered rows."""
-    where, params = filters.where()
+    _, params = filters.where()
     # Clamped: imports refuse dates outside the model's span, but a database written before
     # they did may hold one, and the date picker cannot show year 0 or 99999.
     params = {**params, "first_date": model.FIRST_DATE, "last_date": model.LAST_DATE}
-    first, last, source = '"date"', 'coalesce("date_end", "date")', f"active_facts WHERE {where}"
+    first, last, source = '"date"', 'coalesce("date_end", "date")', f"({dated_rows(filters)})"
     # A chosen video's span: the first and last days its summed rows' facts cover.
     if filters.videos and (summed := video_rows(filters, set(), spans=True, measures=())):
         first, last, source = "_first", "_last", f"({summed})"

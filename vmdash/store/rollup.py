@@ -497,7 +497,7 @@ def presummed(
     while its FILTER clauses and any name-parsing run over a few thousand rows instead of
     millions. `_rows` counts the facts behind each row. Rows are read from the rollup (see
     fact_rows). `by_day` keeps real days, for keys on "date" / "date_end": the day sums when
-    the keys allow, else the facts' days (see _dated_rows). Parameters: those of
+    the keys allow, else the facts' days (see dated_rows). Parameters: those of
     `filters.where()`.
     """
     # A KPI may multiply a measure by a dimension (views x video length): the dimension becomes
@@ -517,8 +517,8 @@ def presummed(
         if columns is not None and extra == "TRUE" and filters.videos and not _day_rows(filters, columns):
             source = video_rows(filters, columns, measures=measures, netted=False)
         source = source or fact_rows(filters, extra, columns if extra == "TRUE" else None, netted=False)
-    elif columns is None or not (source := _day_rows(filters, columns, extra)):
-        source = _dated_rows(filters, extra)
+    else:
+        source = dated_rows(filters, columns, extra)
     # An edge month's sums and its negated days outside the range meet in one group here (the
     # keys and pattern of a day are those of its month's row); a group left with no rows held
     # only days outside the range.
@@ -528,7 +528,19 @@ def presummed(
     )
 
 
-def _dated_rows(filters: FilterState, extra: str = "TRUE") -> str:
+def dated_rows(filters: FilterState, columns: Collection[str] | None = (), extra: str = "TRUE") -> str:
+    """The filtered facts on their real days and spans (not month sums), as a subquery.
+
+    The day sums when `columns` (the columns read besides the measures; None: any) allow, else
+    the one-day facts and the rollup's rows over longer periods (_facts_by_day). Rows carry
+    `_rows`; `extra` may test the date. Parameters: those of `filters.where()`.
+    """
+    if columns is not None and (day := _day_rows(filters, set(columns), extra)):
+        return day
+    return _facts_by_day(filters, extra)
+
+
+def _facts_by_day(filters: FilterState, extra: str = "TRUE") -> str:
     """The filtered facts with their real days: one-day rows from the facts, longer periods from the rollup.
 
     The rollup's 'period' rows are the facts over longer periods (and undated ones) summed as

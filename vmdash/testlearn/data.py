@@ -16,7 +16,7 @@ from vmdash.errors import InvalidChoice
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.sql import ident
 from vmdash.store import Store
-from vmdash.store.rollup import EARLY_LIFE_DAYS, early_rows, video_rows
+from vmdash.store.rollup import EARLY_LIFE_DAYS, dated_rows, early_rows, video_rows
 from vmdash.testlearn.choices import MAX_VARIANTS, MIN_PEERS, TEST_KPIS, VARIANT_KINDS, WINDOWS
 
 # Names are cut into tokens at underscores, pipes, en dashes and spaced hyphens ("Hook-Test" stays whole).
@@ -132,14 +132,14 @@ def variant_trend(
     values = tuple(dict.fromkeys(values))[:MAX_VARIANTS]
     start, end = queries.date_span(store, filters)
     grain = queries.pick_grain(start, end, series=len(values))
-    where, params = filters.where()
+    _, params = filters.where()
     case, _, any_variant = _variant_sql(kind, values, params)
     params["grain"] = grain
     frame = store.df(
         f"""WITH rows AS (
                 SELECT *, {case} AS variant, date_trunc($grain, "date")::DATE AS b0,
                        date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
-                FROM active_facts WHERE {where} AND {any_variant} AND "date" IS NOT NULL
+                FROM ({dated_rows(filters, None, f'{any_variant} AND "date" IS NOT NULL')})
             )
             SELECT variant, b0 AS period, {metric.sql()} AS value,
                    sum("{metric.denominator[0]}") FILTER (WHERE {metric.reported_sql()}) AS volume
