@@ -414,12 +414,15 @@ def test_a_video_with_only_days_outside_the_range_in_an_edge_month_is_left_out(s
 
 
 def test_the_date_span_reads_the_same_as_the_facts(samples_db):
-    campaign = samples_db.scalar("SELECT min(campaign) FROM active_facts WHERE campaign IS NOT NULL")
-    start, end = queries.date_span(samples_db)
+    campaign, day = samples_db.rows(
+        f'SELECT campaign, min("date") + 3 FROM active_facts WHERE campaign IS NOT NULL AND {DAILY_SQL} '
+        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    )[0]
     scopes = [
         *_views(samples_db),
         FilterState(campaigns=(campaign,)),
-        FilterState(campaigns=(campaign,), date_from=start + (end - start) / 2),
+        # From a day the campaign reports: the range's first day is the span's first.
+        FilterState(campaigns=(campaign,), date_from=day),
     ]
     for filters in scopes:
         where, params = filters.where()
@@ -438,8 +441,12 @@ def test_a_variant_trend_reads_the_same_as_the_facts(samples_db):
     )
     pair = tuple(str(v) for v, _ in videos)
     metric = metrics.get("view_rate")
-    start, end = queries.date_span(samples_db)
-    for filters in (FilterState(), FilterState(date_from=start + (end - start) / 3, date_to=end)):
+    # From a day both videos report, so a range's first day counts (or is wrongly left out).
+    day = samples_db.scalar(
+        f'SELECT min("date") FROM active_facts WHERE {queries.VIDEO_KEY_SQL} = $v AND "date" > $after',
+        {"v": pair[0], "after": queries.date_span(samples_db, FilterState(videos=pair))[0] + dt.timedelta(days=5)},
+    )
+    for filters in (FilterState(), FilterState(date_from=day)):
         got = testlearn.variant_trend.uncached(samples_db, "video", pair, metric.name, filters)
         grain = str(got["grain"].iloc[0])
         where, params = filters.where()
@@ -453,6 +460,7 @@ def test_a_variant_trend_reads_the_same_as_the_facts(samples_db):
             {**params, "grain": grain, "pair": list(pair)},
         )
         assert len(direct) > 3
-        rows = list(zip(got["variant"], [p.date() if hasattr(p, "date") else p for p in got["period"]], got["value"]))
+        periods = [p.date() if hasattr(p, "date") else p for p in got["period"]]
+        rows = list(zip(got["variant"], periods, got["value"], strict=True))
         assert [r[:2] for r in rows] == [d[:2] for d in direct], filters
         assert all(_close(r[2], d[2]) for r, d in zip(rows, direct, strict=True)), filters
