@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import math
 import textwrap
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from typing import Any, TypeVar, cast
 
 import altair as alt
 import pandas as pd
@@ -159,6 +164,87 @@ def page_spec(chart: alt.TopLevelMixin) -> dict:
             return chart.to_dict(validate=VALIDATE_SPECS)
 
 
+# Charts built again from the same answers (every rerun and every session reading the kept
+# ones) are the same chart: kept, each is built and converted once. Building and converting
+# were half of a warm page run.
+_KEPT_CHARTS = 256
+_kept: OrderedDict[tuple, Any] = OrderedDict()
+_sent: OrderedDict[int, tuple[Any, dict]] = OrderedDict()
+_kept_lock = threading.Lock()
+_Build = TypeVar("_Build", bound=Callable[..., Any])
+
+
+class _Unkeyable(Exception):
+    """An argument a kept chart cannot be told apart by (it is then built anew)."""
+
+
+def _fingerprint(value: object) -> object:
+    """A hashable stand-in for a builder's argument: a frame by its columns, types and every cell."""
+    if isinstance(value, pd.DataFrame):
+        try:
+            cells = pd.util.hash_pandas_object(value, index=True).to_numpy()
+        except TypeError:
+            raise _Unkeyable from None
+        digest = hashlib.blake2b(cells.tobytes(), digest_size=16).digest()
+        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), digest)
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, *(_fingerprint(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", *((k, _fingerprint(v)) for k, v in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        raise _Unkeyable from None
+    # By type too: 1, 1.0 and True are equal keys but may not draw the same.
+    return (type(value).__name__, value)
+
+
+def _keep(table: OrderedDict, key: object, value: object) -> None:
+    table[key] = value
+    table.move_to_end(key)
+    while len(table) > _KEPT_CHARTS:
+        table.popitem(last=False)
+
+
+def kept(build: _Build) -> _Build:
+    """A chart builder whose charts are kept by their arguments: equal answers give the same chart object."""
+
+    @functools.wraps(build)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            key = (build.__qualname__, _fingerprint(args), _fingerprint(dict(sorted(kwargs.items()))))
+        except _Unkeyable:
+            return build(*args, **kwargs)
+        with _kept_lock:
+            if key in _kept:
+                _kept.move_to_end(key)
+                return _kept[key]
+        chart = build(*args, **kwargs)
+        with _kept_lock:
+            _keep(_kept, key, chart)
+        return chart
+
+    return cast(_Build, wrapper)
+
+
+def sent_spec(chart: alt.TopLevelMixin) -> dict:
+    """The spec a page sends for `chart` (subtitles in INK, see page_spec), converted once per kept chart.
+
+    Not to be changed by the caller: the same dict goes to every page drawing this chart.
+    """
+    with _kept_lock:
+        hit = _sent.get(id(chart))
+    if hit is not None and hit[0] is chart:
+        return hit[1]
+    # Subtitles (definitions, mixed-view notes) in the same mid grey as the annotations: Vega's
+    # default is black, unreadable on the dark theme.
+    spec = page_spec(chart.configure_title(subtitleColor=INK))
+    with _kept_lock:
+        # The chart is held with its spec, so its id is not reused while the entry stands.
+        _keep(_sent, id(chart), (chart, spec))
+    return spec
+
+
 def spec_rows(chart: alt.TopLevelMixin | dict) -> int:
     """How many data rows a chart (or its spec) sends to the browser (every dataset of its spec)."""
     spec = chart if isinstance(chart, dict) else to_spec(chart)
@@ -188,6 +274,7 @@ def metric_axis_title(metric: metrics.Metric, currency: str | None = None) -> st
     return f"{metric.label} ({unit})" if unit else metric.label
 
 
+@kept
 def trend(
     data: pd.DataFrame,
     metric: metrics.Metric,
@@ -313,6 +400,7 @@ def shared_domain(*frames: pd.DataFrame, column: str = "value") -> tuple[float, 
     return (min(0.0, low), max(0.0, high) or 1.0)
 
 
+@kept
 def ranked_bars(
     data: pd.DataFrame,
     metric: metrics.Metric,
@@ -383,6 +471,7 @@ _MARK_NAMES = {
 _MARK_NAMES_EXPR = "{" + ", ".join(f"'{k}': '{v}'" for k, (_, v) in _MARK_NAMES.items()) + "}"
 
 
+@kept
 def retention(
     curves: pd.DataFrame,
     band: pd.DataFrame,
@@ -512,6 +601,7 @@ def retention_tags(marked: pd.DataFrame, x_span: float) -> pd.DataFrame:
     ]
 
 
+@kept
 def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart:
     """Share of the base still watching at each quartile step, one line per group."""
     present = sorted(data["group"].dropna().unique().tolist()) if not data.empty else []
@@ -548,6 +638,7 @@ def quartile_funnel(data: pd.DataFrame, split: str, note: str = "") -> alt.Chart
     )
 
 
+@kept
 def completion_vs_length(data: pd.DataFrame, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Completion rate against video length, one dot per video sized by its starts."""
     present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []
@@ -606,6 +697,7 @@ def two_line_label(separator: str = " → ") -> str:
     return f"length({parts}) == 2 ? [{parts}[0] + '{separator.rstrip()}', {parts}[1]] : datum.label"
 
 
+@kept
 def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Step conversion rates per group, the weakest step of each group outlined and labelled.
 
@@ -678,6 +770,7 @@ def funnel_rates(data: pd.DataFrame, split: str, note: str = "") -> alt.LayerCha
     )
 
 
+@kept
 def funnel_costs(data: pd.DataFrame, split: str, currency: str | None = None) -> alt.VConcatChart:
     """Cost per step (CPM, CPV, CPC, CPA) per group: small charts stacked, each on its own scale.
 
@@ -734,6 +827,7 @@ def _variant_scale(labels: list[str]) -> alt.Scale:
     return alt.Scale(domain=labels, range=list(VARIANT_COLORS[: max(len(labels), 1)]))
 
 
+@kept
 def variant_intervals(
     data: pd.DataFrame, metric: metrics.Metric, currency: str | None = None, level: float = 0.95, note: str = ""
 ) -> alt.LayerChart | alt.FacetChart:
@@ -774,6 +868,7 @@ def variant_intervals(
     return alt.layer(bars, dots, values).properties(height=130 + 56 * len(labels), title=title)
 
 
+@kept
 def variant_trend(
     data: pd.DataFrame,
     metric: metrics.Metric,
@@ -810,6 +905,7 @@ def variant_trend(
     return alt.layer(line, *annotation_layers(annotations)).properties(height=300, title=title)
 
 
+@kept
 def benchmark_index(data: pd.DataFrame, note: str = "") -> alt.LayerChart | alt.FacetChart:
     """Videos' benchmark index (100 = the median of their platform, objective and length bucket), as bars."""
     present = sorted(data["platform"].dropna().unique().tolist()) if not data.empty else []

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from vmdash import metrics
-from vmdash.charts import _subtitle
+from vmdash.charts import _subtitle, kept
 
 # Search sources in one hue family, every other source in its own: the search share reads at a glance.
 _SEARCH_COLORS = ("#4c78a8", "#72b7b2")
@@ -24,6 +24,7 @@ def _source_scale(sources: pd.DataFrame) -> alt.Scale:
     return alt.Scale(domain=[*search, *other], range=colors)
 
 
+@kept
 def views_by_source(sources: pd.DataFrame) -> alt.Chart:
     """Horizontal bars: views per traffic source over the selection, most viewed on top."""
     return (
@@ -47,6 +48,7 @@ def views_by_source(sources: pd.DataFrame) -> alt.Chart:
 _SOURCE_NOTE = "Views of rows whose export names a traffic source (YouTube Studio's Traffic source tab)."
 
 
+@kept
 def sources_over_time(trend: pd.DataFrame, sources: pd.DataFrame) -> alt.LayerChart:
     """Stacked areas of views per source per period, with the period's search share as a line on its own axis."""
     grain = str(trend["grain"].iloc[0]) if not trend.empty else "day"

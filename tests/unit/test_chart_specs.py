@@ -297,3 +297,25 @@ def test_csv_columns_are_labelled_with_rounded_typed_values_and_raw_twins():
     )
     assert csv[1] == '"2026-03-01","Google Ads","CPV",0.0061,0.0061234,1200,89.1,0.8912'
     assert csv[2] == '"2026-03-02","YouTube","CPV",1.23,1.23456,"","",""'
+
+
+def test_a_chart_built_again_from_equal_answers_is_the_same_chart_converted_once():
+    view_rate = metrics.get("view_rate")
+    first = charts.ranked_bars(_ranked([0.5, 0.25]), view_rate, "Top 5")
+    again = charts.ranked_bars(_ranked([0.5, 0.25]), view_rate, "Top 5")
+    assert again is first
+    # Any other cell, title or metric is another chart.
+    assert charts.ranked_bars(_ranked([0.5, 0.26]), view_rate, "Top 5") is not first
+    assert charts.ranked_bars(_ranked([0.5, 0.25]), view_rate, "Top 3") is not first
+    assert charts.ranked_bars(_ranked([0.5, 0.25]), metrics.get("hook_rate"), "Top 5") is not first
+    sent = charts.sent_spec(first)
+    assert charts.sent_spec(again) is sent
+    assert sent == charts.page_spec(first.configure_title(subtitleColor=charts.INK))
+    assert sent["config"]["title"]["subtitleColor"] == charts.INK
+
+
+def test_a_chart_from_cells_that_cannot_be_told_apart_is_built_anew():
+    listed = _ranked([0.5]).assign(tags=[["a", "b"]])
+    assert charts.ranked_bars(listed, metrics.get("view_rate"), "x") is not charts.ranked_bars(
+        listed, metrics.get("view_rate"), "x"
+    )

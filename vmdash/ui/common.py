@@ -452,9 +452,7 @@ def chart(
     `name` identifies the chart (its key and its export file names); `value` is what the
     frame's `value` column holds (a KPI, or a label and format), for the CSV's column.
     """
-    # Subtitles (definitions, mixed-view notes) in the same mid grey as the annotations: Vega's
-    # default is black, unreadable on the dark theme.
-    sent = charts.page_spec(spec.configure_title(subtitleColor=charts.INK))
+    sent = charts.sent_spec(spec)
     rows = charts.spec_rows(sent)
     if rows > queries.MAX_CHART_POINTS or len(data) > queries.MAX_CHART_POINTS:
         raise ValueError(
