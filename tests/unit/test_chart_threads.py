@@ -14,7 +14,7 @@ import pandas as pd
 from streamlit.elements import vega_charts
 
 from vmdash import charts, export
-from vmdash.ui import common  # noqa: F401  (hands Streamlit's lock to vmdash.charts)
+from vmdash.ui import common  # hands Streamlit's lock to vmdash.charts
 
 ROWS = 300
 
@@ -54,3 +54,17 @@ def test_row_counts_and_exports_stay_right_while_another_thread_draws():
     assert errors == []
     assert set(counts) == {ROWS}
     assert svg.startswith(b"<svg")
+
+
+def test_a_drawn_chart_sends_its_rows_as_arrow_converted_once():
+    import pyarrow as pa
+
+    sent = charts.sent_spec(_chart())
+    drawn, rows = common._drawn(sent)
+    assert rows == ROWS
+    assert common._drawn(sent) == (drawn, rows) and common._drawn(sent)[0] is drawn
+    ((name, values),) = sent["datasets"].items()
+    table = pa.ipc.open_stream(drawn["datasets"][name]).read_all()
+    assert table.to_pylist() == values
+    # The kept spec itself is left as it was: other pages read it.
+    assert isinstance(sent["datasets"][name], list)

@@ -11,7 +11,9 @@ import html
 import math
 import re
 import tempfile
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +23,7 @@ import altair as alt
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 from streamlit.elements.vega_charts import _altair_globals_lock
 
 from vmdash import charts, demo, export, links, metrics, model, periods, queries, roles, share
@@ -452,15 +455,41 @@ def chart(
     `name` identifies the chart (its key and its export file names); `value` is what the
     frame's `value` column holds (a KPI, or a label and format), for the CSV's column.
     """
-    sent = charts.sent_spec(spec)
-    rows = charts.spec_rows(sent)
+    drawn, rows = _drawn(charts.sent_spec(spec))
     if rows > queries.MAX_CHART_POINTS or len(data) > queries.MAX_CHART_POINTS:
         raise ValueError(
             f"chart {name!r} would send {max(rows, len(data))} rows; aggregate it to at most {queries.MAX_CHART_POINTS}"
         )
-    st.vega_lite_chart(sent, width="stretch", key=f"chart_{name}")
+    st.vega_lite_chart(drawn, width="stretch", key=f"chart_{name}")
     column = (value.label, value.fmt) if isinstance(value, metrics.Metric) else value
     _export_buttons(spec, data, name, column, currency)
+
+
+# Per sent spec (charts.sent_spec keeps one per chart): the spec with its datasets as Arrow
+# bytes, which Streamlit sends as they are instead of converting the rows on every draw, and
+# how many rows it sends.
+_DRAWN_KEPT = 256
+_drawn_specs: OrderedDict[int, tuple[dict, dict, int]] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def _drawn(sent: dict) -> tuple[dict, int]:
+    with _drawn_lock:
+        hit = _drawn_specs.get(id(sent))
+    if hit is not None and hit[0] is sent:
+        return hit[1], hit[2]
+    rows = charts.spec_rows(sent)
+    drawn = dict(sent)
+    if "datasets" in sent:
+        drawn["datasets"] = {
+            name: dataframe_util.convert_anything_to_arrow_bytes(values) for name, values in sent["datasets"].items()
+        }
+    with _drawn_lock:
+        # `sent` is held beside its copy, so its id is not reused while the entry stands.
+        _drawn_specs[id(sent)] = (sent, drawn, rows)
+        while len(_drawn_specs) > _DRAWN_KEPT:
+            _drawn_specs.popitem(last=False)
+    return drawn, rows
 
 
 _EXPORT_CONTEXT = "_export_context"
