@@ -79,17 +79,17 @@ def _measures(kpis: list[str]) -> list[str]:
     return out
 
 
-def _sums(m: metrics.Metric) -> str:
+def _sums(m: metrics.Metric, suffix: str = "") -> str:
     """The KPI's value, the sums its interval is read from (num, den) and the spend behind it.
 
     The numerator is the metric's own (`numerator_sql`): every interaction of an engagement rate,
-    only the search views of a search share, not its first column.
+    only the search views of a search share, not its first column. `suffix` ends each name.
     """
     reported = m.reported_sql()
     den = " * ".join(ident(c) for c in m.denominator)
     return (
-        f"{m.sql()} AS value, sum({m.numerator_sql()}) FILTER (WHERE {reported}) AS num, "
-        f'sum({den}) FILTER (WHERE {reported}) AS den, sum("spend") AS spend'
+        f"{m.sql()} AS value{suffix}, sum({m.numerator_sql()}) FILTER (WHERE {reported}) AS num{suffix}, "
+        f'sum({den}) FILTER (WHERE {reported}) AS den{suffix}, sum("spend") AS spend{suffix}'
     )
 
 
@@ -106,26 +106,36 @@ def _per_video(store: Store, filters: FilterState, kpis: list[str], videos: list
         _measures(kpis),
         f"{VIDEO_KEY_SQL} IS NOT NULL",
     )
+    # Every KPI summed in one pass per video (and its length read from its names once), then
+    # one row per video and KPI.
+    sums = ", ".join(_sums(metrics.get(name), f"_{i}") for i, name in enumerate(kpis))
     parts = []
     for i, name in enumerate(kpis):
-        m = metrics.get(name)
         params[f"kpi{i}"] = name
         parts.append(
-            f"""SELECT key, "platform", "objective", $kpi{i} AS kpi,
-                       coalesce(any_value("video_title"), key) AS title, arg_max("channel", _rows) AS channel,
-                       max({duration}) AS duration_s, {_sums(m)}
-                FROM pre GROUP BY key, "platform", "objective\""""
+            f"""SELECT key, "platform", "objective", $kpi{i} AS kpi, title, channel, duration_s,
+                       value_{i} AS value, num_{i} AS num, den_{i} AS den, spend_{i} AS spend
+                FROM summed"""
         )
     params["videos"] = list(videos)
+    # The medians per group as an aggregate joined back to the chosen videos' rows: a window
+    # over every video's rows cost twice as much.
     return store.df(
         f"""WITH pre AS MATERIALIZED ({pre}),
-            per_video AS ({" UNION ALL ".join(parts)}),
-            bucketed AS (SELECT *, {bucket} AS length_bucket FROM per_video),
-            grouped AS (
-                SELECT *, quantile_cont(value, 0.5) OVER g AS median, count(value) OVER g AS peers
-                FROM bucketed WINDOW g AS (PARTITION BY kpi, "platform", "objective", length_bucket)
+            summed AS MATERIALIZED (
+                SELECT key, "platform", "objective", coalesce(any_value("video_title"), key) AS title,
+                       arg_max("channel", _rows) AS channel, max({duration}) AS duration_s, {sums}
+                FROM pre GROUP BY key, "platform", "objective"
+            ),
+            bucketed AS (SELECT *, {bucket} AS length_bucket FROM ({" UNION ALL ".join(parts)})),
+            medians AS (
+                SELECT kpi, "platform", "objective", length_bucket,
+                       quantile_cont(value, 0.5) AS median, count(value) AS peers
+                FROM bucketed GROUP BY ALL
             )
-            SELECT * FROM grouped WHERE list_contains($videos, key)""",
+            SELECT b.*, m.median, m.peers
+            FROM bucketed AS b JOIN medians AS m USING (kpi, "platform", "objective", length_bucket)
+            WHERE list_contains($videos, b.key)""",
         params,
     )
 
