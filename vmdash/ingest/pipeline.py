@@ -1206,10 +1206,12 @@ def _victim_parts(tx: Any, table: str, good: str, victims: str) -> list[tuple[st
     if undated or lo is None:
         return [(victims, {})]
     daily = 'facts."date" IS NOT NULL AND coalesce(facts."date_end", facts."date") = facts."date"'
-    return [
-        (f'facts."date" BETWEEN $lo AND $hi AND {daily} AND {victims}', {"lo": lo, "hi": hi}),
-        (f"NOT ({daily}) AND {victims}", {}),
-    ]
+    parts = [(f'facts."date" BETWEEN $lo AND $hi AND {daily} AND {victims}', {"lo": lo, "hi": hi})]
+    # The rollup's period rows are the active facts that are not daily: with none, the test of
+    # every stored fact (a scan of all of them) finds nothing.
+    if tx.execute("SELECT 1 FROM facts_summed WHERE _grain = 'period' LIMIT 1").fetchone():
+        parts.append((f"NOT ({daily}) AND {victims}", {}))
+    return parts
 
 
 def _merge_youtube_grains(tx: Any, report: ImportReport) -> None:
