@@ -226,3 +226,16 @@ def test_new_daily_rows_replace_the_days_and_the_periods_they_overlap_only(store
     assert life.rows_replaced == 29 + 2 + 1
     assert store.scalar("SELECT sum(views) FROM active_facts") == 3000
     assert store_checks.rollup_agrees(store)
+
+
+def test_an_import_leaves_the_checkpoint_to_the_stores_release(store):
+    # A threshold every import passes: the COMMIT would write the file out and empty its log.
+    with store.connect() as con:
+        con.execute("SET checkpoint_threshold = '1KB'")
+        threshold = con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+    report = _import(store, META)
+    wal = Path(f"{store.path}.wal")
+    assert report.rows_loaded > 0 and wal.exists() and wal.stat().st_size > 0
+    assert store.scalar("SELECT current_setting('checkpoint_threshold')") == threshold
+    store.close()
+    assert not wal.exists() or wal.stat().st_size == 0
