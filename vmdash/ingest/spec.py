@@ -111,12 +111,12 @@ class HeaderMatch:
 
 def match_headers(fmt: Format, headers: list[str]) -> dict[str, HeaderMatch] | None:
     """Map a format's fields to header positions; None when a required field is missing."""
-    folded = [normalise_header(h) for h in headers]
+    folded, first = _folded(tuple(headers))
     found: dict[str, HeaderMatch] = {}
     for fld in fmt.fields:
         translated = tuple((code, languages.spellings(code, fld.en)) for code in languages.HEADERS)
         for language, spellings in (("en", fld.en), ("fr", fld.fr), *translated):
-            hit = _find(spellings, folded)
+            hit = _find(spellings, folded, first)
             if hit is not None:
                 col, cur = hit
                 found[fld.name] = HeaderMatch(col, headers[col], fld, language, cur)
@@ -129,9 +129,26 @@ def match_headers(fmt: Format, headers: list[str]) -> dict[str, HeaderMatch] | N
     return found
 
 
-def _find(spellings: tuple[str, ...], folded: list[str]) -> tuple[int, str | None] | None:
+@functools.lru_cache(maxsize=1)
+def _folded(headers: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, int]]:
+    """Each header folded, and each folded header's first column: one row is tried against every format."""
+    folded = tuple(normalise_header(h) for h in headers)
+    first: dict[str, int] = {}
+    for col, cell in enumerate(folded):
+        first.setdefault(cell, col)
+    return folded, first
+
+
+def _find(spellings: tuple[str, ...], folded: tuple[str, ...], first: dict[str, int]) -> tuple[int, str | None] | None:
     for spelling in spellings:
         pattern = header_pattern(spelling)
+        if not pattern.groups:
+            # A spelling without a currency matches one folded header exactly: looked up, not
+            # scanned, since a file of ten thousand columns is tried against every spelling.
+            col = first.get(normalise_header(spelling))
+            if col is not None:
+                return col, None
+            continue
         for col, cell in enumerate(folded):
             m = pattern.match(cell)
             if m:
