@@ -15,15 +15,25 @@ charts.VALIDATE_SPECS = True
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
-# The longest files, handed out first: on two workers, whatever starts last sets the suite's
-# time, and a three-minute browser file started late ran the suite past ten minutes.
+# The longest files, handed out first, longest to shortest (the last clean CI's figures): on two
+# workers, whatever starts last sets the suite's time, and a three-minute browser file started late
+# ran the suite past ten minutes. pyproject's `--no-loadscope-reorder` keeps this order: by default
+# pytest-xdist hands out the files with the most tests first, so a one-test file went last.
 LONGEST_FIRST = (
     "browser/test_concurrency.py",
     "integration/test_crash_safety.py",
+    "browser/test_periods.py",
     "scale/test_ducklake.py",
+    "scale/test_maintain.py",
+    "scale/test_affinity.py",
     "integration/test_chart_points.py",
-    "browser/test_sharing.py",
+    "browser/test_bench_browser.py",
+    "unit/test_hostile_inputs.py",
+    "app/test_bound_widgets.py",
+    "browser/test_video_page.py",
+    "integration/test_types.py",
     "integration/test_bench_smoke.py",
+    "browser/test_sharing.py",
 )
 
 # Every test under these folders is `slow`: left out of the fast loop (`-m "not slow and not browser"`),

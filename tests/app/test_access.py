@@ -11,6 +11,7 @@ log record or output stream, right or wrong.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,6 @@ from streamlit.testing.v1 import AppTest
 
 from tests.support import store_checks
 from tests.support.apps import ANALYST_KEY, ROOT
-from vmdash import demo
 from vmdash.store import Store
 
 # Left out of the fast loop: every write control clicked through AppTest, on a database of its own.
@@ -50,11 +50,9 @@ def _writes_script(db_path: str, sample: str) -> None:
 
 
 @pytest.fixture
-def fresh_db(tmp_path) -> Path:
+def fresh_db(tmp_path, sample_db_file) -> Path:
     path = tmp_path / "vmdash.duckdb"
-    s = Store(path, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
+    shutil.copyfile(sample_db_file, path)
     return path
 
 

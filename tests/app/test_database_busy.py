@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -11,8 +12,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.apps import ROOT
-from vmdash import demo
-from vmdash.store import Store
 from vmdash.ui import common
 
 # Left out of the fast loop: a second process holds the database lock for seconds.
@@ -37,11 +36,9 @@ time.sleep(float(sys.argv[2]))
 
 
 @pytest.fixture
-def busy_db(tmp_path) -> Path:
+def busy_db(tmp_path, sample_db_file) -> Path:
     path = tmp_path / "vmdash.duckdb"
-    s = Store(path, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
+    shutil.copyfile(sample_db_file, path)
     return path
 
 

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.apps import ROOT
-from vmdash import demo, periods
+from vmdash import periods
 from vmdash.ingest import Upload, import_files, undo
 from vmdash.store import Store
 
@@ -18,11 +18,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory) -> Path:
+def base(tmp_path_factory, sample_db_file) -> Path:
     path = tmp_path_factory.mktemp("dates") / "base.duckdb"
-    s = Store(path, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
+    shutil.copyfile(sample_db_file, path)
     return path
 
 

@@ -7,6 +7,7 @@ sum of finite values can still overflow (two watch times of 1e308 sum to inf).
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.support.apps import ROOT
 from tests.support.choices import CTR_OPTION
-from vmdash import charts, demo, metrics, model
+from vmdash import charts, metrics, model
 from vmdash.store import Store, refresh_rollup
 
 # Left out of the fast loop: every page through AppTest, once per kind of non-finite sum.
@@ -61,11 +62,9 @@ POISONS = {
 
 
 @pytest.fixture(scope="module", params=sorted(POISONS))
-def poisoned_db(request, tmp_path_factory) -> Path:
+def poisoned_db(request, tmp_path_factory, sample_db_file) -> Path:
     path = tmp_path_factory.mktemp("nonfinite") / "vmdash.duckdb"
-    s = Store(path, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
+    shutil.copyfile(sample_db_file, path)
     _poison(path, POISONS[request.param])
     return path
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vmdash import demo
 from vmdash.store import Store
 
 
@@ -23,11 +23,9 @@ def _history_script(db_path: str) -> None:
 
 
 @pytest.fixture
-def db(tmp_path) -> Path:
+def db(tmp_path, sample_db_file) -> Path:
     path = tmp_path / "vmdash.duckdb"
-    s = Store(path, idle_release_s=None)
-    demo.load_samples(s)
-    s.close()
+    shutil.copyfile(sample_db_file, path)
     return path
 
 

@@ -22,9 +22,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server(tmp_path_factory, sample_db_file):
     """The app on the sample data."""
-    with sample_server(tmp_path_factory.mktemp("browser")) as srv:
+    with sample_server(tmp_path_factory.mktemp("browser"), source=sample_db_file) as srv:
         yield srv
 
 

@@ -51,10 +51,10 @@ def _shown(page, cards: dict[int, int]) -> tuple[int, dict[str, str]]:
     raise AssertionError(f"the Overview at import #{latest} never showed its {cards[latest]} cards: {numbers}")
 
 
-def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch):
+def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch, sample_db_file):
     base = tmp_path / "base.duckdb"
+    shutil.copyfile(sample_db_file, base)
     s = Store(base, idle_release_s=None)
-    demo.load_samples(s)
     first_id = int(s.scalar("SELECT max(import_id) FROM imports")) + 1
     s.close()
     files = [demo.write_synthetic_csv(tmp_path / f"batch_{i}.csv", rows=400, seed=40 + i) for i in range(3)]

@@ -32,9 +32,9 @@ new MutationObserver(() => {
 
 
 @pytest.fixture(scope="module")
-def fresh_server(tmp_path_factory):
+def fresh_server(tmp_path_factory, sample_db_file):
     """A server no session has visited: its caches are cold, as on a first visit after a start."""
-    with sample_server(tmp_path_factory.mktemp("first_paint")) as srv:
+    with sample_server(tmp_path_factory.mktemp("first_paint"), source=sample_db_file) as srv:
         yield srv
 
 

@@ -31,12 +31,12 @@ BOMBS = {
 
 
 @pytest.fixture(scope="module", params=["xml check", "child process only"])
-def bomb_server(request, tmp_path_factory):
+def bomb_server(request, tmp_path_factory, sample_db_file):
     """The app on the sample data with an analyst key; the second lifts the XML pre-check."""
     env = {"VMDASH_ANALYST_KEY": KEY}
     if request.param == "child process only":
         env["VMDASH_MAX_SHEET_CELLS"] = str(10**15)
-    with sample_server(tmp_path_factory.mktemp("hostile_upload"), env) as srv:
+    with sample_server(tmp_path_factory.mktemp("hostile_upload"), env, source=sample_db_file) as srv:
         yield srv
 
 

@@ -12,9 +12,11 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def dated_server(tmp_path_factory):
+def dated_server(tmp_path_factory, sample_db_file):
     """The app on the sample data (Q1 2026), counting presets from 29 March 2026."""
-    with sample_server(tmp_path_factory.mktemp("periods"), {periods.TODAY_ENV: "2026-03-29"}) as srv:
+    with sample_server(
+        tmp_path_factory.mktemp("periods"), {periods.TODAY_ENV: "2026-03-29"}, source=sample_db_file
+    ) as srv:
         yield srv
 
 

@@ -14,9 +14,9 @@ KEY = "browser-analyst-key-93d2"
 
 
 @pytest.fixture(scope="module")
-def analyst_server(tmp_path_factory):
+def analyst_server(tmp_path_factory, sample_db_file):
     """The app on the sample data, on a server with an analyst key."""
-    with sample_server(tmp_path_factory.mktemp("sharing"), {"VMDASH_ANALYST_KEY": KEY}) as srv:
+    with sample_server(tmp_path_factory.mktemp("sharing"), {"VMDASH_ANALYST_KEY": KEY}, source=sample_db_file) as srv:
         yield srv
 
 

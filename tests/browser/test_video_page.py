@@ -13,9 +13,9 @@ LABEL = "5 mistakes with retinol · YouTube · 2025-12-17"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, sample_db_file):
     """The samples as bundled: the session's server holds files other tests import through the upload widget."""
-    with sample_server(tmp_path_factory.mktemp("video")) as srv:
+    with sample_server(tmp_path_factory.mktemp("video"), source=sample_db_file) as srv:
         yield srv
 
 

@@ -94,6 +94,14 @@ def _wait_for(path: Path, proc: subprocess.Popen, timeout_s: float = 240) -> Non
         time.sleep(0.1)
 
 
+def _wait_for_text(path: Path, text: str, proc: subprocess.Popen, timeout_s: float = 240) -> None:
+    deadline = time.monotonic() + timeout_s
+    while text not in path.read_text(errors="replace"):
+        assert proc.poll() is None, f"it ended without saying {text!r}: {path.read_text(errors='replace')[-2000:]}"
+        assert time.monotonic() < deadline, f"{text!r} never said: {path.read_text(errors='replace')[-2000:]}"
+        time.sleep(0.1)
+
+
 def test_maintain_removes_a_killed_writers_files_once_old_and_keeps_a_running_imports(lake, tmp_path):
     seeded = Store(lake.target, idle_release_s=None)
     demo.load_samples(seeded)
@@ -140,20 +148,24 @@ def test_maintain_removes_a_killed_writers_files_once_old_and_keeps_a_running_im
         _wait_for(written, running)
         in_progress = _files(lake) - kept - orphans
         assert in_progress, "the running import wrote no Parquet file yet"
-        maintaining = subprocess.Popen(
-            [sys.executable, "-m", "vmdash", "maintain", "--older-than", "1h"],
-            cwd=ROOT,
-            env=lake.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        told = tmp_path / "maintain.err"
+        with told.open("wb") as err_file:
+            maintaining = subprocess.Popen(
+                [sys.executable, "-m", "vmdash", "maintain", "--older-than", "1h"],
+                cwd=ROOT,
+                env=lake.env,
+                stdout=subprocess.PIPE,
+                stderr=err_file,
+                text=True,
+            )
         try:
-            time.sleep(8)  # long enough to have deleted what it would, had it not waited
+            # Queued behind the import: whatever it would delete before waiting is gone by now.
+            _wait_for_text(told, "to finish writing to the lake", maintaining)
             assert in_progress <= _files(lake)
             go.touch()
             import_out, import_err = running.communicate(timeout=300)
-            out, err = maintaining.communicate(timeout=300)
+            out, _ = maintaining.communicate(timeout=300)
+            err = told.read_text(errors="replace")
         finally:
             if maintaining.poll() is None:
                 maintaining.kill()

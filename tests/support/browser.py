@@ -133,15 +133,14 @@ def settled_view(pg, tries: int = 240) -> tuple[str, list[tuple[str, str]]]:
 
 
 @contextmanager
-def sample_server(directory: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
-    """The app on a fresh database of the bundled samples in `directory`, stopped on leaving."""
-    from vmdash import demo
-    from vmdash.store import Store
+def sample_server(directory: Path, extra_env: dict[str, str] | None = None, *, source: Path) -> Iterator[Server]:
+    """The app on a fresh copy of the samples' database in `directory`, stopped on leaving.
 
+    `source` is the `sample_db_file` fixture (the samples imported once per test process):
+    copying it costs milliseconds where importing the samples for each server cost seconds.
+    """
     db = directory / "vmdash.duckdb"
-    store = Store(db, idle_release_s=None)
-    demo.load_samples(store)
-    store.close()
+    shutil.copyfile(source, db)
     server = start_server(db, extra_env)
     try:
         yield server

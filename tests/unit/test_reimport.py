@@ -7,9 +7,9 @@ flags) are in test_cli.py and test_import_fixtures.py.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +17,7 @@ import pytest
 
 from tests.data import make_fr
 from tests.support import store_checks
-from vmdash import model, queries
+from vmdash import cli, model, queries
 from vmdash.ingest import Options, Upload, import_files, undo
 from vmdash.ingest.rules import save_objective_rules
 from vmdash.roles import ANALYST
@@ -100,15 +100,16 @@ def test_an_overlapping_export_replaces_only_the_rows_it_covers(store):
 
 
 def _cli(db: Path, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "vmdash", *args, "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    """`python -m vmdash ARGS --db DB` in this process (`cli.main`), which must succeed: what it printed.
+
+    In-process, since fourteen interpreter starts cost half a minute; test_cli.py runs the real
+    `python -m vmdash` process.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main([*args, "--db", str(db)])
+    assert code == 0, err.getvalue()
+    return out.getvalue()
 
 
 @pytest.mark.slow

@@ -118,9 +118,7 @@ class HeaderMatch:
 
 def match_headers(fmt: Format, headers: list[str]) -> dict[str, HeaderMatch] | None:
     """Map a format's fields to header positions; None when a required field is missing."""
-    folded = [normalise_header(h) for h in headers]
-    # Each header's first column: a spelling without a currency matches a header only when equal.
-    first = {cell: col for col, cell in reversed(list(enumerate(folded)))}
+    folded, first = _folded(tuple(headers))
     found: dict[str, HeaderMatch] = {}
     for fld in fmt.fields:
         translated = tuple((code, languages.spellings(code, fld.en)) for code in languages.HEADERS)
@@ -138,14 +136,26 @@ def match_headers(fmt: Format, headers: list[str]) -> dict[str, HeaderMatch] | N
     return found
 
 
-def _find(spellings: tuple[str, ...], folded: list[str], first: dict[str, int]) -> tuple[int, str | None] | None:
-    # Detection tries every format's fields in every language against every header: a
-    # dictionary lookup instead of a pattern per cell made it ten times faster.
+@functools.lru_cache(maxsize=1)
+def _folded(headers: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, int]]:
+    """Each header folded, and each folded header's first column: one row is tried against every format."""
+    folded = tuple(normalise_header(h) for h in headers)
+    first: dict[str, int] = {}
+    for col, cell in enumerate(folded):
+        first.setdefault(cell, col)
+    return folded, first
+
+
+def _find(spellings: tuple[str, ...], folded: tuple[str, ...], first: dict[str, int]) -> tuple[int, str | None] | None:
     for spelling in spellings:
         plain = _plain(spelling)
         if plain is not None:
-            if plain in first:
-                return first[plain], None
+            # A spelling without a currency matches one folded header exactly: looked up, not
+            # scanned, since a file of ten thousand columns is tried against every spelling
+            # (and every file against every format's fields in every language).
+            col = first.get(plain)
+            if col is not None:
+                return col, None
             continue
         pattern = header_pattern(spelling)
         for col, cell in enumerate(folded):
