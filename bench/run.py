@@ -50,7 +50,7 @@ from vmdash.store import Store  # noqa: E402
 OUT = ROOT / "bench" / "out"
 CHILD = ROOT / "bench" / "child.py"
 GB = 1024**3
-DB_STAMP = "bench-db-1"  # bump when generate.py changes what a dataset holds
+DB_STAMP = "bench-db-2"  # bump when generate.py changes what a dataset holds, or an import how it is stored
 
 # Targets from the benchmarks issue.
 IMPORT_VS_DUCKDB = 1.5  # vmdash import time <= 1.5x DuckDB's read_csv into a table
