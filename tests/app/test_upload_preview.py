@@ -58,3 +58,26 @@ def test_the_preview_names_platform_layout_locale_rejections_nulls_and_skipped_r
         "views": 1,
         "watch_time_s": 1,
     }
+
+
+def test_a_rerun_stages_the_same_file_once_until_what_its_preview_reads_changes(tmp_path: Path, monkeypatch):
+    from vmdash import roles
+    from vmdash.ingest import rules
+    from vmdash.ui import upload
+
+    db = tmp_path / "vmdash.duckdb"
+    Store(db, idle_release_s=None).close()
+    staged = []
+    real = upload.preview
+    monkeypatch.setattr(upload, "preview", lambda *a, **k: staged.append(a[1].name) or real(*a, **k))
+    app = AppTest.from_function(_preview_script, args=(str(db), TABLE), default_timeout=60).run()
+    shown = [c.value for c in app.caption]
+    app.run()  # a rerun: a widget changed, or the Import click
+    assert not app.exception and staged == ["Table data.csv"]
+    assert [c.value for c in app.caption] == shown
+    # An objective rule changes what the rows would load as: the file is previewed again.
+    s = Store(db, idle_release_s=None)
+    rules.save_objective_rules(s, roles.ANALYST, [("first", "awareness")])
+    s.close()
+    app.run()
+    assert not app.exception and staged == ["Table data.csv"] * 2

@@ -18,6 +18,17 @@ What lives where:
 """
 
 from vmdash.ingest import guard, mapping, rules
-from vmdash.ingest.pipeline import ImportReport, Options, Upload, import_files, preview, undo
+from vmdash.ingest.pipeline import ImportReport, Options, Upload, import_files, preview, preview_state, undo
 
-__all__ = ["ImportReport", "Options", "Upload", "guard", "import_files", "mapping", "preview", "rules", "undo"]
+__all__ = [
+    "ImportReport",
+    "Options",
+    "Upload",
+    "guard",
+    "import_files",
+    "mapping",
+    "preview",
+    "preview_state",
+    "rules",
+    "undo",
+]

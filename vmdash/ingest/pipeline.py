@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from vmdash import model
+from vmdash import cache, model
 from vmdash.errors import ImportRejected, InvalidChoice, OutOfRange, VmdashError
 from vmdash.ingest import guard, mapping, period, reader, sqlkit, youtube
 from vmdash.ingest.detect import Detection, cells_of, detect
@@ -314,6 +314,19 @@ def preview(
         finally:
             _drop_stages(con, [report])
         return report, frames
+
+
+def preview_state(store: Store) -> tuple:
+    """What a preview reads from the database besides the file: while it stays the same, so does the preview.
+
+    The data version (duplicates of earlier imports, a retention file's video), the saved column
+    mappings (detection) and the objective rules (the objective of each row).
+    """
+    return (
+        cache.data_version(store),
+        tuple(store.rows("SELECT name, mapping FROM column_mappings ORDER BY created_at")),
+        tuple(store.rows("SELECT token, objective FROM objective_rules ORDER BY position")),
+    )
 
 
 def file_hash(path: Path) -> str:

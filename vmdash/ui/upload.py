@@ -12,7 +12,18 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from vmdash import model, queries
 from vmdash.errors import UnknownFormat, VmdashError
-from vmdash.ingest import Options, Upload, guard, import_files, mapping, preview, rules, undo
+from vmdash.ingest import (
+    ImportReport,
+    Options,
+    Upload,
+    guard,
+    import_files,
+    mapping,
+    preview,
+    preview_state,
+    rules,
+    undo,
+)
 from vmdash.ingest.pipeline import ACCOUNT_NOTE, Flag, Rejection, StagedPart, file_hash
 from vmdash.ingest.spec import normalise_header
 from vmdash.store import Store
@@ -58,13 +69,15 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
     uploads = _saved_uploads(files)
     # Over every file of the upload: once a file is added (or refused) beside those just
     # imported, their success lines would read as this new upload's outcome.
-    key = "imported:" + ",".join(sorted(file_hash(u.path) for u in uploads))
+    hashes = {u.path: file_hash(u.path) for u in uploads}
+    key = "imported:" + ",".join(sorted(hashes.values()))
     landed = st.session_state.get("last_import_key") == key
+    state = preview_state(s)
     ready = []
     for upload in uploads:
         with st.expander(safe_text(upload.name), expanded=True):
             try:
-                report, frames = preview(s, upload, options)
+                report, frames = _previewed(s, upload, hashes[upload.path], options, state)
             except UnknownFormat as exc:
                 show_error(exc)
                 _mapping_editor(s, upload, _session_dir())
@@ -124,6 +137,27 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
         st.session_state["last_import_ids"] = {r.import_id for r in reports if r.import_id is not None}
         for line in st.session_state["last_import_lines"]:
             st.success(safe_text(line))
+
+
+_PREVIEWS = "_previews"
+_PREVIEWS_KEPT = 8
+
+
+def _previewed(
+    s: Store, upload: Upload, digest: str, options: Options, state: tuple
+) -> tuple[ImportReport, list[pd.DataFrame]]:
+    """The file's preview, kept for the session while the file, the choices and what a preview reads stay the same.
+
+    A rerun (the Import click, a widget) would stage the file again, half a second of a
+    typical export, before the import stages it once more.
+    """
+    key = (digest, upload.name, options, state)
+    kept: dict = st.session_state.get(_PREVIEWS, {})
+    if key not in kept:
+        fresh = preview(s, upload, options)
+        kept = {k: v for k, v in list(kept.items())[-(_PREVIEWS_KEPT - 1) :]} | {key: fresh}
+        st.session_state[_PREVIEWS] = kept
+    return kept[key]
 
 
 def _flags(flags: list[Flag]) -> pd.DataFrame:
