@@ -37,3 +37,4 @@ with cache.pinned(store, version):
 if queries.data_version(store) != version:
     body.empty()
     st.rerun()
+ui.freeze_heap()

@@ -32,7 +32,7 @@ from vmdash.ui.common import (
     store,
     unique_labels,
 )
-from vmdash.ui.navigation import app_pages, end_page, opening, page_drawn, routed, through_app
+from vmdash.ui.navigation import app_pages, end_page, freeze_heap, opening, page_drawn, routed, through_app
 from vmdash.ui.overview import channel_coverage, volume_cards
 from vmdash.ui.plans import (
     decisions_section,
@@ -62,6 +62,7 @@ __all__ = [
     "decisions_section",
     "definitions",
     "end_page",
+    "freeze_heap",
     "ensure_data",
     "filter_bar",
     "formatted",
