@@ -25,6 +25,7 @@ def _script(db_path: str, sample: str) -> None:
             self.name, self.file_id, self.data = name, file_id, data
 
         def getbuffer(self) -> bytes:
+            st.session_state["buffers_read"] = st.session_state.get("buffers_read", 0) + 1
             return self.data
 
     files = (
@@ -80,6 +81,34 @@ def test_a_file_imported_earlier_is_still_named_a_duplicate(tmp_path: Path):
     assert [i.value for i in app.info] == [
         f"Already imported as #{report.import_id}; importing it again changes nothing."
     ]
+
+
+def test_an_uploaded_file_is_read_and_hashed_once_however_often_the_page_reruns(tmp_path: Path, monkeypatch):
+    from vmdash.ingest import pipeline
+
+    real = pipeline.file_hash
+    expected = real(SAMPLE)
+    read_back: list[Path] = []
+    monkeypatch.setattr(pipeline, "file_hash", lambda path: read_back.append(path) or real(path))
+    db = tmp_path / "vmdash.duckdb"
+    Store(db, idle_release_s=None).close()
+    app = AppTest.from_function(_script, args=(str(db), str(SAMPLE)), default_timeout=60)
+    app.session_state["_vmdash_role"] = "analyst"
+    app.run()
+    app.run()  # a widget changed
+    app.button[0].click().run()
+    app.run()  # redrawn after the import
+    assert not app.exception and not app.error
+    assert [s.value for s in app.success][-1] == "These files are imported."
+    # Hashed from the bytes as they were saved; never read back from disk to be named.
+    assert app.session_state["buffers_read"] == 1 and read_back == []
+    s = Store(db, idle_release_s=None)
+    assert s.rows("SELECT content_hash FROM imports") == [(expected,)]
+    s.close()
+    # Uploaded again in another session, the same bytes are the file already imported.
+    again = AppTest.from_function(_script, args=(str(db), str(SAMPLE)), default_timeout=60).run()
+    assert [i.value for i in again.info] == ["Already imported as #1; importing it again changes nothing."]
+    assert read_back == []
 
 
 def test_a_success_does_not_linger_under_a_new_files_error(tmp_path: Path):

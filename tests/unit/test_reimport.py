@@ -57,6 +57,21 @@ def test_the_same_file_twice_changes_nothing_and_says_so(store):
     assert renamed.duplicate_of == first.import_id and store_checks.fingerprint(store) == fingerprint
 
 
+def test_a_digest_known_at_upload_is_the_one_recorded_and_the_file_is_not_read_again(store, monkeypatch):
+    from vmdash.ingest import pipeline
+
+    path = FR / META
+    digest = pipeline.file_hash(path)
+    read_back: list[Path] = []
+    real = pipeline.file_hash
+    monkeypatch.setattr(pipeline, "file_hash", lambda p: read_back.append(p) or real(p))
+    [report] = import_files(store, [Upload(path, META, digest)])
+    assert read_back == [] and report.content_hash == digest
+    # Without one (the command line), the file is hashed as it is read: the same digest, a duplicate.
+    [again] = import_files(store, [Upload(path, META)])
+    assert read_back == [path] and again.content_hash == digest and again.duplicate_of == report.import_id
+
+
 def test_the_same_rows_in_another_file_replace_the_earlier_ones(store, tmp_path):
     first = _import(store, META)
     before = _summary(store)

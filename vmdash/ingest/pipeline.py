@@ -218,10 +218,17 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class Upload:
-    """A file to import: where it is on disk and what a person calls it."""
+    """A file to import: where it is on disk, what a person calls it and, when known, the SHA-256 of its bytes."""
 
     path: Path
     name: str
+    # Given by whoever hashed the bytes as they saved them (the Upload page, once per file): a
+    # page rerun or the import would otherwise read a file of up to a gigabyte again to name it.
+    sha256: str | None = None
+
+    def content_hash(self) -> str:
+        """The SHA-256 of the file's bytes, as `file_hash` gives it: the known one, else read from the file."""
+        return self.sha256 if self.sha256 is not None else file_hash(self.path)
 
 
 @dataclass(frozen=True)
@@ -347,7 +354,7 @@ def _stage_upload(con: DuckDBPyConnection, upload: Upload, workdir: Path, option
     try:
         parts = guard.expand(upload.path, name, workdir)
         _check_same_tables(parts, name)
-        report = ImportReport(name, file_hash(upload.path))
+        report = ImportReport(name, upload.content_hash())
         for part in parts:
             staged = _stage_part(con, part, options, workdir)
             if isinstance(staged, StagedPart):

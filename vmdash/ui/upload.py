@@ -24,13 +24,14 @@ from vmdash.ingest import (
     rules,
     undo,
 )
-from vmdash.ingest.pipeline import ACCOUNT_NOTE, Flag, Rejection, StagedPart, file_hash
+from vmdash.ingest.pipeline import ACCOUNT_NOTE, Flag, Rejection, StagedPart
 from vmdash.ingest.spec import normalise_header
 from vmdash.store import Store
 from vmdash.ui.access import require_analyst, role
 from vmdash.ui.common import frame, safe_text, show_error
 
 MAX_UPLOAD_MB = 1024
+_DIGESTS = "_upload_digests"  # saved file's name -> SHA-256 of its bytes
 
 
 def _session_dir() -> Path:
@@ -45,21 +46,27 @@ def _session_dir() -> Path:
 
 
 def _saved_uploads(files: list[UploadedFile]) -> list[Upload]:
-    """The uploaded files on disk, each written once; files no longer uploaded are removed."""
+    """The uploaded files on disk, each written and hashed once; files no longer uploaded are removed."""
     workdir = _session_dir()
     # The browser's file name is only used for display and detection, never as a path.
     wanted = {f"upload_{hashlib.sha256(f.file_id.encode()).hexdigest()[:24]}": f for f in files}
     for old in workdir.glob("upload_*"):
         if old.name not in wanted:
             old.unlink(missing_ok=True)
+    # Every rerun (each click) names each file by its content; reading a large file again to
+    # hash it would cost a full read per file per click, and the import would read it again.
+    digests: dict[str, str] = {n: d for n, d in st.session_state.get(_DIGESTS, {}).items() if n in wanted}
+    st.session_state[_DIGESTS] = digests
     uploads = []
     for name, uploaded in wanted.items():
         target = workdir / name
-        if not target.exists():
+        if name not in digests or not target.exists():
+            data = uploaded.getbuffer()
             partial = target.with_suffix(".part")
-            partial.write_bytes(uploaded.getbuffer())
+            partial.write_bytes(data)
             partial.replace(target)
-        uploads.append(Upload(target, uploaded.name))
+            digests[name] = hashlib.sha256(data).hexdigest()  # what `file_hash` reads from the file
+        uploads.append(Upload(target, uploaded.name, digests[name]))
     return uploads
 
 
@@ -69,7 +76,7 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
     uploads = _saved_uploads(files)
     # Over every file of the upload: once a file is added (or refused) beside those just
     # imported, their success lines would read as this new upload's outcome.
-    hashes = {u.path: file_hash(u.path) for u in uploads}
+    hashes = {u.path: u.content_hash() for u in uploads}
     key = "imported:" + ",".join(sorted(hashes.values()))
     landed = st.session_state.get("last_import_key") == key
     state = preview_state(s)
@@ -189,7 +196,7 @@ def _mapping_editor(s: Store, upload: Upload, workdir: Path) -> None:
             "column in the file": [_guess(f, headers) or none for f in mapping.MAPPABLE],
         }
     )
-    key = file_hash(upload.path)[:12]
+    key = upload.content_hash()[:12]
     edited = st.data_editor(
         table,
         hide_index=True,
