@@ -55,6 +55,20 @@ def test_a_saved_mapping_imports_this_and_the_next_file(store, export, tmp_path)
     assert again.rows_loaded == 3 and again.source_format == "mapping:Weekly report"
 
 
+def test_a_preview_s_state_moves_with_the_saved_mappings_and_the_objective_rules_only(store, export):
+    from vmdash.ingest import preview_state, rules
+
+    first = preview_state(store)
+    assert preview_state(store) == first
+    _mapped(store, export)
+    mapped = preview_state(store)
+    assert mapped != first and mapped[0] == first[0]
+    rules.save_objective_rules(store, ANALYST, [("spot", "awareness")])
+    ruled = preview_state(store)
+    assert ruled != mapped and ruled[0] == first[0]
+    assert preview_state(store) == ruled
+
+
 @pytest.mark.parametrize(
     ("columns", "platform"),
     [

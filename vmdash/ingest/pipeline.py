@@ -329,11 +329,14 @@ def preview_state(store: Store) -> tuple:
     The data version (duplicates of earlier imports, a retention file's video), the saved column
     mappings (detection) and the objective rules (the objective of each row).
     """
-    return (
-        cache.data_version(store),
-        tuple(store.rows("SELECT name, mapping FROM column_mappings ORDER BY created_at")),
-        tuple(store.rows("SELECT token, objective FROM objective_rules ORDER BY position")),
+    # One statement for both tables, asked on every rerun of the page: each row is tagged with its
+    # table, so a mapping and a rule never stand in for each other.
+    saved = store.rows(
+        """SELECT 'mapping', row_number() OVER (ORDER BY created_at, signature), name, mapping FROM column_mappings
+        UNION ALL SELECT 'rule', position, token, objective FROM objective_rules
+        ORDER BY 1, 2"""
     )
+    return cache.data_version(store), tuple(saved)
 
 
 def file_hash(path: Path) -> str:
