@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import altair as alt
 import pandas as pd
@@ -169,9 +169,9 @@ def page_spec(chart: alt.TopLevelMixin) -> dict:
 # were half of a warm page run.
 _KEPT_CHARTS = 256
 _kept: OrderedDict[tuple, Any] = OrderedDict()
-_sent: OrderedDict[int, tuple[Any, dict]] = OrderedDict()
 _kept_lock = threading.Lock()
 _Build = TypeVar("_Build", bound=Callable[..., Any])
+_Derived = TypeVar("_Derived")
 
 
 class _Unkeyable(Exception):
@@ -206,6 +206,33 @@ def _keep(table: OrderedDict, key: object, value: object) -> None:
         table.popitem(last=False)
 
 
+class Derived(Generic[_Derived]):
+    """What is made from an object, kept while that object is: looked up by the object's identity.
+
+    For objects kept elsewhere (a kept chart, its sent spec) that are not hashable or costly to
+    fingerprint. Bounded like the kept charts; each entry holds its object, so the object's id is
+    not reused while the entry stands.
+    """
+
+    def __init__(self) -> None:
+        self._table: OrderedDict[int, tuple[object, _Derived]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, source: object, make: Callable[[], _Derived]) -> _Derived:
+        """The value made from `source`, made by `make()` the first time."""
+        with self._lock:
+            hit = self._table.get(id(source))
+        if hit is not None and hit[0] is source:
+            return hit[1]
+        value = make()
+        with self._lock:
+            _keep(self._table, id(source), (source, value))
+        return value
+
+
+_sent: Derived[dict] = Derived()
+
+
 def kept(build: _Build) -> _Build:
     """A chart builder whose charts are kept by their arguments: equal answers give the same chart object."""
 
@@ -232,17 +259,9 @@ def sent_spec(chart: alt.TopLevelMixin) -> dict:
 
     Not to be changed by the caller: the same dict goes to every page drawing this chart.
     """
-    with _kept_lock:
-        hit = _sent.get(id(chart))
-    if hit is not None and hit[0] is chart:
-        return hit[1]
     # Subtitles (definitions, mixed-view notes) in the same mid grey as the annotations: Vega's
     # default is black, unreadable on the dark theme.
-    spec = page_spec(chart.configure_title(subtitleColor=INK))
-    with _kept_lock:
-        # The chart is held with its spec, so its id is not reused while the entry stands.
-        _keep(_sent, id(chart), (chart, spec))
-    return spec
+    return _sent.of(chart, lambda: page_spec(chart.configure_title(subtitleColor=INK)))
 
 
 def spec_rows(chart: alt.TopLevelMixin | dict) -> int:

@@ -11,9 +11,7 @@ import html
 import math
 import re
 import tempfile
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -468,28 +466,20 @@ def chart(
 # Per sent spec (charts.sent_spec keeps one per chart): the spec with its datasets as Arrow
 # bytes, which Streamlit sends as they are instead of converting the rows on every draw, and
 # how many rows it sends.
-_DRAWN_KEPT = 256
-_drawn_specs: OrderedDict[int, tuple[dict, dict, int]] = OrderedDict()
-_drawn_lock = threading.Lock()
+_drawn_specs: charts.Derived[tuple[dict, int]] = charts.Derived()
 
 
 def _drawn(sent: dict) -> tuple[dict, int]:
-    with _drawn_lock:
-        hit = _drawn_specs.get(id(sent))
-    if hit is not None and hit[0] is sent:
-        return hit[1], hit[2]
-    rows = charts.spec_rows(sent)
-    drawn = dict(sent)
-    if "datasets" in sent:
-        drawn["datasets"] = {
-            name: dataframe_util.convert_anything_to_arrow_bytes(values) for name, values in sent["datasets"].items()
-        }
-    with _drawn_lock:
-        # `sent` is held beside its copy, so its id is not reused while the entry stands.
-        _drawn_specs[id(sent)] = (sent, drawn, rows)
-        while len(_drawn_specs) > _DRAWN_KEPT:
-            _drawn_specs.popitem(last=False)
-    return drawn, rows
+    def make() -> tuple[dict, int]:
+        drawn = dict(sent)
+        if "datasets" in sent:
+            drawn["datasets"] = {
+                name: dataframe_util.convert_anything_to_arrow_bytes(values)
+                for name, values in sent["datasets"].items()
+            }
+        return drawn, charts.spec_rows(sent)
+
+    return _drawn_specs.of(sent, make)
 
 
 _EXPORT_CONTEXT = "_export_context"
