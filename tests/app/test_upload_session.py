@@ -85,7 +85,11 @@ def test_a_file_imported_earlier_is_still_named_a_duplicate(tmp_path: Path):
 
 def test_an_uploaded_file_is_read_and_hashed_once_however_often_the_page_reruns(tmp_path: Path, monkeypatch):
     from vmdash.ingest import pipeline
+    from vmdash.ui import upload
 
+    staged = []
+    real_preview = upload.preview
+    monkeypatch.setattr(upload, "preview", lambda *a, **k: staged.append(a[1].name) or real_preview(*a, **k))
     real = pipeline.file_hash
     expected = real(SAMPLE)
     read_back: list[Path] = []
@@ -100,6 +104,8 @@ def test_an_uploaded_file_is_read_and_hashed_once_however_often_the_page_reruns(
     app.run()  # redrawn after the import
     assert not app.exception and not app.error
     assert [s.value for s in app.success][-1] == "These files are imported."
+    # Staged for its preview once: the page redrawn after the import shows that preview again.
+    assert staged == ["linkedin.csv"]
     # Hashed from the bytes as they were saved; never read back from disk to be named.
     assert app.session_state["buffers_read"] == 1 and read_back == []
     s = Store(db, idle_release_s=None)
