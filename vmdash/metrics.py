@@ -621,7 +621,7 @@ def format_value(value: float | None, fmt: str, currency: str | None = None) -> 
         symbol = model.currency_symbol(currency)
         return (_huge(value, f" {symbol}") or f"{value:,.{_money_digits(value)}f} {symbol}").strip()
     if fmt == "seconds":
-        if abs(value) >= _HUGE:
+        if abs(value) >= HUGE:
             return _huge(value, " s")
         total = int(round(value))
         minutes, seconds = divmod(total, 60)
@@ -641,18 +641,18 @@ def _money_digits(value: float) -> int:
 
 
 # Past a trillion, digits stop meaning anything on a card: scientific notation keeps it short.
-_HUGE = 1e12
+HUGE = 1e12
 
 
 def _huge(value: float, suffix: str) -> str:
-    return f"{value:.3g}{suffix}" if abs(value) >= _HUGE else ""
+    return f"{value:.3g}{suffix}" if abs(value) >= HUGE else ""
 
 
 def compact_number(value: float) -> str:
     """1234567 -> '1.23 M'; small numbers keep their digits."""
     if not math.isfinite(value):
         return "not reported" if math.isnan(value) else ("-∞" if value < 0 else "∞")
-    if abs(value) >= _HUGE:
+    if abs(value) >= HUGE:
         return f"{value:.3g}"
     sign = "-" if value < 0 else ""
     value = abs(value)

@@ -15,11 +15,18 @@ from vmdash.ui.common import safe_text
 _DESCRIPTIONS = {c.name: c.description for c in model.MEASURES}
 
 
+# From a million up, spend on a card reads like the other volumes ("1.23 M €"): written out with
+# its cents it no longer fits a card four to a row; its help gives the exact amount.
+_COMPACT_SPEND = 1e6
+
+
 def _shown(volume: Volume, currency: str | None) -> str:
     if volume.value is None:
         return "not reported"
     if volume.name == "watch_time_s":
         return f"{metrics.compact_number(volume.value / 3600)} h"
+    if volume.name == "spend" and _COMPACT_SPEND <= abs(volume.value) < metrics.HUGE:
+        return f"{metrics.compact_number(volume.value)} {model.currency_symbol(currency)}".strip()
     return metrics.format_value(volume.value, "money" if volume.name == "spend" else "number", currency)
 
 
@@ -55,6 +62,13 @@ def volume_cards(
         if volume.change is not None and math.isfinite(volume.change):
             delta = f"{volume.change:+.1%}"
         label = volume.label + (" (per platform)" if volume.name == "views" else "")
+        help_text = _help(volume, platforms)
+        if (
+            volume.name == "spend"
+            and volume.value is not None
+            and _shown(volume, currency) != (exact := metrics.format_value(volume.value, "money", currency))
+        ):
+            help_text += f" Exactly {exact}."
         with cols[i % columns]:
             st.metric(
                 label,
@@ -62,7 +76,7 @@ def volume_cards(
                 delta=delta,
                 # More spend is neither good nor bad news on its own.
                 delta_color="off" if volume.name == "spend" else "normal",
-                help=safe_text(_help(volume, platforms)),
+                help=safe_text(help_text),
                 border=True,
                 chart_data=list(volume.series) if len(volume.series) > 1 and volume.value is not None else None,
                 chart_type="area",
