@@ -62,17 +62,16 @@ def volume_cards(
         if volume.change is not None and math.isfinite(volume.change):
             delta = f"{volume.change:+.1%}"
         label = volume.label + (" (per platform)" if volume.name == "views" else "")
+        shown = _shown(volume, currency)
         help_text = _help(volume, platforms)
-        if (
-            volume.name == "spend"
-            and volume.value is not None
-            and _shown(volume, currency) != (exact := metrics.format_value(volume.value, "money", currency))
-        ):
-            help_text += f" Exactly {exact}."
+        if volume.name == "spend" and volume.value is not None:
+            exact = metrics.format_value(volume.value, "money", currency)
+            if shown != exact:
+                help_text += f" Exactly {exact}."
         with cols[i % columns]:
             st.metric(
                 label,
-                _shown(volume, currency),
+                shown,
                 delta=delta,
                 # More spend is neither good nor bad news on its own.
                 delta_color="off" if volume.name == "spend" else "normal",
