@@ -69,6 +69,23 @@ _PROBE = """
     }
   };
   new MutationObserver(seen).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  // When a watched text first enters the page (`watch`), and when a file last landed in a
+  // picker and a click last happened: read in the page, not by polling it from outside
+  // (Playwright's waits back off to 500 ms steps, which is the size of what is measured).
+  window.__texts = {};
+  window.__marks = {};
+  const watched = () => {
+    for (const text in window.__texts) {
+      if (window.__texts[text] === null && document.body && document.body.textContent.includes(text)) {
+        window.__texts[text] = performance.now();
+      }
+    }
+  };
+  new MutationObserver(watched).observe(document, {subtree: true, childList: true, characterData: true});
+  document.addEventListener('change', (e) => {
+    if (e.target && e.target.type === 'file') window.__marks.landed = performance.now();
+  }, true);
+  document.addEventListener('click', () => { window.__marks.click = performance.now(); }, true);
 })();
 """
 
@@ -150,17 +167,26 @@ def upload(browser, url: str, export: Path, timeout_ms: int = 300_000) -> tuple[
         picker = page.locator("[data-testid='stFileUploaderDropzoneInput']")
         picker.wait_for(state="attached")
         page.wait_for_function(_AT_REST, arg=500, polling=100)
-        start = page.evaluate("() => performance.now()")
+        button, success = "Import 1 file(s)", "These files are imported."
+        _watch(page, button)
         picker.set_input_files(str(export))
-        page.get_by_role("button", name="Import 1 file(s)").wait_for(state="visible")
-        previewed = page.evaluate("() => performance.now()")
-        page.get_by_role("button", name="Import 1 file(s)").click()
-        clicked = page.evaluate("() => performance.now()")
-        page.get_by_text("These files are imported.").wait_for(state="visible")
-        done = page.evaluate("() => performance.now()")
-        return (previewed - start) / 1000, (done - clicked) / 1000
+        page.get_by_role("button", name=button).wait_for(state="visible")
+        landed, previewed = page.evaluate("(text) => [window.__marks.landed, window.__texts[text]]", button)
+        _watch(page, success)
+        page.get_by_role("button", name=button).click()
+        page.get_by_text(success).wait_for(state="visible")
+        clicked, done = page.evaluate("(text) => [window.__marks.click, window.__texts[text]]", success)
+        return (previewed - landed) / 1000, (done - clicked) / 1000
     finally:
         context.close()
+
+
+def _watch(page, text: str) -> None:
+    """Have the page note when `text` first appears in it (it must not be there yet)."""
+    if not page.evaluate(
+        "(text) => { window.__texts[text] = null; return !document.body.textContent.includes(text); }", text
+    ):
+        raise RuntimeError(f"{text!r} is on the page before it was watched for")
 
 
 def _median(values: list[float]) -> float:
