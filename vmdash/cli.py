@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vmdash import demo, model, plans, queries, roles
+# `queries`, `plans` and `demo` are imported by the commands that use them: they load scipy,
+# statsmodels and Altair (over a second), which an import from a shell has no use for.
+from vmdash import model, roles
 from vmdash.errors import VmdashError
 from vmdash.ingest import Options, Upload, import_files, undo
 from vmdash.store import SCHEMA_VERSION, Store, default_db_path, maintenance
@@ -165,6 +167,8 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 
 
 def _summary(store: Store, args: argparse.Namespace) -> int:
+    from vmdash import queries
+
     frame = queries.summary(store, args.by)
     if args.by == "import":
         frame = frame.rename(columns={"import_id": "import"})
@@ -205,6 +209,8 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def _imports(store: Store, args: argparse.Namespace) -> int:
+    from vmdash import queries
+
     frame = queries.imports(store)
     if frame.empty:
         say("no imports yet; `python -m vmdash import FILE` or `python -m vmdash demo`")
@@ -227,6 +233,8 @@ def _undo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _demo(store: Store, args: argparse.Namespace) -> int:
+    from vmdash import demo
+
     reports = demo.load_synthetic(store, args.rows) if args.rows else demo.load_samples(store)
     for report in reports:
         say(report.summary_line())
@@ -234,6 +242,8 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _plan(store: Store, args: argparse.Namespace) -> int:
+    from vmdash import plans
+
     path: Path = args.file
     if args.action == "export":
         path.write_text(plans.to_csv(store), encoding="utf-8")

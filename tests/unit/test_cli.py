@@ -203,3 +203,21 @@ def test_migrate_says_what_it_did_and_refuses_a_newer_schema(capsys, tmp_path):
         f"error: this database was written by a newer vmdash (schema {SCHEMA_VERSION + 1}, this one knows "
         f"{SCHEMA_VERSION}); upgrade vmdash to open it\n"
     )
+
+
+def test_an_import_from_a_shell_loads_no_charting_or_statistics_library(tmp_path, samples):
+    # scipy, statsmodels and Altair took over a second to load before the first row was read.
+    export = next(p for p in sorted(samples.iterdir()) if p.suffix == ".csv")
+    db = tmp_path / "x.duckdb"
+    probe = (
+        "import sys\n"
+        "from vmdash import cli\n"
+        "code = cli.main(['import', sys.argv[1], '--db', sys.argv[2]])\n"
+        "heavy = sorted(m for m in ('scipy', 'statsmodels', 'altair', 'vl_convert') if m in sys.modules)\n"
+        "print(code, ','.join(heavy) or '-')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe, str(export), str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[-2:] == ["0", "-"], run.stdout
