@@ -69,7 +69,7 @@ _PROBE = """
     }
   };
   new MutationObserver(seen).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-  // When a watched text first enters the page (`watch`), and when a file last landed in a
+  // When a watched text first enters the page (`_watch`), and when a file last landed in a
   // picker and a click last happened: read in the page, not by polling it from outside
   // (Playwright's waits back off to 500 ms steps, which is the size of what is measured).
   window.__texts = {};
