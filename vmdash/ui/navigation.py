@@ -135,9 +135,17 @@ def freeze_heap() -> None:
     0.1–0.25 s, holding the GIL while the browser waited for the page's scripts to be served and
     other sessions' runs waited too. Those objects live as long as the process; frozen, a
     collection walks only what later runs made (1–3 ms).
+
+    Remembered in a flag, not asked of `gc.get_freeze_count()`: that counts the frozen objects
+    one by one (a walk of a linked list), 30–180 ms per run in a server whose heap is scattered.
     """
-    if not gc.get_freeze_count():
+    global _heap_frozen
+    if not _heap_frozen:
         gc.freeze()
+        _heap_frozen = True
+
+
+_heap_frozen = False
 
 
 class _PageEnded(Exception):
