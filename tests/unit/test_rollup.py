@@ -369,6 +369,14 @@ def test_replacing_some_rows_sums_again_only_the_months_they_lie_in(store, tmp_p
         )
         for table in ("facts_summed", "video_summed")
     }
+    # Nor are the sums of a video none of whose rows was replaced, in February or over all time.
+    untouched = {
+        table: store.rows(
+            f"SELECT rowid FROM {table} WHERE import_id = $id AND video_id = 'vid_b' AND _grain <> 'day'",
+            {"id": one.import_id},
+        )
+        for table in ("facts_summed", "video_summed")
+    }
     # A re-export of a week of February for one video, and of the lifetime row.
     week = [(f"2026-02-{d:02d}", "youtube", "vid_a", 2000, 900) for d in range(10, 17)]
     (two,) = import_files(
@@ -385,7 +393,30 @@ def test_replacing_some_rows_sums_again_only_the_months_they_lie_in(store, tmp_p
             {"id": one.import_id},
         )
         assert still == rows, table
+    for table, rows in untouched.items():
+        assert len(rows) >= 4  # its three months and its all-time sums
+        still = store.rows(
+            f"SELECT rowid FROM {table} WHERE import_id = $id AND video_id = 'vid_b' AND _grain <> 'day'",
+            {"id": one.import_id},
+        )
+        assert still == rows, table
     # And the figures read through the rollup are the facts'.
+    assert queries.kpis(store, ("view_rate",))["view_rate"].value == pytest.approx(
+        store.scalar("SELECT sum(views) / sum(impressions) FROM active_facts")
+    )
+
+
+def test_replacing_rows_without_a_video_sums_again_those_of_every_import_they_came_from(store, tmp_path):
+    days = [dt.date(2026, 3, 1) + dt.timedelta(days=i) for i in range(40)]
+    account = [(d.isoformat(), "youtube", "", 500, 50) for d in days]  # the channel's own rows: no video
+    videos = [(d.isoformat(), "youtube", "vid_a", 1000, 100) for d in days]
+    import_files(store, [Upload(_daily_export(tmp_path / "account.csv", account), "account.csv")])
+    import_files(store, [Upload(_daily_export(tmp_path / "videos.csv", videos), "videos.csv")])
+    # A re-export of a week of April holding both.
+    week = [(f"2026-04-{d:02d}", "youtube", v, 2000, 300) for d in range(2, 9) for v in ("", "vid_a")]
+    (again,) = import_files(store, [Upload(_daily_export(tmp_path / "week.csv", week), "week.csv")])
+    assert again.rows_replaced == 14 and len(again.replaced_imports) == 2
+    assert_rollup_matches_facts(store)
     assert queries.kpis(store, ("view_rate",))["view_rate"].value == pytest.approx(
         store.scalar("SELECT sum(views) / sum(impressions) FROM active_facts")
     )

@@ -22,6 +22,7 @@ import pandas as pd
 
 from vmdash import cache, model
 from vmdash.errors import ImportRejected, InvalidChoice, OutOfRange, VmdashError
+from vmdash.filters import VIDEO_KEY_SQL
 from vmdash.ingest import guard, mapping, period, reader, sqlkit, youtube
 from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
@@ -1138,6 +1139,8 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
     replaced = 0
     changed_months: set[dt.date] = set()
     changed_undated = False
+    changed_keys: set[str] = set()
+    changed_keyless = False
     _merge_youtube_grains(tx, report)
     for part in report.parts:
         good = f"(SELECT rowid + 1 AS _row, * FROM {part.table} WHERE {_GOOD})"
@@ -1167,15 +1170,19 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
             )
         if replaced and table == "facts":
             # Read off the rows just marked (the overlap join runs once, not twice), with the
-            # months they lie in: only those months of the imports they came from are summed again.
-            for earlier, months, undated in tx.execute(
+            # months they lie in and their videos: only those months of those videos of the
+            # imports they came from are summed again.
+            for earlier, months, undated, keys, keyless in tx.execute(
                 'SELECT import_id, list(DISTINCT date_trunc(\'month\', "date")::DATE) FILTER (WHERE "date" IS NOT NULL), '
-                'bool_or("date" IS NULL) FROM facts WHERE replaced_by = $id GROUP BY 1',
+                f'bool_or("date" IS NULL), list(DISTINCT {VIDEO_KEY_SQL}) FILTER (WHERE {VIDEO_KEY_SQL} IS NOT NULL), '
+                f"bool_or({VIDEO_KEY_SQL} IS NULL) FROM facts WHERE replaced_by = $id GROUP BY 1",
                 {"id": import_id},
             ).fetchall():
                 replaced_ids.add(int(earlier))
                 changed_months.update(months or ())
                 changed_undated = changed_undated or bool(undated)
+                changed_keys.update(keys or ())
+                changed_keyless = changed_keyless or bool(keyless)
         elif replaced:
             ids = tx.execute(f"SELECT DISTINCT import_id FROM {table} WHERE replaced_by = $id", {"id": import_id})
             replaced_ids.update(int(r[0]) for r in ids.fetchall())
@@ -1184,7 +1191,9 @@ def _load(tx: Any, report: ImportReport, options: Options) -> None:
         f"SELECT {_FACT_COLS} FROM {p.table} WHERE {_GOOD}" for p in report.parts if p.target == "facts"
     )
     try:
-        changed = ChangedMonths(tuple(sorted(changed_months)), changed_undated)
+        changed = ChangedMonths(
+            tuple(sorted(changed_months)), changed_undated, tuple(sorted(changed_keys)), changed_keyless
+        )
         refresh_rollup(tx, replaced_ids, new=(import_id, inserted) if inserted else None, months=changed)
     except VmdashError as exc:
         raise ImportRejected(report.file_name, str(exc)) from None

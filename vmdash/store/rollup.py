@@ -135,7 +135,8 @@ def refresh_rollup(
     that changed (a plan's videos and campaigns). Only their sums are summed again, and the day
     sums of the days they cover; every summed row keeps those columns, so it is wholly in or out.
     `months`: where these imports changed, when only some of their rows did (rows a new import
-    replaced): only those months (by the rows' first day) are summed again, and the all-time sums.
+    replaced): only those months (by the rows' first day) are summed again, and the all-time sums;
+    of the videos those rows were (its `keys`), but for the day sums, which hold every video.
     """
     ids = sorted({int(i) for i in import_ids})
     all_ids = sorted({*ids, *([new[0]] if new else [])})
@@ -182,10 +183,21 @@ def _refill_scope(con: Any, ids: list[int], scope: tuple[str, dict[str, Any]]) -
 
 @dataclass(frozen=True)
 class ChangedMonths:
-    """The calendar months (their first days) of the rows that changed, and whether undated rows did."""
+    """The calendar months (their first days) of the rows that changed, and whether undated rows did;
+    with `keys`, the video keys (VIDEO_KEY_SQL) those rows had, and whether some had none (`keyless`)."""
 
     months: tuple[dt.date, ...]
     undated: bool = False
+    keys: tuple[str, ...] | None = None  # None: any video may have changed
+    keyless: bool = False
+
+    def keys_sql(self) -> str:
+        """The rows (of the facts or of either summed table) of the changed videos, as a condition; "TRUE" without keys."""
+        if self.keys is None:
+            return "TRUE"
+        # A semi-join against the list, not list_contains: thousands of keys are tested by hash.
+        keyed = f"{VIDEO_KEY_SQL} IN (SELECT unnest($keys))" if self.keys else "FALSE"
+        return f"({keyed} OR {VIDEO_KEY_SQL} IS NULL)" if self.keyless else keyed
 
     def facts_sql(self) -> str:
         """The facts in these months (by their first day), as a condition; parameters from `params`."""
@@ -203,39 +215,54 @@ class ChangedMonths:
         return f'({dated} OR "date" IS NULL)' if self.undated else dated
 
     def params(self) -> dict[str, Any]:
-        """The parameters of both conditions."""
+        """The parameters of the three conditions."""
+        keys = {"keys": list(self.keys)} if self.keys else {}
         if not self.months:
-            return {}
-        return {"months": list(self.months), "m_lo": min(self.months), "m_hi": _month_end(max(self.months))}
+            return keys
+        return {"months": list(self.months), "m_lo": min(self.months), "m_hi": _month_end(max(self.months)), **keys}
 
 
 def _refill_rollup(
     con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None, months: ChangedMonths | None = None
 ) -> None:
     bound: dict[str, Any] = {"ids": ids}
-    facts, changed = "list_contains($ids, import_id)", ""
+    facts, keyed, changed, day_changed = "list_contains($ids, import_id)", "TRUE", "", ""
     if months is not None:
-        # Only these months of the earlier imports changed: the rest of their sums stand (the
-        # all-time sums are summed again from their months and periods).
+        # Only these months of the earlier imports changed, and only the sums of the videos whose
+        # rows did: the rest of their sums stand (their all-time sums are summed again from their
+        # months and periods). The day sums hold every video of a day: their months are summed again.
         bound |= months.params()
         facts += f" AND {months.facts_sql()}"
-        changed = f" AND (_grain = 'all' OR {months.summed_sql()})"
+        keyed = months.keys_sql()
+        changed = f" AND {keyed} AND (_grain = 'all' OR {months.summed_sql()})"
+        day_changed = f" AND {months.summed_sql()}"
+
+    def run(sql: str, params: dict[str, Any]) -> None:
+        # DuckDB refuses a parameter its statement does not use (the facts' month bounds, the keys).
+        con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+
     for table in ("facts_summed", "video_summed"):
-        delete = f"DELETE FROM {table} WHERE list_contains($ids, import_id){changed}"
-        # DuckDB refuses a parameter its statement does not use (the facts' month bounds here).
-        con.execute(delete, {k: v for k, v in bound.items() if f"${k}" in delete})
+        if table == "facts_summed" and day_changed:
+            run(f"DELETE FROM {table} WHERE list_contains($ids, import_id) AND _grain = 'day'{day_changed}", bound)
+            run(f"DELETE FROM {table} WHERE list_contains($ids, import_id) AND _grain <> 'day'{changed}", bound)
+        else:
+            run(f"DELETE FROM {table} WHERE list_contains($ids, import_id){changed}", bound)
         if new:
             con.execute(f"DELETE FROM {table} WHERE import_id = $new_id", {"new_id": new[0]})
     if ids:
-        _fill_grains(con, f"(SELECT * FROM active_facts WHERE {facts})", bound)
+        keyed_facts = f"(SELECT * FROM active_facts WHERE {facts} AND {keyed})"
+        _fill_grains(con, keyed_facts, bound, day_facts=f"(SELECT * FROM active_facts WHERE {facts})")
     if new:
         _fill_grains(con, f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))", {"new_id": new[0]})
-    con.execute(_rollup_fill_sql("all", "list_contains($ids, import_id)"), {"ids": all_ids})
-    con.execute(_video_fill_sql("all", "list_contains($ids, import_id)"), {"ids": all_ids})
+    summed = f"(list_contains($ids, import_id) AND {keyed} OR import_id = $new_id)"
+    all_bound = {**bound, "new_id": new[0] if new else None}
+    run(_rollup_fill_sql("all", summed), all_bound)
+    run(_video_fill_sql("all", summed), all_bound)
 
 
-def _fill_grains(con: Any, facts: str, params: dict[str, Any]) -> None:
-    """Sum `facts` (import_id and the fact columns) into both tables at every grain but 'all'.
+def _fill_grains(con: Any, facts: str, params: dict[str, Any], day_facts: str | None = None) -> None:
+    """Sum `facts` (import_id and the fact columns) into both tables at every grain but 'all';
+    the day sums from `day_facts` when given (they hold every video of a day).
 
     The month and period rows of both tables are summed from one aggregation of the facts per
     rollup key (whose month or period rows are exactly the rollup's, and which regroup into the
@@ -271,7 +298,8 @@ def _fill_grains(con: Any, facts: str, params: dict[str, Any]) -> None:
             f"GROUP BY {positions}, {unreported_sql()} ORDER BY 3"
         )
     con.execute("DROP TABLE _summed_keys")
-    con.execute(_rollup_fill_sql("day", "TRUE", facts), params)
+    day = _rollup_fill_sql("day", "TRUE", day_facts or facts)
+    con.execute(day, {k: v for k, v in params.items() if f"${k}" in day})
     con.execute(_video_fill_sql("early", "TRUE", facts), params)
 
 
