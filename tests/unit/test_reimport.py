@@ -244,6 +244,21 @@ def test_new_daily_rows_replace_the_days_and_the_periods_they_overlap_only(store
     assert store_checks.rollup_agrees(store)
 
 
+@pytest.mark.slow
+def test_new_rows_over_a_week_replace_the_days_they_cover_beside_daily_rows(store, tmp_path):
+    january = [(f"2026-01-{d:02d}", "", v, 10) for d in range(1, 32) for v in ("vid_a", "vid_b")]
+    one = _import(store, "a.csv", _canonical(tmp_path / "a.csv", january))
+    # One file: a week of vid_a as a single row, and one day of vid_b.
+    rows = [("2026-01-10", "2026-01-16", "vid_a", 700), ("2026-01-20", "", "vid_b", 5)]
+    two = _import(store, "b.csv", _canonical(tmp_path / "b.csv", rows))
+    assert two.rows_replaced == 7 + 1 and two.replaced_imports == [one.import_id]
+    assert store.scalar("SELECT sum(views) FROM active_facts") == 62 * 10 - 8 * 10 + 700 + 5
+    assert (
+        store.scalar("SELECT count(*) FROM active_facts WHERE video_id = 'vid_a' AND \"date\" = DATE '2026-01-20'") == 1
+    )  # another video's day
+    assert store_checks.rollup_agrees(store)
+
+
 def test_an_import_leaves_the_checkpoint_to_the_stores_release(store):
     # A threshold every import passes: the COMMIT would write the file out and empty its log.
     with store.connect() as con:

@@ -36,6 +36,7 @@ from vmdash.store import (
     overlap_sql,
     reconcile,
     refresh_rollup,
+    same_key_sql,
 )
 
 if TYPE_CHECKING:
@@ -1232,13 +1233,28 @@ def _victim_parts(tx: Any, table: str, good: str, victims: str) -> list[tuple[st
     """
     if table != "facts":
         return [(victims, {})]
-    lo, hi, undated = tx.execute(
-        f'SELECT min("date"), max(coalesce("date_end", "date")), bool_or("date" IS NULL) FROM {good}'
+    lo, hi, undated, spans = tx.execute(
+        f'SELECT min("date"), max(coalesce("date_end", "date")), bool_or("date" IS NULL), '
+        f'bool_or(coalesce("date_end", "date") <> "date") FROM {good}'
     ).fetchone()
     if undated or lo is None:
         return [(victims, {})]
     daily = 'facts."date" IS NOT NULL AND coalesce(facts."date_end", facts."date") = facts."date"'
-    parts = [(f'facts."date" BETWEEN $lo AND $hi AND {daily} AND {victims}', {"lo": lo, "hi": hi})]
+    within = f'facts."date" BETWEEN $lo AND $hi AND {daily}'
+    live = "facts.replaced_by IS NULL AND facts.import_id <> $id"
+    # A daily fact and a daily new row overlap on the same day: matched on key and day, not on
+    # the key alone and then every pair of a key's days (a year's re-export into a year of
+    # facts: 365 × 365 pairs per key, 10 s at 700k rows).
+    same_day = (
+        f'coalesce(s."date_end", s."date") = s."date" AND s."date" = facts."date" AND {same_key_sql("facts", "s")}'
+    )
+    parts = [(f"{within} AND {live} AND EXISTS (SELECT 1 FROM {good} AS s WHERE {same_day})", {"lo": lo, "hi": hi})]
+    if spans:
+        # New rows over longer periods (an export by month) overlap every day they cover.
+        longer = f'coalesce(s."date_end", s."date") <> s."date" AND {overlap_sql("facts", "s", "facts")}'
+        parts.append(
+            (f"{within} AND {live} AND EXISTS (SELECT 1 FROM {good} AS s WHERE {longer})", {"lo": lo, "hi": hi})
+        )
     # The rollup's period rows are the active facts that are not daily: with none, the test of
     # every stored fact (a scan of all of them) finds nothing.
     if tx.execute("SELECT 1 FROM facts_summed WHERE _grain = 'period' LIMIT 1").fetchone():

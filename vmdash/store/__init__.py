@@ -24,7 +24,7 @@ Callers import from `vmdash.store`; the names below are its interface.
 from vmdash.store.columns import LATEST_DIMENSIONS, LATEST_MEASURES, V6_FACT_EXTRAS
 from vmdash.store.connection import ROOT, Store, default_db_path, is_duckdb_error, register_arrow
 from vmdash.store.lake import LAKE_ALIAS, LAKE_PREFIX, _for_lake, extension_path, is_lake
-from vmdash.store.lineage import overlap_sql, reconcile
+from vmdash.store.lineage import overlap_sql, reconcile, same_key_sql
 from vmdash.store.planned import apply_plans, plan_scope
 from vmdash.store.rollup import (
     DAILY_SQL,
@@ -63,6 +63,7 @@ __all__ = [
     "is_lake",
     "memory_limit",
     "overlap_sql",
+    "same_key_sql",
     "plan_scope",
     "reconcile",
     "refresh_rollup",

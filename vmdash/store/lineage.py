@@ -20,6 +20,11 @@ from vmdash.store.rollup import refresh_rollup
 from vmdash.store.session import transaction
 
 
+def same_key_sql(a: str, b: str) -> str:
+    """SQL true when facts `a` and `b` have the same natural key (model.NATURAL_KEY; a missing part matches a missing part)."""
+    return " AND ".join(f"{a}.{ident(k)} IS NOT DISTINCT FROM {b}.{ident(k)}" for k in model.NATURAL_KEY)
+
+
 def overlap_sql(table: str, a: str, b: str) -> str:
     """SQL true when rows `a` and `b` of `table` describe the same thing (so the later one replaces the other).
 
@@ -28,7 +33,7 @@ def overlap_sql(table: str, a: str, b: str) -> str:
     """
     if table == "retention":
         return f"{a}.platform = {b}.platform AND {a}.video_id = {b}.video_id"
-    keys = " AND ".join(f"{a}.{ident(k)} IS NOT DISTINCT FROM {b}.{ident(k)}" for k in model.NATURAL_KEY)
+    keys = same_key_sql(a, b)
     dates = (
         f'({a}."date" IS NULL OR {b}."date" IS NULL OR '
         f'({a}."date" <= coalesce({b}."date_end", {b}."date") AND {b}."date" <= coalesce({a}."date_end", {a}."date")))'
