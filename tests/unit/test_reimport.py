@@ -259,6 +259,36 @@ def test_new_rows_over_a_week_replace_the_days_they_cover_beside_daily_rows(stor
     assert store_checks.rollup_agrees(store)
 
 
+@pytest.mark.slow
+def test_rows_an_undo_brings_back_stay_replaced_where_a_later_import_covers_them(store, tmp_path):
+    def export(name: str, views: int) -> Path:
+        days = [(f"2026-01-{d:02d}", "", v, views) for d in range(1, 32) for v in ("vid_a", "vid_b")]
+        return _canonical(tmp_path / name, [*days, ("2026-02-01", "2026-02-28", "vid_a", 50 * views)])
+
+    first = _import(store, "a.csv", export("a.csv", 10))
+    again = _import(store, "b.csv", export("b.csv", 20))  # the same rows, exported again
+    assert again.rows_replaced == 63
+    later = [
+        ("2026-01-10", "", "vid_a", 1),  # a day: replaces that day
+        ("2026-01-20", "2026-01-26", "vid_a", 7),  # a week: replaces its seven days
+        ("2026-02-10", "", "vid_a", 3),  # a day inside the month-long row: replaces it whole
+    ]
+    third = _import(store, "c.csv", _canonical(tmp_path / "c.csv", later))
+    assert third.rows_replaced == 1 + 7 + 1
+
+    undo(store, again.import_id)
+    # The first import's rows come back, but those the third import covers stay replaced by it.
+    by = dict(
+        store.rows(
+            "SELECT coalesce(replaced_by, 0), count(*) FROM facts WHERE import_id = $id GROUP BY 1",
+            {"id": first.import_id},
+        )
+    )
+    assert by == {0: 63 - 9, third.import_id: 9}
+    assert store.scalar("SELECT sum(views) FROM active_facts") == (62 - 8) * 10 + 1 + 7 + 3
+    assert store_checks.rollup_agrees(store)
+
+
 def test_an_import_leaves_the_checkpoint_to_the_stores_release(store):
     # A threshold every import passes: the COMMIT would write the file out and empty its log.
     with store.connect() as con:

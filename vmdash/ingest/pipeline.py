@@ -28,10 +28,12 @@ from vmdash.ingest.detect import Detection, cells_of, detect
 from vmdash.ingest.spec import Field, Format
 from vmdash.sql import ident, idents, literal
 from vmdash.store import (
+    DAILY_SQL,
     V6_FACT_EXTRAS,
     ChangedMonths,
     Store,
     apply_plans,
+    daily_sql,
     is_duckdb_error,
     overlap_sql,
     reconcile,
@@ -1234,31 +1236,29 @@ def _victim_parts(tx: Any, table: str, good: str, victims: str) -> list[tuple[st
     if table != "facts":
         return [(victims, {})]
     lo, hi, undated, spans = tx.execute(
-        f'SELECT min("date"), max(coalesce("date_end", "date")), bool_or("date" IS NULL), '
-        f'bool_or(coalesce("date_end", "date") <> "date") FROM {good}'
+        f'SELECT min("date"), max(coalesce("date_end", "date")), bool_or("date" IS NULL), bool_or(NOT {DAILY_SQL}) '
+        f"FROM {good}"
     ).fetchone()
     if undated or lo is None:
         return [(victims, {})]
-    daily = 'facts."date" IS NOT NULL AND coalesce(facts."date_end", facts."date") = facts."date"'
+    daily = daily_sql("facts")
     within = f'facts."date" BETWEEN $lo AND $hi AND {daily}'
     live = "facts.replaced_by IS NULL AND facts.import_id <> $id"
     # A daily fact and a daily new row overlap on the same day: matched on key and day, not on
     # the key alone and then every pair of a key's days (a year's re-export into a year of
     # facts: 365 × 365 pairs per key, 10 s at 700k rows).
-    same_day = (
-        f'coalesce(s."date_end", s."date") = s."date" AND s."date" = facts."date" AND {same_key_sql("facts", "s")}'
-    )
+    same_day = f'{daily_sql("s")} AND s."date" = facts."date" AND {same_key_sql("facts", "s")}'
     parts = [(f"{within} AND {live} AND EXISTS (SELECT 1 FROM {good} AS s WHERE {same_day})", {"lo": lo, "hi": hi})]
     if spans:
         # New rows over longer periods (an export by month) overlap every day they cover.
-        longer = f'coalesce(s."date_end", s."date") <> s."date" AND {overlap_sql("facts", "s", "facts")}'
+        longer = f"NOT {daily_sql('s')} AND {overlap_sql('facts', 's', 'facts')}"
         parts.append(
             (f"{within} AND {live} AND EXISTS (SELECT 1 FROM {good} AS s WHERE {longer})", {"lo": lo, "hi": hi})
         )
     # The rollup's period rows are the active facts that are not daily: with none, the test of
     # every stored fact (a scan of all of them) finds nothing.
     if tx.execute("SELECT 1 FROM facts_summed WHERE _grain = 'period' LIMIT 1").fetchone():
-        parts.append((f"NOT ({daily}) AND {victims}", {}))
+        parts.append((f"NOT {daily} AND {victims}", {}))
     return parts
 
 

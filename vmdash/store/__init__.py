@@ -33,6 +33,7 @@ from vmdash.store.rollup import (
     ROLLUP_DIMENSIONS,
     ROLLUP_GRAINS,
     ChangedMonths,
+    daily_sql,
     refresh_rollup,
     unreported_sql,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "Store",
     "V6_FACT_EXTRAS",
     "ChangedMonths",
+    "daily_sql",
     "_for_lake",
     "apply_plans",
     "default_db_path",

@@ -16,7 +16,7 @@ import duckdb
 from vmdash import model
 from vmdash.sql import ident
 from vmdash.store.planned import apply_plans
-from vmdash.store.rollup import refresh_rollup
+from vmdash.store.rollup import daily_sql, refresh_rollup
 from vmdash.store.session import transaction
 
 
@@ -72,6 +72,8 @@ def reconcile(con: Any) -> dict[str, int]:
         if table == "facts":
             # A row coming back takes today's plans, whatever they were when it was replaced.
             apply_plans(con, "facts", "replaced_by = -1")
+            _replaced_again(con)
+            continue
         later = (
             f"FROM {table} AS l WHERE l.replaced_by IS NULL AND l.import_id > {table}.import_id "
             f"AND {overlap_sql(table, 'l', table)}"
@@ -83,6 +85,33 @@ def reconcile(con: Any) -> dict[str, int]:
         con.execute(f"UPDATE {table} SET replaced_by = NULL WHERE replaced_by = -1")
     refresh_rollup(con, touched)
     return {"removed": int(removed), "restored": int(restored)}
+
+
+def _replaced_again(con: Any) -> None:
+    """Facts coming back (`replaced_by` = -1) that a later active import overlaps are replaced by the latest such import.
+
+    Looked up in three passes, so that a daily fact meets the later daily facts of its own key
+    on its own day (a hash join on key and day) and is tested against every date of its key only
+    for rows over longer periods: years of daily rows per key, paired day by day, made an undo
+    quadratic. While the passes run, a fact coming back holds -1 - (the latest overlapping import
+    found so far), or -1 when none was.
+    """
+    daily, later_daily = daily_sql("facts"), daily_sql("l")
+    live = "l.replaced_by IS NULL AND l.import_id > facts.import_id"
+    for rows, overlaps in (
+        (daily, f'{later_daily} AND l."date" = facts."date" AND {same_key_sql("l", "facts")}'),
+        (daily, f"NOT {later_daily} AND {overlap_sql('facts', 'l', 'facts')}"),
+        (f"NOT {daily}", overlap_sql("facts", "l", "facts")),
+    ):
+        later = f"FROM facts AS l WHERE {live} AND {overlaps}"
+        con.execute(
+            f"UPDATE facts SET replaced_by = least(replaced_by, -1 - (SELECT max(l.import_id) {later})) "
+            f"WHERE replaced_by < 0 AND {rows} AND EXISTS (SELECT 1 {later})"
+        )
+    con.execute(
+        "UPDATE facts SET replaced_by = CASE WHEN replaced_by = -1 THEN NULL ELSE -1 - replaced_by END "
+        "WHERE replaced_by < 0"
+    )
 
 
 def _recover(con: duckdb.DuckDBPyConnection) -> None:

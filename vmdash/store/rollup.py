@@ -49,8 +49,15 @@ from vmdash.store.columns import V7_VIDEO_DIMENSIONS, sql_type
 ROLLUP_DIMENSIONS: tuple[str, ...] = tuple(
     c.name for c in model.DIMENSIONS if c.name not in ("date", "date_end", "import_id")
 )
-# The facts of one day: a dated row that does not span a longer period.
-DAILY_SQL = '("date" IS NOT NULL AND coalesce("date_end", "date") = "date")'
+
+
+def daily_sql(alias: str = "") -> str:
+    """The facts of one day, as a condition: a dated row that does not span a longer period (of table `alias`)."""
+    at = f"{alias}." if alias else ""
+    return f'({at}"date" IS NOT NULL AND coalesce({at}"date_end", {at}"date") = {at}"date")'
+
+
+DAILY_SQL = daily_sql()
 DAY_DIMENSIONS: tuple[str, ...] = ("platform", "channel", "objective", "currency")
 # Tables summed from the facts: left out of a comparison of two databases' contents, since
 # their float sums may differ in the last bit between two identical imports (compare the
