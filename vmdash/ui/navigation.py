@@ -137,7 +137,7 @@ def freeze_heap() -> None:
     collection walks only what later runs made (1–3 ms).
 
     Remembered in a flag, not asked of `gc.get_freeze_count()`: that counts the frozen objects
-    one by one (a walk of a linked list), 30–180 ms per run in a server whose heap is scattered.
+    one by one (a walk of a linked list), 20–180 ms per run timed in a server on the 1M database.
     """
     global _heap_frozen
     if not _heap_frozen:
