@@ -229,6 +229,12 @@ class ChangedMonths:
         return {"months": list(self.months), "m_lo": min(self.months), "m_hi": _month_end(max(self.months)), **keys}
 
 
+def _run(con: Any, sql: str, params: dict[str, Any]) -> None:
+    """Execute `sql` with the parameters it names: DuckDB refuses one its statement does not use
+    (the facts' month bounds, the keys, which a statement names or not by what changed)."""
+    con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+
+
 def _refill_rollup(
     con: Any, ids: list[int], all_ids: list[int], new: tuple[int, str] | None, months: ChangedMonths | None = None
 ) -> None:
@@ -244,16 +250,14 @@ def _refill_rollup(
         changed = f" AND {keyed} AND (_grain = 'all' OR {months.summed_sql()})"
         day_changed = f" AND {months.summed_sql()}"
 
-    def run(sql: str, params: dict[str, Any]) -> None:
-        # DuckDB refuses a parameter its statement does not use (the facts' month bounds, the keys).
-        con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
-
     for table in ("facts_summed", "video_summed"):
         if table == "facts_summed" and day_changed:
-            run(f"DELETE FROM {table} WHERE list_contains($ids, import_id) AND _grain = 'day'{day_changed}", bound)
-            run(f"DELETE FROM {table} WHERE list_contains($ids, import_id) AND _grain <> 'day'{changed}", bound)
+            _run(
+                con, f"DELETE FROM {table} WHERE list_contains($ids, import_id) AND _grain = 'day'{day_changed}", bound
+            )
+            _run(con, f"DELETE FROM {table} WHERE list_contains($ids, import_id) AND _grain <> 'day'{changed}", bound)
         else:
-            run(f"DELETE FROM {table} WHERE list_contains($ids, import_id){changed}", bound)
+            _run(con, f"DELETE FROM {table} WHERE list_contains($ids, import_id){changed}", bound)
         if new:
             con.execute(f"DELETE FROM {table} WHERE import_id = $new_id", {"new_id": new[0]})
     if ids:
@@ -263,8 +267,8 @@ def _refill_rollup(
         _fill_grains(con, f"(SELECT $new_id::INTEGER AS import_id, * FROM ({new[1]}))", {"new_id": new[0]})
     summed = f"(list_contains($ids, import_id) AND {keyed} OR import_id = $new_id)"
     all_bound = {**bound, "new_id": new[0] if new else None}
-    run(_rollup_fill_sql("all", summed), all_bound)
-    run(_video_fill_sql("all", summed), all_bound)
+    _run(con, _rollup_fill_sql("all", summed), all_bound)
+    _run(con, _video_fill_sql("all", summed), all_bound)
 
 
 def _fill_grains(con: Any, facts: str, params: dict[str, Any], day_facts: str | None = None) -> None:
@@ -305,8 +309,7 @@ def _fill_grains(con: Any, facts: str, params: dict[str, Any], day_facts: str | 
             f"GROUP BY {positions}, {unreported_sql()} ORDER BY 3"
         )
     con.execute("DROP TABLE _summed_keys")
-    day = _rollup_fill_sql("day", "TRUE", day_facts or facts)
-    con.execute(day, {k: v for k, v in params.items() if f"${k}" in day})
+    _run(con, _rollup_fill_sql("day", "TRUE", day_facts or facts), params)
     con.execute(_video_fill_sql("early", "TRUE", facts), params)
 
 
