@@ -44,7 +44,7 @@ ui.chart(
     charts.quartile_funnel(data.funnel, by, note=metrics.get(step_kpis[-1]).caveat), data.funnel, name="quartile_funnel"
 )
 table = data.table.assign(group=lambda d: [charts.series_label(by, g) for g in d["group"]])
-ui.frame(
+ui.table(
     ui.formatted(table, {c: "pct" for c in table.columns if c != "group"}).rename(
         columns={"group": charts.legend_label(by)}
     )

@@ -29,7 +29,7 @@ formats |= {metrics.get(s.rate).label: "pct" for s in metrics.FUNNEL_STEPS if s.
 formats |= {metrics.get(s.cost).label: "money" for s in metrics.FUNNEL_STEPS if s.cost}
 formats[metrics.get("roas").label] = "ratio"
 shown = data.table.assign(group=[charts.series_label(by, g) for g in data.table["group"]])
-ui.frame(ui.formatted(shown, formats, currency, data.undefined).rename(columns={"group": by.capitalize()}))
+ui.table(ui.formatted(shown, formats, currency, data.undefined).rename(columns={"group": by.capitalize()}))
 for rec in data.weakest.itertuples():
     st.markdown(
         f"**{ui.safe_text(charts.series_label(by, rec.group))}**: weakest step **{rec.step}** "

@@ -80,7 +80,7 @@ if not data.side_by_side.empty:
         "Platforms this selection reaches through more than one channel, each channel on its own row. "
         "A platform's “view” is the same on both rows; rates count only rows reporting both of their sides."
     )
-    ui.frame(ui.side_by_side_table(data.side_by_side, data.currency))
+    ui.table(ui.side_by_side_table(data.side_by_side, data.currency))
 
 primary = metrics.get(data.primary)
 st.subheader(f"Best and worst videos on {primary.label} ({data.focus})")

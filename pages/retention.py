@@ -60,32 +60,28 @@ with left:
     ui.chart(spec, view.curves, name="retention")
 
 st.subheader("Hook and key moments")
-ui.frame(
-    ui.video.with_links(
-        ui.formatted(
-            view.hooks.drop(columns="video_key"),
-            {"hook_3s": "pct", "hook_30s": "pct", "intro_drop": "pts", "end_ratio": "pct", "length_s": "seconds"},
-        ),
-        view.hooks["video_key"],
+ui.table(
+    ui.formatted(
+        view.hooks.drop(columns="video_key"),
+        {"hook_3s": "pct", "hook_30s": "pct", "intro_drop": "pts", "end_ratio": "pct", "length_s": "seconds"},
+    ).rename(
+        columns={
+            "video": "Video",
+            "platform": "Platform",
+            "length_s": "Length",
+            "length_bucket": "Length bucket",
+            "hook_3s": "Still watching at 3 s",
+            "hook_30s": "Still watching at 30 s",
+            "intro_drop": "Intro drop",
+            "intro_until": "Intro ends at",
+            "end_ratio": "Still watching at the end",
+        }
     ),
-    column_config={
-        "page": ui.video.video_link_column(),
-        "video": "Video",
-        "platform": "Platform",
-        "length_s": "Length",
-        "length_bucket": "Length bucket",
-        "hook_3s": st.column_config.TextColumn(
-            "Still watching at 3 s", help="Share of starting viewers still watching 3 seconds in."
-        ),
-        "hook_30s": st.column_config.TextColumn(
-            "Still watching at 30 s", help="Share of starting viewers still watching 30 seconds in."
-        ),
-        "intro_drop": st.column_config.TextColumn(
-            "Intro drop", help="Audience lost in the intro: the first 30 s, at most the first 10 % of the video."
-        ),
-        "intro_until": "Intro ends at",
-        "end_ratio": "Still watching at the end",
-    },
+    links=view.hooks["video_key"],
+)
+st.caption(
+    "Still watching at 3 s and 30 s: the share of starting viewers still watching that far in. "
+    "Intro drop: the audience lost in the intro, the first 30 s and at most the first 10 % of the video."
 )
 for title, group in view.moments.groupby("title", sort=False):
     st.markdown(f"**{ui.safe_text(title)}**")

@@ -61,5 +61,5 @@ st.subheader("Where its views come from")
 ui.video.traffic_sources(data)
 
 st.subheader("Every platform it ran on")
-ui.frame(ui.side_by_side_table(data.platforms, data.currency))
+ui.table(ui.side_by_side_table(data.platforms, data.currency))
 ui.definitions([*data.kpis["kpi"], primary.name], list(data.video.platforms))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apps import shown_table
 from vmdash import charts, metrics, model, periods
 from vmdash.queries import overview
 from vmdash.store import Store
@@ -200,19 +201,19 @@ def test_retention_hooks_table_equals_the_export(app_db, monkeypatch):
         "retention",
         {"curves": ["5 mistakes with retinol · YouTube · 2025-12-17"], "unit": "seconds"},
     )
-    table = at.dataframe[0].value.set_index("video")
+    table = shown_table(at).set_index("Video")
     row = table.loc["5 mistakes with retinol"]
     pos, pct = _studio_curve()
     # 487 s long (YouTube table data): 3 s is 0.62 % (between 100.0 and 91.5), 30 s is 6.16 %.
     at3 = pct[0] + (pct[1] - pct[0]) * (3 / 4.87)
     at30 = pct[6] + (pct[7] - pct[6]) * (30 / 4.87 - 6)
-    assert row["hook_3s"] == metrics.format_value(at3 / 100, "pct") == "94.8 %"
-    assert row["hook_30s"] == metrics.format_value(at30 / 100, "pct") == "62.8 %"
+    assert row["Still watching at 3 s"] == metrics.format_value(at3 / 100, "pct") == "94.8 %"
+    assert row["Still watching at 30 s"] == metrics.format_value(at30 / 100, "pct") == "62.8 %"
     # One unit per figure: the table's intro drop reads in points, as the key moment below says it.
-    assert row["intro_drop"] == metrics.format_value((at30 - 100) / 100, "pts") == "−37 pts"
-    assert row["end_ratio"] == metrics.format_value(pct[-1] / 100, "pct") == "25.1 %"
-    assert row["length_s"] == "8:07"
-    assert row["length_bucket"] == "3–10 min"
+    assert row["Intro drop"] == metrics.format_value((at30 - 100) / 100, "pts") == "−37 pts"
+    assert row["Still watching at the end"] == metrics.format_value(pct[-1] / 100, "pct") == "25.1 %"
+    assert row["Length"] == "8:07"
+    assert row["Length bucket"] == "3–10 min"
     spec = _spec(at, 0)
     assert _title(spec)["text"] == "Audience retention"
     assert not any(MIXED in s for s in _subtitle(spec))
@@ -230,7 +231,7 @@ def test_retention_overlay_of_two_platforms_says_so(app_db, monkeypatch):
     )
     spec = _spec(at, 0)
     assert any(MIXED in s and "Wistia" in s and "YouTube" in s for s in _subtitle(spec))
-    assert sorted(at.dataframe[0].value["video"]) == ["5 mistakes with retinol", "Product demo: Glow Serum"]
+    assert sorted(shown_table(at)["Video"]) == ["5 mistakes with retinol", "Product demo: Glow Serum"]
 
 
 def test_retention_follows_the_platform_filter(app_db, monkeypatch):
@@ -239,9 +240,9 @@ def test_retention_follows_the_platform_filter(app_db, monkeypatch):
         "How-to: refill · Wistia",
         "Product demo: Glow Serum · Wistia",
     ]
-    row = at.dataframe[0].value.iloc[0]
-    assert row["platform"] == "Wistia"
-    assert row["hook_3s"] == metrics.format_value(0.88, "pct")  # "How-to: refill" at second 3: 88 %
+    row = shown_table(at).iloc[0]
+    assert row["Platform"] == "Wistia"
+    assert row["Still watching at 3 s"] == metrics.format_value(0.88, "pct")  # "How-to: refill" at second 3: 88 %
 
 
 # -- Completion --------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ def test_completion_table_equals_sql(app_db, db, monkeypatch, combo):
     params, by, base = COMPLETION[combo]
     at = _open(app_db, monkeypatch, "completion", params)
     where, bound = _where({k: v for k, v in params.items() if k != "base"})
-    table = at.dataframe[0].value
+    table = shown_table(at)
     label = by.capitalize()
     groups = [
         r[0]
@@ -291,7 +292,7 @@ def test_completion_table_equals_sql(app_db, db, monkeypatch, combo):
 def test_completion_by_length_buckets_names_and_durations(app_db, db, monkeypatch):
     # Google reports no plays started: its quartiles are shares of impressions.
     at = _open(app_db, monkeypatch, "completion", {"by": "length", "platform": ["google_ads"], "base": "impressions"})
-    table = at.dataframe[0].value
+    table = shown_table(at)
     # Google Ads gives no durations: lengths come from tokens like "Bumper 6s", "Demo_15s" in names.
     tokens = db.rows(
         "SELECT DISTINCT regexp_extract(lower(concat_ws(' ', ad, video_title, ad_set, campaign)), "
@@ -320,7 +321,7 @@ def summary_by_platform(app_db) -> dict[str, dict]:
 
 def test_funnel_volumes_equal_the_cli_summary(app_db, db, monkeypatch, summary_by_platform):
     at = _open(app_db, monkeypatch, "funnel", {"funnel_by": "platform"})
-    table = at.dataframe[0].value
+    table = shown_table(at)
     shown = {r["Platform"]: r for r in table.to_dict("records")}
     for platform, totals in summary_by_platform.items():
         row = shown[model.PLATFORM_LABELS[platform]]
@@ -347,7 +348,7 @@ def test_funnel_rates_and_costs_equal_sql(app_db, db, monkeypatch, combo):
     params, by = FUNNEL[combo]
     at = _open(app_db, monkeypatch, "funnel", params)
     where, bound = _where({k: v for k, v in params.items() if k != "funnel_by"})
-    table = at.dataframe[0].value
+    table = shown_table(at)
     shown = {r[by.capitalize()]: r for r in table.to_dict("records")}
     groups = [r[0] for r in db.rows(f'SELECT DISTINCT "{by}" FROM active_facts WHERE {where}', bound)]
     assert set(shown) == {*groups, "All"}  # channels and objectives are shown as stored
@@ -385,7 +386,7 @@ def test_a_campaign_with_no_views_says_so_in_the_funnel_table(app_db, monkeypatc
     at.query_params["campaign"] = ["FR | YouTube | Awareness | Bumper 6s"]
     at.switch_page("pages/funnel.py").run()
     assert not at.exception, at.exception
-    table = at.dataframe[0].value
+    table = shown_table(at)
     total = table[table.iloc[:, 0] == "All"].iloc[0]
     assert total["CPV"] == "no views"
     assert total["View rate"] == "0.0 %"

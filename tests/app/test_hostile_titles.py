@@ -74,6 +74,10 @@ def _shown(app: AppTest) -> list[str]:
         texts += [str(getattr(e, "value", "")) for e in getattr(app, kind)]
     for metric in app.metric:
         texts += [str(metric.label), str(metric.value), str(getattr(metric, "help", "") or "")]
+    # A static table's headings and cells are Markdown too.
+    for table in app.table:
+        texts += [str(c) for c in table.value.columns]
+        texts += [str(v) for column in table.value.columns for v in table.value[column]]
     return texts
 
 

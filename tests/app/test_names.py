@@ -1,7 +1,7 @@
 """Platforms and videos read as people know them on every page: never a raw platform id or a bare video key.
 
 Walks every page on the samples (and the modes that split by platform) and reads what a person
-sees: text, tables' cells and headers, widget options, and the values charts put in legends,
+sees: text, tables' cells and headers (grids and static tables), widget options, and the values charts put in legends,
 tooltips and labels.
 """
 
@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apps import ANALYST_KEY
+from tests.support.apps import ANALYST_KEY, shown_table
 from vmdash import model, queries
 from vmdash.store import Store
 
@@ -100,6 +100,10 @@ def _seen(app: AppTest) -> list[str]:
                 seen.append(link_text)
             elif frame[column].dtype == object or str(frame[column].dtype).startswith(("string", "str")):
                 seen += [str(v) for v in frame[column].dropna()]
+    for i in range(len(app.table)):
+        frame = shown_table(app, i)
+        seen += [str(c) for c in frame.columns]
+        seen += [_LINK_TARGET.sub("]", str(v)) for column in frame.columns for v in frame[column]]
     for chart in app.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         datasets = {

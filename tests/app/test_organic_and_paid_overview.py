@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.apps import shown_table
 from vmdash import queries
 from vmdash.store import Store
 from vmdash.ui.common import side_by_side_table
 
 
 def _side_by_side(app):
-    tables = [t for t in app.dataframe if "Channel" in t.value.columns and "Platform" in t.value.columns]
-    assert len(tables) == 1, [t.value.columns for t in app.dataframe]
-    return tables[0].value
+    tables = [shown_table(app, i) for i in range(len(app.table))]
+    tables = [t for t in tables if "Channel" in t.columns and "Platform" in t.columns]
+    assert len(tables) == 1, [t.columns for t in tables]
+    return tables[0]
 
 
 def test_the_overview_shows_organic_and_paid_facebook_and_tiktok(app, app_db):

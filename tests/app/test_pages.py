@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apps import shown_table
 from vmdash import metrics, queries
 from vmdash.filters import FilterState
 from vmdash.store import Store
@@ -106,7 +107,7 @@ def test_google_quartiles_are_not_judged_per_view(app):
     # Google Ads counts quartiles on impressions and a view at 30 s: its half-watched plays per
     # view read 242.1 %, lifted the whole selection's rate and made Views -> Half-watched plays
     # every other platform's "weakest step". It is left out of that step, not blended in.
-    table = app.dataframe[0].value
+    table = shown_table(app)
     google = table[table["Platform"] == "Google Ads"].iloc[0]
     assert google["Half-watched rate"] == "not reported"
     assert not [c.value for c in app.caption if "above 100 %" in c.value]

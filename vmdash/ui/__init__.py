@@ -30,6 +30,7 @@ from vmdash.ui.common import (
     show_error,
     side_by_side_table,
     store,
+    table,
     unique_labels,
 )
 from vmdash.ui.navigation import app_pages, end_page, freeze_heap, opening, page_drawn, routed, through_app
@@ -92,6 +93,7 @@ __all__ = [
     "show_error",
     "side_by_side_table",
     "store",
+    "table",
     "through_app",
     "unique_labels",
     "unplanned_note",

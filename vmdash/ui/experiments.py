@@ -12,7 +12,7 @@ from vmdash.errors import VmdashError
 from vmdash.filters import FilterState
 from vmdash.store import Store
 from vmdash.ui.access import role
-from vmdash.ui.common import formatted, frame, safe_text, show_error, unique_labels, video_labels
+from vmdash.ui.common import formatted, frame, safe_text, show_error, table, unique_labels, video_labels
 from vmdash.ui.video import video_link_column, with_links
 
 _PICKER_HELP = {
@@ -82,7 +82,7 @@ def variant_table(report: testlearn.VariantReport, currency: str | None) -> None
     )
     fmt = {m.label: m.fmt, "Interval from": m.fmt, "Interval to": m.fmt}
     counts = {c: ("money" if is_cost and c == "Spend" else "number") for c in shown.columns[4:6]}
-    frame(formatted(shown, {**fmt, **counts}, currency))
+    table(formatted(shown, {**fmt, **counts}, currency))
 
 
 def _heading(measure: str) -> str:
