@@ -4,6 +4,10 @@ Built on statsmodels and scipy rather than hand-written formulas: Wilson interva
 for one rate, Newcombe's interval for a difference of two, the score test (or
 Fisher's exact test when counts are small) for its p-value, and Poisson rates
 for cost per conversion (the exact conditional test when results are few).
+
+Each function imports the scipy and statsmodels modules it uses: together they take some 0.7 s
+to load, which a server's first page paid whether it computed a statistic or not (this module is
+imported by the query layer). They load on the first statistic instead.
 """
 
 from __future__ import annotations
@@ -12,11 +16,6 @@ import math
 import warnings
 from dataclasses import dataclass
 from typing import SupportsFloat
-
-from scipy import optimize as spo
-from scipy import stats as sps
-from statsmodels.stats import proportion as smp
-from statsmodels.stats import rates as smr
 
 from vmdash.numbers import float_or_none
 
@@ -61,6 +60,8 @@ class Comparison:
 
 def rate(successes: float, trials: float, level: float = 0.95) -> Rate:
     """A share with its Wilson interval, which stays inside 0-1 and honest at small counts."""
+    from statsmodels.stats import proportion as smp
+
     k, n = _counts(successes, trials)
     if n == 0:
         return Rate(k, n, None, None, None)
@@ -81,6 +82,8 @@ def compare_rates(
     a_successes: float, a_trials: float, b_successes: float, b_trials: float, level: float = 0.95
 ) -> Comparison:
     """B against A: difference with Newcombe's interval, a p-value, and what the volume can detect."""
+    from statsmodels.stats import proportion as smp
+
     a, b = rate(a_successes, a_trials, level), rate(b_successes, b_trials, level)
     if a.value is None or b.value is None:
         return Comparison(a, b, None, None, None, None, level, "none", None, None)
@@ -98,6 +101,9 @@ def compare_rates(
 
 
 def _p_value(ka: int, na: int, kb: int, nb: int) -> tuple[float, str]:
+    from scipy import stats as sps
+    from statsmodels.stats import proportion as smp
+
     if ka + kb == 0 or ka + kb == na + nb:
         return 1.0, "identical"  # both all-or-nothing: no evidence of any difference
     expected_small = min(na, nb) * min(ka + kb, na + nb - ka - kb) / (na + nb) < 5
@@ -112,6 +118,8 @@ def _p_value(ka: int, na: int, kb: int, nb: int) -> tuple[float, str]:
 
 def minimum_detectable_effect(base: float, per_variant: float, power: float = 0.8, level: float = 0.95) -> float | None:
     """Smallest absolute difference two variants of this size detect with this power."""
+    from scipy import stats as sps
+
     if per_variant <= 0 or not 0 < base < 1:
         return None
     z = sps.norm.ppf(1 - (1 - level) / 2) + sps.norm.ppf(power)
@@ -120,6 +128,8 @@ def minimum_detectable_effect(base: float, per_variant: float, power: float = 0.
 
 def sample_size(diff: float, base: float, power: float = 0.8, level: float = 0.95) -> int | None:
     """Trials per variant needed to detect an absolute difference `diff` from a base rate."""
+    from statsmodels.stats import proportion as smp
+
     if diff <= 0 or not 0 <= base < 1 or not 0 < base + diff <= 1:
         return None
     n = smp.samplesize_proportions_2indep_onetail(diff, base, power, ratio=1, alpha=1 - level)
@@ -155,6 +165,8 @@ def compare_costs(
     a_spend: float, a_results: float, b_spend: float, b_results: float, level: float = 0.95
 ) -> CostComparison:
     """Cost per result of B against A, with the interval of their ratio."""
+    from statsmodels.stats import rates as smr
+
     a_cost = a_spend / a_results if a_results else None
     b_cost = b_spend / b_results if b_results else None
     if not (a_spend > 0 and b_spend > 0) or (a_results or 0) + (b_results or 0) == 0:
@@ -196,6 +208,8 @@ def _exact_cost_ratio(ka: int, a_spend: float, kb: int, b_spend: float, level: f
     normal approximation calls 7 results against 1 on equal spend a win (p = 0.034); this test
     does not (p = 0.070), as the rates' fall back to Fisher's exact test at small counts.
     """
+    from scipy import stats as sps
+
     share = a_spend / (a_spend + b_spend)
     test = sps.binomtest(ka, ka + kb, share)
     ci = test.proportion_ci(confidence_level=level, method="exact")
@@ -208,6 +222,8 @@ def _exact_cost_ratio(ka: int, a_spend: float, kb: int, b_spend: float, level: f
 
 def cost_per_result(spend: float, results: float, level: float = 0.95) -> Rate:
     """Cost per result with an exact Poisson interval on the results (`trials` holds the spend)."""
+    from statsmodels.stats import rates as smr
+
     k = int(round(results or 0))
     if k < 0 or (spend or 0) < 0:
         raise ValueError("spend and results cannot be negative")
@@ -219,6 +235,8 @@ def cost_per_result(spend: float, results: float, level: float = 0.95) -> Rate:
 
 
 def _poisson_power(rate_a: float, rate_b: float, spend: float, level: float) -> float:
+    from statsmodels.stats import rates as smr
+
     # value=1 is the null ratio; statsmodels' default (0) is not a ratio.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -231,6 +249,8 @@ def _poisson_power(rate_a: float, rate_b: float, spend: float, level: float) -> 
 
 def spend_needed(rate_a: float, rate_b: float, power: float = 0.8, level: float = 0.95) -> float | None:
     """Spend per variant needed to tell two results-per-spend rates apart (Poisson, two-sided)."""
+    from scipy import optimize as spo
+
     if not (rate_a > 0 and rate_b > 0) or rate_a == rate_b:
         return None
     high = 1.0
@@ -243,6 +263,8 @@ def spend_needed(rate_a: float, rate_b: float, power: float = 0.8, level: float 
 
 def cost_detectable_change(base_rate: float, spend: float, power: float = 0.8, level: float = 0.95) -> float | None:
     """Smallest relative change in cost per result (0.2 = 20 %) this spend per variant detects."""
+    from scipy import optimize as spo
+
     if not (base_rate > 0 and spend > 0):
         return None
 
