@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apps import read_as_shown
 from tests.support.choices import CTR_OPTION
 from vmdash import metrics
 from vmdash.ingest import Upload, import_files
@@ -58,11 +59,6 @@ def test_db(tmp_path_factory) -> Path:
     return db
 
 
-def _shown(text: str) -> str:
-    # Verdicts are markdown with names escaped (a title cannot inject formatting): read them as rendered.
-    return text.replace("\\", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def _open(db: Path, monkeypatch, campaigns: list[str]) -> AppTest:
     monkeypatch.setenv("VMDASH_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
@@ -78,14 +74,14 @@ def _open(db: Path, monkeypatch, campaigns: list[str]) -> AppTest:
 def test_a_clear_winner_is_named_with_its_lead_and_interval(test_db, monkeypatch):
     at = _open(test_db, monkeypatch, ["WIN_A", "WIN_B"])
     assert at.multiselect(key="test_campaigns").value == ["WIN_A", "WIN_B"]
-    wins = [_shown(s.value) for s in at.success]
+    wins = [read_as_shown(s.value) for s in at.success]
     assert "WIN_B beats WIN_A on click-through rate: +1.0 pts, 95 % CI +0.8 to +1.2 (p < 0.001)." in wins, wins
     assert not any("No clear winner" in i.value for i in at.info)
 
 
 def test_an_inconclusive_pair_says_so_and_how_much_more_it_needs(test_db, monkeypatch):
     at = _open(test_db, monkeypatch, ["TIE_C", "TIE_D"])
-    infos = [_shown(i.value) for i in at.info]
+    infos = [read_as_shown(i.value) for i in at.info]
     verdict = next(v for v in infos if v.startswith("No clear winner on click-through rate yet"))
     # 110 against 100 clicks on 20,000 impressions each: +0.05 pts, which one decimal showed as "+0.0".
     assert "TIE_D vs TIE_C +0.05 pts, 95 % CI -0.09 to +0.19" in verdict, verdict
@@ -158,7 +154,7 @@ def test_videos_picked_from_a_link_show_the_winner(creative_db, monkeypatch):
         creative_db, monkeypatch, {"test_kpi": HOOK_OPTION, "test_videos": ["Hook A · YouTube", "Hook B · YouTube"]}
     )
     assert at.multiselect(key="test_videos").value == ["Hook A · YouTube", "Hook B · YouTube"]
-    wins = [_shown(s.value) for s in at.success]
+    wins = [read_as_shown(s.value) for s in at.success]
     # 3,000 / 10,000 against 2,500 / 10,000: Newcombe's interval +0.0376 to +0.0623 by hand.
     assert "Hook B · YouTube beats Hook A · YouTube on hook rate: +5.0 pts, 95 % CI +3.8 to +6.2 (p < 0.001)." in wins
     assert not [w.value for w in at.warning]  # same platform, same dates: nothing to warn about
@@ -170,7 +166,7 @@ def test_name_tokens_from_a_link_are_inconclusive(creative_db, monkeypatch):
         monkeypatch,
         {"test_by": "name tokens", "test_kpi": HOOK_OPTION, "test_tokens": ["A", "B"]},
     )
-    infos = [_shown(i.value) for i in at.info]
+    infos = [read_as_shown(i.value) for i in at.info]
     verdict = next(v for v in infos if v.startswith("No clear winner on hook rate yet"))
     assert verdict.startswith("No clear winner on hook rate yet: B vs A +1.0 pts, 95 % CI -1.7 to +3.7")
     assert "more impressions per variant" in verdict
@@ -181,7 +177,7 @@ def test_variants_on_different_platforms_are_warned_about(creative_db, monkeypat
     at = _open_page(
         creative_db, monkeypatch, {"test_kpi": HOOK_OPTION, "test_videos": ["Hook A · YouTube", "Hook T · TikTok"]}
     )
-    warnings = [_shown(w.value) for w in at.warning]
+    warnings = [read_as_shown(w.value) for w in at.warning]
     assert any(w.startswith("The variants ran on different platforms (Hook A · YouTube: YouTube; ") for w in warnings)
     assert any("TikTok and LinkedIn: 2 s" in w for w in warnings)
 

@@ -7,14 +7,13 @@ own reading (see tests/data/youtube/README.md).
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support import store_checks
+from tests.support.apps import read_as_shown
 from tests.support.youtube_exports import DATA, LOADED, MEASURE_HEADERS, REFUSED, build, raw_totals
 from vmdash.store import Store
 
@@ -101,11 +100,6 @@ def test_the_upload_page_imports_each_shape_with_the_raw_totals(tmp_path, name):
     assert _fingerprint(db) == before
 
 
-def _as_read(markdown: str) -> str:
-    """An error as the reader sees it: the page escapes Markdown in text from files (file names included)."""
-    return html.unescape(re.sub(r"\\(.)", r"\1", markdown)).replace("\u2060", "")
-
-
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_the_upload_page_refuses_unloadable_shapes_in_one_line(tmp_path, name):
     db = tmp_path / "vmdash.duckdb"
@@ -113,7 +107,7 @@ def test_the_upload_page_refuses_unloadable_shapes_in_one_line(tmp_path, name):
     before = _fingerprint(db)
     app = _app(db, DATA / name)
     assert not app.exception
-    [error] = [_as_read(e.value) for e in app.error]
+    [error] = [read_as_shown(e.value) for e in app.error]
     assert "\n" not in error and name in error
     for words in REFUSED[name]:
         assert words in error
