@@ -32,7 +32,7 @@ JSLINK = "[x](javascript:alert(1))"
 FORMULA = '=HYPERLINK("https://evil.example","y")'
 # What must never reach a Markdown or HTML element as is.
 RAW = ("<script", "<img", "](https://evil", "](javascript")
-PAGES = [None, "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/test-learn.py"]
+PAGES = [None, "pages/retention.py", "pages/completion.py", "pages/funnel.py", "pages/test-learn.py", "pages/video.py"]
 HEADER = "date,platform,video_id,video_title,video_duration_s,campaign,impressions,views,video_starts,plays_p25,plays_p50,plays_p75,plays_p100,clicks,spend\n"
 
 
@@ -91,7 +91,7 @@ def _open(db: Path, monkeypatch, page: str | None, video: str | None = None) -> 
     return app.run()
 
 
-@pytest.mark.parametrize("page", PAGES, ids=["overview", "retention", "completion", "funnel", "test_learn"])
+@pytest.mark.parametrize("page", PAGES, ids=["overview", "retention", "completion", "funnel", "test_learn", "video"])
 def test_pages_show_hostile_titles_inertly(hostile_db, monkeypatch, page):
     app = _open(hostile_db, monkeypatch, page)
     assert not app.exception, [e.value for e in app.exception]

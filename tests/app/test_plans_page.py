@@ -8,7 +8,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apps import ANALYST_KEY, ROOT
+from tests.support.apps import ANALYST_KEY, ROOT, shown_table
 from vmdash import plans, roles
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
@@ -122,7 +122,7 @@ def test_one_videos_plan_and_scorecard(fresh):
     text = _texts(app)
     assert "Objective awareness · channels social · target View rate ≥ 0.5 % · owner Léa" in text
     assert "Spring launch \\*hero\\*" in text  # shown as typed, not as Markdown
-    assert app.dataframe[0].value.iloc[0]["Target"] == "View rate ≥ 0.5 %"
+    assert shown_table(app).iloc[0]["Target"] == "View rate ≥ 0.5 %"
     other = AppTest.from_function(_one_video_script, args=(str(fresh), "not-planned"), default_timeout=60).run()
     assert "This video has no plan" in _texts(other)
 
@@ -143,4 +143,4 @@ def test_a_video_without_its_own_plan_shows_its_campaigns(fresh):
     app = AppTest.from_function(_one_video_script, args=(str(fresh), key), default_timeout=60).run()
     assert not app.exception, app.exception
     assert f"Campaign {campaign}'s plan · Objective conversion" in _texts(app).replace("\\", "")
-    assert app.dataframe[0].value.iloc[0]["Target"] == "CPA ≤ 12"
+    assert shown_table(app).iloc[0]["Target"] == "CPA ≤ 12"

@@ -17,7 +17,7 @@ from vmdash.errors import VmdashError
 from vmdash.queries import scorecards as page_queries
 from vmdash.store import Store
 from vmdash.ui.access import role
-from vmdash.ui.common import frame, safe_text, show_error
+from vmdash.ui.common import frame, safe_text, show_error, table
 
 _EDITOR_KEY = "plans_editor"
 # A save moves the data version and app.py draws the page again: what it said waits here, and
@@ -322,8 +322,9 @@ def plan_scorecard(card: page_queries.VideoCard) -> None:
     )
     if plan.note:
         st.caption(safe_text(plan.note))
-    frame(_card_table(card.cards, card.currency))
+    # One plan's rows: a summary (ui.table), where the Plans page's lists of every plan are grids.
+    table(_card_table(card.cards, card.currency))
     st.caption(scorecards.VERDICT_RULE)
     if not card.decisions.empty:
         st.markdown("**Decisions taken on this scorecard**")
-        frame(_decision_table(card.decisions, card.currency))
+        table(_decision_table(card.decisions, card.currency))
