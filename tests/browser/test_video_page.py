@@ -43,6 +43,9 @@ def test_a_copied_video_link_reopens_the_same_view_in_a_fresh_browser(server, br
     other.goto(link)
     wait_for_app(other)
     expect(other.get_by_role("heading", name="5 mistakes with retinol")).to_have_count(1, timeout=60_000)
+    # Under a loaded CI machine a page was once read with two of its four cards drawn, twice in a
+    # row: wait for every card before reading them (their labels and values are then compared).
+    expect(other.locator("[data-testid='stMetric']")).to_have_count(len(numbers), timeout=60_000)
     assert settled_view(other)[1] == numbers
     assert [t.strip() for t in other.locator("[data-testid='stSidebar'] [data-tag]").all_inner_texts()] == chips
     assert other.locator("[data-testid='stException']").count() == 0
