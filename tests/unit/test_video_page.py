@@ -6,32 +6,15 @@ import datetime as dt
 
 import pytest
 
+from tests.support import videos
 from vmdash.filters import FilterState
 from vmdash.ingest import Upload, import_files
 from vmdash.queries import video
 
-HEADER = "date,platform,channel,objective,video_id,video_title,published_at,video_duration_s,impressions,views,traffic_source"
-
-
-def _rows() -> list[str]:
-    rows = []
-    for day in range(1, 8):  # A: 100 views on day 1, then 50 a day; 1,000 impressions a day
-        views = 100 if day == 1 else 50
-        rows.append(f"2026-03-0{day},youtube,social,awareness,A,Alpha,2026-03-01,60,1000,{views},")
-    for day in range(1, 8):  # B: 200 views a day
-        rows.append(f"2026-03-0{day},youtube,social,awareness,B,Beta,2026-03-01,60,1000,200,")
-    for day in range(2, 9):  # C: published a day later, 300 views a day
-        rows.append(f"2026-03-0{day},youtube,social,awareness,C,Gamma,2026-03-02,60,1000,300,")
-    # D: lifetime views by traffic source, no impressions (no view rate)
-    rows.append(",youtube,social,awareness,D,Delta,2026-01-10,30,,30,YT_SEARCH")
-    rows.append(",youtube,social,awareness,D,Delta,2026-01-10,30,,70,RELATED_VIDEO")
-    return rows
-
 
 @pytest.fixture
 def seeded(store, tmp_path):
-    path = tmp_path / "videos.csv"
-    path.write_text("\n".join([HEADER, *_rows()]) + "\n", encoding="utf-8")
+    path = videos.write_export(tmp_path)
     import_files(store, [Upload(path, path.name)])
     return store
 

@@ -10,10 +10,10 @@ from vmdash import links, metrics, model
 from vmdash.queries.video import EARLY_DAYS, TRAFFIC_EXPORT, VideoData
 from vmdash.ui.common import (
     formatted,
-    frame,
     labels_of,
     no_links,
     safe_text,
+    table,
     unique_labels,
     video_urls,
 )
@@ -91,18 +91,20 @@ def early_days(data: VideoData) -> None:
             "this video's exports give no publish date, period totals only, or too few days yet."
         )
         return
-    table = data.early.assign(
+    windows = data.early.assign(
         window=[("First day" if d == 1 else f"First {d} days") for d in EARLY_DAYS],
     )[["window", "video", "typical", "peers"]]
-    frame(
-        formatted(table, {"video": "number", "typical": "number"}),
-        column_config={
-            "window": "Views in",
-            "video": "This video",
-            "typical": "Typical video",
-            "peers": st.column_config.NumberColumn("Videos compared", help="Peers whose data covers the window."),
-        },
+    table(
+        formatted(windows, {"video": "number", "typical": "number"}).rename(
+            columns={
+                "window": "Views in",
+                "video": "This video",
+                "typical": "Typical video",
+                "peers": "Videos compared",
+            }
+        )
     )
+    st.caption("Videos compared: the peers whose data covers the whole window.")
 
 
 def funnel_steps(data: VideoData) -> None:
@@ -127,15 +129,8 @@ def funnel_steps(data: VideoData) -> None:
             ],
         }
     )
-    frame(
-        rows,
-        column_config={
-            "step": "Step",
-            "volume": "Volume",
-            "rate": st.column_config.TextColumn("Rate", help="This step over the step before it."),
-            "cost": st.column_config.TextColumn("Cost", help="Spend per unit of this step."),
-        },
-    )
+    table(rows.rename(columns={"step": "Step", "volume": "Volume", "rate": "Rate", "cost": "Cost"}))
+    st.caption("Rate: this step over the step before it. Cost: spend per unit of this step.")
 
 
 def traffic_sources(data: VideoData) -> None:
@@ -144,14 +139,15 @@ def traffic_sources(data: VideoData) -> None:
     if data.sources.empty:
         st.info(f"Not reported for this video: traffic sources come from {TRAFFIC_EXPORT}.")
         return
-    frame(
-        formatted(data.sources, {"views": "number", "watch_time_s": "seconds", "share": "pct"}),
-        column_config={
-            "traffic_source": "Source",
-            "views": "Views",
-            "watch_time_s": "Watch time",
-            "share": "Share of views",
-        },
+    table(
+        formatted(data.sources, {"views": "number", "watch_time_s": "seconds", "share": "pct"}).rename(
+            columns={
+                "traffic_source": "Source",
+                "views": "Views",
+                "watch_time_s": "Watch time",
+                "share": "Share of views",
+            }
+        )
     )
 
 
