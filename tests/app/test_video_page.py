@@ -53,7 +53,11 @@ def test_ranked_lists_and_the_video_filter_link_to_the_page_keeping_the_filters(
     assert not at.exception, at.exception
     ranked = "\n".join(m.value for m in at.markdown if "](./video?" in m.value)
     assert "[Dermatologist answers 10 questions · YouTube](./video?platform=YouTube&video=ZK6rMzwxq1I)" in ranked
-    video_app.query_params["video"] = [LABEL]
-    at = video_app.run()
+    # A changed address is a new session in a browser (it loads the page again).
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["platform"] = ["YouTube"]
+    at.query_params["video"] = [LABEL]
+    at.run()
+    assert not at.exception, at.exception
     sidebar = [m.value for m in at.sidebar.markdown if "Open this video's page" in m.value]
     assert sidebar == [f"[Open this video's page](./video?platform=YouTube&video={KEY})"]

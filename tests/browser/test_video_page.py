@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -50,4 +52,32 @@ def test_a_copied_video_link_reopens_the_same_view_in_a_fresh_browser(server, br
     assert [t.strip() for t in other.locator("[data-testid='stSidebar'] [data-tag]").all_inner_texts()] == chips
     assert other.locator("[data-testid='stException']").count() == 0
     assert other.get_by_text("it was dropped").count() == 0
+    fresh.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"video?platform=youtube&video={KEY}", f"video?video={KEY}", "retention?platform=youtube"],
+    ids=["video-and-platform", "video", "retention"],
+)
+def test_a_link_naming_ids_keeps_its_page_after_other_sessions(server, browser, path):
+    # Ids in a link are rewritten to the filters' labels before the run reaches the menu. Once
+    # any session had drawn the menu, that rewrite sent the address without its page: the link
+    # opened the Overview ("/?video=…"). Another session opens the Overview first here.
+    before = browser.new_context(viewport={"width": 1400, "height": 1000})
+    before.set_default_timeout(120_000)
+    overview = before.new_page()
+    overview.goto(server.url)
+    wait_for_app(overview)
+    before.close()
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    fresh.set_default_timeout(120_000)
+    page = fresh.new_page()
+    page.goto(f"{server.url}/{path}")
+    page_path = path.split("?")[0]
+    expect(page).to_have_url(re.compile(rf"/{page_path}\?"), timeout=60_000)
+    heading = "5 mistakes with retinol" if page_path == "video" else "Retention"
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_have_count(1, timeout=60_000)
+    assert page.get_by_role("heading", name="Overview", exact=True).count() == 0
     fresh.close()

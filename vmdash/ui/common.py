@@ -289,12 +289,24 @@ def _link_values_to_labels(all_options: dict[str, dict[str, str]]) -> None:
             fixed[param] = wanted
     if not fixed:
         return
+    # The page first: this runs before app.py reaches st.navigation, and a new address sent
+    # without this run's page lost its path once any session had drawn the menu ("/video?…"
+    # became "/?…": a shared link to a video opened the Overview).
+    _navigate_first()
     opened = st.session_state.get(LINK_AS_OPENED)
     for param, wanted in fixed.items():
         st.query_params[param] = wanted
         if opened and param in opened:
             opened[param] = wanted  # an id the filter took is not a value the link lost
     st.rerun()
+
+
+def _navigate_first() -> None:
+    # Imported here: vmdash.ui.access and vmdash.ui.navigation import this module.
+    from vmdash.ui.access import role
+    from vmdash.ui.navigation import app_pages
+
+    st.navigation(app_pages(role()))
 
 
 def video_url(key: str) -> str:
