@@ -5,6 +5,10 @@
 
 Debian's Chromium (driven by Playwright) opens each page of the app in a fresh session,
 so every visit pays the server's session start, the filter bar and the page's queries.
+Each page is timed twice over: in fresh browsers (nothing cached: a first-ever visit, which
+also fetches every script the page's widgets need) and in new tabs of one browser that has
+opened the page before (Streamlit serves its scripts as immutable, so a person's second visit
+fetches none of them again).
 Times are read in the page itself, from the start of navigation (`performance.now()`):
 
 - first chart: a Vega chart has drawn (an SVG or canvas inside `.vega-embed`);
@@ -27,7 +31,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,19 +139,42 @@ def pages(db: Path) -> dict[str, str]:
     return named
 
 
-def visit(browser, url: str, quiet_ms: int = 1000, timeout_ms: int = 300_000) -> Visit:
-    """Open `url` in a fresh session and time it."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+def visit(browser, url: str, quiet_ms: int = 1000, timeout_ms: int = 300_000, context=None) -> Visit:
+    """Open `url` in a fresh session and time it.
+
+    Without `context`, in a browser context of its own: nothing cached, as on a first-ever
+    visit. With one (`returning_browser`), in a new tab of it: a new Streamlit session whose
+    browser kept what earlier visits fetched (Streamlit serves its scripts as immutable).
+    """
+    own = context is None
+    if own:
+        context = returning_browser(browser)
+    page = context.new_page()
     try:
-        context.add_init_script(_PROBE)
-        page = context.new_page()
         page.set_default_timeout(timeout_ms)
         page.goto(url, wait_until="commit")
         page.wait_for_function(_AT_REST, arg=quiet_ms, polling=100)
         first, last = page.evaluate("() => [window.__firstChart, window.__lastChange]")
         return Visit(None if first is None else first / 1000, last / 1000)
     finally:
+        page.close()
+        if own:
+            context.close()
+
+
+@contextmanager
+def _closing(context):
+    try:
+        yield context
+    finally:
         context.close()
+
+
+def returning_browser(browser):
+    """A browser context with the probe installed; its HTTP cache lives as long as it does."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context.add_init_script(_PROBE)
+    return context
 
 
 def upload(browser, url: str, export: Path, timeout_ms: int = 300_000) -> tuple[float, float]:
@@ -235,40 +262,55 @@ def measure(
             bare_server = _serve(bare, work / "unused.duckdb")
             servers.append(bare_server)
             visit(browser, bare_server.url)  # the server's own first start, paid once
-            base = [visit(browser, bare_server.url) for _ in range(repeat)]
-            base_first = _median([v.first_chart or v.at_rest for v in base])
-            base_rest = _median([v.at_rest for v in base])
-            emit(
-                {
-                    "page": "bare page (baseline)",
-                    "first": base_first,
-                    "rest": base_rest,
-                    "spread": _spread([v.at_rest for v in base]),
-                }
-            )
+            # Fresh: every session in a new browser context (a first-ever visit). Returning: new
+            # tabs of one context that has opened the same page before (its scripts cached).
+            bare_returning = stack.enter_context(_closing(returning_browser(browser)))
+            visit(browser, bare_server.url, context=bare_returning)
+            base = {
+                "fresh": [visit(browser, bare_server.url) for _ in range(repeat)],
+                "returning": [visit(browser, bare_server.url, context=bare_returning) for _ in range(repeat)],
+            }
+            base_first = {k: _median([v.first_chart or v.at_rest for v in vs]) for k, vs in base.items()}
+            base_rest = {k: _median([v.at_rest for v in vs]) for k, vs in base.items()}
+            for session, visits in base.items():
+                emit(
+                    {
+                        "page": "bare page (baseline)",
+                        "session": session,
+                        "first": base_first[session],
+                        "rest": base_rest[session],
+                        "spread": _spread([v.at_rest for v in visits]),
+                    }
+                )
             app = _serve(None, db)
             servers.append(app)
+            app_returning = stack.enter_context(_closing(returning_browser(browser)))
             limit = target_vs_bare(rows)
             for name, path in pages(db).items():
                 if only is not None and name not in only:
                     continue
+                url = f"{app.url}/{path}"
                 # The first visit pays the page's cold queries; later ones read kept answers.
-                visits = [visit(browser, f"{app.url}/{path}") for _ in range(repeat)]
-                firsts = [v.first_chart for v in visits if v.first_chart is not None]
-                rests = [v.at_rest for v in visits]
-                emit(
-                    {
-                        "page": name,
-                        "cold_first": visits[0].first_chart,
-                        "cold_rest": visits[0].at_rest,
-                        "first": _median(firsts) if firsts else None,
-                        "rest": _median(rests),
-                        "spread": _spread(rests),
-                        "vs_bare_first": (_median(firsts) / base_first) if firsts else None,
-                        "vs_bare_rest": _median(rests) / base_rest,
-                        "target": limit,
-                    }
-                )
+                fresh = [visit(browser, url) for _ in range(repeat)]
+                visit(browser, url, context=app_returning)  # what a returning browser has fetched before
+                returning = [visit(browser, url, context=app_returning) for _ in range(repeat)]
+                for session, visits in (("fresh", fresh), ("returning", returning)):
+                    firsts = [v.first_chart for v in visits if v.first_chart is not None]
+                    rests = [v.at_rest for v in visits]
+                    emit(
+                        {
+                            "page": name,
+                            "session": session,
+                            "cold_first": visits[0].first_chart,
+                            "cold_rest": visits[0].at_rest,
+                            "first": _median(firsts) if firsts else None,
+                            "rest": _median(rests),
+                            "spread": _spread(rests),
+                            "vs_bare_first": (_median(firsts) / base_first[session]) if firsts else None,
+                            "vs_bare_rest": _median(rests) / base_rest[session],
+                            "target": limit,
+                        }
+                    )
             if with_upload:
                 emit_upload(browser, db, work, repeat, emit, servers)
     finally:
@@ -324,7 +366,8 @@ def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | Non
     from bench.run import Row, n_rows, secs, verdict
 
     size = n_rows(rows)
-    baseline: dict[str, float] = {}
+    baseline: dict[str, dict[str, float]] = {}
+    said = {"fresh": "fresh session", "returning": "new session, browser visited before"}
 
     def emit(figure: dict) -> None:
         report.raw.setdefault("browser", {}).setdefault(size, []).append(figure)
@@ -343,8 +386,9 @@ def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | Non
                 )
             )
             return
+        session = figure["session"]
         if figure["page"].startswith("bare"):
-            baseline.update(first=figure["first"], rest=figure["rest"])
+            baseline[session] = {"first": figure["first"], "rest": figure["rest"]}
             return
         for what, key, ratio_key in (("first chart", "first", "vs_bare_first"), ("at rest", "rest", "vs_bare_rest")):
             if figure[key] is None:
@@ -354,10 +398,10 @@ def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | Non
             report.add(
                 Row(
                     "5 browser",
-                    f"{figure['page']}: {what}, fresh session (median; first visit {secs(cold)}; spread {figure['spread']})",
+                    f"{figure['page']}: {what}, {said[session]} (median; first visit {secs(cold)}; spread {figure['spread']})",
                     size,
                     secs(figure[key]),
-                    f"bare page {secs(baseline[key])}",
+                    f"bare page {secs(baseline[session][key])}",
                     f"{ratio:.2f}× bare",
                     f"≤ {figure['target']}× bare",
                     verdict(ratio <= figure["target"]),
