@@ -31,7 +31,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,12 +143,12 @@ def visit(browser, url: str, quiet_ms: int = 1000, timeout_ms: int = 300_000, co
     """Open `url` in a fresh session and time it.
 
     Without `context`, in a browser context of its own: nothing cached, as on a first-ever
-    visit. With one (`returning_browser`), in a new tab of it: a new Streamlit session whose
+    visit. With one (`probed_context`), in a new tab of it: a new Streamlit session whose
     browser kept what earlier visits fetched (Streamlit serves its scripts as immutable).
     """
     own = context is None
     if own:
-        context = returning_browser(browser)
+        context = probed_context(browser)
     page = context.new_page()
     try:
         page.set_default_timeout(timeout_ms)
@@ -162,15 +162,7 @@ def visit(browser, url: str, quiet_ms: int = 1000, timeout_ms: int = 300_000, co
             context.close()
 
 
-@contextmanager
-def _closing(context):
-    try:
-        yield context
-    finally:
-        context.close()
-
-
-def returning_browser(browser):
+def probed_context(browser):
     """A browser context with the probe installed; its HTTP cache lives as long as it does."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     context.add_init_script(_PROBE)
@@ -179,9 +171,8 @@ def returning_browser(browser):
 
 def upload(browser, url: str, export: Path, timeout_ms: int = 300_000) -> tuple[float, float]:
     """Seconds from the file landing in the picker to its preview, and from the Import click to success."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context = probed_context(browser)
     try:
-        context.add_init_script(_PROBE)
         page = context.new_page()
         page.set_default_timeout(timeout_ms)
         page.goto(url)
@@ -264,7 +255,7 @@ def measure(
             visit(browser, bare_server.url)  # the server's own first start, paid once
             # Fresh: every session in a new browser context (a first-ever visit). Returning: new
             # tabs of one context that has opened the same page before (its scripts cached).
-            bare_returning = stack.enter_context(_closing(returning_browser(browser)))
+            bare_returning = stack.enter_context(closing(probed_context(browser)))
             visit(browser, bare_server.url, context=bare_returning)
             base = {
                 "fresh": [visit(browser, bare_server.url) for _ in range(repeat)],
@@ -284,7 +275,7 @@ def measure(
                 )
             app = _serve(None, db)
             servers.append(app)
-            app_returning = stack.enter_context(_closing(returning_browser(browser)))
+            app_returning = stack.enter_context(closing(probed_context(browser)))
             limit = target_vs_bare(rows)
             for name, path in pages(db).items():
                 if only is not None and name not in only:
@@ -393,12 +384,14 @@ def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | Non
         for what, key, ratio_key in (("first chart", "first", "vs_bare_first"), ("at rest", "rest", "vs_bare_rest")):
             if figure[key] is None:
                 continue
-            cold = figure[f"cold_{key}"]
             ratio = figure[ratio_key]
+            # A fresh row's first visit is the page's cold one (its queries unanswered yet);
+            # a returning row's first tab follows visits that already asked them.
+            cold = f"first visit {secs(figure[f'cold_{key}'])}; " if session == "fresh" else ""
             report.add(
                 Row(
                     "5 browser",
-                    f"{figure['page']}: {what}, {said[session]} (median; first visit {secs(cold)}; spread {figure['spread']})",
+                    f"{figure['page']}: {what}, {said[session]} (median; {cold}spread {figure['spread']})",
                     size,
                     secs(figure[key]),
                     f"bare page {secs(baseline[session][key])}",
