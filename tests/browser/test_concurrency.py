@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from streamlit.testing.v1 import AppTest
 
-from tests.support.browser import ROOT, settled_view, start_server, wait_for_app
+from tests.support.browser import ROOT, ConnectionLog, settled_view, start_server, wait_for_app
 from vmdash import demo
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
@@ -96,6 +96,7 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch, 
         c.set_default_timeout(300_000)
         c.set_default_navigation_timeout(300_000)
     pages = [c.new_page() for c in contexts]
+    connections = [ConnectionLog(page) for page in pages]
     seen: list[tuple[int, dict[str, str]]] = []
     errors: list[str] = []
     writer = threading.Thread(target=analyst)
@@ -105,7 +106,7 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch, 
             targets = [PAGES[(n + round_no) % len(PAGES)] for n in range(SESSIONS)]
             for page, target in zip(pages, targets, strict=True):
                 page.goto(f"{server.url}/{target}", wait_until="commit")
-            for page, target in zip(pages, targets, strict=True):
+            for page, target, connection in zip(pages, targets, connections, strict=True):
                 page.wait_for_selector("[data-testid='stApp']")
                 try:
                     page.wait_for_function(
@@ -117,6 +118,7 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch, 
                     text = page.locator("[data-testid='stMain']").inner_text(timeout=10_000)[:1500]
                     raise AssertionError(
                         f"{target or 'overview'} never settled (running: {busy}):\n{text}\n"
+                        f"its connection:\n{connection.describe(page)}\n"
                         f"server output:\n{server.log_tail()}"
                     ) from exc
                 for shown in page.locator("[data-testid='stException']").all():

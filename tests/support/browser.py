@@ -132,6 +132,88 @@ def settled_view(pg, tries: int = 240) -> tuple[str, list[tuple[str, str]]]:
     raise AssertionError(f"the page never settled: {last}")
 
 
+class ConnectionLog:
+    """What one page's websocket carried: Streamlit's messages each way, in order, and console errors.
+
+    Said when a page never settles, so a blank page tells whether it never connected, lost its
+    connection, or was sent a run that drew nothing (and which runs it asked for).
+    """
+
+    def __init__(self, pg) -> None:
+        self._start = time.monotonic()
+        self.events: list[str] = []
+        self._deltas = 0
+        pg.on("websocket", self._opened)
+        pg.on("console", self._console)
+        pg.on("pageerror", lambda exc: self._say(f"page error: {str(exc)[:200]}"))
+
+    def _say(self, what: str) -> None:
+        if self._deltas:
+            self.events.append(f"          {self._deltas} delta(s)")
+            self._deltas = 0
+        self.events.append(f"{time.monotonic() - self._start:7.1f} s {what}")
+
+    def _console(self, msg) -> None:
+        if msg.type in ("error", "warning"):
+            self._say(f"console {msg.type}: {msg.text[:200]}")
+
+    def _opened(self, ws) -> None:
+        self._say(f"websocket opened {ws.url}")
+        ws.on("framereceived", self._received)
+        ws.on("framesent", self._sent)
+        ws.on("socketerror", lambda error: self._say(f"websocket error {error}"))
+        ws.on("close", lambda _: self._say("websocket closed"))
+
+    def _received(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        except Exception:  # a frame that is not a ForwardMsg is worth a line, not a crash
+            self._say(f"<- {len(payload)} bytes, not a ForwardMsg")
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "delta":
+            self._deltas += 1
+            return
+        detail = ""
+        if kind == "script_finished":
+            detail = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
+        elif kind == "new_session":
+            detail = f"page {msg.new_session.page_script_hash[:8]}"
+        elif kind == "session_status_changed":
+            detail = f"running {msg.session_status_changed.script_is_running}"
+        elif kind in ("auto_rerun", "stop_auto_rerun"):
+            detail = str(getattr(msg, kind)).replace("\n", " ")
+        self._say(f"<- {kind} {detail}".rstrip())
+
+    def _sent(self, payload) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        try:
+            msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        except Exception:
+            self._say(f"-> {len(payload)} bytes, not a BackMsg")
+            return
+        kind = msg.WhichOneof("type")
+        detail = ""
+        if kind == "rerun_script":
+            asked = msg.rerun_script
+            detail = f"fragment {asked.fragment_id!r} auto {asked.is_auto_rerun} query {asked.query_string!r}"
+        self._say(f"-> {kind} {detail}".rstrip())
+
+    def describe(self, pg) -> str:
+        """The log and any connection dialog or status the page shows now."""
+        shown = pg.evaluate(
+            """() => [...document.querySelectorAll('[role="dialog"], [data-testid="stStatusWidget"]')]
+                .map(e => e.innerText.trim()).filter(Boolean).join(' | ')"""
+        )
+        self._say(f"dialogs/status now: {shown or 'none'}")
+        return "\n".join(self.events[-60:])
+
+
 @contextmanager
 def sample_server(directory: Path, extra_env: dict[str, str] | None = None, *, source: Path) -> Iterator[Server]:
     """The app on a fresh copy of the samples' database in `directory`, stopped on leaving.
