@@ -4,7 +4,7 @@ import streamlit as st
 
 from vmdash import cache, queries, ui
 
-st.set_page_config(page_title="vmdash · video marketing results", page_icon=":material/movie:", layout="wide")
+st.set_page_config(page_title="vmdash · video marketing results", page_icon=ui.FAVICON, layout="wide")
 
 store = ui.store()
 ui.ensure_data(store)
@@ -20,6 +20,7 @@ with cache.pinned(store, version):
     pages = ui.app_pages(role)
     notes = st.container()
     page = st.navigation(pages)
+    ui.keep_favicon()
     ui.opening(page)
     # The page draws into one placeholder, so a run that saw the data move can take back all it drew.
     body = st.empty()

@@ -71,8 +71,6 @@ def start_server(db: Path, extra_env: dict[str, str] | None = None, script: Path
             str(port),
             "--server.address",
             "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
         ],
         cwd=ROOT,
         env=env,

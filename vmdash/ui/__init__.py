@@ -33,7 +33,17 @@ from vmdash.ui.common import (
     table,
     unique_labels,
 )
-from vmdash.ui.navigation import app_pages, end_page, freeze_heap, opening, page_drawn, routed, through_app
+from vmdash.ui.navigation import (
+    FAVICON,
+    app_pages,
+    end_page,
+    freeze_heap,
+    keep_favicon,
+    opening,
+    page_drawn,
+    routed,
+    through_app,
+)
 from vmdash.ui.overview import channel_coverage, volume_cards
 from vmdash.ui.plans import (
     decisions_section,
@@ -50,6 +60,8 @@ from vmdash.ui.sharing import link_notes, remember_link, share_panel
 from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, objective_rules_editor, upload_flow
 
 __all__ = [
+    "FAVICON",
+    "keep_favicon",
     "MAX_UPLOAD_MB",
     "account_overlap_note",
     "access_panel",

@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -41,8 +42,18 @@ _PAGES = (
 # Only analysts see this one in the menu; the page refuses viewers and its writes check the role on the server.
 _ANALYST_PAGES = (("pages/data.py", "Upload & data", ":material/upload_file:", "data"),)
 
+# The browser tab's icon, served by the app itself. A `:material/...` name as the tab's icon (the
+# menu's icons become it after st.navigation) is fetched from Google's font servers on every visit:
+# a self-hosted install offline shows none and logs an error, one online tells Google each visit.
+FAVICON = str(Path(__file__).with_name("favicon.png"))
+
 _local = threading.local()
 _log = logging.getLogger("vmdash")
+
+
+def keep_favicon() -> None:
+    """Called after st.navigation, which makes the chosen page's menu icon the tab's icon: the app's own stays."""
+    st.set_page_config(page_icon=FAVICON)
 
 
 def app_pages(role: str) -> list[st.Page]:
