@@ -26,8 +26,7 @@ def test_no_page_asks_another_host(server, page):
     page.on("request", lambda request: _host(request.url) not in (home, "") and elsewhere.append(request.url))
     page.goto(server.url)
     wait_for_app(page)
-    paths = [path for _, _, _, path in (*navigation._PAGES, *navigation._ANALYST_PAGES) if path]
-    for path in paths:
+    for path in navigation.URL_PATHS:
         page.goto(f"{server.url}/{path}")
         page.wait_for_function(
             "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"

@@ -162,14 +162,21 @@ class ConnectionLog:
         ws.on("socketerror", lambda error: self._say(f"websocket error {error}"))
         ws.on("close", lambda _: self._say("websocket closed"))
 
+    def _decode(self, payload, message_class, arrow: str):
+        """The frame as a `message_class` message, or None (and a line) for one that is not."""
+        msg = message_class()
+        try:
+            msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        except Exception:  # a frame that is not a Streamlit message is worth a line, not a crash
+            self._say(f"{arrow} {len(payload)} bytes, not a {message_class.__name__}")
+            return None
+        return msg
+
     def _received(self, payload) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-        msg = ForwardMsg()
-        try:
-            msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
-        except Exception:  # a frame that is not a ForwardMsg is worth a line, not a crash
-            self._say(f"<- {len(payload)} bytes, not a ForwardMsg")
+        msg = self._decode(payload, ForwardMsg, "<-")
+        if msg is None:
             return
         kind = msg.WhichOneof("type")
         if kind == "delta":
@@ -189,11 +196,8 @@ class ConnectionLog:
     def _sent(self, payload) -> None:
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
-        msg = BackMsg()
-        try:
-            msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
-        except Exception:
-            self._say(f"-> {len(payload)} bytes, not a BackMsg")
+        msg = self._decode(payload, BackMsg, "->")
+        if msg is None:
             return
         kind = msg.WhichOneof("type")
         detail = ""

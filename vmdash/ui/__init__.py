@@ -61,7 +61,6 @@ from vmdash.ui.upload import MAX_UPLOAD_MB, import_history, objective_rules_edit
 
 __all__ = [
     "FAVICON",
-    "keep_favicon",
     "MAX_UPLOAD_MB",
     "account_overlap_note",
     "access_panel",
@@ -82,6 +81,7 @@ __all__ = [
     "frame",
     "history_section",
     "import_history",
+    "keep_favicon",
     "kpi_cards",
     "link_notes",
     "objective_rules_editor",

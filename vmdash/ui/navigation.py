@@ -47,6 +47,9 @@ _ANALYST_PAGES = (("pages/data.py", "Upload & data", ":material/upload_file:", "
 # a self-hosted install offline shows none and logs an error, one online tells Google each visit.
 FAVICON = str(Path(__file__).with_name("favicon.png"))
 
+# Each page's URL path, as a link opens it ("" is the default page, at the root URL).
+URL_PATHS = tuple(url_path or "" for _, _, _, url_path in _PAGES + _ANALYST_PAGES)
+
 _local = threading.local()
 _log = logging.getLogger("vmdash")
 
