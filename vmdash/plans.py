@@ -331,13 +331,19 @@ def plan_for(store: Store, video_key: str, campaigns: Sequence[str] = ()) -> Pla
 
 def table(store: Store) -> pd.DataFrame:
     """Plans as rows of a plan file, with `in_data`: whether its video or campaign has been imported yet."""
-    frame = pd.DataFrame([p.as_row() for p in plans(store)], columns=list(FILE_COLUMNS))
+    stored = plans(store)
+    frame = pd.DataFrame([p.as_row() for p in stored], columns=list(FILE_COLUMNS))
+    # Only the plans' own keys are looked for, not every key imported (thousands of videos).
     present = {
         (kind, key)
         for kind, key in store.rows(
             f"SELECT DISTINCT 'video', {VIDEO_KEY_SQL} FROM facts_summed WHERE _grain = 'all' "
-            f"AND {VIDEO_KEY_SQL} IS NOT NULL UNION SELECT DISTINCT 'campaign', campaign FROM facts_summed "
-            "WHERE _grain = 'all' AND campaign IS NOT NULL"
+            f"AND list_contains($videos, {VIDEO_KEY_SQL}) UNION SELECT DISTINCT 'campaign', campaign "
+            "FROM facts_summed WHERE _grain = 'all' AND list_contains($campaigns, campaign)",
+            {
+                "videos": [p.key for p in stored if p.kind == "video"],
+                "campaigns": [p.key for p in stored if p.kind == "campaign"],
+            },
         )
     }
     frame["in_data"] = [(k, key) in present for k, key in zip(frame["kind"], frame["key"], strict=True)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -178,10 +179,12 @@ def cards(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
     kpis = sorted({p.kpi for p in stored} | {k for p in stored for k, _ in p.secondary})
     videos = _per_video(store, filters, kpis, [p.key for p in stored if p.kind == "video"])
     camps = _per_campaign(store, filters, kpis, [p.key for p in stored if p.kind == "campaign"])
+    # Each plan's rows looked up by key and KPI, not masked out of the frame per plan: the masks
+    # over string columns were most of this function's own time.
+    found = {"video": _by_key_and_kpi(videos), "campaign": _by_key_and_kpi(camps)}
     rows = []
     for plan in stored:
-        found = videos if plan.kind == "video" else camps
-        mine = found[(found["key"] == plan.key) & (found["kpi"] == plan.kpi)] if not found.empty else found
+        mine = found[plan.kind].get((plan.key, plan.kpi), [])
         target = plans.target_value(plan.kpi, plan.target)
         base = {
             "plan_id": plan.plan_id,
@@ -192,7 +195,7 @@ def cards(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
             "target_text": plan.target_text(),
             "launch_on": plan.launch_on,
         }
-        if mine.empty:
+        if not mine:
             v = scorecards.judge(plan.kpi, target, None, None, plan.launch_on, as_of)
             rows.append(
                 {
@@ -207,7 +210,7 @@ def cards(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
                 }
             )
             continue
-        for row in mine.to_dict(orient="records"):
+        for row in mine:
             v = scorecards.judge(plan.kpi, target, row["num"], row["den"], plan.launch_on, as_of)
             peers = int(row.get("peers") or 0)
             rows.append(
@@ -226,18 +229,28 @@ def cards(store: Store, filters: FilterState = FilterState()) -> pd.DataFrame:
                     "spend": row["spend"],
                     "verdict": v.verdict,
                     "reason": v.reason,
-                    "secondary": _secondary(plan, found, row["platform"], as_of),
+                    "secondary": _secondary(plan, found[plan.kind], row["platform"], as_of),
                 }
             )
     return pd.DataFrame(rows, columns=list(CARD_COLUMNS))
 
 
-def _secondary(plan: plans.Plan, found: pd.DataFrame, platform: str, as_of: dt.date | None) -> str:
+def _by_key_and_kpi(found: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The rows of _per_video / _per_campaign as records, grouped by (key, kpi) in their order."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in found.to_dict(orient="records"):
+        out.setdefault((row["key"], row["kpi"]), []).append(row)
+    return out
+
+
+def _secondary(
+    plan: plans.Plan, found: dict[tuple[str, str], list[dict[str, Any]]], platform: str, as_of: dt.date | None
+) -> str:
     """Each secondary target of the plan on this platform and its verdict ("CTR ≥ 1.5: met")."""
     out = []
     for kpi, target in plan.secondary:
-        rows = found[(found["key"] == plan.key) & (found["kpi"] == kpi) & (found["platform"] == platform)]
-        num, den = (rows.iloc[0]["num"], rows.iloc[0]["den"]) if not rows.empty else (None, None)
+        row = next((r for r in found.get((plan.key, kpi), []) if r["platform"] == platform), None)
+        num, den = (row["num"], row["den"]) if row is not None else (None, None)
         v = scorecards.judge(kpi, plans.target_value(kpi, target), num, den, plan.launch_on, as_of)
         out.append(f"{plans.target_text(kpi, target)}: {v.verdict}")
     return "; ".join(out)
