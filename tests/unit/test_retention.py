@@ -372,7 +372,9 @@ def test_the_videos_a_filter_keeps_are_those_its_facts_name(samples_db):
 
     from vmdash.filters import VIDEO_KEY_SQL
 
-    every = set(queries.retention_videos(samples_db)["video_id"])
+    listed = queries.retention_videos(samples_db)
+    every = set(listed["video_id"])
+    chosen = {*zip(listed["key"], listed["video_id"], strict=True), *((v, v) for v in every)}
     start, end = queries.date_span(samples_db)
     assert start is not None and end is not None and len(every) >= 4
     scopes = [
@@ -389,6 +391,11 @@ def test_the_videos_a_filter_keeps_are_those_its_facts_name(samples_db):
         }
         kept = set(queries.retention_videos.uncached(samples_db, filters)["video_id"])
         assert kept == every & named, filters
+        # One video chosen (the Video page), by its id or by its retention key (a title for
+        # YouTube Studio): the same answer, looked up through the chosen video's facts alone.
+        for key, video_id in chosen:
+            one = set(queries.retention_videos.uncached(samples_db, filters.narrowed(videos=(key,)))["video_id"])
+            assert one == {video_id} & named, (filters, key)
     # Some scope keeps some of the videos and leaves others out (the check above can tell).
     assert any(0 < len(set(queries.retention_videos.uncached(samples_db, f)["video_id"])) < len(every) for f in scopes)
 

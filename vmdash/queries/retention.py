@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,9 +47,11 @@ def _retention_videos_sql(params: dict[str, object]) -> str:
     )"""
 
 
-def _retention_scope(filters: FilterState, params: dict[str, object]) -> str:
+def _retention_scope(filters: FilterState, params: dict[str, object], ids: Sequence[str] | None = None) -> str:
     # Retention points carry only a video and a platform: those filters apply directly; the
     # others (channel, objective, campaign, dates) keep the videos whose fact rows match.
+    # `ids`, when given, holds every rv.video_id the direct filters can keep: only their facts
+    # are looked for, in the per-video summary, instead of every video's in the rollup.
     clauses = []
     if filters.platforms:
         params["r_platforms"] = list(filters.platforms)
@@ -57,9 +60,12 @@ def _retention_scope(filters: FilterState, params: dict[str, object]) -> str:
         params["r_videos"] = list(filters.videos)
         clauses.append("(list_contains($r_videos, rv.video_id) OR list_contains($r_videos, rv.key))")
     rest = filters.without("platforms", "videos")
-    if rest != FilterState():
+    if rest != FilterState() and ids is not None and not ids:
+        clauses.append("FALSE")
+    elif rest != FilterState():
         # From the rollup (whole months, and only a range's edge days from the facts): the
         # videos any fact under the filters names.
+        rest = rest.narrowed(videos=tuple(ids)) if ids else rest
         params.update(rest.where()[1])
         rows = fact_rows(rest, columns={"video_id", "ad"})
         clauses.append(f"rv.video_id IN (SELECT {VIDEO_KEY_SQL} FROM ({rows}))")
@@ -72,13 +78,24 @@ def retention_videos(store: Store, filters: FilterState = FilterState()) -> pd.D
     publish date and label (queries.video_label: how the picker names it)."""
     params: dict[str, object] = {}
     cte = _retention_videos_sql(params)
-    scope = _retention_scope(filters, params)
+    ids = None
+    if filters.videos and filters.without("platforms", "videos") != FilterState():
+        # A few chosen videos (the Video page's one) under other filters too: their ids first,
+        # a cheap statement, so the facts looked for are theirs alone.
+        direct = _retention_scope(FilterState(platforms=filters.platforms, videos=filters.videos), params)
+        ids = [key for (key,) in store.rows(f"WITH {cte} SELECT DISTINCT video_id FROM rv WHERE {direct}", params)]
+    scope = _retention_scope(filters, params, ids)
     frame = store.df(
         f"""WITH {cte} SELECT key, platform, video_id, title, duration_s, length_bucket, published, points
             FROM rv WHERE {scope} ORDER BY title, key LIMIT 2000""",
         params,
     )
-    labels = [video_label(r.title, [r.platform], r.published) for r in frame.itertuples()]
+    labels = [
+        video_label(title, [platform], published)
+        for title, platform, published in zip(
+            frame["title"].tolist(), frame["platform"].tolist(), frame["published"].tolist(), strict=True
+        )
+    ]
     return frame.assign(label=pd.Series(labels, index=frame.index, dtype=object))
 
 
