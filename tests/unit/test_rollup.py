@@ -463,6 +463,35 @@ def test_the_date_span_reads_the_same_as_the_facts(samples_db):
         assert queries.date_span.uncached(samples_db, filters) == direct, filters
 
 
+def test_a_chosen_videos_days_read_the_same_as_the_facts(samples_db):
+    # Read between the chosen videos' first and last days (kept in the per-video summary): a
+    # bound a day too narrow leaves out a first or last day, which these sums would miss.
+    from vmdash.store.rollup import dated_rows
+
+    key = queries.VIDEO_KEY_SQL
+    videos = [
+        v for (v,) in samples_db.rows(f'SELECT DISTINCT {key} FROM active_facts WHERE "date" IS NOT NULL ORDER BY 1')
+    ]
+    assert len(videos) >= 5
+    start, _ = queries.date_span(samples_db)
+    assert start is not None
+    daily = '"date" IS NOT NULL AND "date" = coalesce("date_end", "date") GROUP BY 1 ORDER BY 1'
+    for video in videos:
+        for filters in (
+            FilterState(videos=(video,)),
+            FilterState(videos=(video, videos[0]), date_from=start + dt.timedelta(days=10)),
+        ):
+            where, params = filters.where()
+            got = samples_db.rows(
+                f'SELECT "date", sum(_rows), sum(views), sum(spend) FROM ({dated_rows(filters, None)}) WHERE {daily}', params
+            )
+            direct = samples_db.rows(
+                f'SELECT "date", count(*), sum(views), sum(spend) FROM active_facts WHERE {where} AND {daily}', params
+            )
+            assert [r[:3] for r in got] == [r[:3] for r in direct], filters
+            assert all(_close(g[3], d[3]) for g, d in zip(got, direct, strict=True)), filters
+
+
 def test_a_variant_trend_reads_the_same_as_the_facts(samples_db):
     from vmdash.testlearn import data as testlearn
 

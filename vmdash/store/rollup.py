@@ -569,30 +569,42 @@ def presummed(
     )
 
 
-def dated_rows(filters: FilterState, columns: Collection[str] | None = (), extra: str = "TRUE") -> str:
+def dated_rows(
+    filters: FilterState, columns: Collection[str] | None = (), extra: str = "TRUE", keys: Sequence[str] = ()
+) -> str:
     """The filtered facts on their real days and spans (not month sums), as a subquery.
 
     The day sums when `columns` (the columns read besides the measures; None: any) allow, else
     the one-day facts and the rollup's rows over longer periods (_facts_by_day). Rows carry
-    `_rows`; `extra` may test the date. Parameters: those of `filters.where()`.
+    `_rows`; `extra` may test the date. `keys`: names of bound list parameters holding video
+    keys that `extra` keeps the rows to (see _facts_by_day). Parameters: those of `filters.where()`.
     """
     if columns is not None and (day := _day_rows(filters, set(columns), extra)):
         return day
-    return _facts_by_day(filters, extra)
+    return _facts_by_day(filters, extra, keys)
 
 
-def _facts_by_day(filters: FilterState, extra: str = "TRUE") -> str:
+def _facts_by_day(filters: FilterState, extra: str = "TRUE", keys: Sequence[str] = ()) -> str:
     """The filtered facts with their real days: one-day rows from the facts, longer periods from the rollup.
 
     The rollup's 'period' rows are the facts over longer periods (and undated ones) summed as
     they are, spans kept. Rows carry `_rows`; `extra` may test the date and any dimension.
-    Parameters: those of `filters.where()`.
+    `keys` as in video_rows. Parameters: those of `filters.where()`.
     """
     where, _ = filters.where()
     keep = f"({where}) AND ({extra})"
     # A one-day row meets the range when its day does: tested on "date" alone, DuckDB skips the
     # stored blocks before the range, which the span test (on date_end too) cannot.
     bound = ' AND "date" >= $f_date_from' if filters.date_from is not None else ""
+    # Chosen videos' facts lie between their first and last days, which the per-video summary
+    # keeps: bounded by them, DuckDB skips the stored blocks of facts outside a few weeks'
+    # campaign instead of reading every fact's key (a tenth of the time for a 90-day ad at 10M).
+    for key in [*keys, *(["f_videos"] if filters.videos else [])]:
+        span = (
+            f"FROM video_summed WHERE _grain = 'all' AND video_key BETWEEN list_min(${key}) AND list_max(${key}) "
+            f"AND list_contains(${key}, video_key)"
+        )
+        bound += f' AND "date" >= (SELECT min(_first) {span}) AND "date" <= (SELECT max(_last) {span})'
     return (
         f"SELECT {_FACT_ROW_COLUMNS}, 1 AS _rows FROM active_facts WHERE {DAILY_SQL}{bound} AND {keep} "
         f"UNION ALL SELECT {_FACT_ROW_COLUMNS}, _rows FROM facts_summed WHERE _grain = 'period' AND {keep}"

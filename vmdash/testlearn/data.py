@@ -134,12 +134,13 @@ def variant_trend(
     grain = queries.pick_grain(start, end, series=len(values))
     _, params = filters.where()
     case, _, any_variant = _variant_sql(kind, values, params)
+    keys = ["variants"] if kind == "video" else []
     params["grain"] = grain
     frame = store.df(
         f"""WITH rows AS (
                 SELECT *, {case} AS variant, date_trunc($grain, "date")::DATE AS b0,
                        date_trunc($grain, coalesce("date_end", "date"))::DATE AS b1
-                FROM ({dated_rows(filters, None, f'{any_variant} AND "date" IS NOT NULL')})
+                FROM ({dated_rows(filters, None, f'{any_variant} AND "date" IS NOT NULL', keys)})
             )
             SELECT variant, b0 AS period, {metric.sql()} AS value,
                    sum("{metric.denominator[0]}") FILTER (WHERE {metric.reported_sql()}) AS volume
