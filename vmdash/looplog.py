@@ -223,15 +223,28 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
             f'{m.sql()} AS "{m.name}", sum({num}) FILTER (WHERE {m.reported_sql()}) AS "{m.name}__num", '
             f'sum({den}) FILTER (WHERE {m.reported_sql()}) AS "{m.name}__den"'
         )
+    # Each entry's facts: one join on equal keys per kind of item, not one join on an OR (a
+    # nested loop over every fact: 1.4 s at 10M facts for a dozen entries). A fact an entry
+    # names twice (its video and its campaign) counts once: a later kind's join leaves out the
+    # facts an earlier kind of the same entry holds (cheaper than a DISTINCT over whole rows).
+    # Only the days some window can hold are read: DuckDB skips the stored blocks of the rest.
+    kinds = list(_ITEM_SQL.items())
+    joins = " UNION ALL ".join(
+        f"""SELECT items.entry_id, items.happened_on, f.*
+            FROM items JOIN active_facts AS f ON items.kind = '{kind}' AND {expr} = items.key
+            WHERE f."date" >= (SELECT min(happened_on) FROM loop_log) - $days::INTEGER
+              AND f."date" < (SELECT max(happened_on) FROM loop_log) + $days::INTEGER"""
+        + "".join(
+            f""" AND NOT EXISTS (SELECT 1 FROM items AS held WHERE held.entry_id = items.entry_id
+                   AND held.kind = '{earlier}' AND held.key = {earlier_expr})"""
+            for earlier, earlier_expr in kinds[:i]
+        )
+        for i, (kind, expr) in enumerate(kinds)
+    )
     windows = store.df(
-        f"""WITH scope AS (
-                SELECT DISTINCT l.entry_id, l.happened_on, f.*
-                FROM loop_log AS l JOIN loop_log_items AS i USING (entry_id)
-                JOIN active_facts AS f
-                  ON (i.kind = 'video' AND {VIDEO_KEY_SQL} = i.key)
-                  OR (i.kind = 'campaign' AND f."campaign" = i.key)
-                WHERE f."date" IS NOT NULL
-            ), sided AS (
+        f"""WITH items AS (
+                SELECT l.entry_id, l.happened_on, i.kind, i.key FROM loop_log AS l JOIN loop_log_items AS i USING (entry_id)
+            ), scope AS ({joins}), sided AS (
                 SELECT *, CASE
                     WHEN "date" >= happened_on - $days::INTEGER AND coalesce("date_end", "date") < happened_on THEN 'before'
                     WHEN "date" >= happened_on AND coalesce("date_end", "date") < happened_on + $days::INTEGER THEN 'after'
@@ -304,7 +317,9 @@ def plan_before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFr
                             WHEN "date" >= $on - $days::INTEGER AND coalesce("date_end", "date") < $on THEN 'before'
                             WHEN "date" >= $on AND coalesce("date_end", "date") < $on + $days::INTEGER THEN 'after'
                           END AS side
-                        FROM active_facts WHERE {_ITEM_SQL[kind]} = $key AND "date" IS NOT NULL
+                        FROM active_facts WHERE {_ITEM_SQL[kind]} = $key
+                          -- The days the two windows can hold: DuckDB skips the stored blocks of the rest.
+                          AND "date" >= $on - $days::INTEGER AND "date" < $on + $days::INTEGER
                     ) WHERE side IS NOT NULL GROUP BY side""",
                 {"on": happened_on, "days": int(window_days), "key": key},
             )

@@ -127,6 +127,24 @@ def test_before_after_change_counts_only_the_two_windows(store, tmp_path):
     assert bool(row["better"]) is True and bool(row["clear"]) is True
 
 
+def test_an_entry_naming_a_video_and_its_campaign_counts_the_videos_days_once(store, tmp_path):
+    decided = dt.date(2026, 5, 15)
+    both_sides = _span(decided - dt.timedelta(days=14), 28)
+    # Both videos run in campaign LOOP. A: 40 % before the date, 60 % from it; B: 20 % throughout.
+    a = {day: {"impressions": 1000, "views": 400 if day < decided else 600} for day in both_sides}
+    b = {day: {"impressions": 3000, "views": 600} for day in both_sides}
+    for name, days in (("vid_a", a), ("vid_b", b)):
+        path = _daily(tmp_path / f"{name}.csv", name, name.upper(), days, "awareness")
+        import_files(store, [Upload(path, path.name)])
+    looplog.record(store, roles.ANALYST, "optimised", decided, "Both", videos=["vid_a"], campaigns=["LOOP"])
+
+    row = looplog.before_after(store).iloc[0]
+    # Each fact once: (400 + 600) / 4,000 before, (600 + 600) / 4,000 after. Counting A's days
+    # twice (by its video and by its campaign) would read 28 % and 36 %.
+    assert row["before"] == pytest.approx(0.25)
+    assert row["after"] == pytest.approx(0.30)
+
+
 def test_a_lower_cost_after_the_date_is_better(store, tmp_path):
     decided = dt.date(2026, 6, 10)
     days = {

@@ -483,7 +483,8 @@ def test_a_chosen_videos_days_read_the_same_as_the_facts(samples_db):
         ):
             where, params = filters.where()
             got = samples_db.rows(
-                f'SELECT "date", sum(_rows), sum(views), sum(spend) FROM ({dated_rows(filters, None)}) WHERE {daily}', params
+                f'SELECT "date", sum(_rows), sum(views), sum(spend) FROM ({dated_rows(filters, None)}) WHERE {daily}',
+                params,
             )
             direct = samples_db.rows(
                 f'SELECT "date", count(*), sum(views), sum(spend) FROM active_facts WHERE {where} AND {daily}', params
