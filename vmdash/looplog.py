@@ -10,8 +10,9 @@ the WINDOW_DAYS before and from its date.
 # this module's `annotations()` (loop-log marks for charts); every annotation here evaluates on 3.11.
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -254,13 +255,12 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
             SELECT entry_id, side, {", ".join(parts)} FROM sided WHERE side IS NOT NULL GROUP BY ALL""",
         {"days": int(window_days)},
     )
+    # Each entry's two windows looked up by key, not masked out of the frame per entry.
+    found = {(r["entry_id"], r["side"]): r for r in windows.to_dict(orient="records")}
     rows = []
     for rec in log.itertuples():
         m = metrics.get(metrics.PRIMARY.get(rec.objective, "view_rate"))
-        sides = {
-            s: windows[(windows["entry_id"] == rec.entry_id) & (windows["side"] == s)] for s in ("before", "after")
-        }
-        got = {s: (None if f.empty else f.iloc[0]) for s, f in sides.items()}
+        got = {s: found.get((rec.entry_id, s)) for s in ("before", "after")}
         before = _value(got["before"], m.name)
         after = _value(got["after"], m.name)
         change = (after / before - 1) if before not in (None, 0) and after is not None else None
@@ -331,13 +331,13 @@ def plan_before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFr
     return pd.DataFrame(rows, columns=list(PLAN_DECISION_COLUMNS))
 
 
-def _value(row: pd.Series | None, name: str) -> float | None:
+def _value(row: Mapping[str, Any] | None, name: str) -> float | None:
     if row is None:
         return None
     return float_or_none(row[name])
 
 
-def _clear(m: metrics.Metric, before: pd.Series | None, after: pd.Series | None) -> bool | None:
+def _clear(m: metrics.Metric, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> bool | None:
     """True when the change is beyond chance (rates: Newcombe interval; costs: Poisson ratio)."""
     if before is None or after is None:
         return None
@@ -349,7 +349,7 @@ def _clear(m: metrics.Metric, before: pd.Series | None, after: pd.Series | None)
     if m.fmt == "pct" and len(m.denominator) == 1 and b_num <= b_den and a_num <= a_den:
         return stats.compare_rates(b_num, b_den, a_num, a_den).significant
     if m.fmt == "money":
-        return stats.compare_costs(b_num, b_den, a_num, a_den).significant
+        return stats.compare_costs(b_num, b_den, a_num, a_den, power=False).significant
     return None
 
 

@@ -287,3 +287,16 @@ def test_a_cost_winner_never_reads_as_a_zero_change():
 @pytest.mark.parametrize("name", TEST_KPIS)
 def test_every_test_kpi_sets_the_smallest_effect_worth_acting_on(name):
     assert 0 < metrics.get(name).min_effect < 0.1
+
+
+@pytest.mark.parametrize(
+    "a_spend, a_results, b_spend, b_results",
+    [(1000.0, 50, 1000.0, 100), (100.0, 7, 100.0, 1), (500.0, 25, 500.0, 25), (1000.0, 0, 1000.0, 10)],
+)
+def test_a_cost_comparison_without_power_judges_the_same(a_spend, a_results, b_spend, b_results):
+    # The loop log asks only whether a change is beyond chance: the same verdict, no power solved for.
+    full = stats.compare_costs(a_spend, a_results, b_spend, b_results)
+    judged = stats.compare_costs(a_spend, a_results, b_spend, b_results, power=False)
+    assert (judged.ratio, judged.low, judged.high, judged.p_value) == (full.ratio, full.low, full.high, full.p_value)
+    assert judged.significant == full.significant
+    assert judged.mde is None and judged.needed_spend_per_variant is None
