@@ -11,6 +11,10 @@ Test & learn's load runs with the two busiest ads of the first campaign picked (
 comparison on CTR) and its other controls at their defaults; which ads those are is looked up
 once per view and kept, as a person picks them before the page runs. The pandas baseline
 answers only the variant sums and comparisons, so its ratio flatters pandas.
+
+Before the first view of a database, twenty videos are planned and a dozen decisions logged
+about them (`_planned`, `_logged`), as a team using the app has them; pandas reads the plans too,
+not the loop log (its before/after has no pandas side).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vmdash import cache, metrics, model, periods, plans, queries, retention, roles, stats
+from vmdash import cache, looplog, metrics, model, periods, plans, queries, retention, roles, stats
 from vmdash.filters import VIDEO_KEY_SQL, FilterState
 from vmdash.queries import completion as completion_page
 from vmdash.queries import discovery as discovery_page
@@ -97,6 +101,7 @@ def vmdash_page(store: Store, page: str, filters: FilterState) -> dict[str, Any]
 
     As in app.py, the run reads the data version once and its cached answers at that version.
     """
+    _logged(store)
     with cache.pinned(store, cache.data_version(store)):
         return _VMDASH_PAGES[page](store, filters)
 
@@ -271,6 +276,50 @@ def _planned(store: Store) -> list[plans.Plan]:
             plans.replace_all(store, roles.ANALYST, stored, by="benchmark")
         _plans_of[key] = plans.plans(store)
     return _plans_of[key]
+
+
+# Decisions in the loop log before any page is measured, as a team using the loop keeps them:
+# Test & learn's before/after, the Plans and Video pages' decisions and the trends' marks read them.
+LOGGED_ENTRIES = 12
+_logged_in: set[str] = set()
+
+
+def _logged(store: Store) -> None:
+    """A dozen entries a month apart over the data's last year, each about two planned videos.
+
+    Every third also names a busy campaign (its facts overlap the videos'), every other one
+    names its first video's plan. Written once per database, before the first timed run.
+    """
+    key = str(store.path)
+    if key in _logged_in:
+        return
+    _logged_in.add(key)
+    if store.scalar("SELECT count(*) FROM loop_log"):
+        return
+    planned = _planned(store)
+    _, last = queries.date_span(store)
+    if not planned or last is None:
+        return
+    campaigns = [
+        c
+        for (c,) in store.rows(
+            "SELECT campaign FROM facts_summed WHERE _grain = 'all' AND campaign IS NOT NULL "
+            "GROUP BY 1 ORDER BY sum(impressions) DESC NULLS LAST, 1 LIMIT 4"
+        )
+    ]
+    for i in range(LOGGED_ENTRIES):
+        plan = planned[i % len(planned)]
+        looplog.record(
+            store,
+            roles.ANALYST,
+            "Amplified" if i % 2 == 0 else "Optimised",
+            last - dt.timedelta(days=30 * (i + 1)),
+            f"Benchmark decision {i + 1}",
+            videos=list(dict.fromkeys([plan.key, planned[(i + 1) % len(planned)].key])),
+            campaigns=campaigns[i % len(campaigns) :][:1] if campaigns and i % 3 == 0 else [],
+            created_by="benchmark",
+            plan_id=plan.plan_id if i % 2 == 0 else None,
+        )
 
 
 def _plans(store: Store, f: FilterState) -> dict[str, Any]:
