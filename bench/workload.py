@@ -315,8 +315,8 @@ def _logged(store: Store) -> None:
             "Amplified" if i % 2 == 0 else "Optimised",
             last - dt.timedelta(days=30 * (i + 1)),
             f"Benchmark decision {i + 1}",
-            videos=list(dict.fromkeys([plan.key, planned[(i + 1) % len(planned)].key])),
-            campaigns=campaigns[i % len(campaigns) :][:1] if campaigns and i % 3 == 0 else [],
+            videos=[plan.key, planned[(i + 1) % len(planned)].key],
+            campaigns=[campaigns[i % len(campaigns)]] if campaigns and i % 3 == 0 else [],
             created_by="benchmark",
             plan_id=plan.plan_id if i % 2 == 0 else None,
         )

@@ -61,11 +61,12 @@ def _retention_scope(filters: FilterState, params: dict[str, object], ids: Seque
         clauses.append("(list_contains($r_videos, rv.video_id) OR list_contains($r_videos, rv.key))")
     rest = filters.without("platforms", "videos")
     if rest != FilterState() and ids is not None and not ids:
-        clauses.append("FALSE")
+        clauses.append("FALSE")  # the direct filters keep no video
     elif rest != FilterState():
         # From the rollup (whole months, and only a range's edge days from the facts): the
         # videos any fact under the filters names.
-        rest = rest.narrowed(videos=tuple(ids)) if ids else rest
+        if ids is not None:
+            rest = rest.narrowed(videos=tuple(ids))
         params.update(rest.where()[1])
         rows = fact_rows(rest, columns={"video_id", "ad"})
         clauses.append(f"rv.video_id IN (SELECT {VIDEO_KEY_SQL} FROM ({rows}))")

@@ -569,6 +569,20 @@ def presummed(
     )
 
 
+def _chosen(filters: FilterState, keys: Sequence[str] = ()) -> list[str]:
+    """The bound list parameters holding chosen video keys: the caller's `keys`, and the Video filter's."""
+    return [*keys, *(["f_videos"] if filters.videos else [])]
+
+
+def _pruned(key: str) -> str:
+    """A condition to append: the per-video summary's key between the least and greatest of list `key`.
+
+    A plain column between two constants, which DuckDB tests on the column before any other
+    filter and prunes stored blocks by: the summary is stored in key order.
+    """
+    return f" AND video_key BETWEEN list_min(${key}) AND list_max(${key})"
+
+
 def dated_rows(
     filters: FilterState, columns: Collection[str] | None = (), extra: str = "TRUE", keys: Sequence[str] = ()
 ) -> str:
@@ -599,11 +613,8 @@ def _facts_by_day(filters: FilterState, extra: str = "TRUE", keys: Sequence[str]
     # Chosen videos' facts lie between their first and last days, which the per-video summary
     # keeps: bounded by them, DuckDB skips the stored blocks of facts outside a few weeks'
     # campaign instead of reading every fact's key (a tenth of the time for a 90-day ad at 10M).
-    for key in [*keys, *(["f_videos"] if filters.videos else [])]:
-        span = (
-            f"FROM video_summed WHERE _grain = 'all' AND video_key BETWEEN list_min(${key}) AND list_max(${key}) "
-            f"AND list_contains(${key}, video_key)"
-        )
+    for key in _chosen(filters, keys):
+        span = f"FROM video_summed WHERE _grain = 'all'{_pruned(key)} AND list_contains(${key}, video_key)"
         bound += f' AND "date" >= (SELECT min(_first) {span}) AND "date" <= (SELECT max(_last) {span})'
     return (
         f"SELECT {_FACT_ROW_COLUMNS}, 1 AS _rows FROM active_facts WHERE {DAILY_SQL}{bound} AND {keep} "
@@ -653,10 +664,7 @@ def video_rows(
         return None
     where, _ = filters.where()
     keep = f"({where}) AND ({extra})"
-    chosen = [*keys, *(["f_videos"] if filters.videos else [])]
-    # A plain column between two constants, which DuckDB tests on the column before any other
-    # filter and prunes stored blocks by: the summary is stored in key order.
-    prune = "".join(f" AND video_key BETWEEN list_min(${k}) AND list_max(${k})" for k in chosen)
+    prune = "".join(_pruned(k) for k in _chosen(filters, keys))
     dims = [c for c in VIDEO_DIMENSIONS if c in columns] or ["platform"]
     selected = idents(("date", "date_end", *dims, *measures))
     summed = selected + (", _first, _last" if spans else "")
@@ -691,7 +699,7 @@ def early_rows(filters: FilterState, extra: str = "TRUE") -> str:
     the measures. `extra` may test any of them. Parameters: those of `filters.where()`.
     """
     where, _ = filters.where()
-    prune = " AND video_key BETWEEN list_min($f_videos) AND list_max($f_videos)" if filters.videos else ""
+    prune = "".join(_pruned(k) for k in _chosen(filters))
     return (
         f"SELECT {idents(('date', 'date_end', *VIDEO_DIMENSIONS, *model.MEASURE_NAMES))}, _rows FROM video_summed "
         f"WHERE _grain = 'early'{prune} AND ({where}) AND ({extra})"
