@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from vmdash import demo, looplog, roles
@@ -125,6 +126,23 @@ def test_before_after_change_counts_only_the_two_windows(store, tmp_path):
     assert row["change"] == pytest.approx(0.45 / 0.30 - 1)  # +50 %
     # 4,200 / 14,000 against 6,300 / 14,000 is far beyond chance.
     assert bool(row["better"]) is True and bool(row["clear"]) is True
+
+
+def test_the_first_and_last_days_of_the_log_s_windows_count(store, tmp_path):
+    # Only the days between the earliest entry's window and the latest one's are read: a bound
+    # a day too narrow on either side would drop the one day that holds any views.
+    first, last = dt.date(2026, 3, 2), dt.date(2026, 6, 1)
+    days = {day: {"impressions": 1000, "views": 0} for day in _span(first - dt.timedelta(days=14), 120)}
+    days[first - dt.timedelta(days=14)]["views"] = 700
+    days[last + dt.timedelta(days=13)]["views"] = 350
+    path = _daily(tmp_path / "edges.csv", "vid_edge", "Edge", days, "awareness")
+    import_files(store, [Upload(path, path.name)])
+    for on in (first, last):
+        looplog.record(store, roles.ANALYST, "optimised", on, "Edge", videos=["vid_edge"])
+
+    judged = looplog.before_after(store).set_index("happened_on")
+    assert judged.loc[pd.Timestamp(first), "before"] == pytest.approx(700 / 14_000)
+    assert judged.loc[pd.Timestamp(last), "after"] == pytest.approx(350 / 14_000)
 
 
 def test_an_entry_naming_a_video_and_its_campaign_counts_the_videos_days_once(store, tmp_path):
