@@ -95,10 +95,13 @@ _PROBE = """
 
 # A page has run once its title is drawn (every page starts with one), and is at rest when
 # Streamlit's script is not running (the app root's data-test-script-state), the first visit's
-# progress line (ui.opening) is gone
+# progress line (ui.opening) is gone, every chart on view has drawn (on a loaded machine Vega
+# can take longer than `quiet` to draw into a chart's box; a chart in a hidden tab never draws)
 # and nothing has changed for `quiet` ms.
 _AT_REST = """(quiet) => (document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning')
     && document.querySelector('h1') && !document.body.innerText.includes(LOADING)
+    && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(
+        (chart) => chart.offsetParent === null || chart.querySelector('svg, canvas'))
     && performance.now() - window.__lastChange > quiet"""
 
 
