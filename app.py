@@ -6,22 +6,21 @@ from vmdash import cache, queries, ui
 
 st.set_page_config(page_title="vmdash · video marketing results", page_icon=ui.FAVICON, layout="wide")
 
+ui.remember_link()
+# The page asked for is settled before any query: a run that ends early (the retrying message
+# of a busy database) keeps it and its URL, instead of falling back to the default page.
+page = st.navigation(ui.app_pages(ui.role()))
+ui.keep_favicon()
+ui.opening(page)  # a first visit shows the title and progress at once, not a blank area while the queries run
 store = ui.store()
 ui.ensure_data(store)
 # Read before anything else the run draws from the data (the filter bar's choices and dates too).
 version = queries.data_version(store)
 # The run's cached answers are read at this version; the check at the end throws the run away if it moved.
 with cache.pinned(store, version):
-    ui.remember_link()
-    ui.opening()  # a first visit shows progress at once, not a blank area while the filter bar's queries run
     ui.set_filters(ui.filter_bar(store))
-    role = ui.access_panel()
-
-    pages = ui.app_pages(role)
+    ui.access_panel()
     notes = st.container()
-    page = st.navigation(pages)
-    ui.keep_favicon()
-    ui.opening(page)
     # The page draws into one placeholder, so a run that saw the data move can take back all it drew.
     body = st.empty()
     try:

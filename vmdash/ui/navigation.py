@@ -91,21 +91,16 @@ def _progress(slot: Any) -> None:
     slot.caption(f":material/hourglass_top: {LOADING}")
 
 
-def opening(page: StreamlitPage | None = None) -> None:
+def opening(page: StreamlitPage) -> None:
     """Say at once that a page is loading, the first time a session opens it, rather than leave a blank area.
 
-    app.py calls it twice: first with no page, before the filter bar's queries (a progress
-    indication on the session's first run), then with the page chosen (its title above it).
+    app.py calls it before any query: the page's title with a progress line under it, which
+    the page's own header replaces (title_drawn, header_drawn).
     """
-    if page is None:
-        _local.progress = None
-        if not st.session_state.get(_DRAWN):
-            _local.progress = st.empty()
-            _progress(_local.progress)
-        return
+    _local.progress = None
     if page.url_path in st.session_state.get(_DRAWN, ()):
         return
-    slot = getattr(_local, "progress", None) or st.empty()
+    slot = st.empty()
     with slot.container():
         st.title(page.title)
         _progress(st.empty())
