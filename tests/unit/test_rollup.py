@@ -427,9 +427,14 @@ def test_a_video_with_only_days_outside_the_range_in_an_edge_month_is_left_out(s
     rows = [("2026-03-02", "youtube", "vid_early", 400, 40)]
     rows += [(f"2026-03-{d:02d}", "youtube", "vid_late", 1000, 10 * d) for d in range(5, 31)]
     rows += [("2026-04-03", "youtube", "vid_early", 300, 30)]
+    # vid_late was also on TikTok, only on days outside the range.
+    rows += [("2026-03-03", "tiktok", "vid_late", 500, 50)]
     import_files(store, [Upload(_daily_export(tmp_path / "m.csv", rows), "m.csv")])
     filters = FilterState(date_from=dt.date(2026, 3, 10), date_to=dt.date(2026, 3, 31))
     assert "-1 AS _rows" in queries.fact_rows(filters)
+    # The video picker, which reads the month and its days outside apart, nets them too.
+    picked = queries.video_choices.uncached(store, filters)
+    assert list(zip(picked["key"], picked["platforms"], strict=True)) == [("vid_late", "youtube")]
     where, params = filters.where()
     pre = queries.presummed([('"video_id"', "video_id")], filters, ("views", "impressions"))
     got = store.rows(f"SELECT video_id, _rows, views, impressions FROM ({pre}) ORDER BY 1", params)
