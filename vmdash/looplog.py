@@ -242,16 +242,18 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
     # later kind's join leaves out the facts an earlier kind of the same entry holds (cheaper
     # than a DISTINCT over whole rows).
     kinds = list(_ITEM_SQL.items())
-    joins = " UNION ALL ".join(
-        f"""SELECT items.entry_id, items.happened_on, f.*
-            FROM items JOIN named_facts AS f ON items.kind = '{kind}' AND {expr} = items.key"""
-        + "".join(
-            f""" {"AND" if j else "WHERE"} NOT EXISTS (SELECT 1 FROM items AS held WHERE held.entry_id = items.entry_id
+    joins = []
+    for i, (kind, expr) in enumerate(kinds):
+        held = [
+            f"""NOT EXISTS (SELECT 1 FROM items AS held WHERE held.entry_id = items.entry_id
                    AND held.kind = '{earlier}' AND held.key = {earlier_expr})"""
-            for j, (earlier, earlier_expr) in enumerate(kinds[:i])
+            for earlier, earlier_expr in kinds[:i]
+        ]
+        joins.append(
+            f"""SELECT items.entry_id, items.happened_on, f.*
+                FROM items JOIN named_facts AS f ON items.kind = '{kind}' AND {expr} = items.key"""
+            + (f" WHERE {' AND '.join(held)}" if held else "")
         )
-        for i, (kind, expr) in enumerate(kinds)
-    )
     days = dt.timedelta(days=int(window_days))
     span = {"from_day": log["happened_on"].min().date() - days, "to_day": log["happened_on"].max().date() + days}
     windows = store.df(
@@ -260,7 +262,7 @@ def before_after(store: Store, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
             ), named_facts AS (
                 SELECT * FROM active_facts
                 WHERE "date" >= $from_day AND "date" < $to_day AND ({named_sql})
-            ), scope AS ({joins}), sided AS (
+            ), scope AS ({" UNION ALL ".join(joins)}), sided AS (
                 SELECT *, CASE
                     WHEN "date" >= happened_on - $days::INTEGER AND coalesce("date_end", "date") < happened_on THEN 'before'
                     WHEN "date" >= happened_on AND coalesce("date_end", "date") < happened_on + $days::INTEGER THEN 'after'

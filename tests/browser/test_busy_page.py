@@ -7,16 +7,11 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import ConnectionLog, start_server
+from tests.support.browser import ConnectionLog, start_server, wait_for_page
 from tests.support.locks import hold_database
 from vmdash.ui.common import BUSY_TEXT
 
 pytestmark = pytest.mark.browser
-
-AT_REST = (
-    "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
-    " && document.querySelector('h1')"
-)
 
 
 def test_a_page_opened_while_the_database_is_held_keeps_its_page_and_link(browser, tmp_path, sample_db_file):
@@ -29,7 +24,7 @@ def test_a_page_opened_while_the_database_is_held_keeps_its_page_and_link(browse
         page = context.new_page()
         connection = ConnectionLog(page)
         page.goto(f"{server.url}/completion?by=length")
-        page.wait_for_function(AT_REST)
+        wait_for_page(page)
         holder = hold_database(db, 12)
         try:
             page.goto(f"{server.url}/completion?by=length")
@@ -40,7 +35,7 @@ def test_a_page_opened_while_the_database_is_held_keeps_its_page_and_link(browse
             holder.wait()
         # Free again: the page's own timed check draws it, on the same link.
         expect(page.get_by_text(BUSY_TEXT)).to_have_count(0, timeout=60_000)
-        page.wait_for_function(AT_REST)
+        wait_for_page(page)
         expect(page.get_by_role("heading", name="Completion", exact=True)).to_have_count(1, timeout=60_000)
         expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_visible(timeout=60_000)
         assert page.url.startswith(f"{server.url}/completion?") and "by=length" in page.url, (

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from streamlit.testing.v1 import AppTest
 
-from tests.support.browser import ROOT, ConnectionLog, settled_view, start_server, wait_for_app
+from tests.support.browser import ROOT, ConnectionLog, settled_view, start_server, wait_for_app, wait_for_page
 from vmdash import demo
 from vmdash.ingest import Upload, import_files
 from vmdash.store import Store
@@ -109,9 +109,7 @@ def test_twenty_sessions_see_whole_imports_only(browser, tmp_path, monkeypatch, 
             for page, target, connection in zip(pages, targets, connections, strict=True):
                 page.wait_for_selector("[data-testid='stApp']")
                 try:
-                    page.wait_for_function(
-                        "() => (document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning') && document.querySelector('h1')",
-                    )
+                    wait_for_page(page)
                 except PlaywrightTimeout as exc:
                     # Say what the stuck session shows: busy page, error or endless rerun.
                     busy = page.locator("[data-testid='stApp'][data-test-script-state='running']").count() > 0

@@ -91,6 +91,19 @@ def start_server(db: Path, extra_env: dict[str, str] | None = None, script: Path
     raise RuntimeError("the app did not start within 60 s: " + log.read_text(errors="replace")[-2000:])
 
 
+# A page has run: Streamlit's script is not running (the app root's data-test-script-state)
+# and the page's title is drawn (every page starts with one).
+PAGE_RUN = (
+    "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
+    " && document.querySelector('h1')"
+)
+
+
+def wait_for_page(pg) -> None:
+    """Wait until the page has run (PAGE_RUN), within the page's default timeout."""
+    pg.wait_for_function(PAGE_RUN)
+
+
 def wait_for_app(pg, timeout_ms: int = 60_000) -> None:
     """Wait until Streamlit has finished running the script."""
     pg.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
