@@ -55,14 +55,28 @@ def load_samples(store: Store) -> list[ImportReport]:
 _AD_PLATFORMS = ("facebook", "instagram", "tiktok", "linkedin", "google_ads", "youtube")
 
 
-def synthetic_frame(rows: int, seed: int = 7, start: str = "2025-01-01") -> pd.DataFrame:
-    """`rows` ad-level daily fact rows in canonical columns, internally consistent."""
+_VIDEOS, _CAMPAIGNS = 400, 40
+
+
+def synthetic_frame(rows: int, seed: int = 7, start: str = "2025-01-01", account: int | None = None) -> pd.DataFrame:
+    """`rows` ad-level daily fact rows in canonical columns, internally consistent.
+
+    Like a real ad account, each video runs as one ad, on one platform, in one campaign with
+    one objective, and has one length: the account's catalogue (drawn from `account`, default
+    `seed`) is fixed, and the rows (days and numbers, from `seed`) fall on it. Drawing those
+    independently per row made nearly every row a group of its own, a shape no export has.
+    """
+    catalogue = np.random.default_rng(seed if account is None else account)
+    video_platform = catalogue.choice(_AD_PLATFORMS, _VIDEOS)
+    video_campaign = catalogue.integers(0, _CAMPAIGNS, _VIDEOS)
+    video_duration = catalogue.choice([6, 15, 30, 45, 90, 240, 720], _VIDEOS).astype(float)
+    campaign_objective = catalogue.choice(model.OBJECTIVES[:4], _CAMPAIGNS)
     rng = np.random.default_rng(seed)
     n = int(rows)
-    platform = rng.choice(_AD_PLATFORMS, n)
-    objective = rng.choice(model.OBJECTIVES[:4], n)
-    campaign_no = rng.integers(0, 40, n)
-    video_no = rng.integers(0, 400, n)
+    video_no = rng.integers(0, _VIDEOS, n)
+    platform = video_platform[video_no]
+    campaign_no = video_campaign[video_no]
+    objective = campaign_objective[campaign_no]
     tokens = {"awareness": "AWA", "acquisition": "ACQ", "conversion": "CONV", "loyalty": "FID"}
     impressions = rng.integers(500, 60_000, n)
     starts = (impressions * rng.uniform(0.2, 0.8, n)).astype(np.int64)
@@ -74,7 +88,7 @@ def synthetic_frame(rows: int, seed: int = 7, start: str = "2025-01-01") -> pd.D
     views = (starts * rng.uniform(0.4, 0.9, n)).astype(np.int64)
     clicks = (impressions * rng.uniform(0.001, 0.02, n)).astype(np.int64)
     conversions = np.floor(clicks * rng.uniform(0.0, 0.1, n))
-    duration = rng.choice([6, 15, 30, 45, 90, 240, 720], n).astype(float)
+    duration = video_duration[video_no]
     dates = pd.Timestamp(start) + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
     obj_token = np.vectorize(tokens.get)(objective)
     frame = pd.DataFrame(
@@ -116,7 +130,7 @@ def write_synthetic_csv(path: Path, rows: int, seed: int = 7) -> Path:
     chunk = 200_000
     with path.open("w", encoding="utf-8", newline="") as fh:
         for i, offset in enumerate(range(0, int(rows), chunk)):
-            frame = synthetic_frame(min(chunk, int(rows) - offset), seed=seed + i)
+            frame = synthetic_frame(min(chunk, int(rows) - offset), seed=seed + i, account=seed)
             frame.to_csv(fh, index=False, header=(i == 0))
     return path
 
