@@ -34,8 +34,8 @@ objective = right.selectbox(
 # TikTok Studio writes some dates without their year ('February 28'): the import asks for it.
 year = st.number_input("Year of dates written without one", min_value=1990, max_value=2099, value=None, step=1)
 
-if files:
-    ui.upload_flow(store, files, channel, objective, year)
+# Also with no file: the files (and previews) of an upload just removed go with it.
+ui.upload_flow(store, files or [], channel, objective, year)
 
 st.subheader("Import history")
 ui.import_history(store)

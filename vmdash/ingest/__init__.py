@@ -18,12 +18,22 @@ What lives where:
 """
 
 from vmdash.ingest import guard, mapping, rules
-from vmdash.ingest.pipeline import ImportReport, Options, Upload, import_files, preview, preview_state, undo
+from vmdash.ingest.pipeline import (
+    ImportReport,
+    Options,
+    Upload,
+    discard,
+    import_files,
+    preview,
+    preview_state,
+    undo,
+)
 
 __all__ = [
     "ImportReport",
     "Options",
     "Upload",
+    "discard",
     "guard",
     "import_files",
     "mapping",

@@ -16,6 +16,7 @@ from vmdash.ingest import (
     ImportReport,
     Options,
     Upload,
+    discard,
     guard,
     import_files,
     mapping,
@@ -77,10 +78,14 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
     # Over every file of the upload: once a file is added (or refused) beside those just
     # imported, their success lines would read as this new upload's outcome.
     hashes = {u.path: u.content_hash() for u in uploads}
+    _forget_previews(set(hashes.values()))
+    if not uploads:
+        return
     key = "imported:" + ",".join(sorted(hashes.values()))
     landed = st.session_state.get("last_import_key") == key
     state = preview_state(s)
     ready = []
+    previewed: dict[Path, ImportReport] = {}
     for upload in uploads:
         with st.expander(safe_text(upload.name), expanded=True):
             try:
@@ -120,6 +125,7 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
                     frame(_flags(part.flags))
             if not just_imported:
                 ready.append(upload)
+                previewed[upload.path] = report
     if landed:
         # Shown from session state: the page is redrawn once the import lands.
         for line in st.session_state.get("last_import_lines", []):
@@ -132,18 +138,20 @@ def upload_flow(s: Store, files: list, channel: str | None, objective: str | Non
         bar = st.progress(0.0, text="Importing…")
         try:
             require_analyst("import files")
-            reports = import_files(s, ready, options, progress=lambda done, step: bar.progress(done, text=step))
+            reports = import_files(
+                s, ready, options, progress=lambda done, step: bar.progress(done, text=step), previewed=previewed
+            )
         except VmdashError as exc:
             bar.empty()
             show_error(exc, "Nothing was imported: ")
             return
-        bar.empty()
         st.session_state["last_import_key"] = key
         st.session_state["last_import_lines"] = [report.summary_line() for report in reports]
         # The rerun previews these files again: they are this import, not an earlier one.
         st.session_state["last_import_ids"] = {r.import_id for r in reports if r.import_id is not None}
-        for line in st.session_state["last_import_lines"]:
-            st.success(safe_text(line))
+        # Every page is drawn again on the new data (app.py would throw this run away at its end
+        # anyway): start over now, and the redrawn page says what was imported.
+        st.rerun()
 
 
 _PREVIEWS = "_previews"
@@ -169,10 +177,21 @@ def _previewed(
         if before:
             return kept[before[-1]]
     if key not in kept:
-        fresh = preview(s, upload, options)
+        # The staged rows are kept beside the upload: the Import click loads them as they are.
+        fresh = preview(s, upload, options, keep_in=_session_dir())
+        dropped = list(kept.items())[: -(_PREVIEWS_KEPT - 1)]
+        for _, (report, _frames) in dropped:
+            discard(report)
         kept = {k: v for k, v in list(kept.items())[-(_PREVIEWS_KEPT - 1) :]} | {key: fresh}
         st.session_state[_PREVIEWS] = kept
     return kept[key]
+
+
+def _forget_previews(digests: set[str]) -> None:
+    """The previews of files no longer uploaded go, with the staged rows they kept."""
+    kept: dict = st.session_state.get(_PREVIEWS, {})
+    for key in [k for k in kept if k[0] not in digests]:
+        discard(kept.pop(key)[0])
 
 
 def _flags(flags: list[Flag]) -> pd.DataFrame:
