@@ -84,6 +84,26 @@ def test_summary_and_stored_rows_are_identical_to_the_embedded_store(lake, tmp_p
     assert list(lake.data_path.rglob("*.parquet")), "the facts live as Parquet files under the data path"
 
 
+def test_an_import_after_a_preview_loads_the_kept_rows_into_the_lake(lake, tmp_path, monkeypatch):
+    # The Upload page's path: the preview keeps its staged rows, the import loads them.
+    export = demo.write_synthetic_csv(tmp_path / "synthetic_export.csv", rows=2_000, seed=6)
+    upload = Upload(export, export.name)
+    embedded = Store(tmp_path / "embedded.duckdb", idle_release_s=None)
+    import_files(embedded, [upload])
+    embedded.close()
+    s = Store(lake.target)
+    try:
+        folder = tmp_path / "kept"
+        folder.mkdir()
+        report, _ = pipeline.preview(s, upload, keep_in=folder)
+        monkeypatch.setattr(pipeline, "_stage_upload", lambda *a: pytest.fail("the file was parsed again"))
+        [done] = import_files(s, [upload], previewed={upload.path: report})
+        assert done.rows_loaded == 2_000 and list(folder.iterdir()) == []
+    finally:
+        s.close()
+    assert _fingerprint(lake.target) == _fingerprint(tmp_path / "embedded.duckdb")
+
+
 def test_keyed_writes_replace_and_ids_count_on_from_the_largest(lake):
     s = Store(lake.target)
     try:
