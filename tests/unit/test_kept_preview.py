@@ -54,7 +54,8 @@ def test_an_import_after_a_preview_stores_what_parsing_the_file_again_stores(tmp
     from_file = import_files(parsed, uploads)
 
     kept = _copy(base, tmp_path / "kept.duckdb")
-    folder = tmp_path / "kept"
+    # Named like a partition ('key=value'), which DuckDB would read as a column of every row.
+    folder = tmp_path / "platform=tiktok"
     folder.mkdir()
     previewed = {u.path: preview(kept, u, keep_in=folder)[0] for u in uploads}
     assert all(p.kept is not None and p.kept.is_file() for r in previewed.values() for p in r.parts)

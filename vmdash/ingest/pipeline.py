@@ -319,8 +319,12 @@ def _restored(con: DuckDBPyConnection, kept: ImportReport) -> ImportReport | Non
     try:
         for part in kept.parts:
             table = f"stage_{next(_counter)}"
-            # Read back in the order written: the rows keep their numbers in `_row`.
-            con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM read_parquet($path)", {"path": str(part.kept)})
+            # Read back in the order written: the rows keep their numbers in `_row`. No partition
+            # columns from the folder's name (DuckDB reads 'key=value' folders as columns).
+            con.execute(
+                f"CREATE TEMP TABLE {table} AS SELECT * FROM read_parquet($path, hive_partitioning = false)",
+                {"path": str(part.kept)},
+            )
             parts.append(dataclasses.replace(part, table=table, kept=None, numbered=True))
     except Exception as exc:
         for part in parts:
