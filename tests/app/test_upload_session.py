@@ -135,3 +135,43 @@ def test_a_success_does_not_linger_under_a_new_files_error(tmp_path: Path):
     assert [s.value for s in app.success if "import #1," in s.value or s.value == "These files are imported."] == []
     assert [i.value for i in app.info] == ["Imported just now as #1."]
     assert not [b.label for b in app.button if b.label.startswith("Import")], "nothing left to import"
+
+
+def _choices_script(db_path: str, sample: str) -> None:
+    from pathlib import Path
+
+    import streamlit as st
+
+    from vmdash import ui
+    from vmdash.store import Store
+
+    class Uploaded:  # what st.file_uploader hands the page
+        name, file_id = "linkedin.csv", "u1"
+
+        def getbuffer(self) -> bytes:
+            return Path(sample).read_bytes()
+
+    s = Store(db_path, idle_release_s=None)
+    try:
+        ui.upload_flow(s, [Uploaded()], *st.session_state.get("choices", (None, None)))
+    finally:
+        s.close()
+
+
+def test_a_preview_no_longer_kept_takes_its_staged_rows_with_it(tmp_path: Path):
+    from vmdash import model
+    from vmdash.ui import upload
+
+    db = tmp_path / "vmdash.duckdb"
+    Store(db, idle_release_s=None).close()
+    app = AppTest.from_function(_choices_script, args=(str(db), str(SAMPLE)), default_timeout=60)
+    app.session_state["_vmdash_role"] = "analyst"
+    # Each channel or objective chosen is a preview of its own: more of them than the page keeps.
+    choices = [(None, None), *((c, None) for c in model.CHANNELS), *((None, o) for o in model.OBJECTIVES[:2])]
+    assert len(choices) > upload._PREVIEWS_KEPT
+    for chosen in choices:
+        app.session_state["choices"] = chosen
+        app.run()
+        assert not app.exception
+    staged = [f for f in _held_files(app) if f.endswith(".parquet")]
+    assert len(staged) == len(app.session_state[upload._PREVIEWS]) == upload._PREVIEWS_KEPT

@@ -179,10 +179,10 @@ def _previewed(
     if key not in kept:
         # The staged rows are kept beside the upload: the Import click loads them as they are.
         fresh = preview(s, upload, options, keep_in=_session_dir())
-        dropped = list(kept.items())[: -(_PREVIEWS_KEPT - 1)]
-        for _, (report, _frames) in dropped:
+        held = list(kept.items())
+        for _, (report, _frames) in held[: -(_PREVIEWS_KEPT - 1)]:
             discard(report)
-        kept = {k: v for k, v in list(kept.items())[-(_PREVIEWS_KEPT - 1) :]} | {key: fresh}
+        kept = dict(held[-(_PREVIEWS_KEPT - 1) :]) | {key: fresh}
         st.session_state[_PREVIEWS] = kept
     return kept[key]
 
