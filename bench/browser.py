@@ -13,7 +13,10 @@ Times are read in the page itself, from the start of navigation (`performance.no
 
 - first chart: a Vega chart has drawn (an SVG or canvas inside `.vega-embed`);
 - at rest: the last change to the page, once Streamlit says it is no longer running and
-  nothing has changed for a second.
+  nothing has changed for a second;
+- the server's last message: when the last WebSocket message of the visit arrived. What
+  comes after it, up to the first chart or rest, is the browser's own work (fetching the
+  widgets' scripts, React, Vega).
 
 The baseline is a bare Streamlit page with one 100-point Altair chart, served by the same
 Streamlit from the same folder (same config) in the same run: the floor a page of this
@@ -66,6 +69,16 @@ _PROBE = """
   window.LOADING = LOADING_TEXT;
   window.__firstChart = null;
   window.__lastChange = 0;
+  // When the server's last message arrived: a page cannot draw before what it draws has come,
+  // so this splits a visit into the server's time and the browser's own.
+  window.__lastMessage = null;
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { window.__lastMessage = performance.now(); });
+    }
+  };
   const seen = () => {
     window.__lastChange = performance.now();
     if (window.__firstChart === null && document.querySelector('.vega-embed svg, .vega-embed canvas, [data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')) {
@@ -110,10 +123,12 @@ _PROBE = _PROBE.replace("LOADING_TEXT", json.dumps(LOADING))
 
 @dataclass(frozen=True)
 class Visit:
-    """One fresh session's times from navigation, in seconds (first_chart None: no chart drawn)."""
+    """One fresh session's times from navigation, in seconds (first_chart None: no chart drawn;
+    last_message: when the server's last message arrived)."""
 
     first_chart: float | None
     at_rest: float
+    last_message: float | None = None
 
 
 def pages(db: Path) -> dict[str, str]:
@@ -157,8 +172,8 @@ def visit(browser, url: str, quiet_ms: int = 1000, timeout_ms: int = 300_000, co
         page.set_default_timeout(timeout_ms)
         page.goto(url, wait_until="commit")
         page.wait_for_function(_AT_REST, arg=quiet_ms, polling=100)
-        first, last = page.evaluate("() => [window.__firstChart, window.__lastChange]")
-        return Visit(None if first is None else first / 1000, last / 1000)
+        first, last, message = page.evaluate("() => [window.__firstChart, window.__lastChange, window.__lastMessage]")
+        return Visit(None if first is None else first / 1000, last / 1000, None if message is None else message / 1000)
     finally:
         page.close()
         if own:
@@ -208,6 +223,12 @@ def _watch(page, text: str) -> None:
         "(text) => { window.__texts[text] = null; return !document.body.textContent.includes(text); }", text
     ):
         raise RuntimeError(f"{text!r} is on the page before it was watched for")
+
+
+def _served(visits: list[Visit]) -> float | None:
+    """The median time the server's last message arrived (None: no visit recorded one)."""
+    times = [v.last_message for v in visits if v.last_message is not None]
+    return _median(times) if times else None
 
 
 def _median(values: list[float]) -> float:
@@ -265,6 +286,7 @@ def measure(
                 "returning": [visit(browser, bare_server.url, context=bare_returning) for _ in range(repeat)],
             }
             base_first = {k: _median([v.first_chart or v.at_rest for v in vs]) for k, vs in base.items()}
+            base_server = {k: _served(vs) for k, vs in base.items()}
             base_rest = {k: _median([v.at_rest for v in vs]) for k, vs in base.items()}
             for session, visits in base.items():
                 emit(
@@ -273,6 +295,7 @@ def measure(
                         "session": session,
                         "first": base_first[session],
                         "rest": base_rest[session],
+                        "served": base_server[session],
                         "spread": _spread([v.at_rest for v in visits]),
                     }
                 )
@@ -299,6 +322,7 @@ def measure(
                             "cold_rest": visits[0].at_rest,
                             "first": _median(firsts) if firsts else None,
                             "rest": _median(rests),
+                            "served": _served(visits),
                             "spread": _spread(rests),
                             "vs_bare_first": (_median(firsts) / base_first[session]) if firsts else None,
                             "vs_bare_rest": _median(rests) / base_rest[session],
@@ -382,7 +406,7 @@ def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | Non
             return
         session = figure["session"]
         if figure["page"].startswith("bare"):
-            baseline[session] = {"first": figure["first"], "rest": figure["rest"]}
+            baseline[session] = {"first": figure["first"], "rest": figure["rest"], "served": figure["served"]}
             return
         for what, key, ratio_key in (("first chart", "first", "vs_bare_first"), ("at rest", "rest", "vs_bare_rest")):
             if figure[key] is None:
@@ -391,13 +415,15 @@ def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | Non
             # A fresh row's first visit is the page's cold one (its queries unanswered yet);
             # a returning row's first tab follows visits that already asked them.
             cold = f"first visit {secs(figure[f'cold_{key}'])}; " if session == "fresh" else ""
+            # Beside each figure, when the server's last message came (the rest is the browser's).
+            served = _served_words(figure["served"])
             report.add(
                 Row(
                     "5 browser",
-                    f"{figure['page']}: {what}, {said[session]} (median; {cold}spread {figure['spread']})",
+                    f"{figure['page']}: {what}, {said[session]} (median; {cold}spread {figure['spread']}{served})",
                     size,
                     secs(figure[key]),
-                    f"bare page {secs(baseline[session][key])}",
+                    f"bare page {secs(baseline[session][key])}{_served_words(baseline[session]['served'])}",
                     f"{ratio:.2f}× bare",
                     f"≤ {figure['target']}× bare",
                     verdict(ratio <= figure["target"]),
@@ -405,6 +431,12 @@ def bench_browser(report, rows: int, db: Path, repeat: int, only: set[str] | Non
             )
 
     measure(db, rows, repeat, emit, only=only, browser=browser)
+
+
+def _served_words(served: float | None) -> str:
+    from bench.run import secs
+
+    return "" if served is None else f"; server's last message {secs(served)}"
 
 
 def main(argv: list[str] | None = None) -> None:
