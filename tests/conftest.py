@@ -19,19 +19,22 @@ SAMPLES = ROOT / "data" / "samples"
 # workers, whatever starts last sets the suite's time, and a three-minute browser file started late
 # ran the suite past ten minutes. pyproject's `--no-loadscope-reorder` keeps this order: by default
 # pytest-xdist hands out the files with the most tests first, so a one-test file went last.
+# Beside the twenty-sessions file go files that only compute: the DuckLake and replica files wait
+# on PostgreSQL and proxy round trips, which the twenty browsers slowed tenfold (a DuckLake test
+# took 169 s beside them and 17 s alone), where a computing file is slowed two to three times.
 LONGEST_FIRST = (
     "browser/test_concurrency.py",
     "integration/test_crash_safety.py",
+    "integration/test_chart_points.py",
+    "integration/test_types.py",
+    "unit/test_hostile_inputs.py",
     "browser/test_periods.py",
     "scale/test_ducklake.py",
     "scale/test_maintain.py",
     "scale/test_affinity.py",
-    "integration/test_chart_points.py",
     "browser/test_bench_browser.py",
-    "unit/test_hostile_inputs.py",
     "app/test_bound_widgets.py",
     "browser/test_video_page.py",
-    "integration/test_types.py",
     "integration/test_bench_smoke.py",
     "browser/test_sharing.py",
 )
