@@ -15,13 +15,14 @@ charts.VALIDATE_SPECS = True
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
-# The longest files, handed out first, longest to shortest (the last clean CI's figures): on two
-# workers, whatever starts last sets the suite's time, and a three-minute browser file started late
-# ran the suite past ten minutes. pyproject's `--no-loadscope-reorder` keeps this order: by default
+# The longest files, handed out first (the clean CI runs' figures): on two workers, whatever
+# starts last sets the suite's time, and a three-minute browser file started late ran the suite
+# past ten minutes. pyproject's `--no-loadscope-reorder` keeps this order: by default
 # pytest-xdist hands out the files with the most tests first, so a one-test file went last.
-# Beside the twenty-sessions file go files that only compute: the DuckLake and replica files wait
-# on PostgreSQL and proxy round trips, which the twenty browsers slowed tenfold (a DuckLake test
-# took 169 s beside them and 17 s alone), where a computing file is slowed two to three times.
+# Not strictly longest to shortest: beside the twenty-sessions file go files that only compute.
+# The DuckLake and replica files wait on PostgreSQL and proxy round trips, which the twenty
+# browsers slowed tenfold (a DuckLake test took 169 s beside them and 17 s alone), where a
+# computing file is slowed two to three times.
 LONGEST_FIRST = (
     "browser/test_concurrency.py",
     "integration/test_crash_safety.py",
